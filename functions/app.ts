@@ -1,0 +1,71 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { AppEnv } from '../shared/app-env';
+import { ApiError, toErrorBody, type ErrorStatus } from '../shared/errors';
+import { auth } from './routes/auth';
+import { rules } from './routes/rules';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+const ACCOUNT_ID = /^[PT]\d{8}$/;
+
+const app = new Hono<AppEnv>();
+
+app.use('*', bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new ApiError(413, 'payload_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes`);
+  },
+}));
+
+app.use('/v1/accounts/:aid/*', async (c, next) => {
+  if (!ACCOUNT_ID.test(c.req.param('aid'))) {
+    throw new ApiError(400, 'validation_error', 'The request is invalid', [
+      { field: 'aid', code: 'regex', message: 'Expected an account id like T12345678 (^[PT]\\d{8}$)' },
+    ]);
+  }
+  await next();
+});
+
+app.get('/', (c) => c.json({ name: 'rabatt', docs: '/docs', openapi: '/openapi.json' }));
+
+const routes = app
+  .route('/v1/accounts/:aid/auth', auth)
+  .route('/v1/accounts/:aid/discounts/rules', rules);
+
+app.notFound((c) => {
+  const allowed = allowedMethods(c.req.path);
+  if (allowed.length) {
+    c.header('Allow', allowed.join(', '));
+    return c.json({ error: { code: 'method_not_allowed', message: `Use one of: ${allowed.join(', ')}` } }, 405);
+  }
+  return c.json({ error: { code: 'not_found', message: 'No such route' } }, 404);
+});
+
+app.onError((err, c) => {
+  const known = toErrorBody(err);
+  if (known) return c.json({ error: known.body }, known.status);
+  if (err instanceof HTTPException) {
+    const status = err.status as ErrorStatus;
+    const code = status === 400 ? 'bad_request' : status === 401 ? 'unauthorized' : 'error';
+    // Hono's own messages (e.g. malformed JSON) describe the problem without echoing the body.
+    return c.json({ error: { code, message: err.message || 'Bad request' } }, status);
+  }
+  console.error(JSON.stringify({ level: 'error', msg: 'unhandled', path: c.req.path, method: c.req.method, error: String(err), stack: (err as Error)?.stack }));
+  return c.json({ error: { code: 'internal_error', message: 'Something went wrong on our side' } }, 500);
+});
+
+/** Methods registered for a path, to tell 405 from 404. Built once, on first miss. */
+let patterns: { method: string; re: RegExp }[] | undefined;
+function allowedMethods(path: string): string[] {
+  patterns ??= app.routes
+    .filter((r) => r.method !== 'ALL')
+    .map((r) => ({
+      method: r.method,
+      re: new RegExp('^' + r.path.replace(/\/\*$/, '(/.*)?').replace(/:[A-Za-z_]+(\{[^}]*\})?/g, '[^/]+') + '/?$'),
+    }));
+  return [...new Set(patterns.filter((p) => p.re.test(path)).map((p) => p.method))];
+}
+
+export type AppType = typeof routes;
+export default app;

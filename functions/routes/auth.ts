@@ -1,0 +1,68 @@
+import { Hono } from 'hono';
+import { accountOf, storeOf, type AppEnv } from '../../shared/app-env';
+import { hashSecret, randomSecret, timingSafeEqual } from '../../shared/auth/crypto';
+import { guard } from '../../shared/auth/guard';
+import { issueToken, signingSecret, TOKEN_LIFETIME_SECONDS } from '../../shared/auth/jwt';
+import { ALL_SCOPES, scopes, type Scope } from '../../shared/auth/scopes';
+import { ApiError, notFound } from '../../shared/errors';
+import { clientCreateSchema, tokenRequestSchema } from '../../shared/schemas/auth';
+import { jsonBody } from '../../shared/validate';
+
+const invalidClient = () => new ApiError(401, 'invalid_client', 'Unknown client or wrong secret');
+
+function basicCredentials(header: string | undefined): { id: string; secret: string } {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header ?? '');
+  if (!match) throw new ApiError(401, 'invalid_client', 'Send client credentials: Authorization: Basic base64(client_id:client_secret)');
+  let decoded: string;
+  try {
+    decoded = atob(match[1]!);
+  } catch {
+    throw invalidClient();
+  }
+  const colon = decoded.indexOf(':');
+  if (colon < 1) throw invalidClient();
+  return { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+}
+
+export const auth = new Hono<AppEnv>()
+  .post('/token', jsonBody(tokenRequestSchema), async (c) => {
+    const aid = accountOf(c);
+    const secret = signingSecret(c.env.JWT_SECRET);
+    const body = c.req.valid('json');
+    if (!new URL(body.audience).pathname.replace(/\/+$/, '').endsWith(`/v1/accounts/${aid}`)) {
+      throw new ApiError(400, 'validation_error', 'The request is invalid', [
+        { field: 'audience', code: 'audience', message: `Expected the URL of this account: <base>/v1/accounts/${aid}` },
+      ]);
+    }
+    const client = basicCredentials(c.req.header('authorization'));
+    let granted: Scope[];
+    const bootstrapId = c.env.BOOTSTRAP_CLIENT_ID;
+    const bootstrapSecret = c.env.BOOTSTRAP_CLIENT_SECRET;
+    if (bootstrapId && bootstrapSecret && timingSafeEqual(client.id, bootstrapId)) {
+      if (!timingSafeEqual(client.secret, bootstrapSecret)) throw invalidClient();
+      granted = [...ALL_SCOPES];
+    } else {
+      const stored = await storeOf(c).clientCredentials(client.id);
+      if (!stored || !timingSafeEqual(await hashSecret(client.secret, stored.salt), stored.secret_hash)) {
+        throw invalidClient();
+      }
+      granted = stored.scopes;
+    }
+    const access_token = await issueToken(secret, { sub: client.id, aud: body.audience, aid, scopes: granted });
+    return c.json({ access_token, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS });
+  })
+  .post('/clients', guard(scopes.admin('discounts')), jsonBody(clientCreateSchema), async (c) => {
+    const input = c.req.valid('json');
+    const clientId = crypto.randomUUID();
+    const clientSecret = randomSecret();
+    const salt = randomSecret(16);
+    const created = await storeOf(c).createClient(input, clientId, salt, await hashSecret(clientSecret, salt), c.get('caller').clientId);
+    // The only time the secret is ever shown.
+    return c.json({ ...created, client_secret: clientSecret });
+  })
+  .get('/clients', guard(scopes.admin('discounts')), async (c) => c.json(await storeOf(c).listClients()))
+  .delete('/clients/:client_id', guard(scopes.admin('discounts')), async (c) => {
+    const id = c.req.param('client_id');
+    if (id.length > 255) throw notFound('API client');
+    return c.json(await storeOf(c).revokeClient(id, c.get('caller').clientId));
+  });

@@ -1,0 +1,23 @@
+import type { Context } from 'hono';
+import type { Scope } from './auth/scopes';
+import type { Env } from './env';
+
+export interface Caller {
+  clientId: string;
+  scopes: Scope[];
+  anonymous?: boolean;
+}
+
+/** Hono's environment for every router: bindings plus what middleware learnt about the request. */
+export interface AppEnv {
+  Bindings: Env;
+  Variables: { caller: Caller };
+}
+
+export type AppContext = Context<AppEnv>;
+
+/** The account named in the path; already checked against `^[PT]\d{8}$` by the app. */
+export const accountOf = (c: Context<AppEnv>): string => c.req.param('aid') as string;
+
+/** The account's Durable Object: the system of record for everything of that account. */
+export const storeOf = (c: Context<AppEnv>) => c.env.ACCOUNTS.getByName(accountOf(c));

@@ -1,0 +1,44 @@
+import { sign, verify } from 'hono/jwt';
+import { ApiError } from '../errors';
+import type { Scope } from './scopes';
+
+export const TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
+
+export interface TokenClaims {
+  iss: 'rabatt';
+  sub: string; // client id
+  aud: string;
+  aid: string; // the one account this token is for
+  scopes: Scope[];
+  iat: number;
+  exp: number;
+}
+
+/** Production reads JWT_SECRET from `wrangler secret`; a short or missing one is a setup mistake. */
+export function signingSecret(secret: string | undefined): string {
+  if (!secret || new TextEncoder().encode(secret).length < 32) {
+    throw new ApiError(503, 'token_signing_unavailable', 'Token issuing is disabled: JWT_SECRET is unset or shorter than 32 bytes');
+  }
+  return secret;
+}
+
+export async function issueToken(
+  secret: string,
+  claims: Omit<TokenClaims, 'iss' | 'iat' | 'exp'>,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Promise<string> {
+  const full: TokenClaims = { iss: 'rabatt', ...claims, iat: nowSeconds, exp: nowSeconds + TOKEN_LIFETIME_SECONDS };
+  return sign({ ...full }, secret, 'HS256');
+}
+
+export async function verifyToken(secret: string, token: string): Promise<TokenClaims> {
+  try {
+    const payload = (await verify(token, secret, 'HS256')) as unknown as TokenClaims;
+    if (typeof payload.aid !== 'string' || typeof payload.sub !== 'string' || !Array.isArray(payload.scopes)) {
+      throw new Error('incomplete claims');
+    }
+    return payload;
+  } catch {
+    throw new ApiError(401, 'invalid_token', 'The access token is missing, malformed, expired or not signed by this server');
+  }
+}

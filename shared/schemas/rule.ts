@@ -1,0 +1,307 @@
+import * as v from 'valibot';
+import { dateTime, metadata, noSinceWithStartingAfter, paging, repeated } from './common';
+
+/** "One of these values" leaves of `requirement.customer` and `requirement.store`. */
+const oneOf = v.array(v.pipe(v.string(), v.maxLength(1000)));
+const strict = v.strictObject;
+
+const itemPattern = v.pipe(
+  strict({ id: v.optional(v.string()), group_id: v.optional(v.string()) }),
+  v.check((p) => p.id !== undefined || p.group_id !== undefined, 'An item needs id or group_id'),
+);
+
+const customerRequirement = strict({
+  addresses: v.optional(
+    v.array(
+      strict({
+        country: v.optional(oneOf),
+        postal_code: v.optional(oneOf),
+        postal_place: v.optional(oneOf),
+        custom_type: v.optional(oneOf),
+        type: v.optional(oneOf),
+        address_line: v.optional(oneOf),
+      }),
+    ),
+  ),
+  company: v.optional(
+    strict({
+      bussiness_name: v.optional(oneOf),
+      business_name: v.optional(oneOf),
+      department: v.optional(oneOf),
+      industry: v.optional(oneOf),
+      number_of_employees: v.optional(oneOf),
+      organization_number: v.optional(oneOf),
+      website: v.optional(oneOf),
+    }),
+  ),
+  date_of_birth: v.optional(oneOf),
+  enrolled_by: v.optional(strict({ type: v.optional(oneOf), value: v.optional(oneOf) })),
+  favorite_store: v.optional(oneOf),
+  first_name: v.optional(oneOf),
+  gender: v.optional(oneOf),
+  last_name: v.optional(oneOf),
+  marketing_consent: v.optional(
+    strict({
+      email: v.optional(strict({ consent: v.optional(oneOf) })),
+      sms: v.optional(strict({ consent: v.optional(oneOf) })),
+    }),
+  ),
+  status: v.optional(oneOf),
+  term: v.optional(strict({ id: v.optional(oneOf) })),
+  type: v.optional(oneOf),
+  attributes: v.optional(v.record(v.string(), v.union([oneOf, v.string(), v.number(), v.boolean()]))),
+});
+
+const count = (min: number) => v.pipe(v.number(), v.integer('Expected an integer'), v.minValue(min));
+const amount = count(0);
+/** `-1` means unlimited everywhere (spec §3, Limitations). */
+const limitOrUnlimited = v.pipe(
+  v.number(),
+  v.integer('Expected an integer'),
+  v.check((n) => n === -1 || n >= 1, 'Expected -1 (unlimited) or at least 1'),
+);
+
+const storeRequirement = strict({
+  id: v.optional(oneOf),
+  name: v.optional(oneOf),
+  business_name: v.optional(oneOf),
+  address: v.optional(
+    strict({ country: v.optional(oneOf), postal_code: v.optional(oneOf), postal_place: v.optional(oneOf) }),
+  ),
+  chain: v.optional(oneOf),
+  email: v.optional(oneOf),
+  gln: v.optional(oneOf),
+  organization_number: v.optional(oneOf),
+  phone_number: v.optional(oneOf),
+  mcc: v.optional(v.array(count(0))),
+  mcc_ranges: v.optional(
+    v.array(
+      v.pipe(
+        strict({ start: count(0), end: count(0) }),
+        v.check((r) => r.start <= r.end, 'start must not be after end'),
+      ),
+    ),
+  ),
+  bax: v.optional(oneOf),
+  terminal_id: v.optional(oneOf),
+});
+
+const currencyCode = v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'Expected an ISO 4217 currency code'));
+
+export const requirementSchema = v.pipe(
+  strict({
+    purchase_from: dateTime,
+    purchase_to: dateTime,
+    customer: v.optional(customerRequirement),
+    item: v.optional(
+      strict({
+        quantity: v.optional(count(0)),
+        mixes: v.optional(
+          v.array(
+            strict({
+              quantity: v.optional(count(1)),
+              reward_eligible: v.optional(v.boolean()),
+              items: v.pipe(v.array(itemPattern), v.minLength(1)),
+            }),
+          ),
+        ),
+        items: v.optional(v.array(itemPattern)),
+      }),
+    ),
+    store_ids: v.optional(oneOf),
+    gross_amount: v.optional(amount),
+    net_amount: v.optional(amount),
+    currencies: v.optional(
+      v.array(v.union([currencyCode, strict({ 'anything-but': v.array(currencyCode) })])),
+    ),
+    stamp: v.optional(count(1)),
+    discount_code: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
+    store: v.optional(storeRequirement),
+  }),
+  v.check((r) => Date.parse(r.purchase_from) <= Date.parse(r.purchase_to), 'purchase_from must not be after purchase_to'),
+);
+
+export const REWARD_TYPES = [
+  'discount_amount',
+  'discount_percent',
+  'discount_item_new_price',
+  'discount_item_quantity',
+  'discount_item_percent',
+  'discount_mix_new_price',
+  'discount_debit',
+] as const;
+const PERCENT_TYPES = new Set(['discount_percent', 'discount_item_percent']);
+
+/** Percent values up to four decimals (10.5 %): kept exact by the engine, never rounded as floats. */
+const rewardValue = v.pipe(v.number(), v.minValue(0), v.finite());
+
+const isWhole = (n: number) => Number.isInteger(n);
+const isPercent = (n: number) => n <= 100 && Math.abs(n * 10000 - Math.round(n * 10000)) < 1e-6;
+
+export const rewardSchema = v.pipe(
+  strict({
+    type: v.picklist(REWARD_TYPES),
+    value: rewardValue,
+    values: v.optional(v.array(strict({ items: v.pipe(v.array(itemPattern), v.minLength(1)), value: rewardValue }))),
+    base: v.optional(v.picklist(['gross', 'net'])),
+    effect: v.optional(v.picklist(['discount', 'bonus'])),
+  }),
+  v.check(
+    (r) => [r.value, ...(r.values ?? []).map((x) => x.value)].every(PERCENT_TYPES.has(r.type) ? isPercent : isWhole),
+    'Percent rewards take 0–100 with at most four decimals; other rewards take whole minor units',
+  ),
+);
+
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const clock = v.pipe(v.string(), v.regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'Expected HH:MM'));
+
+const timezone = v.pipe(
+  v.string(),
+  v.check((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'Expected an IANA time zone such as Europe/Oslo'),
+);
+
+export const limitationSchema = strict({
+  dynamic_purchase_to_days: v.optional(count(1)),
+  discount_activation: v.optional(
+    v.array(strict({ type: v.picklist(['deactivate_if_discount_active']), value: v.pipe(v.string(), v.minLength(1)) })),
+  ),
+  discount_hours: v.optional(
+    strict({
+      hours: v.array(
+        v.pipe(
+          strict({ day: v.picklist(WEEKDAYS), start: clock, end: clock }),
+          v.check((h) => h.start < h.end, 'start must be before end'),
+        ),
+      ),
+      timezone: v.optional(timezone),
+    }),
+  ),
+  discount_reward_usage: v.optional(limitOrUnlimited),
+  discount_combination: v.optional(v.picklist([0, -1], 'Expected 0 (exclusive) or -1 (combinable)')),
+  discount_eligible: v.optional(
+    v.picklist(['item_eligible_for_discount', 'item_eligible_for_discount_no_discount', 'receipt_no_discount']),
+  ),
+  discount_repeat_usage: v.optional(limitOrUnlimited),
+  stamp_expire_days: v.optional(count(1)),
+  blacklist: v.optional(v.array(itemPattern)),
+});
+
+const link = strict({
+  href: v.pipe(v.string(), v.url('Expected a URL')),
+  rel: v.pipe(v.string(), v.minLength(1)),
+  type: v.optional(v.string()),
+});
+
+/** Fields the server owns: accepted (so a GET body can be PUT back) and ignored. */
+const readOnly = {
+  id: v.optional(v.unknown()),
+  type: v.optional(v.unknown()),
+  created_at: v.optional(v.unknown()),
+  created_by: v.optional(v.unknown()),
+  updated_at: v.optional(v.unknown()),
+  updated_by: v.optional(v.unknown()),
+  deleted_at: v.optional(v.unknown()),
+  deleted_by: v.optional(v.unknown()),
+  statistics: v.optional(v.unknown()),
+};
+
+const editable = {
+  campaign_id: v.optional(v.nullable(v.pipe(v.string(), v.minLength(1), v.maxLength(255)))),
+  active: v.optional(v.boolean()),
+  private: v.optional(v.boolean()),
+  name: v.optional(v.pipe(v.string(), v.maxLength(1000))),
+  receipt_text: v.optional(v.pipe(v.string(), v.maxLength(1000))),
+  visible_from: v.optional(dateTime),
+  description: v.optional(v.pipe(v.string(), v.maxLength(10000))),
+  limitation: v.optional(limitationSchema),
+  metadata: v.optional(metadata),
+  links: v.optional(v.array(link)),
+};
+
+export const ruleCreateSchema = strict({
+  ...readOnly,
+  requirement: requirementSchema,
+  reward: rewardSchema,
+  ...editable,
+});
+
+/** PUT is partial: `requirement` merges over the stored one (so `{purchase_to}` alone is fine). */
+export const ruleUpdateSchema = strict({
+  ...readOnly,
+  requirement: v.optional(v.record(v.string(), v.unknown())),
+  reward: v.optional(v.record(v.string(), v.unknown())),
+  ...editable,
+});
+
+export type RuleInput = v.InferOutput<typeof ruleCreateSchema>;
+export type RuleUpdate = v.InferOutput<typeof ruleUpdateSchema>;
+export type Requirement = v.InferOutput<typeof requirementSchema>;
+export type Reward = v.InferOutput<typeof rewardSchema>;
+export type Limitation = v.InferOutput<typeof limitationSchema>;
+
+export interface RuleStatistics {
+  stamp: number;
+  usage: number;
+  used: number;
+  amount: number;
+  debit_balance: number;
+}
+
+/** A rule as stored and returned. */
+export interface Rule {
+  id: string;
+  type: 'item' | 'receipt';
+  requirement: Requirement;
+  reward: Reward;
+  campaign_id?: string;
+  active: boolean;
+  private: boolean;
+  name?: string;
+  receipt_text?: string;
+  visible_from?: string;
+  description?: string;
+  limitation?: Limitation;
+  metadata?: Record<string, unknown>;
+  links?: { href: string; rel: string; type?: string }[];
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  updated_by: string;
+  deleted_at?: string;
+  deleted_by?: string;
+  statistics?: RuleStatistics;
+}
+
+/**
+ * `type` is derived: item rules name items. A list holding only the wildcard `{"id":"*"}` stays a
+ * receipt rule; `ANY_ITEM` is a real item pattern (it matches every line), so it makes an item rule.
+ */
+export function deriveType(requirement: Requirement): 'item' | 'receipt' {
+  const items = requirement.item?.items ?? [];
+  return items.every((i) => i.id === '*' && i.group_id === undefined) ? 'receipt' : 'item';
+}
+
+export const RULE_STATES = ['all', 'active', 'scheduled', 'completed', 'available', 'deleted', 'inactive'] as const;
+export type RuleState = (typeof RULE_STATES)[number];
+
+export const ruleListQuerySchema = v.pipe(
+  v.strictObject({
+    ...paging(100),
+    purchase_from: v.optional(dateTime),
+    purchase_to: v.optional(dateTime),
+    state: v.optional(v.picklist(RULE_STATES), 'all'),
+    campaign_id: v.optional(repeated(v.pipe(v.string(), v.minLength(1)))),
+    include: v.optional(repeated(v.picklist(['statistics']))),
+  }),
+  noSinceWithStartingAfter(),
+);
+export type RuleListQuery = v.InferOutput<typeof ruleListQuerySchema>;
+
+export const ruleReadQuerySchema = v.strictObject({ include: v.optional(repeated(v.picklist(['statistics']))) });

@@ -1,0 +1,246 @@
+import { badRequest, notFound } from '../errors';
+import { deriveType, ruleCreateSchema, type Rule, type RuleInput, type RuleListQuery, type RuleStatistics, type RuleUpdate } from '../schemas/rule';
+import { canonicalTime } from '../time';
+import { parseOr400 } from '../validate';
+import { bumpContentVersion, type Migration } from './migrations';
+import { all, one, Where, type Sql } from './sql';
+
+export const ruleMigrations: Migration[] = [
+  {
+    id: 'rules/001',
+    statements: [
+      `CREATE TABLE rules (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        body TEXT NOT NULL,
+        campaign_id TEXT,
+        active INTEGER NOT NULL,
+        private INTEGER NOT NULL,
+        purchase_from INTEGER NOT NULL,
+        purchase_to INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        deleted_at INTEGER,
+        stat_stamp INTEGER NOT NULL DEFAULT 0,
+        stat_usage INTEGER NOT NULL DEFAULT 0,
+        stat_amount INTEGER NOT NULL DEFAULT 0,
+        stat_debit_balance INTEGER NOT NULL DEFAULT 0
+      )`,
+      'CREATE INDEX rules_by_updated ON rules (updated_at, seq)',
+      'CREATE INDEX rules_by_campaign ON rules (campaign_id, seq)',
+      'CREATE INDEX rules_by_window ON rules (purchase_to, purchase_from)',
+    ],
+  },
+];
+
+interface RuleRow {
+  seq: number;
+  body: string;
+  stat_stamp: number;
+  stat_usage: number;
+  stat_amount: number;
+  stat_debit_balance: number;
+}
+
+const COLUMNS = 'seq, body, stat_stamp, stat_usage, stat_amount, stat_debit_balance';
+
+function statisticsOf(row: RuleRow): RuleStatistics {
+  return {
+    stamp: row.stat_stamp,
+    usage: row.stat_usage,
+    used: row.stat_usage,
+    amount: row.stat_amount,
+    debit_balance: row.stat_debit_balance,
+  };
+}
+
+function toRule(row: RuleRow, withStatistics: boolean): Rule {
+  const rule = JSON.parse(row.body) as Rule;
+  return withStatistics ? { ...rule, statistics: statisticsOf(row) } : rule;
+}
+
+/** Drops server-owned fields a client may have echoed back from a GET. */
+function editableFields(input: RuleInput | RuleUpdate) {
+  const { id, type, created_at, created_by, updated_at, updated_by, deleted_at, deleted_by, statistics, ...rest } = input;
+  return rest;
+}
+
+function withoutNulls<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as T;
+}
+
+export class RuleStore {
+  constructor(private readonly sql: Sql) {}
+
+  create(input: RuleInput, actor: string, id: string): Rule {
+    const now = new Date().toISOString();
+    const fields = withoutNulls(editableFields(input));
+    const rule: Rule = {
+      id,
+      ...fields,
+      type: deriveType(input.requirement),
+      active: input.active ?? true,
+      private: input.private ?? false,
+      created_at: now,
+      created_by: actor,
+      updated_at: now,
+      updated_by: actor,
+    } as Rule;
+    this.sql.exec(
+      `INSERT INTO rules (id, body, campaign_id, active, private, purchase_from, purchase_to, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      id,
+      JSON.stringify(rule),
+      rule.campaign_id ?? null,
+      rule.active ? 1 : 0,
+      rule.private ? 1 : 0,
+      Date.parse(rule.requirement.purchase_from),
+      Date.parse(rule.requirement.purchase_to),
+      Date.parse(now),
+      Date.parse(now),
+    );
+    bumpContentVersion(this.sql);
+    return rule;
+  }
+
+  get(id: string, withStatistics = false): Rule {
+    const row = one<RuleRow>(this.sql, `SELECT ${COLUMNS} FROM rules WHERE id = ?`, id);
+    if (!row) throw notFound('Discount rule');
+    return toRule(row, withStatistics);
+  }
+
+  list(q: RuleListQuery, now = Date.now()): { rules: Rule[]; total?: number } {
+    const where = new Where();
+    if (q.purchase_from) where.add('purchase_from >= ?', Date.parse(q.purchase_from));
+    if (q.purchase_to) where.add('purchase_to <= ?', Date.parse(q.purchase_to));
+    if (q.campaign_id?.length) where.add(`campaign_id IN (${q.campaign_id.map(() => '?').join(',')})`, ...q.campaign_id);
+    switch (q.state) {
+      case 'active':
+        where.add('deleted_at IS NULL AND purchase_from <= ? AND purchase_to >= ?', now, now);
+        break;
+      case 'scheduled':
+        where.add('deleted_at IS NULL AND purchase_from > ?', now);
+        break;
+      case 'completed':
+        where.add('deleted_at IS NULL AND purchase_to < ?', now);
+        break;
+      case 'available':
+        where.add('deleted_at IS NULL AND active = 1 AND purchase_from <= ? AND purchase_to >= ?', now, now);
+        break;
+      case 'deleted':
+        where.add('deleted_at IS NOT NULL');
+        break;
+      case 'inactive':
+        where.add('deleted_at IS NULL AND active = 0');
+        break;
+    }
+    const total = q.total
+      ? this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM rules ${where}`, ...where.args).one().n
+      : undefined;
+
+    let order = 'seq';
+    if (q.since_datetime) {
+      where.add('updated_at >= ?', Date.parse(q.since_datetime));
+      order = 'updated_at, seq';
+    } else if (q.starting_after) {
+      const after = one<{ seq: number }>(this.sql, 'SELECT seq FROM rules WHERE id = ?', q.starting_after);
+      if (!after) throw badRequest('starting_after names no discount rule', [
+        { field: 'starting_after', code: 'unknown_id', message: 'No discount rule with this id' },
+      ]);
+      where.add('seq > ?', after.seq);
+    }
+    const rows = all<RuleRow>(
+      this.sql,
+      `SELECT ${COLUMNS} FROM rules ${where} ORDER BY ${order} LIMIT ?`,
+      ...where.args,
+      q.limit,
+    );
+    const withStatistics = q.include?.includes('statistics') ?? false;
+    return { rules: rows.map((r) => toRule(r, withStatistics)), total };
+  }
+
+  update(id: string, patch: RuleUpdate, actor: string): Rule {
+    const current = this.get(id);
+    if (current.deleted_at) throw badRequest('A deleted discount rule cannot be updated');
+    const { requirement: reqPatch, reward: rewardPatch, ...rest } = editableFields(patch);
+    const requirement = { ...current.requirement, ...(reqPatch ?? {}) };
+    const reward = { ...current.reward, ...(rewardPatch ?? {}) };
+
+    const errors = [];
+    if (canonicalOrRaw(requirement.purchase_from) !== current.requirement.purchase_from) {
+      errors.push({ field: 'requirement.purchase_from', code: 'immutable', message: 'purchase_from cannot change' });
+    }
+    if (typeof requirement.purchase_to === 'string' && Date.parse(requirement.purchase_to) < Date.parse(current.requirement.purchase_to)) {
+      errors.push({ field: 'requirement.purchase_to', code: 'earlier', message: 'purchase_to may only move later' });
+    }
+    const { base: _newBase, ...rewardRest } = reward;
+    const { base: _oldBase, ...currentRewardRest } = current.reward;
+    if (!sameJson(rewardRest, currentRewardRest)) {
+      errors.push({ field: 'reward', code: 'immutable', message: 'reward cannot change, except reward.base' });
+    }
+    if (errors.length) throw badRequest('This update is not allowed', errors);
+
+    const { id: _i, type: _t, created_at: _c, created_by: _cb, updated_at: _u, updated_by: _ub, statistics: _s, ...kept } = current;
+    const merged = { ...kept, ...rest, requirement, reward };
+    // The merged rule must still be a valid rule as a whole (e.g. purchase_to after purchase_from).
+    const valid = parseOr400(ruleCreateSchema, merged);
+    const now = new Date().toISOString();
+    const rule = withoutNulls({
+      ...editableFields(valid),
+      id,
+      type: deriveType(valid.requirement),
+      active: valid.active ?? true,
+      private: valid.private ?? false,
+      created_at: current.created_at,
+      created_by: current.created_by,
+      updated_at: now,
+      updated_by: actor,
+    }) as Rule;
+    this.sql.exec(
+      `UPDATE rules SET body = ?, campaign_id = ?, active = ?, private = ?, purchase_to = ?, updated_at = ? WHERE id = ?`,
+      JSON.stringify(rule),
+      rule.campaign_id ?? null,
+      rule.active ? 1 : 0,
+      rule.private ? 1 : 0,
+      Date.parse(rule.requirement.purchase_to),
+      Date.parse(now),
+      id,
+    );
+    bumpContentVersion(this.sql);
+    return rule;
+  }
+
+  /** Soft delete; deleting again returns the rule as it was deleted. */
+  delete(id: string, actor: string): Rule {
+    const current = this.get(id);
+    if (!current.deleted_at) {
+      const now = new Date().toISOString();
+      const rule: Rule = { ...current, updated_at: now, updated_by: actor, deleted_at: now, deleted_by: actor };
+      this.sql.exec(
+        'UPDATE rules SET body = ?, updated_at = ?, deleted_at = ? WHERE id = ?',
+        JSON.stringify(rule),
+        Date.parse(now),
+        Date.parse(now),
+        id,
+      );
+      bumpContentVersion(this.sql);
+    }
+    return this.get(id, true);
+  }
+}
+
+function canonicalOrRaw(x: unknown): unknown {
+  return typeof x === 'string' && !Number.isNaN(Date.parse(x)) ? canonicalTime(x) : x;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+}
+
+function sortKeys(x: unknown): unknown {
+  if (Array.isArray(x)) return x.map(sortKeys);
+  if (x && typeof x === 'object') {
+    return Object.fromEntries(Object.keys(x).sort().map((k) => [k, sortKeys((x as Record<string, unknown>)[k])]));
+  }
+  return x;
+}

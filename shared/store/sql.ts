@@ -1,0 +1,31 @@
+/** Thin typed helpers over the Durable Object's synchronous SQLite API. */
+export type Sql = SqlStorage;
+export type Value = SqlStorageValue;
+
+export function all<T>(sql: Sql, query: string, ...args: Value[]): T[] {
+  return sql.exec(query, ...args).toArray() as T[];
+}
+
+export function one<T>(sql: Sql, query: string, ...args: Value[]): T | undefined {
+  return sql.exec(query, ...args).toArray()[0] as T | undefined;
+}
+
+export function run(sql: Sql, query: string, ...args: Value[]): number {
+  return sql.exec(query, ...args).rowsWritten;
+}
+
+/** A WHERE clause assembled from optional conditions, each with its own arguments. */
+export class Where {
+  private readonly parts: string[] = [];
+  readonly args: Value[] = [];
+
+  add(condition: string, ...args: Value[]): this {
+    this.parts.push(condition);
+    this.args.push(...args);
+    return this;
+  }
+
+  toString(): string {
+    return this.parts.length ? `WHERE ${this.parts.join(' AND ')}` : '';
+  }
+}

@@ -1,0 +1,21 @@
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+
+// Test-only secrets: the Worker under test reads them like production reads `wrangler secret`.
+export const testBindings = {
+  JWT_SECRET: 'test-jwt-secret-that-is-at-least-32-bytes-long',
+  BOOTSTRAP_CLIENT_ID: 'test-bootstrap-client',
+  BOOTSTRAP_CLIENT_SECRET: 'test-bootstrap-secret',
+};
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: './wrangler.toml' },
+      miniflare: { bindings: testBindings },
+    }),
+  ],
+  test: {
+    include: ['test/**/*.test.ts'],
+  },
+});
