@@ -4,9 +4,10 @@ import type { ClientCreate } from '../schemas/auth';
 import type { RuleInput, RuleListQuery, RuleUpdate } from '../schemas/rule';
 import { ClientStore, clientMigrations } from './clients';
 import { applyMigrations, contentVersion, metaMigrations } from './migrations';
+import { refMigrations } from './refs';
 import { RuleStore, ruleMigrations } from './rules';
 
-const MIGRATIONS = [...metaMigrations, ...ruleMigrations, ...clientMigrations];
+const MIGRATIONS = [...metaMigrations, ...ruleMigrations, ...clientMigrations, ...refMigrations];
 
 /**
  * One merchant account's system of record (one object per account id). It owns transactions and
