@@ -42,9 +42,11 @@ export const fieldError = (field: string, message: string, code = 'invalid') =>
 
 /** Turns anything thrown (locally or across RPC) into a status and the API's error body. */
 export function toErrorBody(err: unknown): { status: ErrorStatus; body: ErrorBody } | undefined {
-  if (!(err instanceof Error) || !err.message.startsWith(MARK)) return undefined;
+  // Across RPC the message arrives prefixed with the error's name ("ApiError: rabatt-error:{...}").
+  const at = err instanceof Error ? err.message.indexOf(MARK) : -1;
+  if (at < 0) return undefined;
   try {
-    const { status, ...body } = JSON.parse(err.message.slice(MARK.length)) as ErrorBody & {
+    const { status, ...body } = JSON.parse((err as Error).message.slice(at + MARK.length)) as ErrorBody & {
       status: ErrorStatus;
     };
     return { status, body };
