@@ -49,7 +49,11 @@ export const noSinceWithStartingAfter = <T extends { since_datetime?: unknown; s
     'since_datetime cannot be combined with starting_after',
   );
 
-export const metadata = v.record(v.string(), v.unknown());
+/** Free-form key/value pairs: a JSON object, never an array. */
+export const metadata = v.pipe(
+  v.custom<Record<string, unknown>>((x) => typeof x === 'object' && x !== null && !Array.isArray(x), 'Expected an object'),
+  v.record(v.string(), v.unknown()),
+);
 
 export const nonEmptyString = (max = 1000) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));
 
