@@ -1,0 +1,259 @@
+// Turns stored rules into a form that is cheap to test per receipt, and indexes item rules by
+// the item ids / group ids they need, so rules that cannot touch a receipt are never looked at.
+
+import { dayIndex, parseClock, type HourWindow } from './hours';
+import { toDecimal, type Decimal } from './money';
+import type { DiscountEligible, ItemPattern, Rule, RewardType } from './types';
+
+export const ANY_ITEM = 'ANY_ITEM';
+const DAY_MS = 86_400_000;
+
+/** `id`/`group` undefined = any. */
+export interface Pattern {
+  id: string | undefined;
+  group: string | undefined;
+}
+
+/** A "one of" test on the value found at `path` (stringified; arrays match on any element). */
+export interface Leaf {
+  path: string[];
+  values: Set<string>;
+}
+
+export interface CompiledMix {
+  patterns: Pattern[];
+  qtyMilli: number;
+  rewardEligible: boolean;
+}
+
+/** `value` as given (percent, unit count), `money` as whole minor units, `percent` exact. */
+export interface RewardValue {
+  value: number;
+  money: number;
+  percent: Decimal;
+}
+
+export interface CompiledReward extends RewardValue {
+  type: RewardType;
+  values: (RewardValue & { patterns: Pattern[] })[];
+  net: boolean;
+  bonus: boolean;
+}
+
+export interface CompiledRule {
+  rule: Rule;
+  id: string;
+  /** idSignature(id), for the ref filter in evaluate */
+  sig: number;
+  createdAt: string;
+  level: 'item' | 'receipt';
+  /** active and not deleted */
+  usable: boolean;
+  fromMs: number;
+  toMs: number;
+  /** null: no item requirement */
+  items: Pattern[] | null;
+  itemQtyMilli: number;
+  mixes: CompiledMix[];
+  customerLeaves: Leaf[];
+  addressPatterns: Leaf[][];
+  hasCustomerRequirement: boolean;
+  storeLeaves: Leaf[];
+  mccRanges: { start: number; end: number }[];
+  storeIds: Set<string> | null;
+  grossMin: number;
+  netMin: number;
+  currencyAllow: Set<string> | null;
+  currencyAnythingBut: Set<string>[];
+  codes: string[] | null;
+  hours: { timeZone: string; windows: HourWindow[] } | null;
+  blacklist: Pattern[];
+  deactivatedBy: string[];
+  stamp: number;
+  stampExpireMs: number | null;
+  rewardUsage: number;
+  repeatUsage: number;
+  exclusive: boolean;
+  eligible: DiscountEligible;
+  dynamicMs: number | null;
+  reward: CompiledReward;
+}
+
+export interface CompiledRules {
+  readonly size: number;
+  readonly byId: ReadonlyMap<string, CompiledRule>;
+  /** item rules keyed by an item id they need */
+  readonly byItem: ReadonlyMap<string, readonly CompiledRule[]>;
+  /** item rules keyed by a group id they need (and no item id) */
+  readonly byGroup: ReadonlyMap<string, readonly CompiledRule[]>;
+  /** receipt rules and rules with ANY_ITEM / wildcard patterns: checked for every receipt */
+  readonly always: readonly CompiledRule[];
+}
+
+function pattern(p: ItemPattern): Pattern {
+  return { id: p.id === ANY_ITEM ? undefined : p.id, group: p.group_id };
+}
+
+function patterns(list: ItemPattern[] | undefined): Pattern[] {
+  return (list ?? []).filter((p) => p && typeof p === 'object').map(pattern);
+}
+
+const isWildcard = (p: Pattern) => p.id === undefined && p.group === undefined;
+
+function num(v: unknown, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}
+
+function ms(v: unknown): number {
+  return typeof v === 'string' ? Date.parse(v) : NaN;
+}
+
+/** Flatten nested "one of" lists. Empty lists impose nothing. */
+function leaves(node: unknown, path: string[], out: Leaf[], skip?: (key: string) => boolean): Leaf[] {
+  if (Array.isArray(node)) {
+    if (node.length > 0) out.push({ path, values: new Set(node.map(String)) });
+  } else if (node && typeof node === 'object') {
+    for (const [key, child] of Object.entries(node)) {
+      if (path.length === 0 && skip?.(key)) continue;
+      leaves(child, [...path, key], out);
+    }
+  }
+  return out;
+}
+
+/**
+ * A 12-bit signature of an id from its length and three chars. Used to reject refs of
+ * unreachable rules without a Map lookup. Rule ids are signed here, ref ids only in evaluate's
+ * loop, so each call site sees one kind of string and V8 keeps both fast.
+ */
+export function idSignature(id: string): number {
+  const n = id.length;
+  return n === 0 ? 0 : ((id.charCodeAt(0) * 31 + id.charCodeAt(n - 1)) * 31 + id.charCodeAt(n >> 1) + n) & 4095;
+}
+
+function rewardValue(value: number): RewardValue {
+  return { value, money: Math.max(Math.round(value), 0), percent: toDecimal(value) };
+}
+
+function compileRule(rule: Rule): CompiledRule {
+  const req = rule.requirement ?? ({} as Rule['requirement']);
+  const lim = rule.limitation ?? {};
+  const reward = rule.reward;
+
+  // `{}` is a wildcard and leaves the rule a receipt rule; ANY_ITEM also matches every line
+  // but makes it an item rule (spec: rule `type`).
+  const rawList = (req.item?.items ?? []).filter((p) => p && typeof p === 'object');
+  const items = rawList.some((p) => p.id !== undefined || p.group_id !== undefined) ? rawList.map(pattern) : null;
+  const mixes = (req.item?.mixes ?? []).map((m) => ({
+    patterns: patterns(m.items),
+    qtyMilli: Math.round(Math.max(num(m.quantity, 1), 0) * 1000),
+    rewardEligible: m.reward_eligible !== false,
+  }));
+
+  const customer = req.customer;
+  const addressPatterns = Array.isArray(customer?.addresses)
+    ? customer.addresses.map((a) => leaves(a, [], [])).filter((l) => l.length > 0)
+    : [];
+  const customerLeaves = leaves(customer, [], [], (k) => k === 'addresses');
+
+  const store = req.store;
+  const mccRanges = Array.isArray(store?.mcc_ranges) ? store.mcc_ranges : [];
+  const storeLeaves = leaves(store, [], [], (k) => k === 'mcc_ranges');
+
+  const currencyAllow = new Set<string>();
+  const currencyAnythingBut: Set<string>[] = [];
+  for (const c of req.currencies ?? []) {
+    if (typeof c === 'string') currencyAllow.add(c.toUpperCase());
+    else if (c && Array.isArray(c['anything-but'])) currencyAnythingBut.push(new Set(c['anything-but'].map((x) => x.toUpperCase())));
+  }
+  const hasCurrency = currencyAllow.size > 0 || currencyAnythingBut.length > 0;
+
+  const codes = req.discount_code === undefined || req.discount_code === '' ? null : [req.discount_code].flat().filter(Boolean);
+
+  const hourList = lim.discount_hours?.hours ?? [];
+  const hours =
+    hourList.length > 0
+      ? {
+          timeZone: lim.discount_hours?.timezone || 'Europe/Oslo',
+          windows: hourList.map((h) => ({ day: dayIndex(h.day), start: parseClock(h.start), end: parseClock(h.end) })),
+        }
+      : null;
+
+  const dyn = num(lim.dynamic_purchase_to_days, -1);
+  const expire = num(lim.stamp_expire_days, -1);
+  const value = num(reward.value, 0);
+
+  return {
+    rule,
+    id: rule.id,
+    sig: idSignature(rule.id),
+    createdAt: rule.created_at ?? '',
+    level: items ? 'item' : 'receipt',
+    usable: rule.active !== false && !rule.deleted_at,
+    fromMs: ms(req.purchase_from),
+    toMs: ms(req.purchase_to),
+    items,
+    itemQtyMilli: Math.round(Math.max(num(req.item?.quantity, 0), 0) * 1000),
+    mixes,
+    customerLeaves,
+    addressPatterns,
+    hasCustomerRequirement: customerLeaves.length > 0 || addressPatterns.length > 0,
+    storeLeaves,
+    mccRanges,
+    storeIds: req.store_ids && req.store_ids.length > 0 ? new Set(req.store_ids) : null,
+    grossMin: num(req.gross_amount, 0),
+    netMin: num(req.net_amount, 0),
+    currencyAllow: hasCurrency ? currencyAllow : null,
+    currencyAnythingBut,
+    codes,
+    hours,
+    blacklist: patterns(lim.blacklist),
+    deactivatedBy: (lim.discount_activation ?? [])
+      .filter((a) => a.type === 'deactivate_if_discount_active' && typeof a.value === 'string')
+      .map((a) => a.value),
+    stamp: Math.max(num(req.stamp, 0), 0),
+    stampExpireMs: expire >= 0 ? expire * DAY_MS : null,
+    rewardUsage: num(lim.discount_reward_usage, -1),
+    repeatUsage: num(lim.discount_repeat_usage, -1),
+    exclusive: lim.discount_combination === 0,
+    eligible: lim.discount_eligible ?? 'item_eligible_for_discount',
+    dynamicMs: dyn >= 0 ? dyn * DAY_MS : null,
+    reward: {
+      type: reward.type,
+      ...rewardValue(value),
+      values: (reward.values ?? []).map((v) => ({ patterns: patterns(v.items), ...rewardValue(num(v.value, 0)) })),
+      net: reward.base === 'net',
+      bonus: reward.effect === 'bonus',
+    },
+  };
+}
+
+function push(map: Map<string, CompiledRule[]>, key: string, rule: CompiledRule): void {
+  const list = map.get(key);
+  if (list) list.push(rule);
+  else map.set(key, [rule]);
+}
+
+export function compileRules(rules: readonly Rule[]): CompiledRules {
+  const byId = new Map<string, CompiledRule>();
+  const byItem = new Map<string, CompiledRule[]>();
+  const byGroup = new Map<string, CompiledRule[]>();
+  const always: CompiledRule[] = [];
+  for (const rule of rules) {
+    const c = compileRule(rule);
+    // Rules that can never apply are not indexed at all; they stay in byId for lookups.
+    byId.set(c.id, c);
+    if (!c.usable) continue;
+    // Index on one requirement every match needs: the item list if any, else the first mix.
+    const need = c.items ?? c.mixes[0]?.patterns ?? null;
+    if (!need || need.length === 0 || need.some(isWildcard)) {
+      always.push(c);
+      continue;
+    }
+    for (const p of need) {
+      if (p.id !== undefined) push(byItem, p.id, c);
+      else push(byGroup, p.group as string, c);
+    }
+  }
+  return { size: byId.size, byId, byItem, byGroup, always };
+}

@@ -1,0 +1,213 @@
+// One evaluation: find the rules the receipt and the refs can reach, qualify them, apply them in
+// the documented order, and write the result onto a copy of the receipt. Pure: reads no clock
+// (`now` is an input) and never writes to its input.
+
+import type { CompiledRule, CompiledRules } from './compile';
+import { buildCtx, matchLines, receiptOk, refOk, validStamps, type Ctx, type Line } from './match';
+import { byAge, chooseOutcome, type Candidate } from './order';
+import { debitAvailable, type Application } from './rewards';
+import type {
+  DiscountResult,
+  EvaluateInput,
+  EvaluationResult,
+  ReceiptDiscountLine,
+  RefResult,
+  RefIndex,
+  RefState,
+  ResultItem,
+} from './types';
+
+const KIND_RANK = { customer: 0, '*': 1, '/': 2 } as const;
+
+function refOrder(a: RefState, b: RefState): number {
+  return (KIND_RANK[a.kind] ?? 3) - (KIND_RANK[b.kind] ?? 3) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Rules some line of the receipt could match, via the item / group indexes. */
+function reachable(rules: CompiledRules, ctx: Ctx): Map<string, CompiledRule> {
+  const out = new Map<string, CompiledRule>();
+  for (const c of rules.always) out.set(c.id, c);
+  for (const line of ctx.lines) {
+    if (!line.eligible) continue;
+    if (line.id !== undefined) for (const c of rules.byItem.get(line.id) ?? []) out.set(c.id, c);
+    for (const g of line.groups) for (const c of rules.byGroup.get(g) ?? []) out.set(c.id, c);
+  }
+  return out;
+}
+
+/** Same as idSignature; a separate copy so this hot call site only ever sees ref id strings. */
+function refSignature(id: string): number {
+  const n = id.length;
+  return n === 0 ? 0 : ((id.charCodeAt(0) * 31 + id.charCodeAt(n - 1)) * 31 + id.charCodeAt(n >> 1) + n) & 4095;
+}
+
+/**
+ * Group refs by rule once, for refs that outlive a request (e.g. an account's `*` / `/` refs kept
+ * in memory next to the compiled rules); pass as `sharedRefs`. Then evaluate never touches refs
+ * of rules the receipt cannot reach. Rebuild it whenever any of those refs changes.
+ */
+export function indexRefs(refs: readonly RefState[]): RefIndex {
+  const byRule = new Map<string, RefState[]>();
+  for (const ref of refs) {
+    const list = byRule.get(ref.rule_id);
+    if (list) list.push(ref);
+    else byRule.set(ref.rule_id, [ref]);
+  }
+  return { size: refs.length, byRule };
+}
+
+interface Collect {
+  rule: CompiledRule;
+  ref: RefState;
+  stamp: number;
+}
+
+export function evaluate(input: EvaluateInput): EvaluationResult {
+  const { receipt, rules, refs, now } = input;
+  const ctx = buildCtx(receipt, Date.parse(now));
+
+  const reach = reachable(rules, ctx);
+  const refsByRule = new Map<CompiledRule, RefState[]>();
+  const take = (c: CompiledRule, ref: RefState) => {
+    const list = refsByRule.get(c);
+    if (list) list.push(ref);
+    else refsByRule.set(c, [ref]);
+  };
+  // Most refs belong to rules the receipt cannot reach. A 4096-bit signature filter of the
+  // reachable rule ids rejects nearly all of them for a few char reads, where a Map lookup of a
+  // non-internalised id string costs several times more; this loop is the only per-evaluation
+  // cost that grows with the account's size.
+  const bits = new Uint32Array(128);
+  for (const c of reach.values()) bits[c.sig >>> 5] = (bits[c.sig >>> 5] as number) | (1 << (c.sig & 31));
+  for (const ref of refs) {
+    const id = ref.rule_id;
+    const h = refSignature(id);
+    if (((bits[h >>> 5] as number) & (1 << (h & 31))) === 0) continue;
+    const c = reach.get(id);
+    if (c) take(c, ref);
+  }
+  if (input.sharedRefs) {
+    for (const [id, c] of reach) for (const ref of input.sharedRefs.byRule.get(id) ?? []) take(c, ref);
+  }
+
+  const qualified: Candidate[] = [];
+  const stampRules: Collect[] = [];
+  for (const [c, held] of [...refsByRule].sort((a, b) => byAge(a[0], b[0]))) {
+    if (!receiptOk(c, ctx)) continue;
+    const m = matchLines(c, ctx, ctx.initial);
+    if (!m) continue;
+    const usable = held.filter((r) => refOk(c, r, ctx)).sort(refOrder);
+    const first = usable[0];
+    if (!first) continue;
+    if (c.stamp > 0) {
+      const full = usable.find((r) => validStamps(c, r, ctx) >= c.stamp);
+      stampRules.push({ rule: c, ref: full ?? first, stamp: m.qtyMilli / 1000 });
+      if (full) qualified.push({ rule: c, ref: full });
+    } else qualified.push({ rule: c, ref: first });
+  }
+
+  // Activation is judged on the qualified set before any rule drops out, so the result does
+  // not depend on the order rules are looked at.
+  const qualifiedIds = new Set(qualified.map((q) => q.rule.id));
+  const active = (c: CompiledRule) => !c.deactivatedBy.some((id) => qualifiedIds.has(id));
+  const outcome = chooseOutcome(
+    qualified.filter((q) => active(q.rule)),
+    ctx,
+  );
+  const applied = new Set(outcome.apps.map((a) => a.rule));
+  const collecting = stampRules.filter((s) => active(s.rule) && !applied.has(s.rule));
+
+  return { receipt: render(ctx, outcome.apps, collecting) };
+}
+
+function statistics(c: CompiledRule, ref: RefState, ctx: Ctx, lines: readonly Line[]) {
+  return {
+    stamp: validStamps(c, ref, ctx),
+    usage: ref.usage,
+    amount: ref.amount,
+    debit_balance: c.reward.type === 'discount_debit' ? debitAvailable(c, ref, lines) : ref.debit_balance,
+  };
+}
+
+function header(c: CompiledRule): Omit<DiscountResult, 'refs'> {
+  const r = c.rule;
+  return {
+    id: c.id,
+    ...(r.name !== undefined ? { name: r.name } : {}),
+    ...(r.receipt_text !== undefined ? { receipt_text: r.receipt_text } : {}),
+    type: c.level,
+  };
+}
+
+function render(ctx: Ctx, apps: readonly Application[], collecting: readonly Collect[]) {
+  const receipt = ctx.receipt;
+  const source = receipt.items ?? [];
+  // Object.assign rather than spread: V8's spread-then-override path is several times slower,
+  // and this runs for every line of every evaluation.
+  const items: ResultItem[] = source.map((item, idx) => {
+    const out = Object.assign({}, item) as ResultItem;
+    out.line_id = ctx.lines[idx]?.lineId ?? idx + 1;
+    out.is_changed = false;
+    out.discount_lines = item.discount_lines ? item.discount_lines.map((d) => Object.assign({}, d)) : [];
+    out.bonus_lines = item.bonus_lines ? item.bonus_lines.map((d) => Object.assign({}, d)) : [];
+    return out;
+  });
+
+  const discounts: DiscountResult[] = [];
+  for (const app of apps) {
+    const c = app.rule;
+    const bonus = c.reward.bonus;
+    const description = c.rule.receipt_text ?? c.rule.name ?? '';
+    for (const p of app.parts) {
+      const item = items[p.line.idx] as ResultItem;
+      const target = bonus ? item.bonus_lines : item.discount_lines;
+      const line: ReceiptDiscountLine = {
+        amount: p.amount,
+        ...(p.percentage !== undefined ? { percentage: p.percentage } : {}),
+        discount_type: 'customer',
+        discount_id: c.id,
+        description,
+        line_id: target.length + 1,
+      };
+      target.push(line);
+      item.is_changed = true;
+    }
+    const ref: RefResult = {
+      id: app.ref.id,
+      amount: bonus ? 0 : app.total,
+      stamp: 0,
+      bonus: bonus ? app.total : 0,
+      usage: app.usage,
+      statistics: statistics(c, app.ref, ctx, app.parts.map((p) => p.line)),
+      items: app.parts.map((p) => ({
+        line_id: p.line.lineId,
+        amount: bonus ? 0 : p.amount,
+        bonus: bonus ? p.amount : 0,
+      })),
+    };
+    discounts.push({ ...header(c), refs: [ref] });
+  }
+  for (const s of [...collecting].sort((a, b) => byAge(a.rule, b.rule))) {
+    discounts.push({
+      ...header(s.rule),
+      refs: [
+        {
+          id: s.ref.id,
+          amount: 0,
+          stamp: s.stamp,
+          bonus: 0,
+          usage: 0,
+          statistics: statistics(s.rule, s.ref, ctx, []),
+          items: [],
+        },
+      ],
+    });
+  }
+
+  return {
+    ...receipt,
+    items,
+    is_changed: apps.length > 0,
+    discounts,
+  };
+}

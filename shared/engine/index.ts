@@ -1,0 +1,7 @@
+// The discount engine: pure functions from (receipt, rules, refs, now) to the evaluated receipt.
+// Semantics: docs/semantics.md.
+
+export * from './types';
+export { compileRules } from './compile';
+export { evaluate, indexRefs } from './evaluate';
+export { allocate, largestRemainder } from './money';

@@ -1,0 +1,239 @@
+// Requirement matching: receipt-level checks (once per rule), ref checks, and which lines a
+// rule sees given the discounts applied so far.
+
+import type { CompiledRule, Leaf, Pattern } from './compile';
+import { inHours, localTime, type LocalTime } from './hours';
+import type { Receipt, RefState } from './types';
+
+export interface Line {
+  idx: number;
+  lineId: number;
+  id: string | undefined;
+  groups: string[];
+  /** quantity in thousandths, so weighed goods stay integer */
+  qtyMilli: number;
+  gross: number;
+  eligible: boolean;
+}
+
+/** What the purchase looks like so far: per line what is left to discount. */
+export interface State {
+  remaining: number[];
+  discounted: boolean[];
+  anyDiscount: boolean;
+}
+
+export interface Ctx {
+  receipt: Receipt;
+  lines: Line[];
+  purchaseMs: number;
+  nowMs: number;
+  grossTotal: number;
+  netTotal: number;
+  codes: Set<string>;
+  initial: State;
+  localTimes: Map<string, LocalTime | null>;
+}
+
+const sumExisting = (list: { amount?: unknown }[] | undefined) =>
+  (list ?? []).reduce((s, d) => s + (typeof d.amount === 'number' && d.amount > 0 ? d.amount : 0), 0);
+
+export function buildCtx(receipt: Receipt, nowMs: number): Ctx {
+  const items = receipt.items ?? [];
+  const lines: Line[] = [];
+  const remaining: number[] = [];
+  const discounted: boolean[] = [];
+  const codes = new Set(receipt.discount_code ?? []);
+  let grossSum = 0;
+  let netSum = 0;
+  items.forEach((item, idx) => {
+    const qty = typeof item.quantity === 'number' ? item.quantity : 1;
+    const gross =
+      typeof item.gross_amount === 'number'
+        ? item.gross_amount
+        : typeof item.unit_gross_price === 'number'
+          ? Math.round(item.unit_gross_price * qty)
+          : 0;
+    const existing = sumExisting(item.discount_lines);
+    lines.push({
+      idx,
+      lineId: typeof item.line_id === 'number' ? item.line_id : idx + 1,
+      id: item.id,
+      groups: (item.groups ?? []).map((g) => g.id),
+      qtyMilli: Math.max(Math.round(qty * 1000), 0),
+      gross,
+      eligible: item.eligible_for_discount !== false && gross > 0,
+    });
+    remaining.push(Math.max(gross - existing, 0));
+    discounted.push(existing > 0);
+    grossSum += gross;
+    netSum += Math.max(gross - existing, 0);
+    if (item.id !== undefined) codes.add(item.id);
+  });
+  return {
+    receipt,
+    lines,
+    purchaseMs: Date.parse(receipt.purchase_at),
+    nowMs,
+    grossTotal: typeof receipt.gross_amount === 'number' ? receipt.gross_amount : grossSum,
+    netTotal: typeof receipt.net_amount === 'number' ? receipt.net_amount : netSum,
+    codes,
+    initial: { remaining, discounted, anyDiscount: discounted.some(Boolean) },
+    localTimes: new Map(),
+  };
+}
+
+export function matches(p: Pattern, line: Line): boolean {
+  return (p.id === undefined || p.id === line.id) && (p.group === undefined || line.groups.includes(p.group));
+}
+
+export const matchesAny = (ps: readonly Pattern[], line: Line) => ps.some((p) => matches(p, line));
+
+function valueAt(root: unknown, path: string[]): unknown {
+  let v = root;
+  for (const k of path) {
+    if (!v || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[k];
+  }
+  return v;
+}
+
+function leafOk(root: unknown, leaf: Leaf): boolean {
+  const v = valueAt(root, leaf.path);
+  if (v === undefined || v === null) return false;
+  if (Array.isArray(v)) return v.some((x) => leaf.values.has(String(x)));
+  return leaf.values.has(String(v));
+}
+
+function customerOk(c: CompiledRule, receipt: Receipt): boolean {
+  if (!c.hasCustomerRequirement) return true;
+  const customer = receipt.customer;
+  if (!customer) return false;
+  if (!c.customerLeaves.every((l) => leafOk(customer, l))) return false;
+  if (c.addressPatterns.length === 0) return true;
+  const addresses = Array.isArray(customer.addresses) ? (customer.addresses as unknown[]) : [];
+  return c.addressPatterns.some((pat) => addresses.some((a) => pat.every((l) => leafOk(a, l))));
+}
+
+function storeOk(c: CompiledRule, receipt: Receipt): boolean {
+  const store = receipt.store;
+  if (c.storeIds && !c.storeIds.has(store?.id)) return false;
+  if (!c.storeLeaves.every((l) => leafOk(store, l))) return false;
+  if (c.mccRanges.length === 0) return true;
+  const mcc = Number(store?.mcc);
+  return Number.isFinite(mcc) && c.mccRanges.some((r) => mcc >= r.start && mcc <= r.end);
+}
+
+function currencyOk(c: CompiledRule, receipt: Receipt): boolean {
+  if (!c.currencyAllow) return true;
+  const cur = receipt.currency?.toUpperCase();
+  if (!cur) return false;
+  return c.currencyAllow.has(cur) || c.currencyAnythingBut.some((ex) => !ex.has(cur));
+}
+
+function hoursOk(c: CompiledRule, ctx: Ctx): boolean {
+  if (!c.hours) return true;
+  const tz = c.hours.timeZone;
+  let t = ctx.localTimes.get(tz);
+  if (t === undefined) {
+    t = Number.isNaN(ctx.purchaseMs) ? null : localTime(ctx.purchaseMs, tz);
+    ctx.localTimes.set(tz, t);
+  }
+  return t !== null && inHours(t, c.hours.windows);
+}
+
+/** Everything about the rule that does not depend on lines or refs. */
+export function receiptOk(c: CompiledRule, ctx: Ctx): boolean {
+  const r = ctx.receipt;
+  return (
+    c.usable &&
+    ctx.purchaseMs >= c.fromMs &&
+    ctx.purchaseMs <= c.toMs &&
+    ctx.grossTotal >= c.grossMin &&
+    ctx.netTotal >= c.netMin &&
+    (!c.codes || c.codes.some((code) => ctx.codes.has(code))) &&
+    currencyOk(c, r) &&
+    storeOk(c, r) &&
+    customerOk(c, r) &&
+    hoursOk(c, ctx) &&
+    (c.eligible !== 'receipt_no_discount' || !ctx.initial.anyDiscount)
+  );
+}
+
+/** The ref is alive, not used up, and inside its dynamic window at purchase time and now. */
+export function refOk(c: CompiledRule, ref: RefState, ctx: Ctx): boolean {
+  if (ref.deleted_at) return false;
+  if (c.repeatUsage >= 0 && ref.usage >= c.repeatUsage) return false;
+  if (c.dynamicMs !== null) {
+    const end = Date.parse(ref.created_at) + c.dynamicMs;
+    if (!(ctx.purchaseMs <= end && ctx.nowMs <= end)) return false;
+  }
+  return true;
+}
+
+/**
+ * Valid unspent stamps at purchase time: stamps after the purchase are ignored, the oldest
+ * `usage * stamp` are spent by earlier rewards, and a stamp older than `stamp_expire_days`
+ * before the purchase has expired (so every counted stamp and the purchase lie within
+ * stamp_expire_days of the first counted stamp).
+ */
+export function validStamps(c: CompiledRule, ref: RefState, ctx: Ctx): number {
+  const list = ref.stamps
+    .map((s) => ({ at: Date.parse(s.at), q: s.quantity > 0 ? s.quantity : 0 }))
+    .filter((s) => s.at <= ctx.purchaseMs)
+    .sort((a, b) => a.at - b.at);
+  let spent = Math.max(ref.usage, 0) * c.stamp;
+  let count = 0;
+  const oldest = c.stampExpireMs === null ? -Infinity : ctx.purchaseMs - c.stampExpireMs;
+  for (const s of list) {
+    const take = Math.min(spent, s.q);
+    spent -= take;
+    if (s.at >= oldest) count += s.q - take;
+  }
+  return count;
+}
+
+export interface LineMatch {
+  /** lines the reward may touch, in receipt order */
+  reward: Line[];
+  /** total quantity of lines matching `item.items` (or of the reward lines), thousandths */
+  qtyMilli: number;
+  /** per mix, the lines matching it */
+  mixLines: Line[][];
+}
+
+/** Which lines the rule sees in `state`, or null when its item requirements are not met. */
+export function matchLines(c: CompiledRule, ctx: Ctx, state: State): LineMatch | null {
+  if (c.eligible === 'receipt_no_discount' && state.anyDiscount) return null;
+  const noDiscount = c.eligible === 'item_eligible_for_discount_no_discount';
+  const pool: Line[] = [];
+  for (const line of ctx.lines) {
+    if (!line.eligible) continue;
+    if (noDiscount && state.discounted[line.idx]) continue;
+    if (c.blacklist.length > 0 && matchesAny(c.blacklist, line)) continue;
+    pool.push(line);
+  }
+  let itemLines = pool;
+  if (c.items) {
+    const items = c.items;
+    itemLines = pool.filter((l) => matchesAny(items, l));
+    if (itemLines.length === 0) return null;
+  }
+  const qtyMilli = itemLines.reduce((s, l) => s + l.qtyMilli, 0);
+  if (qtyMilli < c.itemQtyMilli || qtyMilli === 0) return null;
+  const mixLines: Line[][] = [];
+  for (const mix of c.mixes) {
+    const ls = pool.filter((l) => matchesAny(mix.patterns, l));
+    if (ls.reduce((s, l) => s + l.qtyMilli, 0) < Math.max(mix.qtyMilli, 1)) return null;
+    mixLines.push(ls);
+  }
+  let reward = itemLines;
+  if (c.mixes.length > 0) {
+    const seen = new Set<number>();
+    c.mixes.forEach((m, i) => {
+      if (m.rewardEligible) for (const l of mixLines[i] ?? []) seen.add(l.idx);
+    });
+    reward = pool.filter((l) => seen.has(l.idx));
+  }
+  return { reward, qtyMilli, mixLines };
+}

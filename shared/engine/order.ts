@@ -1,0 +1,83 @@
+// Decision 1 (order) and Decision 2 (exclusive rules).
+
+import type { CompiledRule } from './compile';
+import { matchLines, type Ctx, type State } from './match';
+import { computeReward, type Application } from './rewards';
+import type { RefState } from './types';
+
+export interface Candidate {
+  rule: CompiledRule;
+  ref: RefState;
+}
+
+/** Tie-break shared by every ordering: older rule first, then lower id. */
+export function byAge(a: CompiledRule, b: CompiledRule): number {
+  return a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function cloneState(s: State): State {
+  return { remaining: s.remaining.slice(), discounted: s.discounted.slice(), anyDiscount: s.anyDiscount };
+}
+
+function attempt(c: Candidate, ctx: Ctx, state: State): Application | null {
+  const m = matchLines(c.rule, ctx, state);
+  return m ? computeReward(c.rule, m, state, c.ref) : null;
+}
+
+function commit(state: State, app: Application): void {
+  // A bonus does not lower the price, so it leaves the line's room for discounts alone.
+  if (app.rule.reward.bonus) return;
+  for (const p of app.parts) {
+    state.remaining[p.line.idx] = (state.remaining[p.line.idx] as number) - p.amount;
+    state.discounted[p.line.idx] = true;
+  }
+  if (app.parts.length > 0) state.anyDiscount = true;
+}
+
+export interface Outcome {
+  apps: Application[];
+  total: number;
+}
+
+/**
+ * Item rules, then receipt rules. Within a level, rules are ranked by what each would give on
+ * the level's starting state (larger first, then byAge), then applied one by one on what is
+ * left, so a line never goes below zero.
+ */
+export function applyInOrder(cands: readonly Candidate[], ctx: Ctx): Outcome {
+  const state = cloneState(ctx.initial);
+  const apps: Application[] = [];
+  for (const level of ['item', 'receipt'] as const) {
+    const here = cands.filter((c) => c.rule.level === level);
+    if (here.length === 0) continue;
+    const ranked =
+      here.length === 1
+        ? here
+        : here
+            .map((c) => ({ c, alone: attempt(c, ctx, state)?.total ?? 0 }))
+            .sort((a, b) => b.alone - a.alone || byAge(a.c.rule, b.c.rule))
+            .map((x) => x.c);
+    for (const c of ranked) {
+      const app = attempt(c, ctx, state);
+      if (!app || app.total <= 0) continue;
+      commit(state, app);
+      apps.push(app);
+    }
+  }
+  return { apps, total: apps.reduce((s, a) => s + a.total, 0) };
+}
+
+/** The best exclusive rule alone against all combinable rules together; a tie keeps the combinable set. */
+export function chooseOutcome(cands: readonly Candidate[], ctx: Ctx): Outcome {
+  const combinable = applyInOrder(
+    cands.filter((c) => !c.rule.exclusive),
+    ctx,
+  );
+  let best: { c: Candidate; o: Outcome } | null = null;
+  for (const c of cands) {
+    if (!c.rule.exclusive) continue;
+    const o = applyInOrder([c], ctx);
+    if (!best || o.total > best.o.total || (o.total === best.o.total && byAge(c.rule, best.c.rule) < 0)) best = { c, o };
+  }
+  return best && best.o.total > combinable.total ? best.o : combinable;
+}
