@@ -1,11 +1,12 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Test-only secrets: the Worker under test reads them like production reads `wrangler secret`.
 export const testBindings = {
   JWT_SECRET: 'test-jwt-secret-that-is-at-least-32-bytes-long',
   BOOTSTRAP_CLIENT_ID: 'test-bootstrap-client',
   BOOTSTRAP_CLIENT_SECRET: 'test-bootstrap-secret',
+  SECRETS_KEY: 'test-secrets-key-for-sealing-merchant-secrets',
 };
 
 export default defineConfig({
@@ -17,5 +18,7 @@ export default defineConfig({
   ],
   test: {
     include: ['test/**/*.test.ts'],
+    // Node-side tests (wrangler dev, Chromium, ajv) run with vitest.e2e.config.ts.
+    exclude: [...configDefaults.exclude, 'test/**/*.node.test.ts'],
   },
 });

@@ -3,8 +3,19 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../shared/app-env';
 import { ApiError, toErrorBody, type ErrorStatus } from '../shared/errors';
+import { mountDocs } from './docs';
 import { auth } from './routes/auth';
 import { rules } from './routes/rules';
+import { campaigns } from './routes/campaigns';
+import { publicRules } from './routes/public';
+import { settings } from './routes/settings';
+import { customers } from './routes/customers';
+import { events } from './routes/events';
+import { available } from './routes/available';
+import { checkout } from './routes/checkout';
+import { ruleRefs, ruleUsages } from './routes/refs';
+import { customerRefs } from './routes/customer-refs';
+import { claims } from './routes/claims';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const ACCOUNT_ID = /^[PT]\d{8}$/;
@@ -28,10 +39,25 @@ app.use('/v1/accounts/:aid/*', async (c, next) => {
 });
 
 app.get('/', (c) => c.json({ name: 'rabatt', docs: '/docs', openapi: '/openapi.json' }));
+mountDocs(app);
 
 const routes = app
   .route('/v1/accounts/:aid/auth', auth)
-  .route('/v1/accounts/:aid/discounts/rules', rules);
+  .route('/v1/accounts/:aid/discounts/rules', rules)
+  .route('/v1/accounts/:aid/discounts/public', publicRules)
+  .route('/v1/accounts/:aid/discounts/campaigns', campaigns)
+  .route('/v1/accounts/:aid/settings', settings)
+  .route('/v1/accounts/:aid/customers/users', customers)
+  .route('/v1/accounts/:aid/discounts/events', events)
+  .route('/v1/accounts/:aid/discounts/available_for_receipt', available)
+  .route('/v1/accounts/:aid/checkout', checkout);
+
+// Refs, usages and claims (docs/refs.md, docs/claims.md). Mounted outside the `routes` chain: one
+// chain typing every route grows past TypeScript's instantiation depth.
+app.route('/v1/accounts/:aid/discounts/rules/:did/customers', ruleRefs);
+app.route('/v1/accounts/:aid/discounts/rules/:did/usages', ruleUsages);
+app.route('/v1/accounts/:aid/discounts/customers', customerRefs);
+app.route('/v1/accounts/:aid/discounts/available_for_receipt/claims', claims);
 
 app.notFound((c) => {
   const allowed = allowedMethods(c.req.path);

@@ -6,6 +6,10 @@ import { issueToken, signingSecret, TOKEN_LIFETIME_SECONDS } from '../../shared/
 import { ALL_SCOPES, scopes, type Scope } from '../../shared/auth/scopes';
 import { ApiError, notFound } from '../../shared/errors';
 import { clientCreateSchema, tokenRequestSchema } from '../../shared/schemas/auth';
+import { doc, ok } from '../../shared/openapi';
+import { apiClientCreatedSchema, apiClientSchema, tokenResponseSchema } from '../../shared/schemas/responses';
+import { exampleApiClient, exampleApiClientInput, exampleToken, exampleTokenRequest } from '../../shared/schemas/examples';
+import * as v from 'valibot';
 import { jsonBody } from '../../shared/validate';
 
 const invalidClient = () => new ApiError(401, 'invalid_client', 'Unknown client or wrong secret');
@@ -25,44 +29,102 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
 }
 
 export const auth = new Hono<AppEnv>()
-  .post('/token', jsonBody(tokenRequestSchema), async (c) => {
-    const aid = accountOf(c);
-    const secret = signingSecret(c.env.JWT_SECRET);
-    const body = c.req.valid('json');
-    if (!new URL(body.audience).pathname.replace(/\/+$/, '').endsWith(`/v1/accounts/${aid}`)) {
-      throw new ApiError(400, 'validation_error', 'The request is invalid', [
-        { field: 'audience', code: 'audience', message: `Expected the URL of this account: <base>/v1/accounts/${aid}` },
-      ]);
-    }
-    const client = basicCredentials(c.req.header('authorization'));
-    let granted: Scope[];
-    const bootstrapId = c.env.BOOTSTRAP_CLIENT_ID;
-    const bootstrapSecret = c.env.BOOTSTRAP_CLIENT_SECRET;
-    if (bootstrapId && bootstrapSecret && timingSafeEqual(client.id, bootstrapId)) {
-      if (!timingSafeEqual(client.secret, bootstrapSecret)) throw invalidClient();
-      granted = [...ALL_SCOPES];
-    } else {
-      const stored = await storeOf(c).clientCredentials(client.id);
-      if (!stored || !timingSafeEqual(await hashSecret(client.secret, stored.salt), stored.secret_hash)) {
-        throw invalidClient();
+  .post(
+    '/token',
+    doc({
+      tags: ['Auth'],
+      summary: 'Get an access token',
+      description: 'Exchanges client credentials (HTTP Basic) for a JWT bound to this account, carrying the client\'s scopes.',
+      scopes: 'client',
+      requestExample: exampleTokenRequest,
+      responses: { 200: ok(tokenResponseSchema, 'The access token', exampleToken) },
+    }),
+    jsonBody(tokenRequestSchema),
+    async (c) => {
+      const aid = accountOf(c);
+      const secret = signingSecret(c.env.JWT_SECRET);
+      const body = c.req.valid('json');
+      if (!new URL(body.audience).pathname.replace(/\/+$/, '').endsWith(`/v1/accounts/${aid}`)) {
+        throw new ApiError(400, 'validation_error', 'The request is invalid', [
+          { field: 'audience', code: 'audience', message: `Expected the URL of this account: <base>/v1/accounts/${aid}` },
+        ]);
       }
-      granted = stored.scopes;
-    }
-    const access_token = await issueToken(secret, { sub: client.id, aud: body.audience, aid, scopes: granted });
-    return c.json({ access_token, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS });
-  })
-  .post('/clients', guard(scopes.admin('discounts')), jsonBody(clientCreateSchema), async (c) => {
-    const input = c.req.valid('json');
-    const clientId = crypto.randomUUID();
-    const clientSecret = randomSecret();
-    const salt = randomSecret(16);
-    const created = await storeOf(c).createClient(input, clientId, salt, await hashSecret(clientSecret, salt), c.get('caller').clientId);
-    // The only time the secret is ever shown.
-    return c.json({ ...created, client_secret: clientSecret });
-  })
-  .get('/clients', guard(scopes.admin('discounts')), async (c) => c.json(await storeOf(c).listClients()))
-  .delete('/clients/:client_id', guard(scopes.admin('discounts')), async (c) => {
-    const id = c.req.param('client_id');
-    if (id.length > 255) throw notFound('API client');
-    return c.json(await storeOf(c).revokeClient(id, c.get('caller').clientId));
-  });
+      const client = basicCredentials(c.req.header('authorization'));
+      let granted: Scope[];
+      const bootstrapId = c.env.BOOTSTRAP_CLIENT_ID;
+      const bootstrapSecret = c.env.BOOTSTRAP_CLIENT_SECRET;
+      if (bootstrapId && bootstrapSecret && timingSafeEqual(client.id, bootstrapId)) {
+        if (!timingSafeEqual(client.secret, bootstrapSecret)) throw invalidClient();
+        granted = [...ALL_SCOPES];
+      } else {
+        const stored = await storeOf(c).clientCredentials(client.id);
+        if (!stored || !timingSafeEqual(await hashSecret(client.secret, stored.salt), stored.secret_hash)) {
+          throw invalidClient();
+        }
+        granted = stored.scopes;
+      }
+      const access_token = await issueToken(secret, { sub: client.id, aud: body.audience, aid, scopes: granted });
+      return c.json({ access_token, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS });
+    },
+  )
+  .post(
+    '/clients',
+    doc({
+      tags: ['Auth'],
+      summary: 'Create an API client',
+      scopes: scopes.admin('discounts'),
+      requestExample: exampleApiClientInput,
+      responses: {
+        200: ok(apiClientCreatedSchema, 'The client with its secret, shown only this once', {
+          ...exampleApiClient,
+          client_secret: 'b3f1c0d2e4a5968778695a4b3c2d1e0f',
+        }),
+      },
+    }),
+    guard(scopes.admin('discounts')),
+    jsonBody(clientCreateSchema),
+    async (c) => {
+      const input = c.req.valid('json');
+      const clientId = crypto.randomUUID();
+      const clientSecret = randomSecret();
+      const salt = randomSecret(16);
+      const created = await storeOf(c).createClient(input, clientId, salt, await hashSecret(clientSecret, salt), c.get('caller').clientId);
+      // The only time the secret is ever shown.
+      return c.json({ ...created, client_secret: clientSecret });
+    },
+  )
+  .get(
+    '/clients',
+    doc({
+      tags: ['Auth'],
+      summary: 'List API clients',
+      description: 'Every client of the account, revoked ones included; never their secrets. Needs `admin:discounts`.',
+      scopes: scopes.admin('discounts'),
+      responses: { 200: ok(v.array(apiClientSchema), 'The clients', [exampleApiClient]) },
+    }),
+    guard(scopes.admin('discounts')),
+    async (c) => c.json(await storeOf(c).listClients()),
+  )
+  .delete(
+    '/clients/:client_id',
+    doc({
+      tags: ['Auth'],
+      summary: 'Revoke an API client',
+      description: 'Its secret stops working at once; tokens already issued stay valid until they expire. Needs `admin:discounts`.',
+      scopes: scopes.admin('discounts'),
+      parameters: [{ in: 'path', name: 'client_id', required: true, schema: { type: 'string', maxLength: 255 } }],
+      responses: {
+        200: ok(apiClientSchema, 'The revoked client', {
+          ...exampleApiClient,
+          deleted_at: '2023-11-08T09:00:00Z',
+          deleted_by: exampleApiClient.created_by,
+        }),
+      },
+    }),
+    guard(scopes.admin('discounts')),
+    async (c) => {
+      const id = c.req.param('client_id');
+      if (id.length > 255) throw notFound('API client');
+      return c.json(await storeOf(c).revokeClient(id, c.get('caller').clientId));
+    },
+  );

@@ -3,27 +3,98 @@ import { storeOf, type AppEnv } from '../../shared/app-env';
 import { guard } from '../../shared/auth/guard';
 import { scopes } from '../../shared/auth/scopes';
 import { uuidParam } from '../../shared/schemas/common';
-import { ruleCreateSchema, ruleListQuerySchema, ruleReadQuerySchema, ruleUpdateSchema } from '../../shared/schemas/rule';
+import { ruleCreateSchema, ruleListQuerySchema, ruleReadQuerySchema, ruleUpdateSchema, type Rule } from '../../shared/schemas/rule';
+import * as v from 'valibot';
+import { doc, ok, totalCountHeader } from '../../shared/openapi';
+import { exampleRule, exampleRuleInput } from '../../shared/schemas/examples';
+import { ruleSchema } from '../../shared/schemas/responses';
 import { jsonBody, paramOf, queryOf } from '../../shared/validate';
 
 const didParam = paramOf({ did: uuidParam('Discount rule') });
 
+const { deleted_at: _da, deleted_by: _db, statistics: _st, ...liveRule } = exampleRule;
+const tags = ['Discount rules'];
+// The Durable Object stub's types lose the Rule shape (too deep for its RPC mapping); the typed
+// client (hono/client) needs it back, hence the `as Rule` on answers.
+
 export const rules = new Hono<AppEnv>()
-  .get('/', guard(scopes.read('discounts')), queryOf(ruleListQuerySchema), async (c) => {
-    const { rules, total } = await storeOf(c).listRules(c.req.valid('query'));
-    if (total !== undefined) c.header('total-count', String(total));
-    return c.json(rules);
-  })
-  .post('/', guard(scopes.write('discounts')), jsonBody(ruleCreateSchema), async (c) =>
-    c.json(await storeOf(c).createRule(c.req.valid('json'), c.get('caller').clientId)),
+  .get(
+    '/',
+    doc({
+      tags,
+      summary: 'List discount rules',
+      description:
+        'Filter by `state`, purchase range and `campaign_id` (repeat it for several); `include=statistics` adds usage figures. ' +
+        'Page with `limit` and `starting_after`, or follow changes with `since_datetime`; `total=true` adds a `total-count` header.',
+      scopes: scopes.read('discounts'),
+      responses: { 200: ok(v.array(ruleSchema), 'The rules, oldest first', [exampleRule], totalCountHeader) },
+    }),
+    guard(scopes.read('discounts')),
+    queryOf(ruleListQuerySchema),
+    async (c) => {
+      const { rules, total } = await storeOf(c).listRules(c.req.valid('query'));
+      if (total !== undefined) c.header('total-count', String(total));
+      return c.json(rules as Rule[]);
+    },
   )
-  .get('/:did', guard(scopes.read('discounts')), didParam, queryOf(ruleReadQuerySchema), async (c) => {
-    const withStatistics = c.req.valid('query').include?.includes('statistics') ?? false;
-    return c.json(await storeOf(c).getRule(c.req.valid('param').did, withStatistics));
-  })
-  .put('/:did', guard(scopes.write('discounts')), didParam, jsonBody(ruleUpdateSchema), async (c) =>
-    c.json(await storeOf(c).updateRule(c.req.valid('param').did, c.req.valid('json'), c.get('caller').clientId)),
+  .post(
+    '/',
+    doc({
+      tags,
+      summary: 'Create a discount rule',
+      description: 'A new rule is usable only once it is given to customers. Server-owned fields in the body are ignored.',
+      scopes: scopes.write('discounts'),
+      requestExample: exampleRuleInput,
+      responses: { 200: ok(ruleSchema, 'The stored rule', liveRule) },
+    }),
+    guard(scopes.write('discounts')),
+    jsonBody(ruleCreateSchema),
+    async (c) => c.json((await storeOf(c).createRule(c.req.valid('json'), c.get('caller').clientId)) as Rule),
   )
-  .delete('/:did', guard(scopes.write('discounts')), didParam, async (c) =>
-    c.json(await storeOf(c).deleteRule(c.req.valid('param').did, c.get('caller').clientId)),
+  .get(
+    '/:did',
+    doc({
+      tags,
+      summary: 'Read a discount rule',
+      description: 'Deleted rules are still readable. `include=statistics` adds usage figures.',
+      scopes: scopes.read('discounts'),
+      responses: { 200: ok(ruleSchema, 'The rule', { ...liveRule, statistics: exampleRule.statistics }) },
+    }),
+    guard(scopes.read('discounts')),
+    didParam,
+    queryOf(ruleReadQuerySchema),
+    async (c) => {
+      const withStatistics = c.req.valid('query').include?.includes('statistics') ?? false;
+      return c.json((await storeOf(c).getRule(c.req.valid('param').did, withStatistics)) as Rule);
+    },
+  )
+  .put(
+    '/:did',
+    doc({
+      tags,
+      summary: 'Update a discount rule',
+      description:
+        'Partial: fields left out keep their value and `requirement` merges over the stored one. `purchase_to` may only move ' +
+        'later; `purchase_from` and `reward` may not change, except `reward.base`. `campaign_id: null` removes the campaign.',
+      scopes: scopes.write('discounts'),
+      requestExample: { name: 'Spar 150,-', requirement: { purchase_to: '2023-12-31T23:00:00Z' }, campaign_id: null },
+      responses: { 200: ok(ruleSchema, 'The updated rule', liveRule) },
+    }),
+    guard(scopes.write('discounts')),
+    didParam,
+    jsonBody(ruleUpdateSchema),
+    async (c) => c.json((await storeOf(c).updateRule(c.req.valid('param').did, c.req.valid('json'), c.get('caller').clientId)) as Rule),
+  )
+  .delete(
+    '/:did',
+    doc({
+      tags,
+      summary: 'Delete a discount rule',
+      description: 'Soft delete: the rule keeps answering reads with `deleted_at` and `deleted_by` set.',
+      scopes: scopes.write('discounts'),
+      responses: { 200: ok(ruleSchema, 'The deleted rule', exampleRule) },
+    }),
+    guard(scopes.write('discounts')),
+    didParam,
+    async (c) => c.json((await storeOf(c).deleteRule(c.req.valid('param').did, c.get('caller').clientId)) as Rule),
   );

@@ -10,6 +10,7 @@ import type {
   DiscountResult,
   EvaluateInput,
   EvaluationResult,
+  Receipt,
   ReceiptDiscountLine,
   RefResult,
   RefIndex,
@@ -54,6 +55,14 @@ export function indexRefs(refs: readonly RefState[]): RefIndex {
     else byRule.set(ref.rule_id, [ref]);
   }
   return { size: refs.length, byRule };
+}
+
+/**
+ * Ids of the rules some line of this receipt could reach. A store loads ref state only for these,
+ * so the cost of an evaluation follows the rules that can match, not the size of the account.
+ */
+export function reachableRuleIds(receipt: Receipt, rules: CompiledRules, now: string): Set<string> {
+  return new Set(reachable(rules, buildCtx(receipt, Date.parse(now))).keys());
 }
 
 interface Collect {

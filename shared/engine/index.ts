@@ -3,5 +3,5 @@
 
 export * from './types';
 export { compileRules } from './compile';
-export { evaluate, indexRefs } from './evaluate';
+export { evaluate, reachableRuleIds, indexRefs } from './evaluate';
 export { allocate, largestRemainder } from './money';

@@ -3,11 +3,28 @@ import type { Env } from '../env';
 import type { ClientCreate } from '../schemas/auth';
 import type { RuleInput, RuleListQuery, RuleUpdate } from '../schemas/rule';
 import { ClientStore, clientMigrations } from './clients';
+import { CustomerStore, customerMigrations, type TokenInput } from './customers';
+import type { CustomerInput, CustomerListQuery, CustomerUpdate, TokenRef } from '../schemas/customer';
 import { applyMigrations, contentVersion, metaMigrations } from './migrations';
-import { refMigrations } from './refs';
+import { RefStore, refMigrations } from './refs';
+import { ReceiptEvaluator } from './evaluation';
+import type { ReceiptInput } from '../schemas/receipt';
+import { ClaimStore, claimMigrations } from './claims';
+import { CheckoutStore, checkoutMigrations } from './checkout';
+import { CheckoutDesk, type SignedCall } from './checkout-callbacks';
+import type { CheckoutEventsQuery } from '../schemas/checkout';
+import type { CustomerRulesQuery, RefGive, RefListQuery, RefTake, UsageListQuery, UsageRef } from '../schemas/ref';
+import type { ClaimInput, ClaimListQuery } from '../schemas/claim';
+import type { Receipt } from '../engine/types';
 import { RuleStore, ruleMigrations } from './rules';
+import { CampaignStore, campaignMigrations } from './campaigns';
+import { PublicRulesStore } from './public-rules';
+import { SettingsStore, settingsMigrations } from './settings';
+import type { CampaignInput, CampaignListQuery, CampaignUpdate } from '../schemas/campaign';
+import type { PublicRulesQuery } from '../schemas/public-rules';
+import type { SettingsPatch } from '../schemas/settings';
 
-const MIGRATIONS = [...metaMigrations, ...ruleMigrations, ...clientMigrations, ...refMigrations];
+const MIGRATIONS = [...metaMigrations, ...ruleMigrations, ...clientMigrations, ...refMigrations, ...claimMigrations, ...customerMigrations, ...settingsMigrations, ...campaignMigrations, ...checkoutMigrations];
 
 /**
  * One merchant account's system of record (one object per account id). It owns transactions and
@@ -15,13 +32,47 @@ const MIGRATIONS = [...metaMigrations, ...ruleMigrations, ...clientMigrations, .
  */
 export class AccountStore extends DurableObject<Env> {
   private readonly rules: RuleStore;
+  private readonly campaigns: CampaignStore;
+  private readonly settings: SettingsStore;
+  private readonly publicRules: PublicRulesStore;
   private readonly clients: ClientStore;
+  private readonly customers: CustomerStore;
+  private readonly refStore: RefStore;
+  private readonly claims: ClaimStore;
+  private readonly evaluator: ReceiptEvaluator;
+  private readonly checkout: CheckoutStore;
+  private readonly checkoutDesk: CheckoutDesk;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     applyMigrations(ctx.storage, MIGRATIONS);
     this.rules = new RuleStore(ctx.storage.sql);
+    this.campaigns = new CampaignStore(ctx.storage.sql);
+    this.settings = new SettingsStore(ctx.storage.sql);
+    this.publicRules = new PublicRulesStore(ctx.storage.sql, this.settings);
     this.clients = new ClientStore(ctx.storage.sql);
+    this.customers = new CustomerStore(ctx.storage.sql);
+    this.refStore = new RefStore(ctx.storage.sql);
+    this.claims = new ClaimStore(ctx.storage.sql, this.refStore);
+    this.evaluator = new ReceiptEvaluator({
+      liveRules: () => this.rules.liveRules(),
+      refsForPurchase: (customerId, ruleIds) => this.refs.forPurchase(customerId, ruleIds).refs,
+      resolveToken: (token) => this.customers.resolveToken(token),
+      customerFacts: (customerId) => this.customers.find(customerId) as Record<string, unknown> | null,
+    });
+    this.checkout = new CheckoutStore(ctx.storage.sql);
+    this.checkoutDesk = new CheckoutDesk({
+      store: this.checkout,
+      claims: this.claims,
+      evaluate: (receipt, now) => this.evaluator.evaluate(receipt, now),
+      discountCodeOf: (ruleId) => this.refStore.rule(ruleId)?.requirement?.discount_code,
+      allowUnsigned: () => this.settings.values().checkout.allow_unsigned_callbacks,
+      secretsKey: () => this.env.SECRETS_KEY,
+      tx: (fn) => {
+        this.refStore.fresh();
+        return this.tx(fn);
+      },
+    });
   }
 
   private tx<T>(fn: () => T): T {
@@ -32,8 +83,50 @@ export class AccountStore extends DurableObject<Env> {
     return contentVersion(this.ctx.storage.sql);
   }
 
-  // Rules
+  // Public offers (storefront): the cached path makes exactly one call, `publicCacheInfo`.
+  publicCacheInfo() {
+    return this.publicRules.cacheInfo();
+  }
+  listPublicRules(query: PublicRulesQuery, now: number) {
+    return this.publicRules.list(query, now);
+  }
+  getPublicRule(id: string, now: number) {
+    return this.publicRules.get(id, now);
+  }
+
+  // Settings
+  getSettings() {
+    return this.settings.get();
+  }
+  updateSettings(patch: SettingsPatch, actor: string) {
+    return this.tx(() => this.settings.update(patch, actor));
+  }
+
+  // Campaigns
+  createCampaign(input: CampaignInput, actor: string) {
+    return this.tx(() => this.campaigns.create(input, actor, crypto.randomUUID()));
+  }
+  getCampaign(campaignId: string) {
+    return this.campaigns.get(campaignId);
+  }
+  listCampaigns(query: CampaignListQuery) {
+    return this.campaigns.list(query);
+  }
+  updateCampaign(campaignId: string, patch: CampaignUpdate, actor: string) {
+    return this.tx(() => this.campaigns.update(campaignId, patch, actor));
+  }
+  deleteCampaign(campaignId: string, actor: string) {
+    return this.tx(() => this.campaigns.delete(campaignId, actor));
+  }
+
+  // Receipts: evaluation never writes.
+  evaluateReceipt(receipt: ReceiptInput, now: string) {
+    return this.evaluator.evaluate(receipt, now);
+  }
+
+  // Rules (every write invalidates the compiled rule set the evaluator keeps in memory)
   createRule(input: RuleInput, actor: string) {
+    this.evaluator.rulesChanged();
     return this.tx(() => this.rules.create(input, actor, crypto.randomUUID()));
   }
   getRule(id: string, withStatistics: boolean) {
@@ -43,9 +136,11 @@ export class AccountStore extends DurableObject<Env> {
     return this.rules.list(query);
   }
   updateRule(id: string, patch: RuleUpdate, actor: string) {
+    this.evaluator.rulesChanged();
     return this.tx(() => this.rules.update(id, patch, actor));
   }
   deleteRule(id: string, actor: string) {
+    this.evaluator.rulesChanged();
     return this.tx(() => this.rules.delete(id, actor));
   }
 
@@ -61,5 +156,139 @@ export class AccountStore extends DurableObject<Env> {
   }
   revokeClient(clientId: string, actor: string) {
     return this.clients.revoke(clientId, actor);
+  }
+
+  // Customers (docs/customers.md). Lookups for refs/claims: customerExists, getCustomer,
+  // customerFacts, resolveToken.
+  createCustomer(input: CustomerInput, actor: string) {
+    return this.tx(() => this.customers.create(input, actor));
+  }
+  importCustomers(inputs: unknown[], actor: string) {
+    return this.tx(() => this.customers.import(inputs, actor));
+  }
+  /** The customer, deleted ones as their tombstone; 404 ApiError when the customer_id was never used. */
+  getCustomer(customerId: string) {
+    return this.customers.get(customerId);
+  }
+  /** True while the customer exists and is not deleted. */
+  customerExists(customerId: string): boolean {
+    return this.customers.find(customerId) !== null;
+  }
+  /** The stored customer (addresses, company, attributes ...) for `requirement.customer`; null if unknown or deleted. */
+  customerFacts(customerId: string) {
+    return this.customers.find(customerId);
+  }
+  listCustomers(query: CustomerListQuery) {
+    return this.customers.list(query);
+  }
+  updateCustomer(customerId: string, patch: CustomerUpdate, actor: string) {
+    return this.tx(() => this.customers.update(customerId, patch, actor));
+  }
+  setCustomerTags(customerId: string, tagIds: string[], actor: string) {
+    return this.tx(() => this.customers.setTags(customerId, tagIds, actor));
+  }
+  deleteCustomer(customerId: string, actor: string) {
+    return this.tx(() => this.customers.delete(customerId, actor));
+  }
+  addToken(token: TokenInput): void {
+    this.tx(() => this.customers.addToken(token));
+  }
+  removeToken(token: TokenInput): void {
+    this.tx(() => this.customers.removeToken(token));
+  }
+  /** The customer_id a receipt's `customer.token` belongs to, or null (unknown or ambiguous). */
+  resolveToken(token: TokenRef): string | null {
+    return this.customers.resolveToken(token);
+  }
+
+  // Refs (docs/refs.md). `refs` caches rule bodies for one call only, hence `fresh()`.
+  private get refs(): RefStore {
+    return this.refStore.fresh();
+  }
+  giveRule(ruleId: string, input: RefGive, actor: string) {
+    return this.tx(() => this.refs.give(ruleId, input, actor));
+  }
+  takeRule(ruleId: string, input: RefTake, actor: string) {
+    return this.tx(() => this.refs.take(ruleId, input.customers, actor));
+  }
+  listRefs(ruleId: string, query: RefListQuery) {
+    return this.refs.list(ruleId, query);
+  }
+  listUsages(ruleId: string, query: UsageListQuery) {
+    return this.refs.usages(ruleId, query);
+  }
+  customerRules(customerId: string, query: CustomerRulesQuery) {
+    return this.refs.customerRules(customerId, query);
+  }
+  customerRef(customerId: string, refId: string) {
+    return this.refs.customerRef(customerId, refId);
+  }
+  addRefUsage(customerId: string, refId: string, usage: UsageRef, actor: string) {
+    return this.tx(() => this.refs.addUsage(customerId, refId, usage, actor));
+  }
+  deleteCustomerRef(customerId: string, refId: string, actor: string) {
+    return this.tx(() => this.refs.deleteCustomerRef(customerId, refId, actor));
+  }
+  /**
+   * What the engine needs for one purchase: the customer's own refs and `*` refs (each `*` ref
+   * with this customer's usage and stamps), or only `/` refs when customerId is null; live refs
+   * only, each with its stamps; and the rules they name (as stored, deleted/inactive included).
+   */
+  refsForPurchase(customerId: string | null) {
+    return this.refs.forPurchase(customerId);
+  }
+
+  // Claims (docs/claims.md)
+  createClaim(input: ClaimInput, ref: string | null, bodyHash: string, actor: string) {
+    this.refStore.fresh();
+    return this.tx(() => this.claims.claim(input, ref, bodyHash, actor));
+  }
+  getClaim(claimId: string) {
+    return this.claims.get(claimId);
+  }
+  claimByRef(ref: string) {
+    return this.claims.byRef(ref) ?? null;
+  }
+  listClaims(query: ClaimListQuery) {
+    return this.claims.list(query);
+  }
+  releaseClaim(claimId: string, actor: string) {
+    this.refStore.fresh();
+    return this.tx(() => this.claims.release(claimId, actor));
+  }
+  /**
+   * `receipt_add`: evaluates a completed receipt exactly as available_for_receipt does (customer
+   * by id or token) and records what it grants, once per receipt id, in one transaction.
+   */
+  recordReceipt(receipt: ReceiptInput, actor: string) {
+    this.refStore.fresh();
+    return this.tx(() => {
+      if (this.claims.receiptRecorded(receipt.receipt_id)) return { recorded: false, refs: 0 };
+      const result = this.evaluator.evaluate(receipt, new Date().toISOString());
+      return this.claims.recordReceipt(receipt as Receipt, result.receipt.customer_id ?? null, result, actor);
+    });
+  }
+
+  // Checkout (docs/checkout.md): Dintero's callbacks are authorised by signature inside the object,
+  // so each callback is one RPC and a claim with its log entry one transaction.
+  checkoutSignature() {
+    return this.checkout.signatureStatus();
+  }
+  setCheckoutSecret(sealed: string, actor: string) {
+    return this.checkout.setSecret(sealed, actor);
+  }
+  deleteCheckoutSecret() {
+    return this.checkout.deleteSecret();
+  }
+  checkoutDiscountCodes(call: SignedCall, session: unknown, nowMs: number) {
+    this.refStore.fresh();
+    return this.checkoutDesk.discountCodes(call, session, nowMs);
+  }
+  checkoutCallback(call: SignedCall, query: Record<string, string>, body: unknown, nowMs: number) {
+    this.refStore.fresh();
+    return this.checkoutDesk.transactionCallback(call, query, body, nowMs);
+  }
+  listCheckoutEvents(query: CheckoutEventsQuery) {
+    return this.checkout.events(query);
   }
 }

@@ -1,4 +1,9 @@
-import type { Migration } from './migrations';
+import type { RefState } from '../engine/types';
+import { badRequest, notFound } from '../errors';
+import type { Rule } from '../schemas/rule';
+import type { CustomerRulesQuery, Ref, RefGive, RefListQuery, RefStatistics, UsageEntry, UsageListQuery, UsageRef } from '../schemas/ref';
+import { bumpContentVersion, type Migration } from './migrations';
+import { all, one, Where, type Sql } from './sql';
 
 /**
  * Refs: a rule given to one customer (`kind = 'customer'`), to every purchase with a customer
@@ -35,4 +40,526 @@ export const refMigrations: Migration[] = [
         WHERE offering_constraint_id IS NOT NULL`,
     ],
   },
+  {
+    id: 'refs/002',
+    statements: [
+      'ALTER TABLE refs ADD COLUMN updated_by TEXT',
+      // The usage ledger: one row per ref touched by a claim, a usage_ref or a recorded receipt.
+      // Releasing marks the row and subtracts exactly what it added, so statistics never drift;
+      // stamps are read from here (with their purchase time) so that stamp_expire_days works.
+      `CREATE TABLE ref_usages (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        ref_id TEXT NOT NULL,
+        rule_id TEXT NOT NULL,
+        customer_id TEXT,
+        source TEXT NOT NULL CHECK (source IN ('claim', 'usage_ref', 'receipt')),
+        source_ref TEXT,
+        ref_type TEXT,
+        usage INTEGER NOT NULL,
+        amount INTEGER NOT NULL,
+        stamp INTEGER NOT NULL,
+        debit INTEGER NOT NULL,
+        purchase_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        released_at INTEGER,
+        released_by TEXT
+      )`,
+      'CREATE INDEX ref_usages_by_rule ON ref_usages (rule_id, seq)',
+      'CREATE INDEX ref_usages_by_ref ON ref_usages (ref_id, customer_id)',
+      'CREATE INDEX ref_usages_by_source ON ref_usages (source_ref, source)',
+      // A ref's live stamps without walking its whole history (a `/` or `*` ref collects rows forever).
+      `CREATE INDEX ref_usages_stamps ON ref_usages (ref_id, customer_id, purchase_at)
+        WHERE stamp > 0 AND released_at IS NULL`,
+      // "The same usage_ref.ref twice counts once", per ref and customer.
+      `CREATE UNIQUE INDEX ref_usages_once ON ref_usages (ref_id, IFNULL(customer_id, ''), source_ref)
+        WHERE source = 'usage_ref'`,
+    ],
+  },
 ];
+
+export interface RefRow {
+  seq: number;
+  id: string;
+  rule_id: string;
+  kind: 'customer' | '*' | '/';
+  customer_id: string | null;
+  offering_constraint_id: string | null;
+  created_at: number;
+  created_by: string;
+  updated_at: number;
+  updated_by: string | null;
+  deleted_at: number | null;
+  deleted_by: string | null;
+  usage: number;
+  amount: number;
+  stamp: number;
+  debit_balance: number;
+}
+
+interface UsageRow {
+  seq: number;
+  id: string;
+  ref_id: string;
+  rule_id: string;
+  customer_id: string | null;
+  source: 'claim' | 'usage_ref' | 'receipt';
+  source_ref: string | null;
+  ref_type: string | null;
+  usage: number;
+  amount: number;
+  stamp: number;
+  debit: number;
+  purchase_at: number;
+  created_at: number;
+  created_by: string;
+  released_at: number | null;
+  released_by: string | null;
+}
+
+export interface UsageInput {
+  source: UsageRow['source'];
+  sourceRef: string | null;
+  refType?: string;
+  usage: number;
+  amount: number;
+  stamp: number;
+  purchaseAt: number;
+  actor: string;
+}
+
+const DAY_MS = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export const kindOf = (target: string): RefRow['kind'] => (target === '*' || target === '/' ? target : 'customer');
+
+export function toRef(row: RefRow): Ref {
+  return {
+    id: row.id,
+    discount_id: row.rule_id,
+    customer_id: row.customer_id,
+    kind: row.kind,
+    ...(row.offering_constraint_id !== null && { offering_constraint_id: row.offering_constraint_id }),
+    created_at: iso(row.created_at),
+    created_by: row.created_by,
+    updated_at: iso(row.updated_at),
+    updated_by: row.updated_by ?? row.created_by,
+    ...(row.deleted_at !== null && { deleted_at: iso(row.deleted_at), deleted_by: row.deleted_by ?? row.created_by }),
+  };
+}
+
+function toUsage(row: UsageRow): UsageEntry {
+  return {
+    id: row.id,
+    ref_id: row.ref_id,
+    discount_id: row.rule_id,
+    customer_id: row.customer_id,
+    source: row.source,
+    source_ref: row.source_ref,
+    ...(row.ref_type !== null && { ref_type: row.ref_type }),
+    usage: row.usage,
+    amount: row.amount,
+    stamp: row.stamp,
+    debit: row.debit,
+    purchase_at: iso(row.purchase_at),
+    created_at: iso(row.created_at),
+    created_by: row.created_by,
+    ...(row.released_at !== null && { released_at: iso(row.released_at), released_by: row.released_by ?? row.created_by }),
+  };
+}
+
+const isDebit = (rule: Rule) => rule.reward.type === 'discount_debit';
+/** What a debit ref holds before any claim: the rule's value (the engine reads it the same way). */
+const startingBalance = (rule: Rule) => (isDebit(rule) ? rule.reward.value : 0);
+
+/**
+ * Stamps that count at `atMs` (mirrors the engine's reading, docs/refs.md): stamps after `atMs`
+ * are ignored, the oldest `usage × requirement.stamp` are spent by earlier rewards, and a stamp
+ * older than `stamp_expire_days` before `atMs` no longer counts.
+ */
+export function currentStamps(state: RefState, rule: Rule, atMs: number): number {
+  const need = Math.max(rule.requirement.stamp ?? 0, 0);
+  const expire = rule.limitation?.stamp_expire_days;
+  const oldest = expire === undefined ? -Infinity : atMs - expire * DAY_MS;
+  let spent = Math.max(state.usage, 0) * need;
+  let count = 0;
+  const stamps = state.stamps
+    .map((s) => ({ at: Date.parse(s.at), q: Math.max(s.quantity, 0) }))
+    .filter((s) => s.at <= atMs)
+    .sort((a, b) => a.at - b.at);
+  for (const s of stamps) {
+    const take = Math.min(spent, s.q);
+    spent -= take;
+    if (s.at >= oldest) count += s.q - take;
+  }
+  return count;
+}
+
+/** Why `ref` cannot serve a purchase at `atMs` (rule state and windows), or null when it can. */
+export function unusableReason(ref: RefRow, rule: Rule, atMs: number): string | null {
+  if (ref.deleted_at !== null) return 'The ref has been deleted';
+  if (rule.deleted_at) return 'The discount rule has been deleted';
+  if (!rule.active) return 'The discount rule is not active';
+  if (atMs < Date.parse(rule.requirement.purchase_from) || atMs > Date.parse(rule.requirement.purchase_to)) {
+    return 'The purchase is outside the discount rule\'s purchase window';
+  }
+  const days = rule.limitation?.dynamic_purchase_to_days;
+  if (days !== undefined && atMs > ref.created_at + days * DAY_MS) return 'The ref\'s dynamic_purchase_to_days window has passed';
+  return null;
+}
+
+/** True when the ref has no purchase left under `discount_repeat_usage` (the engine's test too). */
+export function usedUp(state: RefState, rule: Rule): boolean {
+  const repeat = rule.limitation?.discount_repeat_usage ?? -1;
+  return repeat >= 0 && state.usage >= repeat;
+}
+
+export class RefStore {
+  private readonly ruleCache = new Map<string, Rule>();
+
+  constructor(private readonly sql: Sql) {}
+
+  // ---- rules as refs see them (bodies are immutable except for active/purchase_to/deletion,
+  // so the cache lives for one RPC call: `fresh()` clears it)
+
+  fresh(): this {
+    this.ruleCache.clear();
+    return this;
+  }
+
+  rule(id: string): Rule | undefined {
+    let rule = this.ruleCache.get(id);
+    if (!rule) {
+      const row = one<{ body: string }>(this.sql, 'SELECT body FROM rules WHERE id = ?', id);
+      if (!row) return undefined;
+      rule = JSON.parse(row.body) as Rule;
+      this.ruleCache.set(id, rule);
+    }
+    return rule;
+  }
+
+  row(id: string): RefRow | undefined {
+    return one<RefRow>(this.sql, 'SELECT * FROM refs WHERE id = ?', id);
+  }
+
+  private ruleOr404(id: string): Rule {
+    const rule = this.rule(id);
+    if (!rule) throw notFound('Discount rule');
+    return rule;
+  }
+
+  // ---- giving and taking back
+
+  give(ruleId: string, input: RefGive, actor: string, now = Date.now()): Ref[] {
+    const rule = this.ruleOr404(ruleId);
+    if (rule.deleted_at) throw badRequest('A deleted discount rule cannot be given to customers');
+    const constraint = input.offering_constraint_id ?? null;
+    const out: Ref[] = [];
+    let created = 0;
+    for (const target of new Set(input.customers)) {
+      const kind = kindOf(target);
+      const customerId = kind === 'customer' ? target : null;
+      if (constraint !== null) {
+        const existing = one<RefRow>(
+          this.sql,
+          `SELECT * FROM refs WHERE rule_id = ? AND kind = ? AND IFNULL(customer_id, '') = ? AND offering_constraint_id = ?`,
+          ruleId, kind, customerId ?? '', constraint,
+        );
+        if (existing) {
+          out.push(toRef(existing));
+          continue;
+        }
+      }
+      const id = crypto.randomUUID();
+      const balance = startingBalance(rule);
+      this.sql.exec(
+        `INSERT INTO refs (id, rule_id, kind, customer_id, offering_constraint_id, created_at, created_by, updated_at, updated_by, debit_balance)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        id, ruleId, kind, customerId, constraint, now, actor, now, actor, balance,
+      );
+      // A `*` ref's balance is per customer (see docs/refs.md), so only refs with one owner add to the rule's.
+      if (kind !== '*' && balance) this.sql.exec('UPDATE rules SET stat_debit_balance = stat_debit_balance + ? WHERE id = ?', balance, ruleId);
+      out.push(toRef(this.row(id)!));
+      created++;
+    }
+    if (created) bumpContentVersion(this.sql);
+    return out;
+  }
+
+  /** `*` takes the rule from everyone (every live ref of it); `/` the anonymous refs; else one customer's. */
+  take(ruleId: string, customers: string[], actor: string, now = Date.now()): Ref[] {
+    this.ruleOr404(ruleId);
+    const rows: RefRow[] = [];
+    const seen = new Set<string>();
+    for (const target of new Set(customers)) {
+      const kind = kindOf(target);
+      const found =
+        target === '*'
+          ? all<RefRow>(this.sql, 'SELECT * FROM refs WHERE rule_id = ? AND deleted_at IS NULL ORDER BY seq', ruleId)
+          : kind === '/'
+            ? all<RefRow>(this.sql, `SELECT * FROM refs WHERE rule_id = ? AND kind = '/' AND deleted_at IS NULL ORDER BY seq`, ruleId)
+            : all<RefRow>(this.sql, `SELECT * FROM refs WHERE rule_id = ? AND kind = 'customer' AND customer_id = ? AND deleted_at IS NULL ORDER BY seq`, ruleId, target);
+      for (const r of found) if (!seen.has(r.id)) (seen.add(r.id), rows.push(r));
+    }
+    for (const r of rows) this.softDelete(r, actor, now);
+    if (rows.length) bumpContentVersion(this.sql);
+    return rows.map((r) => toRef(this.row(r.id)!));
+  }
+
+  private softDelete(r: RefRow, actor: string, now: number): void {
+    this.sql.exec('UPDATE refs SET deleted_at = ?, deleted_by = ?, updated_at = ?, updated_by = ? WHERE id = ?', now, actor, now, actor, r.id);
+    if (r.kind !== '*' && r.debit_balance) {
+      this.sql.exec('UPDATE rules SET stat_debit_balance = stat_debit_balance - ? WHERE id = ?', r.debit_balance, r.rule_id);
+    }
+  }
+
+  list(ruleId: string, q: RefListQuery): { refs: Ref[]; total?: number } {
+    const rule = this.ruleOr404(ruleId);
+    const where = new Where().add('rule_id = ?', ruleId);
+    // A ref stays available after its rule is deleted (seed 000); `inactive` follows the rule's `active`.
+    if (q.state === 'deleted') where.add('deleted_at IS NOT NULL');
+    else if (q.state === 'available' || q.state === 'inactive') {
+      where.add('deleted_at IS NULL');
+      if ((q.state === 'available') !== rule.active) where.add('0');
+    }
+    const total = q.total ? one<{ n: number }>(this.sql, `SELECT COUNT(*) AS n FROM refs ${where}`, ...where.args)!.n : undefined;
+    if (q.starting_after) where.add('seq > ?', this.seqOf(q.starting_after));
+    const rows = all<RefRow>(this.sql, `SELECT * FROM refs ${where} ORDER BY seq LIMIT ?`, ...where.args, q.limit);
+    return { refs: rows.map(toRef), total };
+  }
+
+  private seqOf(refId: string): number {
+    const row = one<{ seq: number }>(this.sql, 'SELECT seq FROM refs WHERE id = ?', refId);
+    if (!row) throw badRequest('starting_after names no ref', [{ field: 'starting_after', code: 'unknown_id', message: 'No ref with this id' }]);
+    return row.seq;
+  }
+
+  // ---- the engine's and the customer's view of a ref
+
+  /**
+   * The ref as the engine reads it. A `*` ref is shared by every customer, but each customer's
+   * usage, amount, debit and stamps on it are their own: with `customerId` those come from the
+   * customer's ledger rows, so "3 purchases" or a stamp card given to `*` counts per customer.
+   */
+  state(row: RefRow, customerId: string | null): RefState {
+    const slice = row.kind === '*' && customerId !== null;
+    const owner = slice ? 'AND customer_id = ?' : '';
+    const args = slice ? [row.id, customerId] : [row.id];
+    const stamps = all<{ purchase_at: number; stamp: number }>(
+      this.sql,
+      `SELECT purchase_at, stamp FROM ref_usages WHERE ref_id = ? ${owner} AND released_at IS NULL AND stamp > 0 ORDER BY purchase_at`,
+      ...args,
+    ).map((s) => ({ at: iso(s.purchase_at), quantity: s.stamp }));
+    let { usage, amount, debit_balance } = row;
+    if (slice) {
+      const sums = one<{ usage: number | null; amount: number | null; debit: number | null }>(
+        this.sql,
+        'SELECT SUM(usage) AS usage, SUM(amount) AS amount, SUM(debit) AS debit FROM ref_usages WHERE ref_id = ? AND customer_id = ? AND released_at IS NULL',
+        ...args,
+      )!;
+      usage = sums.usage ?? 0;
+      amount = sums.amount ?? 0;
+      debit_balance = row.debit_balance - (sums.debit ?? 0);
+    }
+    return {
+      id: row.id,
+      rule_id: row.rule_id,
+      customer_id: row.customer_id,
+      kind: row.kind,
+      created_at: iso(row.created_at),
+      deleted_at: row.deleted_at === null ? null : iso(row.deleted_at),
+      usage,
+      amount,
+      debit_balance,
+      stamps,
+    };
+  }
+
+  statistics(state: RefState, rule: Rule | undefined, now = Date.now()): RefStatistics {
+    return {
+      stamp: state.stamps.reduce((s, x) => s + x.quantity, 0),
+      current_stamp: rule ? currentStamps(state, rule, now) : 0,
+      usage: state.usage,
+      amount: state.amount,
+      debit_balance: state.debit_balance,
+    };
+  }
+
+  /** A ref the customer holds: their own, or a `*` ref. Anything else is not found for them. */
+  private customerRow(customerId: string, refId: string): RefRow {
+    const row = this.row(refId);
+    if (!row || (row.kind === 'customer' ? row.customer_id !== customerId : row.kind !== '*')) throw notFound('Ref');
+    return row;
+  }
+
+  private withStatistics(row: RefRow, customerId: string) {
+    return { ...toRef(row), statistics: this.statistics(this.state(row, customerId), this.rule(row.rule_id)) };
+  }
+
+  customerRef(customerId: string, refId: string) {
+    return this.withStatistics(this.customerRow(customerId, refId), customerId);
+  }
+
+  /** A `*` ref belongs to everyone, so one customer's path cannot delete it. */
+  deleteCustomerRef(customerId: string, refId: string, actor: string, now = Date.now()) {
+    const row = this.customerRow(customerId, refId);
+    if (row.kind === '*') {
+      throw badRequest('This ref was given to every customer; take it back with DELETE /discounts/rules/{did}/customers');
+    }
+    if (row.deleted_at === null) {
+      this.softDelete(row, actor, now);
+      bumpContentVersion(this.sql);
+    }
+    return this.withStatistics(this.row(refId)!, customerId);
+  }
+
+  /** Stamps/usage/amount added by hand; a `usage_ref.ref` already recorded for this ref changes nothing. */
+  addUsage(customerId: string, refId: string, input: UsageRef, actor: string, now = Date.now()) {
+    const row = this.customerRow(customerId, refId);
+    if (row.deleted_at !== null) throw badRequest('The ref has been deleted');
+    const owner = row.kind === '*' ? customerId : row.customer_id;
+    const seen = one(
+      this.sql,
+      `SELECT 1 FROM ref_usages WHERE source = 'usage_ref' AND ref_id = ? AND IFNULL(customer_id, '') = ? AND source_ref = ?`,
+      refId, owner ?? '', input.ref,
+    );
+    if (!seen) {
+      this.record(row, owner, {
+        source: 'usage_ref',
+        sourceRef: input.ref,
+        refType: input.ref_type,
+        usage: input.usage,
+        amount: input.amount,
+        stamp: input.stamp,
+        purchaseAt: now,
+        actor,
+      }, now);
+    }
+    return this.withStatistics(this.row(refId)!, customerId);
+  }
+
+  /**
+   * A customer's usable rules, paged by ref: their own refs and `*` refs whose rule is live,
+   * active, not past its window (nor the ref's dynamic window) and not used up.
+   */
+  customerRules(customerId: string, q: CustomerRulesQuery, now = Date.now()) {
+    const out: (Omit<Rule, 'statistics'> & { ref_id: string; statistics: RefStatistics })[] = [];
+    this.usableRefs(customerId, q.starting_after ? this.seqOf(q.starting_after) : 0, now, (row, rule, state) => {
+      const { statistics: _ruleStatistics, ...body } = rule;
+      out.push({ ...body, ref_id: row.id, statistics: this.statistics(state, rule, now) });
+      return out.length < q.limit;
+    });
+    let total: number | undefined;
+    if (q.total) {
+      total = 0;
+      this.usableRefs(customerId, 0, now, () => (total!++, true));
+    }
+    return { rules: out, total };
+  }
+
+  /** Visits the customer's usable refs after `afterSeq` in ref order while `visit` returns true. */
+  private usableRefs(customerId: string, afterSeq: number, now: number, visit: (row: RefRow, rule: Rule, state: RefState) => boolean): void {
+    const query = `SELECT r.* FROM refs r JOIN rules u ON u.id = r.rule_id
+      WHERE r.deleted_at IS NULL AND u.deleted_at IS NULL AND u.active = 1 AND u.purchase_to >= ?
+        AND ((r.kind = 'customer' AND r.customer_id = ?) OR r.kind = '*') AND r.seq > ?
+      ORDER BY r.seq LIMIT 200`;
+    // Dynamic windows and usage live in the rule body and the ledger, so filter in batches.
+    for (let after = afterSeq; ; ) {
+      const rows = all<RefRow>(this.sql, query, now, customerId, after);
+      for (const row of rows) {
+        after = row.seq;
+        const rule = this.rule(row.rule_id)!;
+        const state = this.state(row, customerId);
+        if (usedUp(state, rule)) continue;
+        const days = rule.limitation?.dynamic_purchase_to_days;
+        if (days !== undefined && now > row.created_at + days * DAY_MS) continue;
+        if (!visit(row, rule, state)) return;
+      }
+      if (rows.length < 200) return;
+    }
+  }
+
+  /** The refs (and their rules) that could serve a purchase by `customerId`, or an anonymous one. */
+  /** `ruleIds`: only refs of these rules (the ones the receipt can reach); all when absent. */
+  forPurchase(customerId: string | null, ruleIds?: Iterable<string>): { rules: Rule[]; refs: RefState[] } {
+    const [who, whoArgs] = customerId === null
+      ? [`kind = '/'`, []]
+      : [`((kind = 'customer' AND customer_id = ?) OR kind = '*')`, [customerId]];
+    const cond = ruleIds ? `${who} AND rule_id IN (SELECT value FROM json_each(?))` : who;
+    const args = ruleIds ? [...whoArgs, JSON.stringify([...ruleIds])] : whoArgs;
+    const rows = all<RefRow>(this.sql, `SELECT * FROM refs WHERE deleted_at IS NULL AND ${cond} ORDER BY seq`, ...args);
+    const rules = all<{ body: string }>(
+      this.sql,
+      `SELECT body FROM rules WHERE id IN (SELECT rule_id FROM refs WHERE deleted_at IS NULL AND ${cond})`,
+      ...args,
+    ).map((r) => JSON.parse(r.body) as Rule);
+    return { rules, refs: rows.map((r) => this.state(r, customerId)) };
+  }
+
+  // ---- the ledger
+
+  /**
+   * Adds one ledger row and the same amounts to the ref's and the rule's counters. A debit ref
+   * gives at most its balance: `debit` is what was actually taken, so a release restores exactly it.
+   */
+  record(row: RefRow, customerId: string | null, u: UsageInput, now = Date.now()): { id: string; debit: number } {
+    const rule = this.rule(row.rule_id)!;
+    let debit = 0;
+    if (isDebit(rule) && u.amount > 0) {
+      debit = Math.min(u.amount, Math.max(this.state(row, customerId).debit_balance, 0));
+    }
+    const id = crypto.randomUUID();
+    this.sql.exec(
+      `INSERT INTO ref_usages (id, ref_id, rule_id, customer_id, source, source_ref, ref_type, usage, amount, stamp, debit, purchase_at, created_at, created_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      id, row.id, row.rule_id, customerId, u.source, u.sourceRef, u.refType ?? null, u.usage, u.amount, u.stamp, debit, u.purchaseAt, now, u.actor,
+    );
+    this.count(row, u.usage, u.amount, u.stamp, debit);
+    return { id, debit };
+  }
+
+  /** Releases every live ledger row of one source (a claim), subtracting exactly what each added. */
+  releaseSource(source: UsageRow['source'], sourceRef: string, actor: string, now = Date.now()): number {
+    const rows = all<UsageRow>(
+      this.sql,
+      'SELECT * FROM ref_usages WHERE source_ref = ? AND source = ? AND released_at IS NULL',
+      sourceRef, source,
+    );
+    for (const u of rows) {
+      this.sql.exec('UPDATE ref_usages SET released_at = ?, released_by = ? WHERE id = ?', now, actor, u.id);
+      const ref = this.row(u.ref_id)!;
+      this.count(ref, -u.usage, -u.amount, -u.stamp, -u.debit);
+    }
+    return rows.length;
+  }
+
+  private count(ref: RefRow, usage: number, amount: number, stamp: number, debit: number): void {
+    // A `*` ref's debit is per customer (computed from the ledger); its column keeps the starting balance.
+    const refDebit = ref.kind === '*' ? 0 : debit;
+    this.sql.exec(
+      'UPDATE refs SET usage = usage + ?, amount = amount + ?, stamp = stamp + ?, debit_balance = debit_balance - ? WHERE id = ?',
+      usage, amount, stamp, refDebit, ref.id,
+    );
+    this.sql.exec(
+      `UPDATE rules SET stat_usage = stat_usage + ?, stat_amount = stat_amount + ?, stat_stamp = stat_stamp + ?,
+         stat_debit_balance = stat_debit_balance - ? WHERE id = ?`,
+      usage, amount, stamp, refDebit, ref.rule_id,
+    );
+  }
+
+  usages(ruleId: string, q: UsageListQuery): { usages: UsageEntry[]; total?: number } {
+    this.ruleOr404(ruleId);
+    const where = new Where().add('rule_id = ?', ruleId);
+    if (q.ref_id) where.add('ref_id = ?', q.ref_id);
+    if (q.customer_id) where.add('customer_id = ?', q.customer_id);
+    const total = q.total ? one<{ n: number }>(this.sql, `SELECT COUNT(*) AS n FROM ref_usages ${where}`, ...where.args)!.n : undefined;
+    if (q.starting_after) {
+      const after = one<{ seq: number }>(this.sql, 'SELECT seq FROM ref_usages WHERE id = ?', q.starting_after);
+      if (!after) throw badRequest('starting_after names no usage entry', [{ field: 'starting_after', code: 'unknown_id', message: 'No usage entry with this id' }]);
+      where.add('seq > ?', after.seq);
+    }
+    const rows = all<UsageRow>(this.sql, `SELECT * FROM ref_usages ${where} ORDER BY seq LIMIT ?`, ...where.args, q.limit);
+    return { usages: rows.map(toUsage), total };
+  }
+}

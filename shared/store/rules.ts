@@ -109,6 +109,13 @@ export class RuleStore {
     return toRule(row, withStatistics);
   }
 
+  /** Every rule that is not deleted: what the engine compiles. */
+  liveRules(): Rule[] {
+    return all<{ body: string }>(this.sql, 'SELECT body FROM rules WHERE deleted_at IS NULL ORDER BY seq').map(
+      (r) => JSON.parse(r.body) as Rule,
+    );
+  }
+
   list(q: RuleListQuery, now = Date.now()): { rules: Rule[]; total?: number } {
     const where = new Where();
     if (q.purchase_from) where.add('purchase_from >= ?', Date.parse(q.purchase_from));

@@ -1,0 +1,62 @@
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import { storeOf, type AppEnv } from '../../shared/app-env';
+import { guard } from '../../shared/auth/guard';
+import { scopes } from '../../shared/auth/scopes';
+import { doc, ok, totalCountHeader } from '../../shared/openapi';
+import {
+  campaignCreateSchema,
+  campaignListQuerySchema,
+  campaignSchema,
+  campaignUpdateSchema,
+} from '../../shared/schemas/campaign';
+import { jsonBody, paramOf, queryOf } from '../../shared/validate';
+
+// Any string that cannot be a campaign_id is simply not found.
+const campaignParam = paramOf({
+  campaign_id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9._:@+~-]{0,254}$/, 'Campaign not found')),
+});
+const tags = ['Campaigns'];
+
+export const campaigns = new Hono<AppEnv>()
+  .get(
+    '/',
+    doc({ tags, summary: 'List campaigns', scopes: scopes.read('discounts'), responses: { 200: ok(v.array(campaignSchema), 'Campaigns', undefined, totalCountHeader) } }),
+    guard(scopes.read('discounts')),
+    queryOf(campaignListQuerySchema),
+    async (c) => {
+      const { campaigns, total } = await storeOf(c).listCampaigns(c.req.valid('query'));
+      if (total !== undefined) c.header('total-count', String(total));
+      return c.json(campaigns);
+    },
+  )
+  .post(
+    '/',
+    doc({ tags, summary: 'Create a campaign', scopes: scopes.write('discounts'), responses: { 200: ok(campaignSchema, 'The new campaign') }, errors: [409] }),
+    guard(scopes.write('discounts')),
+    jsonBody(campaignCreateSchema),
+    async (c) => c.json(await storeOf(c).createCampaign(c.req.valid('json'), c.get('caller').clientId)),
+  )
+  .get(
+    '/:campaign_id',
+    doc({ tags, summary: 'Read a campaign (deleted ones too)', scopes: scopes.read('discounts'), responses: { 200: ok(campaignSchema, 'The campaign') } }),
+    guard(scopes.read('discounts')),
+    campaignParam,
+    async (c) => c.json(await storeOf(c).getCampaign(c.req.valid('param').campaign_id)),
+  )
+  .put(
+    '/:campaign_id',
+    doc({ tags, summary: 'Update a campaign (partial; restores a deleted one)', scopes: scopes.write('discounts'), responses: { 200: ok(campaignSchema, 'The campaign') } }),
+    guard(scopes.write('discounts')),
+    campaignParam,
+    jsonBody(campaignUpdateSchema),
+    async (c) =>
+      c.json(await storeOf(c).updateCampaign(c.req.valid('param').campaign_id, c.req.valid('json'), c.get('caller').clientId)),
+  )
+  .delete(
+    '/:campaign_id',
+    doc({ tags, summary: 'Delete a campaign (its rules stay as they are)', scopes: scopes.write('discounts'), responses: { 200: ok(campaignSchema, 'The deleted campaign') } }),
+    guard(scopes.write('discounts')),
+    campaignParam,
+    async (c) => c.json(await storeOf(c).deleteCampaign(c.req.valid('param').campaign_id, c.get('caller').clientId)),
+  );

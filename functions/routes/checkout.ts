@@ -1,0 +1,158 @@
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import { accountOf, storeOf, type AppContext, type AppEnv } from '../../shared/app-env';
+import { guard } from '../../shared/auth/guard';
+import { scopes } from '../../shared/auth/scopes';
+import { seal } from '../../shared/auth/secret-box';
+import { SIGNATURE_HEADER } from '../../shared/auth/signature';
+import { ApiError } from '../../shared/errors';
+import { doc, documented, ok, totalCountHeader } from '../../shared/openapi';
+import {
+  callbackAnswerSchema,
+  callbackQuerySchema,
+  callbackTransactionSchema,
+  checkoutEventSchema,
+  checkoutEventsQuerySchema,
+  dinteroSessionSchema,
+  discountCodesAnswerSchema,
+  signaturePutSchema,
+  signatureStatusSchema,
+} from '../../shared/schemas/checkout';
+import { SIGNATURE_PURPOSE } from '../../shared/store/checkout-callbacks';
+import { isPlainObject, jsonBody, queryOf } from '../../shared/validate';
+
+/**
+ * Dintero Checkout → rabatt (docs/checkout.md). The callbacks are called by Dintero, not with our
+ * tokens: the account object checks their `Dintero-Signature` (or the unsigned-callbacks setting).
+ */
+const tags = ['Checkout'];
+const admin = scopes.admin('discounts');
+const read = scopes.read('discounts');
+
+const signed = (c: AppContext) => ({
+  accountId: accountOf(c),
+  method: c.req.method,
+  url: c.req.url,
+  signature: c.req.header(SIGNATURE_HEADER) ?? null,
+});
+
+const signatureParameter = {
+  name: SIGNATURE_HEADER,
+  in: 'header',
+  required: false,
+  description: '`t=<unix seconds>,v0-hmac-sha256=<hex>`; required once a signature secret is set',
+  schema: { type: 'string' },
+};
+const CALLBACK_DESCRIPTION =
+  'Called by Dintero Checkout, not with an access token. When the account has a signature secret, the ' +
+  '`Dintero-Signature` header must be valid and at most 5 minutes old (401 otherwise); without a secret the call ' +
+  'is refused (403) unless the setting `checkout.allow_unsigned_callbacks` is on.';
+
+/** The whole session as Dintero sends it; documented as the session, checked inside the object after the signature. */
+const sessionBody = documented(jsonBody(v.unknown()), 'json', dinteroSessionSchema);
+
+/** A POST callback carries the transaction (and with `includes=session` the session); an empty body is allowed. */
+async function callbackBody(c: AppContext): Promise<unknown> {
+  if (c.req.method !== 'POST') return undefined;
+  const text = await c.req.text();
+  if (!text.trim()) return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ApiError(400, 'bad_request', 'The body is not valid JSON');
+  }
+  if (!isPlainObject(body)) {
+    throw new ApiError(400, 'validation_error', 'The request is invalid', [{ field: '(body)', code: 'type', message: 'Expected a JSON object' }]);
+  }
+  return body;
+}
+
+const callbackDoc = (method: 'GET' | 'POST') =>
+  doc({
+    tags,
+    summary: method === 'GET' ? 'Transaction callback (Dintero url.callback_url)' : 'Transaction callback with the transaction in the body (method=POST)',
+    description:
+      'Authorised or captured: claims the discounts the session was shown (claim `ref` = `transaction_id`, so retries ' +
+      'never claim twice). `VOID` and a full `REFUND` release that claim. `error` callbacks claim nothing. ' +
+      '200 once handled (or already handled); 4xx can never succeed; 5xx is transient. ' + CALLBACK_DESCRIPTION,
+    scopes: 'public',
+    parameters: [signatureParameter],
+    responses: { 200: ok(callbackAnswerSchema, 'What rabatt did') },
+    errors: [401, 403, 404, 503],
+  });
+
+const callbackQuery = documented(async (_c: AppContext, next: () => Promise<void>) => next(), 'query', callbackQuerySchema);
+const transactionBody = documented(async (_c: AppContext, next: () => Promise<void>) => next(), 'json', callbackTransactionSchema);
+
+async function handleCallback(c: AppContext) {
+  const answer = await storeOf(c).checkoutCallback(signed(c), Object.fromEntries(new URL(c.req.url).searchParams), await callbackBody(c), Date.now());
+  return c.json(answer);
+}
+
+export const checkout = new Hono<AppEnv>()
+  .get(
+    '/signature',
+    doc({ tags, summary: 'Whether callbacks must be signed', scopes: admin, responses: { 200: ok(signatureStatusSchema, 'The secret is never returned') } }),
+    guard(admin),
+    async (c) => c.json(await storeOf(c).checkoutSignature()),
+  )
+  .put(
+    '/signature',
+    doc({
+      tags,
+      summary: 'Set the Dintero-Signature secret',
+      description: 'Stored encrypted; from now on every checkout callback must be signed with it. Needs the scope `admin:discounts`.',
+      scopes: admin,
+      responses: { 200: ok(signatureStatusSchema, 'Callbacks now need a signature') },
+      errors: [503],
+      requestExample: { secret: 'a-long-random-secret-from-dintero' },
+    }),
+    guard(admin),
+    jsonBody(signaturePutSchema),
+    async (c) => {
+      const sealed = await seal(c.env.SECRETS_KEY, SIGNATURE_PURPOSE, c.req.valid('json').secret);
+      return c.json(await storeOf(c).setCheckoutSecret(sealed, c.get('caller').clientId));
+    },
+  )
+  .delete(
+    '/signature',
+    doc({ tags, summary: 'Remove the Dintero-Signature secret', scopes: admin, responses: { 200: ok(signatureStatusSchema, 'No secret set') } }),
+    guard(admin),
+    async (c) => c.json(await storeOf(c).deleteCheckoutSecret()),
+  )
+  .post(
+    '/discount_codes',
+    doc({
+      tags,
+      summary: 'Express discount-code callback (Dintero express.discount_codes.callback_url)',
+      description:
+        'Receives the session, evaluates `order.items` with `order.discount_codes` and answers the order after discounts: ' +
+        'unknown codes dropped, every item with its `discount_lines`, `amount` = sum of the items. Remembers the evaluation ' +
+        'for 24 h so the payment claims exactly what the shopper saw. ' + CALLBACK_DESCRIPTION,
+      scopes: 'public',
+      parameters: [signatureParameter],
+      responses: { 200: ok(discountCodesAnswerSchema, 'The order after discounts, shipping options echoed') },
+      errors: [401, 403, 503],
+    }),
+    sessionBody,
+    async (c) => c.json(await storeOf(c).checkoutDiscountCodes(signed(c), c.req.valid('json'), Date.now())),
+  )
+  .get('/callback', callbackDoc('GET'), callbackQuery, handleCallback)
+  .post('/callback', callbackDoc('POST'), callbackQuery, transactionBody, handleCallback)
+  .get(
+    '/events',
+    doc({
+      tags,
+      summary: 'Handled transaction callbacks, newest first',
+      scopes: read,
+      responses: { 200: ok(v.array(checkoutEventSchema), 'Callback log entries', undefined, totalCountHeader) },
+    }),
+    guard(read),
+    queryOf(checkoutEventsQuerySchema),
+    async (c) => {
+      const { events, total } = await storeOf(c).listCheckoutEvents(c.req.valid('query'));
+      if (total !== undefined) c.header('total-count', String(total));
+      return c.json(events);
+    },
+  );

@@ -1,0 +1,147 @@
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import { accountOf, storeOf, type AppContext, type AppEnv } from '../../shared/app-env';
+import { guard } from '../../shared/auth/guard';
+import type { Scope } from '../../shared/auth/scopes';
+import { claimRefKey, readClaimRef, writeClaimRef } from '../../shared/claim-refs';
+import { ApiError } from '../../shared/errors';
+import { doc, ok, totalCountHeader } from '../../shared/openapi';
+import { claimBodyHash, claimCreateSchema, claimListQuerySchema, claimSchema, idempotencyKey, type Claim } from '../../shared/schemas/claim';
+import { uuidParam } from '../../shared/schemas/common';
+import { jsonBody, paramOf, queryOf } from '../../shared/validate';
+
+const WRITE: Scope[] = ['admin:discounts', 'write:discounts', 'write:discounts:/available_for_receipt'];
+const READ: Scope[] = ['admin:discounts', 'read:discounts', 'read:discounts:/available_for_receipt'];
+const claimParam = paramOf({ claim_id: uuidParam('Claim') });
+const tags = ['Claims'];
+
+const exampleClaim = {
+  id: '3c90c3cc-0d44-4b50-8888-8dd25736052a',
+  purchase_at: '2023-11-07T05:31:56Z',
+  customer_id: 'member-1001',
+  discounts: [{ id: '5b7c1f4e-2a44-4d5e-9c1a-0d3f5e6a7b8c', refs: [{ id: '8d3f1a2b-4c5d-4e6f-8a9b-0c1d2e3f4a5b', amount: 10000, usage: 1, stamp: 0 }] }],
+  ref: 'transactionid1',
+  type: 'pos',
+  created_at: '2023-11-07T05:31:57.000Z',
+  created_by: '1c92f7e1-2897-4d46-bdcc-c127a914fb4e',
+  updated_at: '2023-11-07T05:31:57.000Z',
+  updated_by: '1c92f7e1-2897-4d46-bdcc-c127a914fb4e',
+};
+
+/** KV writes happen after the answer; without an execution context (never in production) they are awaited. */
+async function later(c: AppContext, work: Promise<unknown>): Promise<void> {
+  const guarded = work.catch((err) => console.error(JSON.stringify({ level: 'warn', msg: 'claim ref cache write failed', error: String(err) })));
+  try {
+    c.executionCtx.waitUntil(guarded);
+  } catch {
+    await guarded;
+  }
+}
+
+function refOf(c: AppContext, bodyRef: string | undefined): string | null {
+  if (bodyRef !== undefined) return bodyRef;
+  const header = c.req.header('idempotency-key');
+  if (header === undefined) return null;
+  if (!v.is(idempotencyKey, header)) {
+    throw new ApiError(400, 'validation_error', 'The request is invalid', [
+      { field: 'Idempotency-Key', code: 'invalid', message: 'Expected 1 to 255 characters' },
+    ]);
+  }
+  return header;
+}
+
+export const claims = new Hono<AppEnv>()
+  .post(
+    '/',
+    doc({
+      tags,
+      summary: 'Claim discounts',
+      description:
+        'Commits every listed ref or none. Each ref must exist, belong to its discount, be held by `customer_id` (`*` refs by any customer; ' +
+        'without `customer_id` only `/` refs) and be usable at `purchase_at`; `discount_reward_usage` and `discount_repeat_usage` are enforced. ' +
+        'A 400 names the ref. `ref` (or the `Idempotency-Key` header when the body has none) makes the claim idempotent: the same ref with ' +
+        'the same body answers the first claim (200, also after it was released), with another body 409. See docs/claims.md.',
+      scopes: WRITE,
+      parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }],
+      requestExample: {
+        purchase_at: exampleClaim.purchase_at,
+        customer_id: exampleClaim.customer_id,
+        discounts: [{ id: exampleClaim.discounts[0]!.id, refs: [{ id: exampleClaim.discounts[0]!.refs[0]!.id, amount: 10000, usage: 1 }] }],
+        ref: 'transactionid1',
+        type: 'pos',
+      },
+      responses: { 200: ok(claimSchema, 'The claim (the first one, for a repeated ref)', exampleClaim) },
+      errors: [409],
+    }),
+    guard(WRITE),
+    jsonBody(claimCreateSchema),
+    async (c) => {
+      const { ref: bodyRef, ...input } = c.req.valid('json');
+      const ref = refOf(c, bodyRef);
+      const bodyHash = await claimBodyHash(input);
+      let key: string | null = null;
+      if (ref !== null) {
+        key = await claimRefKey(accountOf(c), ref);
+        // Fast path: a known ref with the same body is answered here. Anything else (missing, stale,
+        // another body) goes to the account object, which alone decides.
+        const cached = await readClaimRef(c.env.CLAIM_REFS, key);
+        if (cached && cached.body_hash === bodyHash) return c.json(cached.claim);
+      }
+      const { claim } = await storeOf(c).createClaim(input, ref, bodyHash, c.get('caller').clientId);
+      if (key !== null) await later(c, writeClaimRef(c.env.CLAIM_REFS, key, claim as Claim, bodyHash));
+      return c.json(claim);
+    },
+  )
+  .get(
+    '/',
+    doc({
+      tags,
+      summary: 'List claims',
+      description:
+        'Released claims included (with `deleted_at`). Filter by `ref` or `customer_id`; page with `limit` (1–100) and `starting_after` ' +
+        '(a claim id); `total=true` adds a `total-count` header.',
+      scopes: READ,
+      responses: { 200: ok(v.array(claimSchema), 'Claims, oldest first', [exampleClaim], totalCountHeader) },
+    }),
+    guard(READ),
+    queryOf(claimListQuerySchema),
+    async (c) => {
+      const { claims, total } = await storeOf(c).listClaims(c.req.valid('query'));
+      if (total !== undefined) c.header('total-count', String(total));
+      return c.json(claims);
+    },
+  )
+  .get(
+    '/:claim_id',
+    doc({
+      tags,
+      summary: 'Read a claim',
+      scopes: READ,
+      responses: { 200: ok(claimSchema, 'The claim', exampleClaim) },
+    }),
+    guard(READ),
+    claimParam,
+    async (c) => c.json(await storeOf(c).getClaim(c.req.valid('param').claim_id)),
+  )
+  .delete(
+    '/:claim_id',
+    doc({
+      tags,
+      summary: 'Release a claim',
+      description:
+        'Reverts exactly the usage, amount, stamps and debit the claim added. Releasing again changes nothing and answers the released claim. ' +
+        'The claim\'s `ref` stays taken: a retry of it answers the released claim.',
+      scopes: WRITE,
+      responses: { 200: ok(claimSchema, 'The released claim', { ...exampleClaim, deleted_at: '2023-11-08T10:00:00.000Z', deleted_by: exampleClaim.created_by }) },
+    }),
+    guard(WRITE),
+    claimParam,
+    async (c) => {
+      const { claim, bodyHash } = await storeOf(c).releaseClaim(c.req.valid('param').claim_id, c.get('caller').clientId);
+      // Retries of a released claim's ref answer the released claim, so the edge copy follows it.
+      if (claim.ref !== undefined) {
+        await later(c, claimRefKey(accountOf(c), claim.ref).then((key) => writeClaimRef(c.env.CLAIM_REFS, key, claim as Claim, bodyHash)));
+      }
+      return c.json(claim);
+    },
+  );

@@ -1,0 +1,158 @@
+import { Hono, type Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import * as v from 'valibot';
+import { accountOf, storeOf, type AppEnv } from '../../shared/app-env';
+import { authenticate, hasAnyScope } from '../../shared/auth/guard';
+import type { Scope } from '../../shared/auth/scopes';
+import { ApiError, notFound } from '../../shared/errors';
+import { doc, noContent, ok } from '../../shared/openapi';
+import { uuidParam } from '../../shared/schemas/common';
+import { publicRuleSchema, publicRulesQuerySchema, type PublicCacheInfo, type PublicRulesQuery } from '../../shared/schemas/public-rules';
+import { paramOf, queryOf } from '../../shared/validate';
+import { cacheKey, serveCached } from '../public-cache';
+
+/**
+ * The storefront's "current offers": the busiest endpoint, served from the edge cache.
+ * Per request: one call to the account object (`publicCacheInfo`: content version + settings),
+ * then the cache. Authorisation happens before the cache is consulted; CORS headers are added per
+ * request afterwards, so the cached body is the same for every origin and every caller.
+ */
+type PublicEnv = AppEnv & { Variables: { publicInfo?: PublicCacheInfo; publicInfoPending?: Promise<PublicCacheInfo> } };
+
+const PUBLIC_SCOPES: Scope[] = ['public:discounts', 'read:discounts', 'admin:discounts'];
+const EXPOSED = 'ETag, Cache-Control, x-rabatt-cache';
+
+function allowedOrigin(info: PublicCacheInfo | undefined, origin: string | undefined): string | undefined {
+  if (!info || !origin) return undefined;
+  if (info.allowed_origins.includes('*')) return '*';
+  return info.allowed_origins.includes(origin.toLowerCase()) ? origin : undefined;
+}
+
+/**
+ * Starts the one read of the account object (content version + public settings) and decorates
+ * whatever answer comes back, errors included, with CORS headers for allowed origins.
+ */
+const cors = createMiddleware<PublicEnv>(async (c, next) => {
+  const pending = storeOf(c).publicCacheInfo();
+  pending.catch(() => undefined); // awaited below; an early 401 must not leave it unobserved
+  c.set('publicInfoPending', pending);
+  try {
+    await next();
+  } finally {
+    c.res.headers.append('Vary', 'Origin');
+    const allowed = allowedOrigin(c.get('publicInfo'), c.req.header('origin'));
+    if (allowed) {
+      c.res.headers.set('Access-Control-Allow-Origin', allowed);
+      c.res.headers.set('Access-Control-Expose-Headers', EXPOSED);
+    }
+  }
+});
+
+async function publicInfo(c: Context<PublicEnv>): Promise<PublicCacheInfo> {
+  const info = await c.get('publicInfoPending')!;
+  c.set('publicInfo', info);
+  return info;
+}
+
+/**
+ * A token with a public-offers scope, or no token at all when the account allows anonymous access.
+ * A token is verified while the account object is being read, not after.
+ */
+const access = createMiddleware<PublicEnv>(async (c, next) => {
+  const authorization = c.req.header('authorization');
+  if (authorization === undefined) {
+    if (!(await publicInfo(c)).anonymous) {
+      throw new ApiError(401, 'unauthorized', 'Send an access token: Authorization: Bearer <token>');
+    }
+    c.set('caller', { clientId: 'anonymous', scopes: [], anonymous: true });
+  } else {
+    const [caller] = await Promise.all([authenticate(authorization, c.env.JWT_SECRET, accountOf(c)), publicInfo(c)]);
+    if (!hasAnyScope(caller.scopes, PUBLIC_SCOPES)) {
+      throw new ApiError(403, 'forbidden', `This operation needs one of the scopes: ${PUBLIC_SCOPES.join(', ')}`);
+    }
+    c.set('caller', caller);
+  }
+  await next();
+});
+
+/** The query in one canonical spelling, defaults included, so equal questions share a cache entry. */
+function normalisedQuery(q: PublicRulesQuery): string {
+  const params = new URLSearchParams({ limit: String(q.limit), no_customer_id: String(q.no_customer_id ?? false) });
+  if (q.starting_after) params.set('starting_after', q.starting_after);
+  for (const id of [...new Set(q.campaign_id ?? [])].sort()) params.append('campaign_id', id);
+  return params.toString();
+}
+
+const preflight = async (c: Context<PublicEnv>) => {
+  if (allowedOrigin(await publicInfo(c), c.req.header('origin'))) {
+    c.header('Access-Control-Allow-Methods', 'GET, OPTIONS');
+    c.header('Access-Control-Allow-Headers', 'Authorization, If-None-Match');
+    c.header('Access-Control-Max-Age', '600');
+  }
+  return c.body(null, 204);
+};
+
+const cacheHeaders = {
+  ETag: { description: 'Strong validator of the body; send it back in If-None-Match', schema: { type: 'string' } },
+  'Cache-Control': { description: '`public, max-age=<settings.public_offers.max_age>` (less when an offer is about to change)', schema: { type: 'string' } },
+  'x-rabatt-cache': { description: 'Whether the answer came from the edge cache', schema: { type: 'string', enum: ['hit', 'miss'] } },
+};
+const ANONYMOUS_NOTE =
+  'Needs a token with `public:discounts` (or `read:discounts`/`admin:discounts`), or no token at all when the account ' +
+  'has turned on `public_offers.anonymous` in its settings. Served from the edge cache; `If-None-Match` answers 304.';
+
+const didParam = paramOf({ did: uuidParam('Discount rule') });
+
+export const publicRules = new Hono<PublicEnv>()
+  .use('*', cors)
+  // CORS preflights are answered but, like every preflight, not part of the OpenAPI contract.
+  .options('/rules', preflight)
+  .options('/rules/:did', preflight)
+  .get(
+    '/rules',
+    doc({
+      tags: ['Public offers'],
+      summary: 'Current public offers (storefront list, edge-cached)',
+      description: ANONYMOUS_NOTE,
+      scopes: PUBLIC_SCOPES,
+      responses: { 200: ok(v.array(publicRuleSchema), 'Rules visible now, given to `*` or `/`', undefined, cacheHeaders), 304: noContent('Not modified') },
+    }),
+    access,
+    queryOf(publicRulesQuerySchema),
+    async (c) => {
+      const q = c.req.valid('query');
+      const aid = accountOf(c);
+      const query = normalisedQuery(q);
+      return serveCached(
+        c,
+        (version) => cacheKey(aid, version, 'public/rules', query),
+        c.get('publicInfo')!,
+        () => storeOf(c).listPublicRules(q, Date.now()),
+        () => notFound('Public discount rule'),
+      );
+    },
+  )
+  .get(
+    '/rules/:did',
+    doc({
+      tags: ['Public offers'],
+      summary: 'One current public offer (edge-cached)',
+      description: ANONYMOUS_NOTE,
+      scopes: PUBLIC_SCOPES,
+      responses: { 200: ok(publicRuleSchema, 'The rule, if it is on the public list now', undefined, cacheHeaders), 304: noContent('Not modified') },
+      errors: [404],
+    }),
+    access,
+    didParam,
+    async (c) => {
+      const did = c.req.valid('param').did;
+      const aid = accountOf(c);
+      return serveCached(
+        c,
+        (version) => cacheKey(aid, version, `public/rules/${did}`),
+        c.get('publicInfo')!,
+        () => storeOf(c).getPublicRule(did, Date.now()),
+        () => notFound('Public discount rule'),
+      );
+    },
+  );

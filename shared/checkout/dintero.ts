@@ -1,0 +1,130 @@
+import type { EvaluationResult, ReceiptDiscountLine, ResultItem } from '../engine';
+import type { ClaimInput } from '../schemas/claim';
+import type { DinteroItem, DinteroSession, DiscountCodesAnswer } from '../schemas/checkout';
+import type { ReceiptInput } from '../schemas/receipt';
+
+/**
+ * Dintero Checkout ⇄ the engine (docs/checkout.md, "Mapping"). Pure functions: a session becomes a
+ * receipt, the evaluation becomes the order Dintero expects back and the claim a payment commits.
+ *
+ * Amounts: a Dintero item's `amount` is the line total including VAT after the discount lines it
+ * carries. The engine wants the total before discounts, so `gross_amount = amount + Σ discount_lines`.
+ * Lines rabatt itself added in an earlier call for the same session (Dintero sends the order back as
+ * we answered it) are taken off first, so calling again never discounts twice.
+ */
+
+/** Store id of receipts built from checkout sessions that name no store. */
+export const CHECKOUT_STORE_ID = 'dintero-checkout';
+
+export interface PreparedItem {
+  source: DinteroItem;
+  /** The amount before rabatt's discounts (the merchant's own discount lines still deducted). */
+  amount: number;
+  /** Discount lines that are not rabatt's, kept as sent. */
+  kept: NonNullable<DinteroItem['discount_lines']>;
+}
+
+export interface PreparedSession {
+  receipt: ReceiptInput;
+  items: PreparedItem[];
+}
+
+const sum = (xs: readonly { amount: number }[] | undefined) => (xs ?? []).reduce((s, x) => s + x.amount, 0);
+
+/** VAT included in `amount`, from the percentage when given, else scaled from the item's `vat_amount`. */
+function vatOf(item: DinteroItem, amount: number): number | undefined {
+  if (item.vat !== undefined) return Math.round((amount * item.vat) / (100 + item.vat));
+  if (item.vat_amount !== undefined) return item.amount > 0 ? Math.round((item.vat_amount * amount) / item.amount) : 0;
+  return undefined;
+}
+
+/**
+ * @param ours rule ids whose discount lines rabatt added to this session before (taken off again)
+ */
+export function prepareSession(session: DinteroSession, purchaseAt: string, ours: ReadonlySet<string>): PreparedSession {
+  const items: PreparedItem[] = [];
+  const receiptItems = (session.order.items ?? []).map((item, i) => {
+    const lines = item.discount_lines ?? [];
+    const kept = lines.filter((l) => !(l.discount_id !== undefined && ours.has(l.discount_id)));
+    const amount = item.amount + sum(lines) - sum(kept);
+    items.push({ source: item, amount, kept });
+    const gross = amount + sum(kept);
+    const vat = vatOf(item, gross);
+    return {
+      ...(item.id !== undefined && { id: item.id }),
+      ...(item.groups !== undefined && { groups: item.groups.map((g) => ({ id: g.id, ...(g.name !== undefined && { name: g.name }) })) }),
+      quantity: item.quantity ?? 1,
+      // Dintero's line ids are strings; the engine numbers lines, so items are numbered in order.
+      line_id: i + 1,
+      gross_amount: gross,
+      ...(vat !== undefined && { net_amount: gross - vat }),
+      ...(item.eligible_for_discount !== undefined && { eligible_for_discount: item.eligible_for_discount }),
+      discount_lines: kept.map((l, k) => ({
+        amount: l.amount,
+        ...(l.discount_id !== undefined && { discount_id: l.discount_id }),
+        line_id: k + 1,
+      })),
+    };
+  });
+  const customerId = session.customer?.customer_id;
+  const receipt: ReceiptInput = {
+    receipt_id: session.id,
+    purchase_at: purchaseAt,
+    store: { id: session.store?.id ?? CHECKOUT_STORE_ID },
+    ...(customerId !== undefined && { customer_id: customerId }),
+    ...(session.order.currency !== undefined && { currency: session.order.currency }),
+    gross_amount: receiptItems.reduce((s, i) => s + i.gross_amount, 0),
+    discount_code: [...new Set(session.order.discount_codes ?? [])],
+    items: receiptItems,
+  };
+  return { receipt, items };
+}
+
+/** Codes of the session that a rule in the evaluation asks for (`requirement.discount_code`). */
+export function acceptedCodes(codes: readonly string[], result: EvaluationResult, codeOf: (ruleId: string) => string | string[] | undefined): string[] {
+  const matched = new Set<string>();
+  for (const d of result.receipt.discounts) {
+    const code = codeOf(d.id);
+    for (const c of Array.isArray(code) ? code : code === undefined ? [] : [code]) matched.add(c);
+  }
+  return [...new Set(codes)].filter((c) => matched.has(c));
+}
+
+function dinteroLine(line: ReceiptDiscountLine) {
+  return {
+    amount: line.amount,
+    ...(line.percentage !== undefined && { percentage: line.percentage }),
+    discount_type: line.discount_type ?? 'customer',
+    discount_id: line.discount_id,
+    description: line.description ?? '',
+    line_id: line.line_id,
+  };
+}
+
+/** The express discount-code answer: every item, reduced by its new discount lines; shipping echoed. */
+export function discountCodesAnswer(session: DinteroSession, prepared: PreparedSession, result: EvaluationResult, codes: string[]): DiscountCodesAnswer {
+  const byLine = new Map<number, ResultItem>(result.receipt.items.map((i) => [i.line_id, i]));
+  const items = prepared.items.map((p, i) => {
+    const added = (byLine.get(i + 1)?.discount_lines ?? []).slice(p.kept.length);
+    const amount = p.amount - sum(added);
+    const out: Record<string, unknown> = { ...p.source, amount, discount_lines: [...p.kept, ...added.map(dinteroLine)] };
+    if (p.source.vat_amount !== undefined || p.source.vat !== undefined) out.vat_amount = vatOf(p.source, amount);
+    return out as DiscountCodesAnswer['order']['items'][number];
+  });
+  return {
+    order: { discount_codes: codes, amount: items.reduce((s, i) => s + i.amount, 0), items },
+    shipping_options: session.express?.shipping_options ?? [],
+  };
+}
+
+/** What a payment of this evaluation claims: every ref that takes an amount, a reward or a stamp. */
+export function claimDiscounts(result: EvaluationResult): ClaimInput['discounts'] {
+  return result.receipt.discounts
+    .map((d) => ({
+      id: d.id,
+      refs: d.refs
+        .map((r) => ({ id: r.id, amount: r.amount, usage: r.usage, stamp: Math.floor(r.stamp) }))
+        .filter((r) => r.amount > 0 || r.usage > 0 || r.stamp > 0),
+    }))
+    .filter((d) => d.refs.length > 0);
+}

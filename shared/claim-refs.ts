@@ -1,0 +1,63 @@
+import type { Claim } from './schemas/claim';
+
+/**
+ * The edge cache of claim refs (KV binding CLAIM_REFS, docs/claims.md). It only ever answers a
+ * retry whose body hash matches; the account object stays the authority on which claim a `ref`
+ * names, because KV is eventually consistent and has no compare-and-set.
+ */
+export const CLAIM_REF_TTL_SECONDS = 7 * 24 * 60 * 60;
+
+export interface CachedClaim {
+  claim: Claim;
+  body_hash: string;
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** `claim-ref:v1:{aid}:{sha256(ref)}`: fixed length whatever the ref, and no ref text in key listings. */
+export async function claimRefKey(aid: string, ref: string): Promise<string> {
+  return `claim-ref:v1:${aid}:${await sha256Hex(ref)}`;
+}
+
+/**
+ * A small per-isolate copy in front of KV, so a burst of retries reaching the same isolate costs
+ * no KV read either. Same rules as KV (only a matching body hash is answered from it); entries
+ * live at most a minute, which bounds how long another isolate's release can go unseen here.
+ */
+const MEMORY_TTL_MS = 60_000;
+const MEMORY_MAX = 5_000;
+const memory = new Map<string, { entry: CachedClaim; until: number }>();
+
+function remember(key: string, entry: CachedClaim): void {
+  memory.delete(key);
+  if (memory.size >= MEMORY_MAX) memory.delete(memory.keys().next().value as string);
+  memory.set(key, { entry, until: Date.now() + MEMORY_TTL_MS });
+}
+
+/** Clears the per-isolate copy (tests that edit KV behind the Worker's back). */
+export function forgetClaimRefs(): void {
+  memory.clear();
+}
+
+/** The cached entry, or null when missing, unreadable or not shaped like one (never trusted blindly). */
+export async function readClaimRef(kv: KVNamespace, key: string): Promise<CachedClaim | null> {
+  const near = memory.get(key);
+  if (near && near.until > Date.now()) return near.entry;
+  try {
+    const value = await kv.get<CachedClaim>(key, 'json');
+    if (!value || typeof value.body_hash !== 'string' || typeof value.claim?.id !== 'string') return null;
+    remember(key, value);
+    return value;
+  } catch {
+    return null;
+  }
+}
+
+export function writeClaimRef(kv: KVNamespace, key: string, claim: Claim, bodyHash: string): Promise<void> {
+  const entry: CachedClaim = { claim, body_hash: bodyHash };
+  remember(key, entry);
+  return kv.put(key, JSON.stringify(entry), { expirationTtl: CLAIM_REF_TTL_SECONDS });
+}

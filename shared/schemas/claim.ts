@@ -1,0 +1,94 @@
+import * as v from 'valibot';
+import { boolParam, dateTime, intParam } from './common';
+import { customerId } from './ref';
+
+const count = v.pipe(v.number(), v.integer('Expected an integer'), v.minValue(0, 'Expected at least 0'));
+const text = (max: number) => v.pipe(v.string(), v.minLength(1, 'Expected a non-empty string'), v.maxLength(max, `Expected at most ${max} characters`));
+
+/**
+ * One ref of a claim. Loose on purpose: a client may pass the refs available_for_receipt answered
+ * (with `statistics`, `items`, `bonus`); only `id, amount, usage, stamp` are kept and stored.
+ */
+const claimRefSchema = v.object({
+  id: text(255),
+  amount: count,
+  usage: count,
+  stamp: v.optional(count, 0),
+});
+
+const claimDiscountSchema = v.object({
+  id: text(255),
+  refs: v.pipe(v.array(claimRefSchema), v.minLength(1, 'Expected at least one ref'), v.maxLength(100, 'Expected at most 100 refs')),
+});
+
+export const claimCreateSchema = v.strictObject({
+  purchase_at: dateTime,
+  /** Seed 002 requires it; we also accept a claim without one, which may only use `/` refs. */
+  customer_id: v.optional(customerId),
+  discounts: v.pipe(v.array(claimDiscountSchema), v.minLength(1, 'Expected at least one discount'), v.maxLength(100, 'Expected at most 100 discounts')),
+  ref: v.optional(text(255)),
+  type: v.optional(v.pipe(v.string(), v.maxLength(255, 'Expected at most 255 characters'))),
+});
+export type ClaimCreate = v.InferOutput<typeof claimCreateSchema>;
+/** What the account object is asked to commit: the body without `ref` (which travels on its own). */
+export type ClaimInput = Omit<ClaimCreate, 'ref'>;
+
+export const idempotencyKey = text(255);
+
+export const claimListQuerySchema = v.strictObject({
+  limit: v.optional(intParam(1, 100), '10'),
+  starting_after: v.optional(v.pipe(v.string(), v.maxLength(255))),
+  ref: v.optional(text(255)),
+  customer_id: v.optional(customerId),
+  total: v.optional(boolParam),
+});
+export type ClaimListQuery = v.InferOutput<typeof claimListQuerySchema>;
+
+const stamp = v.pipe(v.string(), v.description('RFC 3339 date-time'));
+
+export const claimSchema = v.pipe(
+  v.strictObject({
+    id: v.string(),
+    purchase_at: stamp,
+    customer_id: v.optional(v.string()),
+    discounts: v.array(
+      v.strictObject({
+        id: v.string(),
+        refs: v.array(v.strictObject({ id: v.string(), amount: v.number(), usage: v.number(), stamp: v.number() })),
+      }),
+    ),
+    ref: v.optional(v.string()),
+    type: v.optional(v.string()),
+    created_at: stamp,
+    created_by: v.string(),
+    updated_at: stamp,
+    updated_by: v.string(),
+    deleted_at: v.optional(stamp),
+    deleted_by: v.optional(v.string()),
+  }),
+  v.metadata({ ref: 'DiscountClaim', description: 'Discounts claimed for one purchase (seed 002); `deleted_at` marks a released claim' }),
+);
+export type Claim = v.InferOutput<typeof claimSchema>;
+
+/** Keys sorted at every level, so equal bodies serialise equally whatever order they were sent in. */
+export function canonicalJson(x: unknown): string {
+  return JSON.stringify(sortKeys(x));
+}
+
+function sortKeys(x: unknown): unknown {
+  if (Array.isArray(x)) return x.map(sortKeys);
+  if (x && typeof x === 'object') {
+    return Object.fromEntries(Object.keys(x).sort().map((k) => [k, sortKeys((x as Record<string, unknown>)[k])]));
+  }
+  return x;
+}
+
+/**
+ * The fingerprint a `ref` is bound to: SHA-256 of the validated, normalised body without `ref`
+ * (defaults filled, unknown ref fields dropped, purchase_at canonical), so retries hash equally.
+ */
+export async function claimBodyHash(input: ClaimInput): Promise<string> {
+  const { purchase_at, customer_id, discounts, type } = input;
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonicalJson({ purchase_at, customer_id, discounts, type })));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}

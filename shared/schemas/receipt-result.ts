@@ -1,0 +1,46 @@
+import * as v from 'valibot';
+
+/** What `available_for_receipt` answers: the receipt as sent, plus what the engine added. */
+const money = v.pipe(v.number(), v.integer());
+
+const discountLine = v.looseObject({
+  amount: money,
+  percentage: v.optional(v.number()),
+  discount_type: v.optional(v.string()),
+  discount_id: v.optional(v.string()),
+  description: v.optional(v.string()),
+  line_id: v.optional(v.number()),
+});
+
+export const evaluatedRefSchema = v.object({
+  id: v.string(),
+  amount: money,
+  stamp: v.number(),
+  bonus: money,
+  usage: v.number(),
+  statistics: v.object({ stamp: v.number(), usage: v.number(), amount: money, debit_balance: money }),
+  items: v.array(v.object({ line_id: v.number(), amount: money, bonus: money })),
+});
+
+export const evaluatedReceiptSchema = v.looseObject({
+  receipt_id: v.string(),
+  purchase_at: v.string(),
+  is_changed: v.boolean(),
+  items: v.array(
+    v.looseObject({
+      line_id: v.number(),
+      is_changed: v.boolean(),
+      discount_lines: v.array(discountLine),
+      bonus_lines: v.array(discountLine),
+    }),
+  ),
+  discounts: v.array(
+    v.looseObject({
+      id: v.string(),
+      name: v.optional(v.string()),
+      receipt_text: v.optional(v.string()),
+      type: v.picklist(['item', 'receipt']),
+      refs: v.array(evaluatedRefSchema),
+    }),
+  ),
+});

@@ -1,0 +1,67 @@
+import * as v from 'valibot';
+import { dateTime } from './common';
+
+/**
+ * The Receipt of `POST /discounts/available_for_receipt` (spec §3). Objects are loose: a POS sends
+ * many more fields than discounts need (vat, descriptions, payments), and they come back untouched.
+ */
+const money = v.pipe(v.number(), v.integer('Expected whole minor units'), v.minValue(0));
+const shortText = (max = 255) => v.pipe(v.string(), v.maxLength(max));
+
+const discountLine = v.looseObject({
+  amount: money,
+  percentage: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(100))),
+  discount_type: v.optional(shortText()),
+  discount_id: v.optional(shortText()),
+  description: v.optional(shortText(1000)),
+  line_id: v.optional(v.pipe(v.number(), v.integer())),
+});
+
+const item = v.looseObject({
+  id: v.optional(shortText()),
+  groups: v.optional(v.array(v.looseObject({ id: shortText(), name: v.optional(shortText(1000)) }))),
+  quantity: v.optional(
+    v.pipe(
+      v.number(),
+      v.gtValue(0, 'Expected a quantity above 0'),
+      v.check((q) => Number.isInteger(Math.round(q * 1000)) && Math.abs(q * 1000 - Math.round(q * 1000)) < 1e-6, 'Expected at most three decimals'),
+    ),
+  ),
+  line_id: v.optional(v.pipe(v.number(), v.integer('Expected an integer'), v.minValue(1))),
+  gross_amount: v.optional(money),
+  net_amount: v.optional(money),
+  unit_gross_price: v.optional(money),
+  eligible_for_discount: v.optional(v.boolean()),
+  discount_lines: v.optional(v.array(discountLine)),
+  bonus_lines: v.optional(v.array(discountLine)),
+});
+
+const token = v.looseObject({
+  token_id: v.optional(shortText()),
+  value: v.optional(shortText(1000)),
+  type: v.optional(shortText()),
+});
+
+export const receiptSchema = v.pipe(
+  v.looseObject({
+    receipt_id: v.pipe(v.string(), v.minLength(1), v.maxLength(255)),
+    purchase_at: dateTime,
+    store: v.looseObject({
+      id: v.pipe(v.string(), v.minLength(1), v.maxLength(255)),
+      mcc: v.optional(v.union([v.pipe(v.number(), v.integer()), v.pipe(v.string(), v.regex(/^\d{1,6}$/))])),
+    }),
+    customer_id: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
+    customer: v.optional(v.looseObject({ customer_id: v.optional(shortText()), token: v.optional(token) })),
+    items: v.optional(v.pipe(v.array(item), v.maxLength(1000))),
+    gross_amount: v.optional(money),
+    net_amount: v.optional(money),
+    currency: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'Expected an ISO 4217 currency code'))),
+    discount_code: v.optional(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(255)))),
+  }),
+  v.check((r) => {
+    const ids = (r.items ?? []).map((i) => i.line_id).filter((id) => id !== undefined);
+    return new Set(ids).size === ids.length;
+  }, 'Each item needs its own line_id'),
+);
+
+export type ReceiptInput = v.InferOutput<typeof receiptSchema>;

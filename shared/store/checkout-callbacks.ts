@@ -1,0 +1,207 @@
+import { open } from '../auth/secret-box';
+import { verifySignature } from '../auth/signature';
+import { acceptedCodes, claimDiscounts, discountCodesAnswer, prepareSession } from '../checkout/dintero';
+import type { EvaluationResult } from '../engine';
+import { ApiError, fieldError, notFound } from '../errors';
+import { claimBodyHash, type ClaimInput } from '../schemas/claim';
+import {
+  callbackQuerySchema,
+  callbackTransactionSchema,
+  dinteroSessionSchema,
+  type CallbackAnswer,
+  type CallbackTransaction,
+  type CheckoutOutcome,
+  type DinteroSession,
+  type DiscountCodesAnswer,
+} from '../schemas/checkout';
+import { receiptSchema, type ReceiptInput } from '../schemas/receipt';
+import { parseOr400 } from '../validate';
+import type { CheckoutStore, EventInput, SessionPlan } from './checkout';
+import type { ClaimStore } from './claims';
+
+/** The parts of an HTTP request the signature covers, handed to the account object as data. */
+export interface SignedCall {
+  accountId: string;
+  method: string;
+  url: string;
+  signature: string | null;
+}
+
+export interface CheckoutDeps {
+  store: CheckoutStore;
+  claims: ClaimStore;
+  evaluate(receipt: ReceiptInput, now: string): EvaluationResult;
+  discountCodeOf(ruleId: string): string | string[] | undefined;
+  allowUnsigned(): boolean;
+  secretsKey(): string | undefined;
+  /** Runs `fn` in one storage transaction (and clears per-call caches first). */
+  tx<T>(fn: () => T): T;
+}
+
+/** Purpose label of the key that seals checkout signature secrets (shared/auth/secret-box.ts). */
+export const SIGNATURE_PURPOSE = 'checkout-signature';
+/** Who claims and releases on behalf of Dintero Checkout (claims' `created_by`). */
+export const CHECKOUT_ACTOR = 'dintero-checkout';
+const CLAIM_TYPE = 'dintero_checkout';
+
+type Action = 'claim' | 'release' | 'refund' | 'ignore';
+
+/** Dintero's `event` parameter (or, without one, the transaction's status) → what rabatt does. */
+const ACTIONS: Record<string, Action> = {
+  AUTHORIZE: 'claim',
+  AUTHORIZED: 'claim',
+  CAPTURE: 'claim',
+  CAPTURED: 'claim',
+  PARTIALLY_CAPTURED: 'claim',
+  VOID: 'release',
+  AUTHORIZATION_VOIDED: 'release',
+  REFUND: 'refund',
+  REFUNDED: 'refund',
+  PARTIALLY_REFUNDED: 'refund',
+  PARTIALLY_CAPTURED_REFUNDED: 'refund',
+};
+
+const ACCOUNT_PREFIX = /^([PT]\d{8})\./;
+
+/** Dintero ids start with the account id (`P12345678.…`); one naming another account is refused. */
+function checkOwner(accountId: string, field: string, id: string | undefined) {
+  const owner = id && ACCOUNT_PREFIX.exec(id)?.[1];
+  if (owner && owner !== accountId) throw new ApiError(403, 'forbidden', `The ${field} belongs to another account`);
+}
+
+/** A refund releases the claim only when it is whole; the body (when sent) may show it was partial. */
+function partialRefund(tx: CallbackTransaction | undefined): boolean {
+  if (!tx) return false;
+  if (tx.status === 'PARTIALLY_REFUNDED' || tx.status === 'PARTIALLY_CAPTURED_REFUNDED') return true;
+  if (tx.status === 'REFUNDED') return false;
+  const total = (kind: string) => (tx.events ?? []).filter((e) => e.event === kind && e.success !== false).reduce((s, e) => s + (e.amount ?? 0), 0);
+  const captured = total('CAPTURE');
+  return captured > 0 && total('REFUND') < captured;
+}
+
+/**
+ * Dintero Checkout's calls into an account (docs/checkout.md). Runs inside the account's object:
+ * one RPC per callback, and a claim with its log entry is one transaction.
+ */
+export class CheckoutDesk {
+  private opened?: { sealed: string; secret: string };
+
+  constructor(private readonly deps: CheckoutDeps) {}
+
+  /** 401 for a bad or missing signature when a secret is set; 403 when none is set and unsigned calls are off. */
+  async authorize(call: SignedCall): Promise<string> {
+    const sealed = this.deps.store.sealedSecret();
+    if (sealed === null) {
+      if (this.deps.allowUnsigned()) return 'unsigned-callback';
+      throw new ApiError(403, 'signature_not_configured', 'Set a checkout signature secret (PUT /checkout/signature) or allow unsigned callbacks in settings');
+    }
+    if (this.opened?.sealed !== sealed) this.opened = { sealed, secret: await open(this.deps.secretsKey(), SIGNATURE_PURPOSE, sealed) };
+    const check = await verifySignature(call.signature, this.opened.secret, call.accountId, call.method, new URL(call.url), Date.now() / 1000);
+    if (!check.ok) {
+      const why = { missing: 'The Dintero-Signature header is missing', malformed: 'The Dintero-Signature header is malformed', stale: 'The signature is older than 5 minutes (or from the future)', mismatch: 'The signature does not match' }[check.reason];
+      throw new ApiError(401, 'invalid_signature', why);
+    }
+    return CHECKOUT_ACTOR;
+  }
+
+  /** Evaluates a session as received and the plan its payment would claim. */
+  private evaluateSession(session: DinteroSession, now: string, ours: readonly string[]) {
+    const prepared = prepareSession(session, now, new Set(ours));
+    const result = this.deps.evaluate(parseOr400(receiptSchema, prepared.receipt), now);
+    const plan: SessionPlan = {
+      customer_id: result.receipt.customer_id ?? null,
+      purchase_at: now,
+      discounts: claimDiscounts(result),
+      applied: result.receipt.discounts.map((d) => d.id),
+    };
+    return { prepared, result, plan };
+  }
+
+  async discountCodes(call: SignedCall, body: unknown, nowMs: number): Promise<DiscountCodesAnswer> {
+    await this.authorize(call);
+    const session = parseOr400(dinteroSessionSchema, body);
+    checkOwner(call.accountId, 'session', session.id);
+    const now = new Date(nowMs).toISOString();
+    const before = this.deps.store.session(session.id, nowMs);
+    const { prepared, result, plan } = this.evaluateSession(session, now, before?.applied ?? []);
+    const codes = acceptedCodes(session.order.discount_codes ?? [], result, (id) => this.deps.discountCodeOf(id));
+    this.deps.store.saveSession(session.id, plan, nowMs);
+    return discountCodesAnswer(session, prepared, result, codes);
+  }
+
+  async transactionCallback(call: SignedCall, query: Record<string, string>, body: unknown, nowMs: number): Promise<CallbackAnswer> {
+    const actor = await this.authorize(call);
+    const q = parseOr400(callbackQuerySchema, query);
+    const tx = body === undefined ? undefined : parseOr400(callbackTransactionSchema, body);
+    const sessionBody = tx?.session === undefined ? undefined : parseOr400(dinteroSessionSchema, tx.session);
+    const transactionId = q.transaction_id ?? tx?.id;
+    const sessionId = q.session_id ?? q.sid ?? tx?.session_id ?? sessionBody?.id;
+    checkOwner(call.accountId, 'transaction', transactionId);
+    checkOwner(call.accountId, 'session', sessionId);
+    if (sessionBody && sessionId !== sessionBody.id) throw fieldError('session.id', 'Expected the session of this transaction');
+
+    const event = (q.event ?? (q.error ? 'ERROR' : tx?.status ?? 'AUTHORIZE')).toUpperCase();
+    const entry = (outcome: CheckoutOutcome, claimId: string | null = null, detail: string | null = null): EventInput => ({
+      transaction_id: transactionId ?? null,
+      session_id: sessionId ?? null,
+      event,
+      event_id: q.event_id ?? null,
+      outcome,
+      claim_id: claimId,
+      detail,
+    });
+    const log = (e: EventInput): CallbackAnswer => {
+      const saved = this.deps.store.record(e, actor, nowMs);
+      return { outcome: saved.outcome, claim_id: saved.claim_id, event_id: saved.id };
+    };
+
+    if (q.error) return this.deps.tx(() => log(entry('payment_error', null, 'Dintero reported an error; nothing claimed')));
+    const action = ACTIONS[event] ?? 'ignore';
+    if (action === 'ignore') return this.deps.tx(() => log(entry('ignored')));
+    if (!transactionId) throw fieldError('transaction_id', 'Expected the transaction_id query parameter');
+
+    if (action !== 'claim') {
+      return this.deps.tx(() => {
+        const prior = this.deps.claims.byRef(transactionId);
+        if (!prior) return log(entry('nothing_to_release'));
+        if (prior.claim.deleted_at) return log(entry('already_released', prior.claim.id));
+        if (action === 'refund' && partialRefund(tx)) return log(entry('partial_refund_kept', prior.claim.id, 'A partial refund keeps the discounts claimed'));
+        this.deps.claims.release(prior.claim.id, CHECKOUT_ACTOR, nowMs);
+        return log(entry('released', prior.claim.id));
+      });
+    }
+
+    const prior = this.deps.claims.byRef(transactionId);
+    if (prior) return this.deps.tx(() => log(entry('already_claimed', prior.claim.id)));
+    let plan = sessionId ? this.deps.store.session(sessionId, nowMs) : undefined;
+    if (!plan) {
+      if (!sessionBody) {
+        if (!sessionId) throw fieldError('session_id', 'Expected the session_id query parameter');
+        throw notFound('Checkout session');
+      }
+      plan = this.evaluateSession(sessionBody, new Date(nowMs).toISOString(), []).plan;
+    }
+    if (!plan.discounts.length) return this.deps.tx(() => log(entry('nothing_to_claim')));
+    const input: ClaimInput = {
+      purchase_at: plan.purchase_at,
+      ...(plan.customer_id !== null && { customer_id: plan.customer_id }),
+      discounts: plan.discounts,
+      type: CLAIM_TYPE,
+    };
+    const hash = await claimBodyHash(input);
+    try {
+      return this.deps.tx(() => {
+        // Parallel deliveries of the same callback all got here; the first one to commit wins.
+        const again = this.deps.claims.byRef(transactionId);
+        if (again) return log(entry('already_claimed', again.claim.id));
+        const { claim } = this.deps.claims.claim(input, transactionId, hash, CHECKOUT_ACTOR, nowMs);
+        return log(entry('claimed', claim.id));
+      });
+    } catch (err) {
+      // A limit reached since the shopper saw the price: retrying cannot help, so it is logged and answered 200.
+      if (!(err instanceof ApiError) || err.status !== 400) throw err;
+      const reason = err.errors?.map((e) => `${e.field}: ${e.message}`).join('; ') ?? err.detail;
+      return this.deps.tx(() => log(entry('refused', null, reason)));
+    }
+  }
+}

@@ -1,0 +1,161 @@
+import { badRequest } from '../errors';
+import type { ClaimInput } from '../schemas/claim';
+import type { CheckoutEvent, CheckoutEventsQuery, CheckoutOutcome, SignatureStatus } from '../schemas/checkout';
+import type { Migration } from './migrations';
+import { all, one, Where, type Sql } from './sql';
+
+/**
+ * Checkout storage (docs/storage.md, "Checkout"): what a shopper was shown per session, the log of
+ * transaction callbacks, and the sealed signature secret (in `meta`).
+ */
+export const checkoutMigrations: Migration[] = [
+  {
+    id: 'checkout/001',
+    statements: [
+      `CREATE TABLE checkout_sessions (
+        session_id TEXT PRIMARY KEY,
+        customer_id TEXT,
+        purchase_at TEXT NOT NULL,
+        evaluation TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      )`,
+      'CREATE INDEX checkout_sessions_by_expiry ON checkout_sessions (expires_at)',
+      `CREATE TABLE checkout_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        transaction_id TEXT,
+        session_id TEXT,
+        event TEXT NOT NULL,
+        event_id TEXT,
+        outcome TEXT NOT NULL,
+        claim_id TEXT,
+        detail TEXT,
+        created_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL
+      )`,
+      'CREATE INDEX checkout_events_by_transaction ON checkout_events (transaction_id, seq)',
+      'CREATE INDEX checkout_events_by_session ON checkout_events (session_id, seq)',
+    ],
+  },
+];
+
+/** How long a discount-code evaluation waits for its payment. */
+export const SESSION_TTL_MS = 24 * 60 * 60 * 1000;
+const SIGNATURE_KEY = 'checkout_signature';
+
+/** What the payment of a session claims: exactly what the shopper was shown. */
+export interface SessionPlan {
+  customer_id: string | null;
+  purchase_at: string;
+  discounts: ClaimInput['discounts'];
+  /** Rule ids whose discount lines rabatt put on the session's items (taken off on the next call). */
+  applied: string[];
+}
+
+interface EventRow {
+  seq: number;
+  id: string;
+  transaction_id: string | null;
+  session_id: string | null;
+  event: string;
+  event_id: string | null;
+  outcome: CheckoutOutcome;
+  claim_id: string | null;
+  detail: string | null;
+  created_at: number;
+  created_by: string;
+}
+
+export interface EventInput {
+  transaction_id: string | null;
+  session_id: string | null;
+  event: string;
+  event_id: string | null;
+  outcome: CheckoutOutcome;
+  claim_id: string | null;
+  detail: string | null;
+}
+
+const toEvent = ({ seq: _seq, created_at, ...row }: EventRow): CheckoutEvent => ({ ...row, created_at: new Date(created_at).toISOString() });
+
+export class CheckoutStore {
+  constructor(private readonly sql: Sql) {}
+
+  // ---- signature secret (sealed by the caller; this store never sees it in the clear)
+
+  sealedSecret(): string | null {
+    const row = one<{ value: string }>(this.sql, 'SELECT value FROM meta WHERE key = ?', SIGNATURE_KEY);
+    return row ? (JSON.parse(row.value) as { sealed: string }).sealed : null;
+  }
+
+  signatureStatus(): SignatureStatus {
+    const row = one<{ value: string }>(this.sql, 'SELECT value FROM meta WHERE key = ?', SIGNATURE_KEY);
+    if (!row) return { configured: false };
+    const { updated_at, updated_by } = JSON.parse(row.value) as { updated_at: string; updated_by: string };
+    return { configured: true, updated_at, updated_by };
+  }
+
+  setSecret(sealed: string, actor: string): SignatureStatus {
+    const value = JSON.stringify({ sealed, updated_at: new Date().toISOString(), updated_by: actor });
+    this.sql.exec('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', SIGNATURE_KEY, value);
+    return this.signatureStatus();
+  }
+
+  deleteSecret(): SignatureStatus {
+    this.sql.exec('DELETE FROM meta WHERE key = ?', SIGNATURE_KEY);
+    return { configured: false };
+  }
+
+  // ---- sessions
+
+  saveSession(sessionId: string, plan: SessionPlan, now: number): void {
+    this.sql.exec(
+      `INSERT INTO checkout_sessions (session_id, customer_id, purchase_at, evaluation, created_at, updated_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (session_id) DO UPDATE SET customer_id = excluded.customer_id, purchase_at = excluded.purchase_at,
+         evaluation = excluded.evaluation, updated_at = excluded.updated_at, expires_at = excluded.expires_at`,
+      sessionId, plan.customer_id, plan.purchase_at, JSON.stringify({ discounts: plan.discounts, applied: plan.applied }), now, now, now + SESSION_TTL_MS,
+    );
+  }
+
+  /** The session's plan while it has not expired. */
+  session(sessionId: string, now: number): SessionPlan | undefined {
+    const row = one<{ customer_id: string | null; purchase_at: string; evaluation: string }>(
+      this.sql,
+      'SELECT customer_id, purchase_at, evaluation FROM checkout_sessions WHERE session_id = ? AND expires_at > ?',
+      sessionId, now,
+    );
+    if (!row) return undefined;
+    const { discounts, applied } = JSON.parse(row.evaluation) as Pick<SessionPlan, 'discounts' | 'applied'>;
+    return { customer_id: row.customer_id, purchase_at: row.purchase_at, discounts, applied };
+  }
+
+  // ---- callback log
+
+  record(input: EventInput, actor: string, now: number): CheckoutEvent {
+    const id = crypto.randomUUID();
+    this.sql.exec(
+      `INSERT INTO checkout_events (id, transaction_id, session_id, event, event_id, outcome, claim_id, detail, created_at, created_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      id, input.transaction_id, input.session_id, input.event, input.event_id, input.outcome, input.claim_id, input.detail, now, actor,
+    );
+    return { id, ...input, created_at: new Date(now).toISOString(), created_by: actor };
+  }
+
+  /** Newest first: support looks for what just happened. */
+  events(q: CheckoutEventsQuery): { events: CheckoutEvent[]; total?: number } {
+    const where = new Where();
+    if (q.transaction_id) where.add('transaction_id = ?', q.transaction_id);
+    if (q.session_id) where.add('session_id = ?', q.session_id);
+    const total = q.total ? one<{ n: number }>(this.sql, `SELECT COUNT(*) AS n FROM checkout_events ${where}`, ...where.args)!.n : undefined;
+    if (q.starting_after) {
+      const after = one<{ seq: number }>(this.sql, 'SELECT seq FROM checkout_events WHERE id = ?', q.starting_after);
+      if (!after) throw badRequest('starting_after names no event', [{ field: 'starting_after', code: 'unknown_id', message: 'No checkout event with this id' }]);
+      where.add('seq < ?', after.seq);
+    }
+    const rows = all<EventRow>(this.sql, `SELECT * FROM checkout_events ${where} ORDER BY seq DESC LIMIT ?`, ...where.args, q.limit);
+    return { events: rows.map(toEvent), total };
+  }
+}

@@ -1,0 +1,210 @@
+import type { EvaluationResult, Receipt } from '../engine';
+import { ApiError, badRequest, conflict, notFound } from '../errors';
+import type { Claim, ClaimInput, ClaimListQuery } from '../schemas/claim';
+import type { Migration } from './migrations';
+import { RefStore, unusableReason, usedUp, type RefRow } from './refs';
+import { all, one, Where, type Sql } from './sql';
+
+/**
+ * Claims: what a purchase took from refs. The claim row keeps the answer as returned plus the
+ * hash of the body its `ref` is bound to; the refs' statistics change through the usage ledger
+ * (shared/store/refs.ts) in the same transaction, so a claim commits whole or not at all.
+ */
+export const claimMigrations: Migration[] = [
+  {
+    id: 'claims/001',
+    statements: [
+      `CREATE TABLE claims (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        ref TEXT UNIQUE,
+        body_hash TEXT NOT NULL,
+        customer_id TEXT,
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        deleted_at INTEGER
+      )`,
+      'CREATE INDEX claims_by_customer ON claims (customer_id, seq)',
+      // receipt_add records each receipt once, whether or not it earned anything.
+      `CREATE TABLE recorded_receipts (
+        receipt_id TEXT PRIMARY KEY,
+        customer_id TEXT,
+        refs INTEGER NOT NULL,
+        recorded_at INTEGER NOT NULL,
+        recorded_by TEXT NOT NULL
+      )`,
+    ],
+  },
+];
+
+interface ClaimRow {
+  seq: number;
+  id: string;
+  ref: string | null;
+  body_hash: string;
+  body: string;
+  deleted_at: number | null;
+}
+
+const refused = (field: string, code: string, message: string) =>
+  badRequest('This claim cannot be committed', [{ field, code, message }]);
+
+/** Whether `customerId` (absent = anonymous purchase) may use the ref at all. */
+function holds(ref: RefRow, customerId: string | null): boolean {
+  if (ref.kind === 'customer') return ref.customer_id === customerId;
+  return ref.kind === '*' ? customerId !== null : customerId === null;
+}
+
+/** Whose ledger rows a purchase on this ref writes: a `*` ref's are the buying customer's. */
+const ownerOf = (ref: RefRow, customerId: string | null) => (ref.kind === '*' ? customerId : ref.customer_id);
+
+export class ClaimStore {
+  constructor(
+    private readonly sql: Sql,
+    private readonly refs: RefStore,
+  ) {}
+
+  /**
+   * Commits a claim, or answers the claim already stored under `ref`: the same body hash replays
+   * it (released or not), another body is a 409. Any refused ref throws, which rolls back the
+   * caller's transaction, so no ref of a refused claim keeps anything.
+   */
+  claim(input: ClaimInput, ref: string | null, bodyHash: string, actor: string, now = Date.now()): { claim: Claim; replayed: boolean } {
+    if (ref !== null) {
+      const prior = one<ClaimRow>(this.sql, 'SELECT * FROM claims WHERE ref = ?', ref);
+      if (prior) {
+        if (prior.body_hash !== bodyHash) throw conflict('This ref was already used for a claim with a different body');
+        return { claim: JSON.parse(prior.body) as Claim, replayed: true };
+      }
+    }
+    const id = crypto.randomUUID();
+    const purchaseAt = Date.parse(input.purchase_at);
+    const customerId = input.customer_id ?? null;
+    const seen = new Set<string>();
+    input.discounts.forEach((discount, i) =>
+      discount.refs.forEach((r, j) => {
+        const field = `discounts.${i}.refs.${j}`;
+        if (seen.has(r.id)) throw refused(`${field}.id`, 'duplicate', 'A ref may appear only once in a claim');
+        seen.add(r.id);
+        const row = this.refs.row(r.id);
+        if (!row) throw refused(`${field}.id`, 'unknown_ref', 'No ref with this id');
+        if (row.rule_id !== discount.id) throw refused(`${field}.id`, 'wrong_discount', 'The ref does not belong to this discount');
+        if (!holds(row, customerId)) throw refused(`${field}.id`, 'not_held', 'The ref is not held by this customer');
+        const rule = this.refs.rule(row.rule_id)!;
+        const reason = unusableReason(row, rule, purchaseAt);
+        if (reason) throw refused(`${field}.id`, 'not_usable', reason);
+        const rewardUsage = rule.limitation?.discount_reward_usage ?? -1;
+        if (rewardUsage >= 0 && r.usage > rewardUsage) {
+          throw refused(`${field}.usage`, 'discount_reward_usage', `The discount allows at most ${rewardUsage} rewards per purchase`);
+        }
+        if (usedUp(this.refs.state(row, customerId), rule)) {
+          throw refused(`${field}.id`, 'discount_repeat_usage', 'The ref has no purchases left under discount_repeat_usage');
+        }
+        this.refs.record(row, ownerOf(row, customerId), {
+          source: 'claim',
+          sourceRef: id,
+          usage: r.usage,
+          amount: r.amount,
+          stamp: r.stamp,
+          purchaseAt,
+          actor,
+        }, now);
+      }),
+    );
+    const at = new Date(now).toISOString();
+    const claim: Claim = {
+      id,
+      purchase_at: input.purchase_at,
+      ...(input.customer_id !== undefined && { customer_id: input.customer_id }),
+      discounts: input.discounts,
+      ...(ref !== null && { ref }),
+      ...(input.type !== undefined && { type: input.type }),
+      created_at: at,
+      created_by: actor,
+      updated_at: at,
+      updated_by: actor,
+    };
+    this.sql.exec(
+      'INSERT INTO claims (id, ref, body_hash, customer_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      id, ref, bodyHash, customerId, JSON.stringify(claim), now,
+    );
+    return { claim, replayed: false };
+  }
+
+  get(id: string): Claim {
+    const row = one<ClaimRow>(this.sql, 'SELECT * FROM claims WHERE id = ?', id);
+    if (!row) throw notFound('Claim');
+    return JSON.parse(row.body) as Claim;
+  }
+
+  /** The claim stored under `ref`, with the hash its body is bound to. */
+  byRef(ref: string): { claim: Claim; bodyHash: string } | undefined {
+    const row = one<ClaimRow>(this.sql, 'SELECT * FROM claims WHERE ref = ?', ref);
+    return row && { claim: JSON.parse(row.body) as Claim, bodyHash: row.body_hash };
+  }
+
+  list(q: ClaimListQuery): { claims: Claim[]; total?: number } {
+    const where = new Where();
+    if (q.ref) where.add('ref = ?', q.ref);
+    if (q.customer_id) where.add('customer_id = ?', q.customer_id);
+    const total = q.total ? one<{ n: number }>(this.sql, `SELECT COUNT(*) AS n FROM claims ${where}`, ...where.args)!.n : undefined;
+    if (q.starting_after) {
+      const after = one<{ seq: number }>(this.sql, 'SELECT seq FROM claims WHERE id = ?', q.starting_after);
+      if (!after) throw badRequest('starting_after names no claim', [{ field: 'starting_after', code: 'unknown_id', message: 'No claim with this id' }]);
+      where.add('seq > ?', after.seq);
+    }
+    const rows = all<ClaimRow>(this.sql, `SELECT body FROM claims ${where} ORDER BY seq LIMIT ?`, ...where.args, q.limit);
+    return { claims: rows.map((r) => JSON.parse(r.body) as Claim), total };
+  }
+
+  /** Reverts exactly what the claim added. Releasing again changes nothing; the `ref` stays taken. */
+  release(id: string, actor: string, now = Date.now()): { claim: Claim; bodyHash: string; released: boolean } {
+    const row = one<ClaimRow>(this.sql, 'SELECT * FROM claims WHERE id = ?', id);
+    if (!row) throw notFound('Claim');
+    if (row.deleted_at !== null) return { claim: JSON.parse(row.body) as Claim, bodyHash: row.body_hash, released: false };
+    this.refs.releaseSource('claim', id, actor, now);
+    const at = new Date(now).toISOString();
+    const claim: Claim = { ...(JSON.parse(row.body) as Claim), updated_at: at, updated_by: actor, deleted_at: at, deleted_by: actor };
+    this.sql.exec('UPDATE claims SET body = ?, deleted_at = ? WHERE id = ?', JSON.stringify(claim), now, id);
+    return { claim, bodyHash: row.body_hash, released: true };
+  }
+
+  receiptRecorded(receiptId: string): boolean {
+    return one(this.sql, 'SELECT 1 FROM recorded_receipts WHERE receipt_id = ?', receiptId) !== undefined;
+  }
+
+  /**
+   * `receipt_add`: what the engine granted a completed receipt (usage, amount, stamps per ref)
+   * lands in the ledger under the receipt id, and the receipt id is remembered, so recording the
+   * same receipt again changes nothing. The caller evaluates inside the same transaction.
+   */
+  recordReceipt(receipt: Receipt, customerId: string | null, result: EvaluationResult, actor: string, now = Date.now()): { recorded: boolean; refs: number } {
+    if (this.receiptRecorded(receipt.receipt_id)) return { recorded: false, refs: 0 };
+    const purchaseAt = Date.parse(receipt.purchase_at);
+    let touched = 0;
+    for (const discount of result.receipt.discounts) {
+      for (const r of discount.refs) {
+        // Stamps are whole: weighed goods (fractional quantities) earn their whole units only.
+        const stamp = Math.floor(r.stamp);
+        if (!r.usage && !r.amount && !stamp) continue;
+        const row = this.refs.row(r.id);
+        if (!row) throw new ApiError(500, 'internal_error', 'The engine named a ref storage does not hold');
+        this.refs.record(row, ownerOf(row, customerId), {
+          source: 'receipt',
+          sourceRef: receipt.receipt_id,
+          usage: r.usage,
+          amount: r.amount,
+          stamp,
+          purchaseAt,
+          actor,
+        }, now);
+        touched++;
+      }
+    }
+    this.sql.exec(
+      'INSERT INTO recorded_receipts (receipt_id, customer_id, refs, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?)',
+      receipt.receipt_id, customerId, touched, now, actor,
+    );
+    return { recorded: true, refs: touched };
+  }
+}

@@ -1,0 +1,62 @@
+import { compileRules, evaluate, reachableRuleIds, type CompiledRules, type EvaluationResult, type Receipt, type RefState, type Rule as EngineRule } from '../engine';
+import type { ReceiptInput } from '../schemas/receipt';
+import type { Rule } from '../schemas/rule';
+
+/** What the evaluator needs from the rest of the account's store. */
+export interface EvaluationSources {
+  /** Every rule that is not deleted, as stored. */
+  liveRules(): Rule[];
+  /** The customer's own refs plus `*` refs, or the `/` refs when there is no customer; only of `ruleIds`. */
+  refsForPurchase(customerId: string | null, ruleIds: Set<string>): RefState[];
+  resolveToken(token: { token_id?: string; type?: string; value?: string }): string | null;
+  /** The stored customer, for `requirement.customer` matching; null when unknown. */
+  customerFacts(customerId: string): Record<string, unknown> | null;
+}
+
+/**
+ * Runs the pure engine against the account's data. The compiled rule set lives in the object's
+ * memory and is rebuilt only after a rule changes (`rulesChanged`), not on every request.
+ */
+export class ReceiptEvaluator {
+  private compiled: CompiledRules | undefined;
+
+  constructor(private readonly sources: EvaluationSources) {}
+
+  rulesChanged(): void {
+    this.compiled = undefined;
+  }
+
+  private rules(): CompiledRules {
+    this.compiled ??= compileRules(this.sources.liveRules() as unknown as EngineRule[]);
+    return this.compiled;
+  }
+
+  evaluate(receipt: ReceiptInput, now: string): EvaluationResult {
+    const customerId = this.customerOf(receipt);
+    const facts = customerId ? this.sources.customerFacts(customerId) : null;
+    // Stored facts fill in what the receipt does not say, so `requirement.customer` can match a
+    // customer the POS only knows by id. They are not copied into the answer.
+    const seen: Receipt = facts ? { ...receipt, customer: { ...facts, ...receipt.customer } } : (receipt as Receipt);
+    const rules = this.rules();
+    // A token nobody registered means an unknown shopper: no discounts at all, not the `/` ones.
+    // Ref state (usage, stamps) is loaded only for rules some line can reach.
+    const refs = customerId === undefined ? [] : this.sources.refsForPurchase(customerId, reachableRuleIds(seen, rules, now));
+    const result = evaluate({ receipt: seen, rules, refs, now });
+    if (facts) {
+      if (receipt.customer === undefined) delete result.receipt.customer;
+      else result.receipt.customer = receipt.customer;
+    }
+    // A shopper known only by token: the answer says who it was, so the claim can name them.
+    if (customerId && !receipt.customer_id) result.receipt.customer_id = customerId;
+    return result;
+  }
+
+  /** customer_id, else the token's customer; `undefined` when a token resolves to nobody. */
+  private customerOf(receipt: ReceiptInput): string | null | undefined {
+    const direct = receipt.customer_id ?? receipt.customer?.customer_id;
+    if (direct) return direct;
+    const token = receipt.customer?.token;
+    if (token && (token.token_id || token.value)) return this.sources.resolveToken(token) ?? undefined;
+    return null;
+  }
+}

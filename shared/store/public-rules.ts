@@ -1,0 +1,128 @@
+import { badRequest } from '../errors';
+import type { PublicAnswer, PublicCacheInfo, PublicRule, PublicRulesQuery } from '../schemas/public-rules';
+import type { Rule } from '../schemas/rule';
+import { SETTINGS_DEFAULTS } from '../schemas/settings';
+import type { SettingsStore } from './settings';
+import { all, one, Where, type Sql, type Value } from './sql';
+
+export const EXCLUDE_PUBLIC_PREFIX = 'dintero:exclude:public:';
+const DAY_MS = 86_400_000;
+
+// When the rule shows up: `visible_from` if set, else `purchase_from` (both epoch ms).
+const VISIBLE_FROM = `COALESCE(CAST(unixepoch(json_extract(r.body, '$.visible_from'), 'subsec') * 1000 AS INTEGER), r.purchase_from)`;
+// When the ref stops being usable: `dynamic_purchase_to_days` after the ref was made, capped by purchase_to.
+const REF_END = `MIN(r.purchase_to, COALESCE(f.created_at + json_extract(r.body, '$.limitation.dynamic_purchase_to_days') * ${DAY_MS}, r.purchase_to))`;
+
+/**
+ * The storefront's view of rules: a rule is public while it is not private, not deleted, active,
+ * given to `*` or `/` by a live ref, and visible now. A rule given to both (or twice) appears once,
+ * under its oldest qualifying ref.
+ */
+export class PublicRulesStore {
+  constructor(
+    private readonly sql: Sql,
+    private readonly settings: SettingsStore,
+  ) {}
+
+  /** One cheap read: everything the cached path needs, so a cache hit costs one call to the object. */
+  cacheInfo(): PublicCacheInfo {
+    const rows = all<{ key: string; value: string }>(
+      this.sql,
+      "SELECT key, value FROM meta WHERE key IN ('content_version', 'cache_epoch')",
+    );
+    const meta = Object.fromEntries(rows.map((r) => [r.key, r.value]));
+    const offers = this.settings.values().public_offers ?? SETTINGS_DEFAULTS.public_offers;
+    return { version: `${meta.cache_epoch}.${meta.content_version}`, ...offers };
+  }
+
+  private version(): string {
+    return this.cacheInfo().version;
+  }
+
+  list(q: PublicRulesQuery, now = Date.now()): PublicAnswer<PublicRule[]> {
+    const where = this.visible(q, now);
+    let after = 0;
+    if (q.starting_after) {
+      const ref = one<{ seq: number }>(this.sql, 'SELECT seq FROM refs WHERE id = ?', q.starting_after);
+      if (!ref) throw badRequest('starting_after names no ref', [
+        { field: 'starting_after', code: 'unknown_id', message: 'Expected a ref_id from an earlier page' },
+      ]);
+      after = ref.seq;
+    }
+    const rows = all<{ body: string; ref_id: string; ref_seq: number }>(
+      this.sql,
+      // SQLite takes the bare column f.id from the row that gave MIN(f.seq).
+      `SELECT r.body AS body, f.id AS ref_id, MIN(f.seq) AS ref_seq
+       FROM refs f JOIN rules r ON r.id = f.rule_id ${where}
+       GROUP BY r.id HAVING ref_seq > ? ORDER BY ref_seq LIMIT ?`,
+      ...where.args,
+      after,
+      q.limit,
+    );
+    return {
+      version: this.version(),
+      data: rows.map((r) => toPublic(JSON.parse(r.body) as Rule, r.ref_id)),
+      valid_until: this.nextChange(q, now),
+    };
+  }
+
+  get(ruleId: string, now = Date.now()): PublicAnswer<PublicRule | null> {
+    const q: PublicRulesQuery = { limit: 1 };
+    const where = this.visible(q, now).add('r.id = ?', ruleId);
+    const row = one<{ body: string; ref_id: string }>(
+      this.sql,
+      `SELECT r.body AS body, f.id AS ref_id, MIN(f.seq) AS ref_seq FROM refs f JOIN rules r ON r.id = f.rule_id ${where} GROUP BY r.id`,
+      ...where.args,
+    );
+    return {
+      version: this.version(),
+      data: row ? toPublic(JSON.parse(row.body) as Rule, row.ref_id) : null,
+      valid_until: this.nextChange(q, now, ruleId),
+    };
+  }
+
+  /** Conditions that do not depend on the clock: which refs and rules could ever be public. */
+  private eligible(q: PublicRulesQuery): Where {
+    const where = new Where()
+      .add('f.deleted_at IS NULL')
+      .add(q.no_customer_id ? "f.kind = '/'" : "f.kind IN ('*', '/')")
+      .add('r.deleted_at IS NULL AND r.active = 1 AND r.private = 0');
+    if (q.campaign_id?.length) {
+      const marks = q.campaign_id.map(() => '?').join(', ');
+      where.add(
+        `r.campaign_id IN (${marks}) AND r.campaign_id NOT IN (SELECT campaign_id FROM campaigns WHERE private = 1)`,
+        ...q.campaign_id,
+      );
+    }
+    return where;
+  }
+
+  private visible(q: PublicRulesQuery, now: number): Where {
+    return this.eligible(q).add(`${VISIBLE_FROM} <= ? AND ${REF_END} >= ?`, now, now);
+  }
+
+  /**
+   * The next instant at which the answer would change with no write at all: a rule becoming
+   * visible or running out. A cached answer is never served past it.
+   */
+  private nextChange(q: PublicRulesQuery, now: number, ruleId?: string): number | null {
+    const where = this.eligible(q).add(`${REF_END} >= ?`, now);
+    if (ruleId) where.add('r.id = ?', ruleId);
+    const args: Value[] = [now, ...where.args];
+    const row = one<{ t: number | null }>(
+      this.sql,
+      `SELECT MIN(CASE WHEN ${VISIBLE_FROM} > ? THEN ${VISIBLE_FROM} ELSE ${REF_END} + 1 END) AS t
+       FROM refs f JOIN rules r ON r.id = f.rule_id ${where}`,
+      ...args,
+    );
+    return row?.t ?? null;
+  }
+}
+
+export function toPublic(rule: Rule, refId: string): PublicRule {
+  const { statistics: _s, created_by: _c, updated_by: _u, deleted_by: _db, deleted_at: _d, metadata, ...shown } = rule;
+  const kept = metadata
+    ? Object.fromEntries(Object.entries(metadata).filter(([k]) => !k.startsWith(EXCLUDE_PUBLIC_PREFIX)))
+    : undefined;
+  return { ...shown, ...(kept ? { metadata: kept } : {}), ref_id: refId };
+}

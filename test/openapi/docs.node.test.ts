@@ -1,0 +1,141 @@
+/**
+ * The document and the docs page as a client sees them, from a Worker started with `wrangler dev`
+ * (static assets included): the document validates against the OpenAPI 3.1 schema, its examples
+ * match their schemas, and /docs renders in a real headless Chromium without any outside request.
+ */
+import { spawn, type ChildProcess, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CHROMIUM = '/usr/bin/chromium';
+const root = join(import.meta.dirname, '../..');
+let worker: ChildProcess | undefined;
+let origin = '';
+let workerLog = '';
+const scratch = mkdtempSync(join(tmpdir(), 'rabatt-docs-'));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+beforeAll(async () => {
+  execFileSync(process.execPath, [join(root, 'scripts/copy-scalar.mjs')]);
+  const port = await freePort();
+  origin = `http://127.0.0.1:${port}`;
+  worker = spawn(
+    process.execPath,
+    [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(port),
+      '--persist-to', join(scratch, 'state'), '--show-interactive-dev-session=false', '--log-level', 'warn'],
+    { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
+  );
+  worker.stdout!.on('data', (d) => (workerLog += d));
+  worker.stderr!.on('data', (d) => (workerLog += d));
+  const deadline = Date.now() + 45_000;
+  while (Date.now() < deadline) {
+    if (worker.exitCode !== null) break;
+    try {
+      if ((await fetch(`${origin}/openapi.json`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`wrangler dev did not come up on ${origin}:\n${workerLog}`);
+});
+
+afterAll(() => {
+  // wrangler starts workerd as a child: end the whole group this test started.
+  if (worker?.pid && worker.exitCode === null) process.kill(-worker.pid, 'SIGTERM');
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const getDocument = async () => (await fetch(`${origin}/openapi.json`)).json() as Promise<any>;
+
+describe('/openapi.json', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(await getDocument());
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+  });
+
+  it('has examples that match their own schemas', async () => {
+    const doc = await getDocument();
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    for (const [name, schema] of Object.entries(doc.components?.schemas ?? {})) {
+      ajv.addSchema(schema as object, `#/components/schemas/${name}`);
+    }
+    const problems: string[] = [];
+    let checked = 0;
+    for (const [path, ops] of Object.entries<any>(doc.paths)) {
+      for (const [method, op] of Object.entries<any>(ops)) {
+        const media = [
+          ['request', op.requestBody?.content?.['application/json']],
+          ...Object.entries<any>(op.responses).map(([s, r]) => [s, r?.content?.['application/json']]),
+        ] as [string, any][];
+        for (const [where, m] of media) {
+          if (!m?.schema || m.example === undefined) continue;
+          checked++;
+          const validate = ajv.compile(m.schema);
+          if (!validate(m.example)) problems.push(`${method.toUpperCase()} ${path} ${where}: ${ajv.errorsText(validate.errors)}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(checked).toBeGreaterThan(5);
+  });
+});
+
+describe('/docs', () => {
+  const skip = !existsSync(CHROMIUM) && !process.env.CI;
+  if (skip) console.warn(`Skipping the /docs browser test: ${CHROMIUM} is missing (apt-get install chromium). CI installs it.`);
+
+  it.skipIf(skip)('renders the API reference in headless Chromium, offline', async () => {
+    const doc = await getDocument();
+    const context = await chromium.launchPersistentContext(join(scratch, 'chromium-profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1280, height: 800 },
+    });
+    try {
+      const page = await context.newPage();
+      const outside: string[] = [];
+      await page.route('**/*', (route) => {
+        const url = new URL(route.request().url());
+        if (url.origin === origin || url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
+        outside.push(url.href);
+        return route.abort();
+      });
+      await page.goto(`${origin}/docs`);
+      await page.locator('.endpoint').first().waitFor({ timeout: 30_000 });
+      expect(await page.title()).toBe('rabatt API reference');
+      expect(await page.locator('.endpoint').count()).toBeGreaterThan(0);
+      await expect.poll(() => page.getByText('Get an access token').first().isVisible()).toBe(true);
+      const tags = [...new Set(Object.values<any>(doc.paths).flatMap((ops) => Object.values<any>(ops).flatMap((op) => op.tags)))];
+      for (const tag of tags) expect(await page.getByText(tag, { exact: true }).count(), `tag ${tag}`).toBeGreaterThan(0);
+      mkdirSync(join(root, 'test-artifacts'), { recursive: true });
+      await page.screenshot({ path: join(root, 'test-artifacts/docs.png') });
+      expect(outside, 'the page must load nothing from outside this Worker').toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
