@@ -20,5 +20,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Node-side tests (wrangler dev, Chromium, ajv) run with vitest.e2e.config.ts.
     exclude: [...configDefaults.exclude, 'test/**/*.node.test.ts'],
+    // Some tests set up hundreds of objects through HTTP; on a loaded 2-core CI box that can take
+    // longer than vitest's 5 s default. Speed is measured in benchmarks, never by timeouts.
+    testTimeout: 30_000,
   },
 });

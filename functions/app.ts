@@ -16,6 +16,7 @@ import { checkout } from './routes/checkout';
 import { ruleRefs, ruleUsages } from './routes/refs';
 import { customerRefs } from './routes/customer-refs';
 import { claims } from './routes/claims';
+import { maintenance } from './routes/maintenance';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const ACCOUNT_ID = /^[PT]\d{8}$/;
@@ -58,6 +59,7 @@ app.route('/v1/accounts/:aid/discounts/rules/:did/customers', ruleRefs);
 app.route('/v1/accounts/:aid/discounts/rules/:did/usages', ruleUsages);
 app.route('/v1/accounts/:aid/discounts/customers', customerRefs);
 app.route('/v1/accounts/:aid/discounts/available_for_receipt/claims', claims);
+app.route('/v1/accounts/:aid/maintenance', maintenance);
 
 app.notFound((c) => {
   const allowed = allowedMethods(c.req.path);

@@ -1,11 +1,15 @@
 import app from './app';
 import type { Env } from '../shared/env';
+import { runScheduledCleanup } from '../shared/maintenance/scheduled';
 
 export { AccountStore } from '../shared/store/account';
+export { AccountRegistry } from '../shared/maintenance/registry';
 
 export default {
   fetch: app.fetch,
-  async scheduled(_controller: ScheduledController, _env: Env, _ctx: ExecutionContext) {
-    // Cleanups arrive with the scheduled-cleanups work; the trigger is declared already.
+  // Hourly (wrangler.toml `[triggers]`): cleanups as of the scheduled time (docs/maintenance.md).
+  // Awaited, not waitUntil: a run that fails shows as a failed cron invocation.
+  async scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext) {
+    await runScheduledCleanup(env, controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env>;

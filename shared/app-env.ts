@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { Scope } from './auth/scopes';
 import type { Env } from './env';
+import { throwingErrors } from './store/rpc-errors';
 
 export interface Caller {
   clientId: string;
@@ -20,4 +21,4 @@ export type AppContext = Context<AppEnv>;
 export const accountOf = (c: Context<AppEnv>): string => c.req.param('aid') as string;
 
 /** The account's Durable Object: the system of record for everything of that account. */
-export const storeOf = (c: Context<AppEnv>) => c.env.ACCOUNTS.getByName(accountOf(c));
+export const storeOf = (c: Context<AppEnv>) => throwingErrors(c.env.ACCOUNTS.getByName(accountOf(c)));

@@ -1,9 +1,12 @@
 import type { AccountStore } from './store/account';
+import type { AccountRegistry } from './maintenance/registry';
 
 /** Bindings and secrets the Worker runs with (wrangler.toml, `wrangler secret`, `.dev.vars`). */
 export interface Env {
   ACCOUNTS: DurableObjectNamespace<AccountStore>;
   CLAIM_REFS: KVNamespace;
+  /** The account registry the cron walks (one object, `registry`); see docs/maintenance.md. */
+  REGISTRY: DurableObjectNamespace<AccountRegistry>;
   JWT_SECRET?: string;
   BOOTSTRAP_CLIENT_ID?: string;
   BOOTSTRAP_CLIENT_SECRET?: string;
@@ -15,11 +18,12 @@ declare global {
   namespace Cloudflare {
     interface GlobalProps {
       mainModule: typeof import('../functions/index');
-      durableNamespaces: 'AccountStore';
+      durableNamespaces: 'AccountStore' | 'AccountRegistry';
     }
     interface Env {
       ACCOUNTS: DurableObjectNamespace<AccountStore>;
       CLAIM_REFS: KVNamespace;
+      REGISTRY: DurableObjectNamespace<AccountRegistry>;
       JWT_SECRET?: string;
       BOOTSTRAP_CLIENT_ID?: string;
       BOOTSTRAP_CLIENT_SECRET?: string;

@@ -40,7 +40,9 @@ const cors = createMiddleware<PublicEnv>(async (c, next) => {
     await next();
   } finally {
     c.res.headers.append('Vary', 'Origin');
-    const allowed = allowedOrigin(c.get('publicInfo'), c.req.header('origin'));
+    // A bad token can fail before the read is back; its 401 still deserves readable CORS headers.
+    const info = c.get('publicInfo') ?? (await pending.catch(() => undefined));
+    const allowed = allowedOrigin(info, c.req.header('origin'));
     if (allowed) {
       c.res.headers.set('Access-Control-Allow-Origin', allowed);
       c.res.headers.set('Access-Control-Expose-Headers', EXPOSED);

@@ -9,7 +9,7 @@ export const publicRulesQuerySchema = v.strictObject({
   starting_after: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
   /** true: only rules given to purchases without a customer (`/`). */
   no_customer_id: v.optional(boolParam),
-  campaign_id: v.optional(repeated(v.pipe(v.string(), v.minLength(1), v.maxLength(255)))),
+  campaign_id: v.optional(v.pipe(repeated(v.pipe(v.string(), v.minLength(1), v.maxLength(255))), v.maxLength(50, 'Expected at most 50 campaign ids'))),
 });
 export type PublicRulesQuery = v.InferOutput<typeof publicRulesQuerySchema>;
 

@@ -39,6 +39,8 @@ const checkoutPatch = v.strictObject({
 export const settingsPatchSchema = v.strictObject({
   public_offers: nullable(publicOffersPatch),
   checkout: nullable(checkoutPatch),
+  /** Days soft-deleted data, the checkout callback log and ended rules are kept (docs/maintenance.md). */
+  retention_days: nullable(v.pipe(v.number(), v.integer('Expected an integer'), v.minValue(1), v.maxValue(3650))),
   // Server-owned fields a client may echo back from a GET: accepted and ignored.
   updated_at: v.optional(v.unknown()),
   updated_by: v.optional(v.unknown()),
@@ -62,6 +64,8 @@ export interface CheckoutSettings {
 export interface SettingsValues {
   public_offers: PublicOffersSettings;
   checkout: CheckoutSettings;
+  /** Days the scheduled cleanup keeps soft-deleted rules/refs/customers, checkout events and ended rules. */
+  retention_days: number;
 }
 
 export interface Settings extends SettingsValues {
@@ -72,6 +76,7 @@ export interface Settings extends SettingsValues {
 export const SETTINGS_DEFAULTS: SettingsValues = {
   public_offers: { anonymous: false, allowed_origins: [], max_age: 60 },
   checkout: { allow_unsigned_callbacks: false },
+  retention_days: 90,
 };
 
 export const settingsSchema = v.pipe(
@@ -82,6 +87,7 @@ export const settingsSchema = v.pipe(
       max_age: v.pipe(v.number(), v.integer()),
     }),
     checkout: v.strictObject({ allow_unsigned_callbacks: v.boolean() }),
+    retention_days: v.pipe(v.number(), v.integer()),
     updated_at: v.optional(v.pipe(v.string(), v.isoTimestamp())),
     updated_by: v.optional(v.string()),
   }),

@@ -8,6 +8,7 @@ import type { CustomerInput, CustomerListQuery, CustomerUpdate, TokenRef } from 
 import { applyMigrations, contentVersion, metaMigrations } from './migrations';
 import { RefStore, refMigrations } from './refs';
 import { ReceiptEvaluator } from './evaluation';
+import { answerErrorsOverRpc } from './rpc-errors';
 import type { ReceiptInput } from '../schemas/receipt';
 import { ClaimStore, claimMigrations } from './claims';
 import { CheckoutStore, checkoutMigrations } from './checkout';
@@ -23,8 +24,11 @@ import { SettingsStore, settingsMigrations } from './settings';
 import type { CampaignInput, CampaignListQuery, CampaignUpdate } from '../schemas/campaign';
 import type { PublicRulesQuery } from '../schemas/public-rules';
 import type { SettingsPatch } from '../schemas/settings';
+import { AccountCleanup } from '../maintenance/cleanup';
+import { maintenanceMigrations } from '../maintenance/migrations';
+import { registerAccount } from '../maintenance/registry';
 
-const MIGRATIONS = [...metaMigrations, ...ruleMigrations, ...clientMigrations, ...refMigrations, ...claimMigrations, ...customerMigrations, ...settingsMigrations, ...campaignMigrations, ...checkoutMigrations];
+const MIGRATIONS = [...metaMigrations, ...ruleMigrations, ...clientMigrations, ...refMigrations, ...claimMigrations, ...customerMigrations, ...settingsMigrations, ...campaignMigrations, ...checkoutMigrations, ...maintenanceMigrations];
 
 /**
  * One merchant account's system of record (one object per account id). It owns transactions and
@@ -42,6 +46,7 @@ export class AccountStore extends DurableObject<Env> {
   private readonly evaluator: ReceiptEvaluator;
   private readonly checkout: CheckoutStore;
   private readonly checkoutDesk: CheckoutDesk;
+  private readonly maintenance: AccountCleanup;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -73,11 +78,17 @@ export class AccountStore extends DurableObject<Env> {
         return this.tx(fn);
       },
     });
+    this.maintenance = new AccountCleanup(ctx.storage.sql, {
+      retentionDays: () => this.settings.values().retention_days,
+      purgeCustomer: (seq) => this.customers.purge(seq),
+      rulesChanged: () => this.evaluator.rulesChanged(),
+      transaction: (fn) => this.tx(fn),
+    });
+    registerAccount(ctx, env);
   }
 
-  private tx<T>(fn: () => T): T {
-    return this.ctx.storage.transactionSync(fn);
-  }
+  // A field, not a method: stores call it, and it must keep throwing (see rpc-errors.ts).
+  private readonly tx = <T>(fn: () => T): T => this.ctx.storage.transactionSync(fn);
 
   contentVersion(): number {
     return contentVersion(this.ctx.storage.sql);
@@ -137,7 +148,9 @@ export class AccountStore extends DurableObject<Env> {
   }
   updateRule(id: string, patch: RuleUpdate, actor: string) {
     this.evaluator.rulesChanged();
-    return this.tx(() => this.rules.update(id, patch, actor));
+    // An archived rule that is changed (e.g. purchase_to moved later) rejoins the engine's set;
+    // the next cleanup archives it again if its window still ended long ago.
+    return this.tx(() => this.maintenance.unarchive(id, this.rules.update(id, patch, actor)));
   }
   deleteRule(id: string, actor: string) {
     this.evaluator.rulesChanged();
@@ -291,4 +304,16 @@ export class AccountStore extends DurableObject<Env> {
   listCheckoutEvents(query: CheckoutEventsQuery) {
     return this.checkout.events(query);
   }
+
+  // Scheduled cleanups (docs/maintenance.md): `now` is the cron's scheduled time.
+  cleanup(now: number) {
+    this.refStore.fresh();
+    return this.maintenance.run(Number.isFinite(now) ? now : Date.now());
+  }
+  maintenanceStatus() {
+    return this.maintenance.status();
+  }
 }
+
+// RPC callers get expected errors (404, 409, a limit reached) as values, not logged exceptions.
+answerErrorsOverRpc(AccountStore);

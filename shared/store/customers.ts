@@ -303,6 +303,14 @@ export class CustomerStore {
     return tombstone;
   }
 
+  /** Deletes a deleted customer for good, with whatever its side tables still hold (the scheduled cleanup's purge). */
+  purge(seq: number): void {
+    this.unindex(seq);
+    this.sql.exec('DELETE FROM customer_tags WHERE seq = ?', seq);
+    this.sql.exec('DELETE FROM customer_tokens WHERE customer_seq = ?', seq);
+    this.sql.exec('DELETE FROM customers WHERE seq = ? AND deleted_at IS NOT NULL', seq);
+  }
+
   list(q: CustomerListQuery): { customers: Customer[]; total?: number } {
     const { sql, args, countSql, countArgs } = this.listQuery(q);
     const total = q.total ? this.sql.exec<{ n: number }>(countSql, ...countArgs).one().n : undefined;

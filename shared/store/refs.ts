@@ -529,7 +529,9 @@ export class RefStore {
     for (const u of rows) {
       this.sql.exec('UPDATE ref_usages SET released_at = ?, released_by = ? WHERE id = ?', now, actor, u.id);
       const ref = this.row(u.ref_id)!;
-      this.count(ref, -u.usage, -u.amount, -u.stamp, -u.debit);
+      // Stamps the cleanup expired already left the counters (docs/maintenance.md).
+      const stamp = (u as UsageRow & { expired_at?: number | null }).expired_at == null ? u.stamp : 0;
+      this.count(ref, -u.usage, -u.amount, -stamp, -u.debit);
     }
     return rows.length;
   }

@@ -109,9 +109,9 @@ export class RuleStore {
     return toRule(row, withStatistics);
   }
 
-  /** Every rule that is not deleted: what the engine compiles. */
+  /** Every rule that is not deleted nor archived by the cleanup (docs/maintenance.md): what the engine compiles. */
   liveRules(): Rule[] {
-    return all<{ body: string }>(this.sql, 'SELECT body FROM rules WHERE deleted_at IS NULL ORDER BY seq').map(
+    return all<{ body: string }>(this.sql, 'SELECT body FROM rules WHERE deleted_at IS NULL AND archived_at IS NULL ORDER BY seq').map(
       (r) => JSON.parse(r.body) as Rule,
     );
   }

@@ -313,6 +313,13 @@ export const cases: Record<string, Case> = {
     await call('PUT', `${t.base}/settings`, { token: t.token, body: { public_offers: { anonymous: true, allowed_origins: ['https://shop.example.com'], max_age: 120 } } }),
     await call('PUT', `${t.base}/settings`, { token: t.token, body: { public_offers: { max_age: -1 } } }),
   ],
+  'GET /v1/accounts/{aid}/maintenance': async (t) => {
+    const before = await call('GET', `${t.base}/maintenance`, { token: t.token });
+    // A run as of long after the rule's window ended archives it, so the answer has a last run.
+    await t.rule({ requirement: { purchase_from: '2020-01-01T00:00:00Z', purchase_to: '2021-01-01T00:00:00Z' } });
+    await env.ACCOUNTS.getByName(t.aid).cleanup(Date.parse('2022-01-01T00:00:00Z'));
+    return [before, await call('GET', `${t.base}/maintenance`, { token: t.token }), await call('GET', `${t.base}/maintenance`, { token: await readOnlyToken(t) })];
+  },
 };
 
 async function giveTo(t: CaseContext, ruleId: string, customers: string[]): Promise<string[]> {

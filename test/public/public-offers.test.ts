@@ -126,7 +126,8 @@ describe('what the public list shows', () => {
     const unknown = await getPublic(aid, { token: pub, query: 'starting_after=nope' });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.errors[0].field).toBe('starting_after');
-    for (const [query, field] of [['limit=0', 'limit'], ['limit=101', 'limit'], ['no_customer_id=yes', 'no_customer_id'], ['state=all', 'state']]) {
+    const tooMany = Array.from({ length: 51 }, (_, i) => `campaign_id=c${i}`).join('&');
+    for (const [query, field] of [['limit=0', 'limit'], ['limit=101', 'limit'], ['no_customer_id=yes', 'no_customer_id'], ['state=all', 'state'], [tooMany, 'campaign_id']]) {
       const bad = await getPublic(aid, { token: pub, query });
       expect(bad.status).toBe(400);
       expect(bad.body.error.errors[0].field).toBe(field);
@@ -385,6 +386,9 @@ describe('access and CORS', () => {
     // An error for an allowed origin is still readable by the storefront.
     const denied = await getPublic(aid, { headers: { origin: 'https://shop.example.com' } });
     expect(denied.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
+    const badToken = await getPublic(aid, { token: 'not-a-jwt', headers: { origin: 'https://shop.example.com' } });
+    expect(badToken.status).toBe(401);
+    expect(badToken.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
   });
 
   it('answers CORS preflights for allowed origins only', async () => {

@@ -10,7 +10,7 @@ describe('account settings', () => {
     const aid = 'T71000001';
     const res = await json(call('GET', path(aid), { token: await admin(aid) }));
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ public_offers: { anonymous: false, allowed_origins: [], max_age: 60 }, checkout: { allow_unsigned_callbacks: false } });
+    expect(res.body).toEqual({ public_offers: { anonymous: false, allowed_origins: [], max_age: 60 }, checkout: { allow_unsigned_callbacks: false }, retention_days: 90 });
   });
 
   it('merges partial PUTs, null restores a default, and a GET body can be PUT back', async () => {

@@ -1,0 +1,72 @@
+import { DurableObject } from 'cloudflare:workers';
+import type { Env } from '../env';
+import { all, one } from '../store/sql';
+
+/** The one registry object's name (`env.REGISTRY.getByName(REGISTRY_NAME)`). */
+export const REGISTRY_NAME = 'registry';
+
+/**
+ * Every account that has an account object, so the cron can find them (Durable Objects cannot be
+ * listed). An account object registers itself once, on its first construction, and retries on the
+ * next construction until the registry confirmed (docs/maintenance.md). The registry also keeps
+ * the cron's position, so a run visits one page of accounts and the next run the next page.
+ */
+export class AccountRegistry extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    const sql = ctx.storage.sql;
+    sql.exec('CREATE TABLE IF NOT EXISTS accounts (aid TEXT PRIMARY KEY, registered_at INTEGER NOT NULL) WITHOUT ROWID');
+    sql.exec('CREATE TABLE IF NOT EXISTS registry_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+  }
+
+  /** Idempotent: registering again changes nothing. */
+  register(aid: string): void {
+    this.ctx.storage.sql.exec('INSERT OR IGNORE INTO accounts (aid, registered_at) VALUES (?, ?)', aid, Date.now());
+  }
+
+  /**
+   * The next `limit` accounts after the stored position (from the start when there is none).
+   * `next` is where the following page starts: null once this page reached the end, so the
+   * run after it begins again from the first account.
+   */
+  page(limit: number): { aids: string[]; next: string | null } {
+    const sql = this.ctx.storage.sql;
+    const after = one<{ value: string }>(sql, "SELECT value FROM registry_meta WHERE key = 'cursor'")?.value ?? '';
+    const aids = all<{ aid: string }>(sql, 'SELECT aid FROM accounts WHERE aid > ? ORDER BY aid LIMIT ?', after, limit).map((r) => r.aid);
+    return { aids, next: aids.length === limit ? aids[aids.length - 1]! : null };
+  }
+
+  /** Moves the position once a page was visited (a run that died before keeps the page for the next). */
+  advance(next: string | null): void {
+    const sql = this.ctx.storage.sql;
+    if (next === null) sql.exec("DELETE FROM registry_meta WHERE key = 'cursor'");
+    else sql.exec("INSERT INTO registry_meta (key, value) VALUES ('cursor', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", next);
+  }
+
+  count(): number {
+    return one<{ n: number }>(this.ctx.storage.sql, 'SELECT COUNT(*) AS n FROM accounts')!.n;
+  }
+}
+
+const REGISTERED_KEY = 'registered';
+
+/**
+ * Called by the account object's constructor: tells the registry this account exists, once. The
+ * object's own `meta.registered` is written only after the registry confirmed, so a failed call is
+ * retried on the next construction; until then the object still serves requests (the failure is
+ * logged). Objects not created by name (no `ctx.id.name`) cannot be registered and are skipped.
+ */
+export function registerAccount(ctx: DurableObjectState, env: Env): void {
+  const aid = ctx.id.name;
+  const sql = ctx.storage.sql;
+  if (!aid || !env.REGISTRY) return;
+  if (one(sql, 'SELECT 1 AS x FROM meta WHERE key = ?', REGISTERED_KEY)) return;
+  void ctx.blockConcurrencyWhile(async () => {
+    try {
+      await env.REGISTRY.getByName(REGISTRY_NAME).register(aid);
+      sql.exec('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', REGISTERED_KEY, new Date().toISOString());
+    } catch (err) {
+      console.error(JSON.stringify({ level: 'error', msg: 'account registration failed', aid, error: String(err) }));
+    }
+  });
+}
