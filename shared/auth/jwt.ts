@@ -28,12 +28,22 @@ export async function issueToken(
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<string> {
   const full: TokenClaims = { iss: 'rabatt', ...claims, iat: nowSeconds, exp: nowSeconds + TOKEN_LIFETIME_SECONDS };
-  return sign({ ...full }, secret, 'HS256');
+  return sign({ ...full }, await hmacKey(secret), 'HS256');
+}
+
+/** Importing the HMAC key costs more than checking a signature; keep it per isolate and secret. */
+let cachedKey: { secret: string; key: Promise<CryptoKey> } | undefined;
+function hmacKey(secret: string): Promise<CryptoKey> {
+  if (cachedKey?.secret !== secret) {
+    const key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    cachedKey = { secret, key };
+  }
+  return cachedKey.key;
 }
 
 export async function verifyToken(secret: string, token: string): Promise<TokenClaims> {
   try {
-    const payload = (await verify(token, secret, 'HS256')) as unknown as TokenClaims;
+    const payload = (await verify(token, await hmacKey(secret), 'HS256')) as unknown as TokenClaims;
     if (typeof payload.aid !== 'string' || typeof payload.sub !== 'string' || !Array.isArray(payload.scopes)) {
       throw new Error('incomplete claims');
     }
