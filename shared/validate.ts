@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import type { MiddlewareHandler } from 'hono';
 import { validator } from 'hono/validator';
 import { ApiError, type FieldError } from './errors';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-depth';
 import { documented } from './openapi';
 
 type AnySchema = v.GenericSchema;
@@ -57,6 +58,13 @@ export const jsonBody = <S extends AnySchema>(schema: S): Validated<'json', S> =
       if (!isPlainObject(value)) {
         throw new ApiError(400, 'validation_error', 'The request is invalid', [
           { field: '(body)', code: 'type', message: 'Expected a JSON object' },
+        ]);
+      }
+      // Free-form fields (metadata, loose receipt fields) are copied across RPC, which fails on
+      // absurd nesting: refuse it here instead.
+      if (jsonDepthExceeds(value, MAX_JSON_DEPTH)) {
+        throw new ApiError(400, 'validation_error', 'The request is invalid', [
+          { field: '(body)', code: 'depth', message: `Expected JSON nested at most ${MAX_JSON_DEPTH} levels deep` },
         ]);
       }
       return parseOr400(schema, value);

@@ -85,6 +85,13 @@ export const auth = new Hono<AppEnv>()
     jsonBody(clientCreateSchema),
     async (c) => {
       const input = c.req.valid('json');
+      // A client can be given only scopes its creator holds: admin:discounts alone must not mint
+      // a client that reads customers.
+      const held = c.get('caller').scopes;
+      const beyond = input.scopes.filter((s) => !held.includes(s));
+      if (beyond.length) {
+        throw new ApiError(403, 'forbidden', `Your token cannot grant scopes it does not hold: ${beyond.join(', ')}`);
+      }
       const clientId = crypto.randomUUID();
       const clientSecret = randomSecret();
       const salt = randomSecret(16);

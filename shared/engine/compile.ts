@@ -90,8 +90,11 @@ export interface CompiledRules {
   readonly always: readonly CompiledRule[];
 }
 
+/** `{}` and `{"id":"*"}` match every line and keep a rule a receipt rule (see `deriveType`). */
+const isWildcardItem = (p: ItemPattern) => (p.id === undefined || p.id === '*') && p.group_id === undefined;
+
 function pattern(p: ItemPattern): Pattern {
-  return { id: p.id === ANY_ITEM ? undefined : p.id, group: p.group_id };
+  return { id: p.id === ANY_ITEM || p.id === '*' ? undefined : p.id, group: p.group_id };
 }
 
 function patterns(list: ItemPattern[] | undefined): Pattern[] {
@@ -140,10 +143,10 @@ function compileRule(rule: Rule): CompiledRule {
   const lim = rule.limitation ?? {};
   const reward = rule.reward;
 
-  // `{}` is a wildcard and leaves the rule a receipt rule; ANY_ITEM also matches every line
-  // but makes it an item rule (spec: rule `type`).
+  // `{}` and `{"id":"*"}` are wildcards and leave the rule a receipt rule; ANY_ITEM also matches
+  // every line but makes it an item rule (spec: rule `type`).
   const rawList = (req.item?.items ?? []).filter((p) => p && typeof p === 'object');
-  const items = rawList.some((p) => p.id !== undefined || p.group_id !== undefined) ? rawList.map(pattern) : null;
+  const items = rawList.some((p) => !isWildcardItem(p)) ? rawList.map(pattern) : null;
   const mixes = (req.item?.mixes ?? []).map((m) => ({
     patterns: patterns(m.items),
     qtyMilli: Math.round(Math.max(num(m.quantity, 1), 0) * 1000),

@@ -5,8 +5,29 @@ import { canonicalTime } from '../time';
 export const dateTime = v.pipe(
   v.string(),
   v.isoTimestamp('Expected an RFC 3339 date-time'),
+  v.check(isRealInstant, 'Expected an RFC 3339 date-time'),
   v.transform((s: string) => canonicalTime(s)),
 );
+
+/**
+ * valibot's format check lets through offsets without minutes (`+01`) that Date cannot read, and
+ * days a month does not have (`2023-02-30`), which Date would quietly roll into March.
+ */
+function isRealInstant(s: string): boolean {
+  if (Number.isNaN(Date.parse(s))) return false;
+  const [, y, m, d] = /^(\d{4})-(\d{2})-(\d{2})/.exec(s) ?? [];
+  const day = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+  return day.getUTCFullYear() === Number(y) && day.getUTCMonth() === Number(m) - 1 && day.getUTCDate() === Number(d);
+}
+
+/**
+ * Largest amount in minor units anywhere in the API (10^12, i.e. ten billion in major units).
+ * With at most 1,000 lines a receipt total stays far below 2^53, so sums stay exact.
+ */
+export const MAX_MONEY = 1_000_000_000_000;
+
+/** A whole non-negative amount in minor units. */
+export const money = v.pipe(v.number(), v.integer('Expected whole minor units'), v.minValue(0), v.maxValue(MAX_MONEY));
 
 export const accountId = v.pipe(v.string(), v.regex(/^[PT]\d{8}$/, 'Expected an account id like T12345678'));
 

@@ -1,11 +1,10 @@
 import * as v from 'valibot';
-import { dateTime } from './common';
+import { dateTime, money } from './common';
 
 /**
  * The Receipt of `POST /discounts/available_for_receipt` (spec §3). Objects are loose: a POS sends
  * many more fields than discounts need (vat, descriptions, payments), and they come back untouched.
  */
-const money = v.pipe(v.number(), v.integer('Expected whole minor units'), v.minValue(0));
 const shortText = (max = 255) => v.pipe(v.string(), v.maxLength(max));
 
 const discountLine = v.looseObject({
@@ -23,8 +22,9 @@ const item = v.looseObject({
   quantity: v.optional(
     v.pipe(
       v.number(),
-      v.gtValue(0, 'Expected a quantity above 0'),
-      v.check((q) => Number.isInteger(Math.round(q * 1000)) && Math.abs(q * 1000 - Math.round(q * 1000)) < 1e-6, 'Expected at most three decimals'),
+      v.minValue(0.001, 'Expected a quantity of at least 0.001'),
+      v.maxValue(1_000_000, 'Expected a quantity of at most 1000000'),
+      v.check((q) => Math.abs(q * 1000 - Math.round(q * 1000)) < 1e-6, 'Expected at most three decimals'),
     ),
   ),
   line_id: v.optional(v.pipe(v.number(), v.integer('Expected an integer'), v.minValue(1))),

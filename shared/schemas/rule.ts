@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { dateTime, metadata, noSinceWithStartingAfter, paging, repeated } from './common';
+import { dateTime, MAX_MONEY, metadata, money, noSinceWithStartingAfter, paging, repeated } from './common';
 
 /** "One of these values" leaves of `requirement.customer` and `requirement.store`. */
 const oneOf = v.array(v.pipe(v.string(), v.maxLength(1000)));
@@ -52,8 +52,8 @@ const customerRequirement = strict({
   attributes: v.optional(v.record(v.string(), v.union([oneOf, v.string(), v.number(), v.boolean()]))),
 });
 
-const count = (min: number) => v.pipe(v.number(), v.integer('Expected an integer'), v.minValue(min));
-const amount = count(0);
+const count = (min: number) => v.pipe(v.number(), v.integer('Expected an integer'), v.minValue(min), v.maxValue(1_000_000_000));
+const amount = money;
 /** `-1` means unlimited everywhere (spec §3, Limitations). */
 const limitOrUnlimited = v.pipe(
   v.number(),
@@ -133,7 +133,7 @@ export const REWARD_TYPES = [
 const PERCENT_TYPES = new Set(['discount_percent', 'discount_item_percent']);
 
 /** Percent values up to four decimals (10.5 %): kept exact by the engine, never rounded as floats. */
-const rewardValue = v.pipe(v.number(), v.minValue(0), v.finite());
+const rewardValue = v.pipe(v.number(), v.minValue(0), v.maxValue(MAX_MONEY));
 
 const isWhole = (n: number) => Number.isInteger(n);
 const isPercent = (n: number) => n <= 100 && Math.abs(n * 10000 - Math.round(n * 10000)) < 1e-6;
