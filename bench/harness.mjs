@@ -11,6 +11,7 @@ import http from 'node:http';
 import os from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(root, 'bench/RESULTS.md');
@@ -75,7 +76,8 @@ async function wranglerOptions() {
  * - `origin`: workerd's socket (`http://127.0.0.1:<port>`), the host every request goes to;
  * - `send(method, path, { token, body, headers })` → `{ status, headers, bytes }`, never throws
  *   for an HTTP status;
- * - `req(...)`, same arguments → the parsed JSON (or text) body, throws on a status ≥ 400;
+ * - `req(...)`, same arguments → the parsed JSON (or text) body, gunzipped if need be; throws on
+ *   a status ≥ 400;
  * - `token(aid)` → a bootstrap client-credentials access token for the account;
  * - `mf` (the Miniflare instance) and `close()`.
  */
@@ -130,7 +132,7 @@ export async function startWorker({ bindings = {}, assets = false } = {}) {
 
   async function req(method, path, options) {
     const res = await send(method, path, options);
-    const text = res.bytes.toString('utf8');
+    const text = (res.headers['content-encoding'] === 'gzip' ? gunzipSync(res.bytes) : res.bytes).toString('utf8');
     if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
     return /json/.test(res.headers['content-type'] ?? '') ? JSON.parse(text) : text;
   }
@@ -224,7 +226,16 @@ export function command(argv = process.argv) {
 
 const HEADER = `# Benchmark results
 
-\`npm run bench\` runs every bench/*.bench.{ts,mjs}; \`-- --write\` refreshes the sections below, \`-- --quick\` is a smoke run.
+\`npm run bench -- --write\` refreshes this file: each benchmark replaces its own \`##\` section (machine and date
+included); \`npm run bench -- --quick\` is a smoke run that writes nothing. The HTTP benchmarks run the real Worker
+(functions/index.ts bundled with esbuild) in workerd through Miniflare, set up from wrangler.toml (SQLite Durable
+Objects, local KV, Cache API), and send requests over kept-alive HTTP straight to workerd's socket.
+
+**Ratios.** Absolute figures move with the machine and its load (two shared cores here), so targets are ratios, and
+the reference is measured in the same run, in the same Worker, interleaved with the requests it is compared with:
+the trivial route \`GET /\` (no auth, no storage). Throughput runs in alternating rounds and its ratio is the median
+of the per-round ratios; latency takes one request of each kind in turn and compares medians. Customers compares
+its search with a read by id instead, as its target is stated.
 `;
 
 /**

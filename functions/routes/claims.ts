@@ -59,6 +59,7 @@ export const claims = new Hono<AppEnv>()
       description:
         'Commits every listed ref or none. Each ref must exist, belong to its discount, be held by `customer_id` (`*` refs by any customer; ' +
         'without `customer_id` only `/` refs) and be usable at `purchase_at`; `discount_reward_usage` and `discount_repeat_usage` are enforced. ' +
+        'On a stamp card each `usage` spends `requirement.stamp` stamps, the oldest valid at `purchase_at`; too few is refused. ' +
         'A 400 names the ref. `ref` (or the `Idempotency-Key` header when the body has none) makes the claim idempotent: the same ref with ' +
         'the same body answers the first claim (200, also after it was released), with another body 409. See docs/claims.md.',
       scopes: WRITE,

@@ -46,8 +46,9 @@ export const customerRefs = new Hono<AppEnv>()
       tags,
       summary: 'Read one of a customer\'s refs',
       description:
-        'The customer\'s own ref or a `*` ref, with its statistics for this customer: `stamp` (stamps recorded and not released), `current_stamp` ' +
-        '(stamps that count now: not spent by a reward, not older than `stamp_expire_days`), `usage`, `amount`, `debit_balance`.',
+        'The customer\'s own ref or a `*` ref, with its statistics for this customer: `stamp` (stamps recorded, not released, not spent by a ' +
+        'reward and not yet expired by the scheduled cleanup), `current_stamp` (of those, the ones that count now: not older than ' +
+        '`stamp_expire_days`), `usage`, `amount`, `debit_balance`.',
       scopes: scopes.read('discounts'),
       responses: { 200: ok(refWithStatisticsSchema, 'The ref', exampleRefWithStatistics) },
     }),
@@ -65,7 +66,8 @@ export const customerRefs = new Hono<AppEnv>()
       summary: 'Add stamps or usage to a ref',
       description:
         'Records `usage`, `stamp` and `amount` (each default 0) on the ref for this customer, as of now, in the rule\'s usage ledger. ' +
-        'The same `usage_ref.ref` counts once per ref and customer: sending it again changes nothing. Limits are not enforced here.',
+        'The same `usage_ref.ref` counts once per ref and customer: sending it again changes nothing. Limits are not enforced here, but ' +
+        'on a stamp card each `usage` spends `requirement.stamp` valid stamps (this entry\'s own included); fewer is a 400 on `usage_ref.usage`.',
       scopes: scopes.write('discounts'),
       requestExample: { usage_ref: { ref: 'visit-2024-05-01', ref_type: 'pos', stamp: 1 } },
       responses: { 200: ok(refWithStatisticsSchema, 'The ref after the change', exampleRefWithStatistics) },

@@ -10,7 +10,9 @@ import type { ReceiptInput } from '../schemas/receipt';
  * Amounts: a Dintero item's `amount` is the line total including VAT after the discount lines it
  * carries. The engine wants the total before discounts, so `gross_amount = amount + Σ discount_lines`.
  * Lines rabatt itself added in an earlier call for the same session (Dintero sends the order back as
- * we answered it) are taken off first, so calling again never discounts twice.
+ * we answered it) are taken off first, so calling again never discounts twice. Which lines are
+ * rabatt's is decided by the caller (`ours`): it must not depend on the stored plan alone, which
+ * expires after 24 h while the shopper's order still carries our lines.
  */
 
 /** Store id of receipts built from checkout sessions that name no store. */
@@ -38,14 +40,16 @@ function vatOf(item: DinteroItem, amount: number): number | undefined {
   return undefined;
 }
 
+export type DinteroDiscountLine = NonNullable<DinteroItem['discount_lines']>[number];
+
 /**
- * @param ours rule ids whose discount lines rabatt added to this session before (taken off again)
+ * @param ours whether a discount line is one rabatt added before (taken off again)
  */
-export function prepareSession(session: DinteroSession, purchaseAt: string, ours: ReadonlySet<string>): PreparedSession {
+export function prepareSession(session: DinteroSession, purchaseAt: string, ours: (line: DinteroDiscountLine) => boolean): PreparedSession {
   const items: PreparedItem[] = [];
   const receiptItems = (session.order.items ?? []).map((item, i) => {
     const lines = item.discount_lines ?? [];
-    const kept = lines.filter((l) => !(l.discount_id !== undefined && ours.has(l.discount_id)));
+    const kept = lines.filter((l) => !ours(l));
     const amount = item.amount + sum(lines) - sum(kept);
     items.push({ source: item, amount, kept });
     const gross = amount + sum(kept);

@@ -109,9 +109,17 @@ export function evaluate(input: EvaluateInput): EvaluationResult {
     const first = usable[0];
     if (!first) continue;
     if (c.stamp > 0) {
-      const full = usable.find((r) => validStamps(c, r, ctx) >= c.stamp);
+      let full: RefState | undefined;
+      let valid = 0;
+      for (const r of usable) {
+        valid = validStamps(c, r, ctx);
+        if (valid >= c.stamp) {
+          full = r;
+          break;
+        }
+      }
       stampRules.push({ rule: c, ref: full ?? first, stamp: m.qtyMilli / 1000 });
-      if (full) qualified.push({ rule: c, ref: full });
+      if (full) qualified.push({ rule: c, ref: full, cards: Math.floor(valid / c.stamp) });
     } else qualified.push({ rule: c, ref: first });
   }
 

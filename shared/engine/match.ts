@@ -62,7 +62,8 @@ export function buildCtx(receipt: Receipt, nowMs: number): Ctx {
       groups: (item.groups ?? []).map((g) => g.id),
       qtyMilli: Math.max(Math.round(qty * 1000), 0),
       gross,
-      eligible: item.eligible_for_discount !== false && gross > 0,
+      // Under one thousandth of a unit there is nothing to take a share of (and shares divide by it).
+      eligible: item.eligible_for_discount !== false && gross > 0 && Math.round(qty * 1000) > 0,
     });
     remaining.push(Math.max(gross - existing, 0));
     discounted.push(existing > 0);
@@ -172,23 +173,17 @@ export function refOk(c: CompiledRule, ref: RefState, ctx: Ctx): boolean {
 }
 
 /**
- * Valid unspent stamps at purchase time: stamps after the purchase are ignored, the oldest
- * `usage * stamp` are spent by earlier rewards, and a stamp older than `stamp_expire_days`
- * before the purchase has expired (so every counted stamp and the purchase lie within
- * stamp_expire_days of the first counted stamp).
+ * Stamps that count at purchase time. `ref.stamps` are the ref's unspent stamps (storage records
+ * which stamps each reward spent), so the engine only drops stamps dated after the purchase and
+ * stamps older than `stamp_expire_days` before it (so every counted stamp and the purchase lie
+ * within stamp_expire_days of the first counted stamp).
  */
 export function validStamps(c: CompiledRule, ref: RefState, ctx: Ctx): number {
-  const list = ref.stamps
-    .map((s) => ({ at: Date.parse(s.at), q: s.quantity > 0 ? s.quantity : 0 }))
-    .filter((s) => s.at <= ctx.purchaseMs)
-    .sort((a, b) => a.at - b.at);
-  let spent = Math.max(ref.usage, 0) * c.stamp;
-  let count = 0;
   const oldest = c.stampExpireMs === null ? -Infinity : ctx.purchaseMs - c.stampExpireMs;
-  for (const s of list) {
-    const take = Math.min(spent, s.q);
-    spent -= take;
-    if (s.at >= oldest) count += s.q - take;
+  let count = 0;
+  for (const s of ref.stamps) {
+    const at = Date.parse(s.at);
+    if (at <= ctx.purchaseMs && at >= oldest && s.quantity > 0) count += s.quantity;
   }
   return count;
 }

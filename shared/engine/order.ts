@@ -8,6 +8,8 @@ import type { RefState } from './types';
 export interface Candidate {
   rule: CompiledRule;
   ref: RefState;
+  /** Stamp rules: full cards the ref holds, the most rewards this purchase can redeem. */
+  cards?: number;
 }
 
 /** Tie-break shared by every ordering: older rule first, then lower id. */
@@ -21,7 +23,7 @@ function cloneState(s: State): State {
 
 function attempt(c: Candidate, ctx: Ctx, state: State): Application | null {
   const m = matchLines(c.rule, ctx, state);
-  return m ? computeReward(c.rule, m, state, c.ref) : null;
+  return m ? computeReward(c.rule, m, state, c.ref, c.cards) : null;
 }
 
 function commit(state: State, app: Application): void {

@@ -220,12 +220,24 @@ const COMPUTE: Record<string, Compute> = {
   discount_debit: debit,
 };
 
-export function computeReward(c: CompiledRule, m: LineMatch, state: State, ref: RefState): Application {
+/**
+ * `cards`: for a stamp rule, the full cards the ref holds. Each reward redeems one card (a claim
+ * spends `usage × stamp` stamps), so when the rule would repeat more often than that the reward
+ * is computed again as if `discount_reward_usage` were the number of cards.
+ */
+export function computeReward(c: CompiledRule, m: LineMatch, state: State, ref: RefState, cards = Infinity): Application {
+  const app = rewardOf(c, c, m, state, ref);
+  if (app.usage <= cards) return app;
+  const capped = c.rewardUsage >= 0 ? Math.min(c.rewardUsage, cards) : cards;
+  return rewardOf(c, { ...c, rewardUsage: capped }, m, state, ref);
+}
+
+function rewardOf(rule: CompiledRule, c: CompiledRule, m: LineMatch, state: State, ref: RefState): Application {
   const led = new Ledger(c, state);
   const fn = COMPUTE[c.reward.type];
   const usage = fn ? fn(c, m, led, ref) : 0;
   const parts = led.parts.filter((p) => p.amount > 0).sort((a, b) => a.line.lineId - b.line.lineId || a.line.idx - b.line.idx);
   const total = parts.reduce((s, p) => s + p.amount, 0);
-  return { rule: c, ref, parts, total, usage: total > 0 ? Math.max(usage, 1) : 0 };
+  return { rule, ref, parts, total, usage: total > 0 ? Math.max(usage, 1) : 0 };
 }
 

@@ -122,8 +122,9 @@ export interface Rule {
  * - `debit_balance`: for `discount_debit`, what remains on the ref. While the ref has never
  *   been debited (`amount === 0`) the engine uses `reward.value` instead, so storage may
  *   create refs with `debit_balance: 0`.
- * - `stamps`: stamps collected by earlier purchases; the engine treats the oldest
- *   `usage * requirement.stamp` stamps as spent by earlier rewards.
+ * - `stamps`: the ref's unspent stamps, dated by the purchase that earned them (storage records
+ *   which stamps each reward spent and leaves those out). The engine counts the ones dated at or
+ *   before the purchase and within `limitation.stamp_expire_days` of it; `usage` plays no part.
  * The engine trusts the caller's selection of refs (customer's own + `*`, or `/`); it does not
  * compare `customer_id` with the receipt because the customer may have been resolved from a token.
  */

@@ -135,9 +135,11 @@ export class AccountCleanup {
         stamps: () => {
           for (const rule of this.stampRules(sql)) {
             if (budget <= 0) return;
+            // Fully spent rows are marked too (they add nothing to the counters), so every due row
+            // leaves the index the "is anything due?" probe reads.
             const rows = all<{ seq: number; ref_id: string; stamp: number }>(
               sql,
-              `SELECT seq, ref_id, stamp FROM ref_usages
+              `SELECT seq, ref_id, stamp - spent AS stamp FROM ref_usages
                WHERE rule_id = ? AND stamp > 0 AND released_at IS NULL AND expired_at IS NULL AND purchase_at < ?
                ORDER BY purchase_at LIMIT ?`,
               rule.id, now - rule.days * DAY_MS, budget,
@@ -149,10 +151,11 @@ export class AccountCleanup {
             for (const r of rows) perRef.set(r.ref_id, (perRef.get(r.ref_id) ?? 0) + r.stamp);
             let total = 0;
             for (const [refId, stamps] of perRef) {
+              if (!stamps) continue;
               sql.exec('UPDATE refs SET stamp = stamp - ? WHERE id = ?', stamps, refId);
               total += stamps;
             }
-            sql.exec('UPDATE rules SET stat_stamp = stat_stamp - ? WHERE id = ?', total, rule.id);
+            if (total) sql.exec('UPDATE rules SET stat_stamp = stat_stamp - ? WHERE id = ?', total, rule.id);
             removed.expired_stamp_rows += rows.length;
             removed.expired_stamps += total;
           }

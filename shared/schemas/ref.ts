@@ -89,8 +89,8 @@ export type Ref = v.InferOutput<typeof refSchema>;
 
 export const refStatisticsSchema = v.pipe(
   v.strictObject({
-    stamp: v.pipe(v.number(), v.description('Stamps recorded and not released')),
-    current_stamp: v.pipe(v.number(), v.description('Stamps that count now: not spent by a reward, not expired')),
+    stamp: v.pipe(v.number(), v.description('Stamps recorded, not released, not spent by a reward and not expired by the scheduled cleanup')),
+    current_stamp: v.pipe(v.number(), v.description('Of those, the stamps that count now: dated at or before now and within stamp_expire_days')),
     usage: v.number(),
     amount: v.number(),
     debit_balance: v.number(),

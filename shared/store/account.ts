@@ -6,7 +6,7 @@ import { ClientStore, clientMigrations } from './clients';
 import { CustomerStore, customerMigrations, type TokenInput } from './customers';
 import type { CustomerInput, CustomerListQuery, CustomerUpdate, TokenRef } from '../schemas/customer';
 import { applyMigrations, contentVersion, metaMigrations } from './migrations';
-import { RefStore, refMigrations } from './refs';
+import { RefStore, refMigrations, stampSpendMigrations } from './refs';
 import { ReceiptEvaluator } from './evaluation';
 import { answerErrorsOverRpc } from './rpc-errors';
 import type { ReceiptInput } from '../schemas/receipt';
@@ -28,7 +28,7 @@ import { AccountCleanup } from '../maintenance/cleanup';
 import { maintenanceMigrations } from '../maintenance/migrations';
 import { registerAccount } from '../maintenance/registry';
 
-const MIGRATIONS = [...metaMigrations, ...ruleMigrations, ...clientMigrations, ...refMigrations, ...claimMigrations, ...customerMigrations, ...settingsMigrations, ...campaignMigrations, ...checkoutMigrations, ...maintenanceMigrations];
+const MIGRATIONS = [...metaMigrations, ...ruleMigrations, ...clientMigrations, ...refMigrations, ...claimMigrations, ...customerMigrations, ...settingsMigrations, ...campaignMigrations, ...checkoutMigrations, ...maintenanceMigrations, ...stampSpendMigrations];
 
 /**
  * One merchant account's system of record (one object per account id). It owns transactions and
@@ -71,6 +71,7 @@ export class AccountStore extends DurableObject<Env> {
       claims: this.claims,
       evaluate: (receipt, now) => this.evaluator.evaluate(receipt, now),
       discountCodeOf: (ruleId) => this.refStore.rule(ruleId)?.requirement?.discount_code,
+      isRule: (id) => this.refStore.rule(id) !== undefined,
       allowUnsigned: () => this.settings.values().checkout.allow_unsigned_callbacks,
       secretsKey: () => this.env.SECRETS_KEY,
       tx: (fn) => {
@@ -293,13 +294,14 @@ export class AccountStore extends DurableObject<Env> {
   deleteCheckoutSecret() {
     return this.checkout.deleteSecret();
   }
-  checkoutDiscountCodes(call: SignedCall, session: unknown, nowMs: number) {
+  // Bodies arrive as the raw text: they are parsed only after the signature is checked.
+  checkoutDiscountCodes(call: SignedCall, bodyText: string, nowMs: number) {
     this.refStore.fresh();
-    return this.checkoutDesk.discountCodes(call, session, nowMs);
+    return this.checkoutDesk.discountCodes(call, bodyText, nowMs);
   }
-  checkoutCallback(call: SignedCall, query: Record<string, string>, body: unknown, nowMs: number) {
+  checkoutCallback(call: SignedCall, query: Record<string, string>, bodyText: string | undefined, nowMs: number) {
     this.refStore.fresh();
-    return this.checkoutDesk.transactionCallback(call, query, body, nowMs);
+    return this.checkoutDesk.transactionCallback(call, query, bodyText, nowMs);
   }
   listCheckoutEvents(query: CheckoutEventsQuery) {
     return this.checkout.events(query);

@@ -1,6 +1,6 @@
 import { open } from '../auth/secret-box';
 import { verifySignature } from '../auth/signature';
-import { acceptedCodes, claimDiscounts, discountCodesAnswer, prepareSession } from '../checkout/dintero';
+import { acceptedCodes, claimDiscounts, discountCodesAnswer, prepareSession, type DinteroDiscountLine } from '../checkout/dintero';
 import type { EvaluationResult } from '../engine';
 import { ApiError, fieldError, notFound } from '../errors';
 import { claimBodyHash, type ClaimInput } from '../schemas/claim';
@@ -15,7 +15,8 @@ import {
   type DiscountCodesAnswer,
 } from '../schemas/checkout';
 import { receiptSchema, type ReceiptInput } from '../schemas/receipt';
-import { parseOr400 } from '../validate';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth';
+import { isPlainObject, parseOr400 } from '../validate';
 import type { CheckoutStore, EventInput, SessionPlan } from './checkout';
 import type { ClaimStore } from './claims';
 
@@ -32,6 +33,8 @@ export interface CheckoutDeps {
   claims: ClaimStore;
   evaluate(receipt: ReceiptInput, now: string): EvaluationResult;
   discountCodeOf(ruleId: string): string | string[] | undefined;
+  /** Whether the id is one of this account's rules (deleted ones included: their lines are still ours). */
+  isRule(id: string): boolean;
   allowUnsigned(): boolean;
   secretsKey(): string | undefined;
   /** Runs `fn` in one storage transaction (and clears per-call caches first). */
@@ -44,9 +47,12 @@ export const SIGNATURE_PURPOSE = 'checkout-signature';
 export const CHECKOUT_ACTOR = 'dintero-checkout';
 const CLAIM_TYPE = 'dintero_checkout';
 
-type Action = 'claim' | 'release' | 'refund' | 'ignore';
+type Action = 'claim' | 'release' | 'refund' | 'partial_refund' | 'ignore';
 
-/** Dintero's `event` parameter (or, without one, the transaction's status) → what rabatt does. */
+/**
+ * Dintero's signed `event` query parameter → what rabatt does. The body is not signed, so it never
+ * chooses an action; it can only hold one back (see `actionOf`).
+ */
 const ACTIONS: Record<string, Action> = {
   AUTHORIZE: 'claim',
   AUTHORIZED: 'claim',
@@ -57,9 +63,42 @@ const ACTIONS: Record<string, Action> = {
   AUTHORIZATION_VOIDED: 'release',
   REFUND: 'refund',
   REFUNDED: 'refund',
-  PARTIALLY_REFUNDED: 'refund',
-  PARTIALLY_CAPTURED_REFUNDED: 'refund',
+  PARTIALLY_REFUNDED: 'partial_refund',
+  PARTIALLY_CAPTURED_REFUNDED: 'partial_refund',
 };
+
+/**
+ * What a callback does. With a signed `event`, that event decides. Without one the call is
+ * Dintero's "payment completed" callback, which can only claim; the transaction's `status` in the
+ * body may still hold the claim back (`ON_HOLD`, `FAILED`, …), because holding back changes nothing
+ * a later genuine callback cannot do. A body saying `VOID` or `REFUNDED` releases nothing.
+ */
+function actionOf(event: string | undefined, tx: CallbackTransaction | undefined): { event: string; action: Action; detail: string | null } {
+  if (event !== undefined) return { event, action: ACTIONS[event] ?? 'ignore', detail: null };
+  const status = tx?.status?.toUpperCase();
+  if (status === undefined || ACTIONS[status] === 'claim') return { event: status ?? 'AUTHORIZE', action: 'claim', detail: null };
+  const detail = ACTIONS[status] === undefined ? 'The transaction is not authorised or captured yet' : 'Only a signed event parameter releases a claim';
+  return { event: status, action: 'ignore', detail };
+}
+
+const invalidBody = (code: string, message: string) => new ApiError(400, 'validation_error', 'The request is invalid', [{ field: '(body)', code, message }]);
+
+/**
+ * A callback body, read only once the call is authorised: JSON, at most MAX_JSON_DEPTH levels
+ * deep (anything deeper cannot be an honest Dintero object, and would break the RPC copy), an object.
+ */
+export function parseCallbackBody(text: string | undefined): unknown {
+  if (text === undefined || !text.trim()) return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ApiError(400, 'bad_request', 'The body is not valid JSON');
+  }
+  if (jsonDepthExceeds(body, MAX_JSON_DEPTH)) throw invalidBody('depth', `Expected JSON nested at most ${MAX_JSON_DEPTH} levels deep`);
+  if (!isPlainObject(body)) throw invalidBody('type', 'Expected a JSON object');
+  return body;
+}
 
 const ACCOUNT_PREFIX = /^([PT]\d{8})\./;
 
@@ -69,7 +108,11 @@ function checkOwner(accountId: string, field: string, id: string | undefined) {
   if (owner && owner !== accountId) throw new ApiError(403, 'forbidden', `The ${field} belongs to another account`);
 }
 
-/** A refund releases the claim only when it is whole; the body (when sent) may show it was partial. */
+/**
+ * A signed refund releases the claim unless the body shows it was partial. The body can only keep
+ * a claim this way, never release one: without a body (or with one that shows nothing) a signed
+ * `REFUND` counts as whole.
+ */
 function partialRefund(tx: CallbackTransaction | undefined): boolean {
   if (!tx) return false;
   if (tx.status === 'PARTIALLY_REFUNDED' || tx.status === 'PARTIALLY_CAPTURED_REFUNDED') return true;
@@ -105,8 +148,13 @@ export class CheckoutDesk {
   }
 
   /** Evaluates a session as received and the plan its payment would claim. */
-  private evaluateSession(session: DinteroSession, now: string, ours: readonly string[]) {
-    const prepared = prepareSession(session, now, new Set(ours));
+  private evaluateSession(session: DinteroSession, now: string, applied: readonly string[]) {
+    const earlier = new Set(applied);
+    // Every `customer` line naming one of our rules is ours, whether or not the stored plan (24 h)
+    // still remembers it; otherwise an old session would get the same discount twice.
+    const ours = ({ discount_id: id, discount_type: type }: DinteroDiscountLine) =>
+      id !== undefined && (earlier.has(id) || (type === 'customer' && this.deps.isRule(id)));
+    const prepared = prepareSession(session, now, ours);
     const result = this.deps.evaluate(parseOr400(receiptSchema, prepared.receipt), now);
     const plan: SessionPlan = {
       customer_id: result.receipt.customer_id ?? null,
@@ -117,8 +165,10 @@ export class CheckoutDesk {
     return { prepared, result, plan };
   }
 
-  async discountCodes(call: SignedCall, body: unknown, nowMs: number): Promise<DiscountCodesAnswer> {
+  async discountCodes(call: SignedCall, bodyText: string, nowMs: number): Promise<DiscountCodesAnswer> {
     await this.authorize(call);
+    const body = parseCallbackBody(bodyText);
+    if (body === undefined) throw invalidBody('required', 'Expected the session as a JSON object');
     const session = parseOr400(dinteroSessionSchema, body);
     checkOwner(call.accountId, 'session', session.id);
     const now = new Date(nowMs).toISOString();
@@ -129,18 +179,22 @@ export class CheckoutDesk {
     return discountCodesAnswer(session, prepared, result, codes);
   }
 
-  async transactionCallback(call: SignedCall, query: Record<string, string>, body: unknown, nowMs: number): Promise<CallbackAnswer> {
+  async transactionCallback(call: SignedCall, query: Record<string, string>, bodyText: string | undefined, nowMs: number): Promise<CallbackAnswer> {
     const actor = await this.authorize(call);
     const q = parseOr400(callbackQuerySchema, query);
+    const body = parseCallbackBody(bodyText);
     const tx = body === undefined ? undefined : parseOr400(callbackTransactionSchema, body);
     const sessionBody = tx?.session === undefined ? undefined : parseOr400(dinteroSessionSchema, tx.session);
-    const transactionId = q.transaction_id ?? tx?.id;
+    // The transaction acted on is the signed one; a body naming another is not this callback's.
+    const transactionId = q.transaction_id;
+    if (tx?.id !== undefined && transactionId !== undefined && tx.id !== transactionId) throw fieldError('id', 'Expected the transaction of this callback');
     const sessionId = q.session_id ?? q.sid ?? tx?.session_id ?? sessionBody?.id;
     checkOwner(call.accountId, 'transaction', transactionId);
     checkOwner(call.accountId, 'session', sessionId);
     if (sessionBody && sessionId !== sessionBody.id) throw fieldError('session.id', 'Expected the session of this transaction');
 
-    const event = (q.event ?? (q.error ? 'ERROR' : tx?.status ?? 'AUTHORIZE')).toUpperCase();
+    const decided = q.error && q.event === undefined ? { event: 'ERROR', action: 'ignore' as Action, detail: null } : actionOf(q.event?.toUpperCase(), tx);
+    const { event, action } = decided;
     const entry = (outcome: CheckoutOutcome, claimId: string | null = null, detail: string | null = null): EventInput => ({
       transaction_id: transactionId ?? null,
       session_id: sessionId ?? null,
@@ -156,8 +210,7 @@ export class CheckoutDesk {
     };
 
     if (q.error) return this.deps.tx(() => log(entry('payment_error', null, 'Dintero reported an error; nothing claimed')));
-    const action = ACTIONS[event] ?? 'ignore';
-    if (action === 'ignore') return this.deps.tx(() => log(entry('ignored')));
+    if (action === 'ignore') return this.deps.tx(() => log(entry('ignored', null, decided.detail)));
     if (!transactionId) throw fieldError('transaction_id', 'Expected the transaction_id query parameter');
 
     if (action !== 'claim') {
@@ -165,7 +218,7 @@ export class CheckoutDesk {
         const prior = this.deps.claims.byRef(transactionId);
         if (!prior) return log(entry('nothing_to_release'));
         if (prior.claim.deleted_at) return log(entry('already_released', prior.claim.id));
-        if (action === 'refund' && partialRefund(tx)) return log(entry('partial_refund_kept', prior.claim.id, 'A partial refund keeps the discounts claimed'));
+        if (action === 'partial_refund' || (action === 'refund' && partialRefund(tx))) return log(entry('partial_refund_kept', prior.claim.id, 'A partial refund keeps the discounts claimed'));
         this.deps.claims.release(prior.claim.id, CHECKOUT_ACTOR, nowMs);
         return log(entry('released', prior.claim.id));
       });

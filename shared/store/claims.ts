@@ -108,6 +108,7 @@ export class ClaimStore {
           stamp: r.stamp,
           purchaseAt,
           actor,
+          shortfall: () => refused(`${field}.usage`, 'stamps', 'The ref holds fewer valid stamps than this claim redeems'),
         }, now);
       }),
     );
@@ -197,6 +198,8 @@ export class ClaimStore {
           stamp,
           purchaseAt,
           actor,
+          // The engine just counted these stamps in this transaction, so a shortfall is our bug.
+          shortfall: () => new ApiError(500, 'internal_error', 'The engine redeemed stamps storage does not hold'),
         }, now);
         touched++;
       }

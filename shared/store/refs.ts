@@ -79,6 +79,66 @@ export const refMigrations: Migration[] = [
   },
 ];
 
+/**
+ * Runs after maintenance/001 (it reads `expired_at`), so account.ts lists it after the maintenance
+ * migrations. A reward used to spend "the oldest `usage × stamp` stamps", inferred on every read;
+ * from here on each redemption records the stamps it spent (docs/refs.md, "Stamps").
+ */
+export const stampSpendMigrations: Migration[] = [
+  {
+    id: 'refs/003',
+    statements: [
+      // How many of the row's stamps rewards have spent (the sum of its stamp_spends).
+      'ALTER TABLE ref_usages ADD COLUMN spent INTEGER NOT NULL DEFAULT 0',
+      // Which stamps (`stamp_usage_id`'s) a redeeming ledger row (`usage_id`) spent, so that
+      // releasing it gives back exactly those.
+      `CREATE TABLE stamp_spends (
+        usage_id TEXT NOT NULL,
+        stamp_usage_id TEXT NOT NULL,
+        quantity INTEGER NOT NULL CHECK (quantity > 0),
+        PRIMARY KEY (usage_id, stamp_usage_id)
+      )`,
+      // Existing redemptions: record exactly what the old inference spent (the oldest
+      // `usage × stamp` live stamps per ref and owner, expired ones included), so no answer
+      // changes. Redemptions spend in purchase order; each takes its slice of that prefix.
+      `INSERT INTO stamp_spends (usage_id, stamp_usage_id, quantity)
+       WITH live AS (
+         SELECT u.id, u.seq, u.ref_id, IFNULL(u.customer_id, '') AS who, u.purchase_at, u.usage, u.stamp,
+                CAST(json_extract(r.body, '$.requirement.stamp') AS INTEGER) AS need
+         FROM ref_usages u JOIN rules r ON r.id = u.rule_id
+         WHERE u.released_at IS NULL AND json_extract(r.body, '$.requirement.stamp') > 0
+       ),
+       redeem AS (
+         SELECT id, ref_id, who,
+                need * (SUM(usage) OVER w - usage) AS lo, need * SUM(usage) OVER w AS hi
+         FROM live WHERE usage > 0
+         WINDOW w AS (PARTITION BY ref_id, who ORDER BY purchase_at, seq ROWS UNBOUNDED PRECEDING)
+       ),
+       stamps AS (
+         SELECT id, ref_id, who, SUM(stamp) OVER w - stamp AS lo, SUM(stamp) OVER w AS hi
+         FROM live WHERE stamp > 0
+         WINDOW w AS (PARTITION BY ref_id, who ORDER BY purchase_at, seq ROWS UNBOUNDED PRECEDING)
+       )
+       SELECT r.id, s.id, MIN(r.hi, s.hi) - MAX(r.lo, s.lo)
+       FROM redeem r JOIN stamps s ON s.ref_id = r.ref_id AND s.who = r.who AND s.lo < r.hi AND s.hi > r.lo`,
+      `UPDATE ref_usages SET spent = (SELECT SUM(quantity) FROM stamp_spends WHERE stamp_usage_id = ref_usages.id)
+       WHERE id IN (SELECT stamp_usage_id FROM stamp_spends)`,
+      // The counters now hold unspent stamps only (the expired ones left them already).
+      `UPDATE refs SET stamp = stamp - (SELECT SUM(spent) FROM ref_usages u
+         WHERE u.ref_id = refs.id AND u.spent > 0 AND u.released_at IS NULL AND u.expired_at IS NULL)
+       WHERE id IN (SELECT ref_id FROM ref_usages WHERE spent > 0 AND released_at IS NULL AND expired_at IS NULL)`,
+      `UPDATE rules SET stat_stamp = stat_stamp - (SELECT SUM(spent) FROM ref_usages u
+         WHERE u.rule_id = rules.id AND u.spent > 0 AND u.released_at IS NULL AND u.expired_at IS NULL)
+       WHERE id IN (SELECT rule_id FROM ref_usages WHERE spent > 0 AND released_at IS NULL AND expired_at IS NULL)`,
+      // A ref's live stamps: spent, released and expired rows leave the index, so reading a ref
+      // no longer walks its whole stamp history.
+      'DROP INDEX ref_usages_stamps',
+      `CREATE INDEX ref_usages_live_stamps ON ref_usages (ref_id, customer_id, purchase_at)
+        WHERE stamp > spent AND released_at IS NULL AND expired_at IS NULL`,
+    ],
+  },
+];
+
 export interface RefRow {
   seq: number;
   id: string;
@@ -110,12 +170,15 @@ interface UsageRow {
   usage: number;
   amount: number;
   stamp: number;
+  /** how many of `stamp` rewards have spent */
+  spent: number;
   debit: number;
   purchase_at: number;
   created_at: number;
   created_by: string;
   released_at: number | null;
   released_by: string | null;
+  expired_at: number | null;
 }
 
 export interface UsageInput {
@@ -127,6 +190,11 @@ export interface UsageInput {
   stamp: number;
   purchaseAt: number;
   actor: string;
+  /**
+   * The refusal when a stamp rule's `usage` redeems more stamps than the ref holds valid at
+   * `purchaseAt`; thrown inside the caller's transaction, so nothing of the write stays.
+   */
+  shortfall: () => Error;
 }
 
 const DAY_MS = 86_400_000;
@@ -174,26 +242,23 @@ const isDebit = (rule: Rule) => rule.reward.type === 'discount_debit';
 const startingBalance = (rule: Rule) => (isDebit(rule) ? rule.reward.value : 0);
 
 /**
- * Stamps that count at `atMs` (mirrors the engine's reading, docs/refs.md): stamps after `atMs`
- * are ignored, the oldest `usage × requirement.stamp` are spent by earlier rewards, and a stamp
- * older than `stamp_expire_days` before `atMs` no longer counts.
+ * Stamps that count at `atMs` (the engine's reading, docs/semantics.md): of the ref's unspent
+ * stamps, those dated at or before `atMs` and not older than `stamp_expire_days` before it.
  */
 export function currentStamps(state: RefState, rule: Rule, atMs: number): number {
-  const need = Math.max(rule.requirement.stamp ?? 0, 0);
-  const expire = rule.limitation?.stamp_expire_days;
-  const oldest = expire === undefined ? -Infinity : atMs - expire * DAY_MS;
-  let spent = Math.max(state.usage, 0) * need;
+  const oldest = stampOldest(rule, atMs);
   let count = 0;
-  const stamps = state.stamps
-    .map((s) => ({ at: Date.parse(s.at), q: Math.max(s.quantity, 0) }))
-    .filter((s) => s.at <= atMs)
-    .sort((a, b) => a.at - b.at);
-  for (const s of stamps) {
-    const take = Math.min(spent, s.q);
-    spent -= take;
-    if (s.at >= oldest) count += s.q - take;
+  for (const s of state.stamps) {
+    const at = Date.parse(s.at);
+    if (at <= atMs && at >= oldest) count += Math.max(s.quantity, 0);
   }
   return count;
+}
+
+/** The earliest stamp date that still counts for a purchase at `atMs`. */
+function stampOldest(rule: Rule, atMs: number): number {
+  const expire = rule.limitation?.stamp_expire_days;
+  return expire === undefined || expire < 0 ? -Infinity : atMs - expire * DAY_MS;
 }
 
 /** Why `ref` cannot serve a purchase at `atMs` (rule state and windows), or null when it can. */
@@ -346,11 +411,14 @@ export class RefStore {
     const slice = row.kind === '*' && customerId !== null;
     const owner = slice ? 'AND customer_id = ?' : '';
     const args = slice ? [row.id, customerId] : [row.id];
-    const stamps = all<{ purchase_at: number; stamp: number }>(
+    // Unspent stamps only; rows the cleanup expired no longer count for any purchase it judges
+    // (docs/maintenance.md), so they are not read at all.
+    const stamps = all<{ purchase_at: number; free: number }>(
       this.sql,
-      `SELECT purchase_at, stamp FROM ref_usages WHERE ref_id = ? ${owner} AND released_at IS NULL AND stamp > 0 ORDER BY purchase_at`,
+      `SELECT purchase_at, stamp - spent AS free FROM ref_usages
+       WHERE ref_id = ? ${owner} AND stamp > spent AND released_at IS NULL AND expired_at IS NULL ORDER BY purchase_at`,
       ...args,
-    ).map((s) => ({ at: iso(s.purchase_at), quantity: s.stamp }));
+    ).map((s) => ({ at: iso(s.purchase_at), quantity: s.free }));
     let { usage, amount, debit_balance } = row;
     if (slice) {
       const sums = one<{ usage: number | null; amount: number | null; debit: number | null }>(
@@ -434,6 +502,10 @@ export class RefStore {
         stamp: input.stamp,
         purchaseAt: now,
         actor,
+        shortfall: () =>
+          badRequest('The ref holds fewer valid stamps than this usage redeems', [
+            { field: 'usage_ref.usage', code: 'stamps', message: 'Each usage of a stamp card spends requirement.stamp valid stamps' },
+          ]),
       }, now);
     }
     return this.withStatistics(this.row(refId)!, customerId);
@@ -516,7 +588,36 @@ export class RefStore {
       id, row.id, row.rule_id, customerId, u.source, u.sourceRef, u.refType ?? null, u.usage, u.amount, u.stamp, debit, u.purchaseAt, now, u.actor,
     );
     this.count(row, u.usage, u.amount, u.stamp, debit);
+    const need = Math.max(rule.requirement.stamp ?? 0, 0);
+    if (need > 0 && u.usage > 0) this.spendStamps(row, customerId, id, u.usage * need, rule, u);
     return { id, debit };
+  }
+
+  /**
+   * A redemption (`usageId`) spends `quantity` stamps: the oldest still valid at the purchase
+   * (dated at or before it, within stamp_expire_days, unspent, not released or expired), its own
+   * row's stamps included. Each taken slice is recorded in stamp_spends for the release.
+   */
+  private spendStamps(ref: RefRow, customerId: string | null, usageId: string, quantity: number, rule: Rule, u: UsageInput): void {
+    const slice = ref.kind === '*';
+    const rows = all<{ id: string; free: number }>(
+      this.sql,
+      `SELECT id, stamp - spent AS free FROM ref_usages
+       WHERE ref_id = ? ${slice ? 'AND customer_id = ?' : ''} AND stamp > spent AND released_at IS NULL AND expired_at IS NULL
+         AND purchase_at <= ? AND purchase_at >= ?
+       ORDER BY purchase_at, seq`,
+      ...(slice ? [ref.id, customerId] : [ref.id]), u.purchaseAt, stampOldest(rule, u.purchaseAt),
+    );
+    let left = quantity;
+    for (const r of rows) {
+      if (left <= 0) break;
+      const take = Math.min(left, r.free);
+      left -= take;
+      this.sql.exec('INSERT INTO stamp_spends (usage_id, stamp_usage_id, quantity) VALUES (?, ?, ?)', usageId, r.id, take);
+      this.sql.exec('UPDATE ref_usages SET spent = spent + ? WHERE id = ?', take, r.id);
+    }
+    if (left > 0) throw u.shortfall();
+    this.count(ref, 0, 0, -quantity, 0);
   }
 
   /** Releases every live ledger row of one source (a claim), subtracting exactly what each added. */
@@ -527,13 +628,35 @@ export class RefStore {
       sourceRef, source,
     );
     for (const u of rows) {
-      this.sql.exec('UPDATE ref_usages SET released_at = ?, released_by = ? WHERE id = ?', now, actor, u.id);
       const ref = this.row(u.ref_id)!;
-      // Stamps the cleanup expired already left the counters (docs/maintenance.md).
-      const stamp = (u as UsageRow & { expired_at?: number | null }).expired_at == null ? u.stamp : 0;
+      this.restoreSpends(ref, u.id);
+      // Re-read: the row may have spent its own stamps, which the restore just gave back.
+      const live = one<UsageRow>(this.sql, 'SELECT * FROM ref_usages WHERE id = ?', u.id)!;
+      this.sql.exec('UPDATE ref_usages SET released_at = ?, released_by = ? WHERE id = ?', now, actor, u.id);
+      // Only unspent stamps are on the counters, and the cleanup's expired ones left them already
+      // (docs/maintenance.md).
+      const stamp = live.expired_at === null ? live.stamp - live.spent : 0;
       this.count(ref, -u.usage, -u.amount, -stamp, -u.debit);
     }
     return rows.length;
+  }
+
+  /** Gives back exactly the stamps `usageId` spent; those on released or expired rows stay off the counters. */
+  private restoreSpends(ref: RefRow, usageId: string): void {
+    const spends = all<{ stamp_usage_id: string; quantity: number; countable: number }>(
+      this.sql,
+      `SELECT s.stamp_usage_id, s.quantity, (u.released_at IS NULL AND u.expired_at IS NULL) AS countable
+       FROM stamp_spends s JOIN ref_usages u ON u.id = s.stamp_usage_id WHERE s.usage_id = ?`,
+      usageId,
+    );
+    if (!spends.length) return;
+    let back = 0;
+    for (const s of spends) {
+      this.sql.exec('UPDATE ref_usages SET spent = spent - ? WHERE id = ?', s.quantity, s.stamp_usage_id);
+      if (s.countable) back += s.quantity;
+    }
+    this.sql.exec('DELETE FROM stamp_spends WHERE usage_id = ?', usageId);
+    if (back) this.count(ref, 0, 0, back, 0);
   }
 
   private count(ref: RefRow, usage: number, amount: number, stamp: number, debit: number): void {

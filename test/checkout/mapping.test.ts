@@ -36,7 +36,7 @@ describe('session → receipt', () => {
   });
 
   it('numbers lines, restores amounts before our earlier lines, keeps the merchant lines', () => {
-    const { receipt, items } = prepareSession(session, '2026-06-01T12:00:00.000Z', new Set(['rule-1']));
+    const { receipt, items } = prepareSession(session, '2026-06-01T12:00:00.000Z', (l) => l.discount_id === 'rule-1');
     expect(receipt).toMatchObject({ receipt_id: 'P00000001.s', customer_id: 'c-1', currency: 'NOK', store: { id: 'dintero-checkout' }, discount_code: ['A', 'B'] });
     expect(receipt.items).toEqual([
       { id: 'x', quantity: 1, line_id: 1, gross_amount: 10000, net_amount: 8000, discount_lines: [{ amount: 1000, discount_id: 'm-1', line_id: 1 }] },

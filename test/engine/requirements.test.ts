@@ -212,13 +212,20 @@ describe('stamps', () => {
     const held = ref('card', { stamps: stamps('2024-05-03T10:00:00Z', '2024-05-11T10:00:00Z', '2024-05-12T10:00:00Z', '2024-05-20T10:00:00Z', '2024-06-01T10:00:00Z') });
     expect(run([card], rc, { refs: [held] }).discounts[0]?.refs[0]).toMatchObject({ amount: 0, stamp: 2, statistics: { stamp: 4 } });
   });
-  it('stamps spent by earlier rewards (usage × stamp, oldest first) do not count', () => {
-    const held = ref('card', {
-      usage: 1,
-      stamps: [{ at: '2024-05-10T10:00:00Z', quantity: 5 }, { at: '2024-06-01T10:00:00Z', quantity: 4 }],
-    });
-    expect(totals(run([card], rc, { refs: [held] }))).toEqual({ card: 0 });
-    const more = ref('card', { usage: 1, stamps: [{ at: '2024-05-10T10:00:00Z', quantity: 5 }, { at: '2024-06-01T10:00:00Z', quantity: 5 }] });
-    expect(totals(run([card], rc, { refs: [more] }))).toEqual({ card: 2000 });
+  it('stamps are the ref\'s unspent stamps: earlier usage subtracts nothing', () => {
+    // Storage leaves spent stamps out, so a ref used 3 times holding 5 valid stamps has a full card.
+    const held = ref('card', { usage: 3, stamps: [{ at: '2024-05-10T10:00:00Z', quantity: 2 }, { at: '2024-06-01T10:00:00Z', quantity: 3 }] });
+    expect(run([card], rc, { refs: [held] }).discounts[0]?.refs[0]).toMatchObject({ amount: 2000, usage: 1, statistics: { stamp: 5, usage: 3 } });
+    // Stamps dated after the purchase do not count yet.
+    const early = ref('card', { stamps: [{ at: '2024-05-10T10:00:00Z', quantity: 4 }, { at: '2024-06-04T10:00:00Z', quantity: 1 }] });
+    expect(run([card], rc, { refs: [early] }).discounts[0]?.refs[0]).toMatchObject({ amount: 0, stamp: 2, statistics: { stamp: 4 } });
+  });
+  it('each reward redeems one full card: repetitions are capped by the cards held', () => {
+    // Every coffee is a repetition (item.quantity 1), but 5 stamps fill one card only.
+    const perCoffee = rule('card', { type: 'discount_item_percent', value: 100 }, { item: { items: [{ id: 'COFFEE' }], quantity: 1 }, stamp: 5 });
+    const one = ref('card', { stamps: [{ at: '2024-06-01T10:00:00Z', quantity: 9 }] });
+    expect(run([perCoffee], rc, { refs: [one] }).discounts[0]?.refs[0]).toMatchObject({ amount: 2000, usage: 1 });
+    const two = ref('card', { stamps: [{ at: '2024-06-01T10:00:00Z', quantity: 10 }] });
+    expect(run([perCoffee], rc, { refs: [two] }).discounts[0]?.refs[0]).toMatchObject({ amount: 4000, usage: 2 });
   });
 });

@@ -247,8 +247,8 @@ describe("a customer's rules and refs", { timeout: 30_000 }, () => {
     const twice = await json(call('POST', path, { token, body: add }));
     expect(twice.body.statistics).toMatchObject({ stamp: 2, amount: 50 });
     const usage = await json(call('POST', path, { token, body: { usage_ref: { ref: 'visit-2', usage: 1, stamp: 1 } } }));
-    // Three stamps, one reward that spent three: none count now.
-    expect(usage.body.statistics).toMatchObject({ stamp: 3, current_stamp: 0, usage: 1 });
+    // Three stamps (this entry's own included), one reward that spent three: none left.
+    expect(usage.body.statistics).toMatchObject({ stamp: 0, current_stamp: 0, usage: 1 });
 
     const ledger = await json(call('GET', `${base}/rules/${did}/usages?ref_id=${ref.id}`, { token }));
     expect(ledger.body.map((u: any) => [u.source, u.source_ref, u.stamp])).toEqual([
@@ -256,7 +256,7 @@ describe("a customer's rules and refs", { timeout: 30_000 }, () => {
       ['usage_ref', 'visit-2', 1],
     ]);
     const ruleStats = await json(call('GET', `${base}/rules/${did}?include=statistics`, { token }));
-    expect(ruleStats.body.statistics).toMatchObject({ stamp: 3, usage: 1, amount: 50 });
+    expect(ruleStats.body.statistics).toMatchObject({ stamp: 0, usage: 1, amount: 50 });
 
     expect((await json(call('GET', `${base}/customers/someone-else/refs/${ref.id}`, { token }))).status).toBe(404);
     expect((await json(call('POST', path, { token, body: { usage_ref: { ref: 'x', stamp: -1 } } }))).status).toBe(400);
