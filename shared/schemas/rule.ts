@@ -150,6 +150,9 @@ export const rewardSchema = v.pipe(
     (r) => [r.value, ...(r.values ?? []).map((x) => x.value)].every(PERCENT_TYPES.has(r.type) ? isPercent : isWhole),
     'Percent rewards take 0–100 with at most four decimals; other rewards take whole minor units',
   ),
+  // A debit card's balance is drawn down by discounts claimed; a bonus is never claimed as an
+  // amount, so the balance would never run out.
+  v.check((r) => !(r.type === 'discount_debit' && r.effect === 'bonus'), 'discount_debit cannot have effect bonus'),
 );
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;

@@ -64,6 +64,7 @@ export class AccountStore extends DurableObject<Env> {
       refsForPurchase: (customerId, ruleIds) => this.refs.forPurchase(customerId, ruleIds).refs,
       resolveToken: (token) => this.customers.resolveToken(token),
       customerFacts: (customerId) => this.customers.find(customerId) as Record<string, unknown> | null,
+      isRule: (id) => this.rules.exists(id),
     });
     this.checkout = new CheckoutStore(ctx.storage.sql);
     this.checkoutDesk = new CheckoutDesk({

@@ -11,6 +11,8 @@ export interface EvaluationSources {
   resolveToken(token: { token_id?: string; type?: string; value?: string }): string | null;
   /** The stored customer, for `requirement.customer` matching; null when unknown. */
   customerFacts(customerId: string): Record<string, unknown> | null;
+  /** Whether `id` is (or was) a rule of this account, deleted ones included. */
+  isRule(id: string): boolean;
 }
 
 /**
@@ -31,7 +33,8 @@ export class ReceiptEvaluator {
     return this.compiled;
   }
 
-  evaluate(receipt: ReceiptInput, now: string): EvaluationResult {
+  evaluate(sent: ReceiptInput, now: string): EvaluationResult {
+    const receipt = this.withoutOwnLines(sent);
     const customerId = this.customerOf(receipt);
     const facts = customerId ? this.sources.customerFacts(customerId) : null;
     // Stored facts fill in what the receipt does not say, so `requirement.customer` can match a
@@ -49,6 +52,26 @@ export class ReceiptEvaluator {
     // A shopper known only by token: the answer says who it was, so the claim can name them.
     if (customerId && !receipt.customer_id) result.receipt.customer_id = customerId;
     return result;
+  }
+
+  /**
+   * A POS that sends back a receipt rabatt already answered (to add an item, or as the finished
+   * purchase for `receipt_add`) carries rabatt's own lines. They are worked out again, never
+   * counted as discounts someone else gave: otherwise a rule would apply twice, or a
+   * "no other discount" rule would see its own line and drop out.
+   */
+  private withoutOwnLines(receipt: ReceiptInput): ReceiptInput {
+    const ours = (l: { discount_type?: string; discount_id?: string }) =>
+      l.discount_type === 'customer' && typeof l.discount_id === 'string' && this.sources.isRule(l.discount_id);
+    if (!receipt.items?.some((i) => i.discount_lines?.some(ours) || i.bonus_lines?.some(ours))) return receipt;
+    return {
+      ...receipt,
+      items: receipt.items.map((i) => ({
+        ...i,
+        ...(i.discount_lines && { discount_lines: i.discount_lines.filter((l) => !ours(l)) }),
+        ...(i.bonus_lines && { bonus_lines: i.bonus_lines.filter((l) => !ours(l)) }),
+      })),
+    };
   }
 
   /** customer_id, else the token's customer; `undefined` when a token resolves to nobody. */

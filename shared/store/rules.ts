@@ -109,6 +109,10 @@ export class RuleStore {
     return toRule(row, withStatistics);
   }
 
+  exists(id: string): boolean {
+    return one(this.sql, 'SELECT 1 AS found FROM rules WHERE id = ?', id) !== undefined;
+  }
+
   /** Every rule that is not deleted nor archived by the cleanup (docs/maintenance.md): what the engine compiles. */
   liveRules(): Rule[] {
     return all<{ body: string }>(this.sql, 'SELECT body FROM rules WHERE deleted_at IS NULL AND archived_at IS NULL ORDER BY seq').map(

@@ -138,3 +138,37 @@ describe('POST /discounts/available_for_receipt', async () => {
     expect((await call('POST', `${base}/discounts/available_for_receipt`, { token: pathScoped, body: receipt() })).status).toBe(200);
   });
 });
+
+describe('a receipt rabatt already answered, sent back', async () => {
+  const aid = 'T30000002';
+  const base = `/v1/accounts/${aid}`;
+  const token = await tokenWith(undefined, aid);
+  const body = ruleBody({ name: 'Once', reward: { type: 'discount_amount', value: 5000 }, limitation: { discount_repeat_usage: 1 } });
+  const { body: rule } = await json(call('POST', `${base}/discounts/rules`, { token, body }));
+  await call('POST', `${base}/discounts/rules/${rule.id}/customers`, { token, body: { customers: ['c-1'] } });
+  const evaluate = (r: unknown) => json(call('POST', `${base}/discounts/available_for_receipt`, { token, body: r }));
+  const first = await evaluate(receipt({ receipt_id: 'back-1', customer_id: 'c-1', items: [{ id: 'A', line_id: 1, gross_amount: 1000 }] }));
+
+  it('gets the same discount again, not twice', async () => {
+    expect(first.body.items[0].discount_lines.map((l: { amount: number }) => l.amount)).toEqual([1000]);
+    const again = await evaluate(first.body);
+    expect(again.status).toBe(200);
+    expect(again.body.items[0].discount_lines.map((l: { amount: number }) => l.amount)).toEqual([1000]);
+    expect(again.body.discounts[0].refs[0].amount).toBe(1000);
+  });
+
+  it('as a completed receipt (receipt_add) records the use, so a single-use ref is not offered again', async () => {
+    const recorded = await call('POST', `${base}/discounts/events`, { token, headers: { event: 'receipt_add' }, body: first.body });
+    expect(recorded.status).toBe(204);
+    const stats = await json(call('GET', `${base}/discounts/rules/${rule.id}?include=statistics`, { token }));
+    expect(stats.body.statistics).toMatchObject({ usage: 1, amount: 1000 });
+    const next = await evaluate(receipt({ receipt_id: 'back-2', customer_id: 'c-1', items: [{ id: 'A', line_id: 1, gross_amount: 1000 }] }));
+    expect(next.body.discounts).toEqual([]);
+  });
+
+  it('debit cards cannot pay out as bonus (the balance would never run out)', async () => {
+    const res = await json(call('POST', `${base}/discounts/rules`, { token, body: ruleBody({ reward: { type: 'discount_debit', value: 500, effect: 'bonus' } }) }));
+    expect(res.status).toBe(400);
+    expect(res.body.error.errors[0].field).toBe('reward');
+  });
+});
