@@ -14,20 +14,14 @@ export interface Env {
   SECRETS_KEY?: string;
 }
 
+// The same bindings for `env` / `exports` imported from 'cloudflare:workers' (tests use them).
+type RabattEnv = Env;
 declare global {
   namespace Cloudflare {
     interface GlobalProps {
       mainModule: typeof import('../functions/index');
       durableNamespaces: 'AccountStore' | 'AccountRegistry';
     }
-    interface Env {
-      ACCOUNTS: DurableObjectNamespace<AccountStore>;
-      CLAIM_REFS: KVNamespace;
-      REGISTRY: DurableObjectNamespace<AccountRegistry>;
-      JWT_SECRET?: string;
-      BOOTSTRAP_CLIENT_ID?: string;
-      BOOTSTRAP_CLIENT_SECRET?: string;
-      SECRETS_KEY?: string;
-    }
+    interface Env extends RabattEnv {}
   }
 }

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { metadata, noSinceWithStartingAfter, paging } from './common';
+import { metadata, noSinceWithStartingAfter, paging, serverOwned } from './common';
 import { entityFields } from './responses';
 
 /**
@@ -12,15 +12,7 @@ export const campaignKey = v.pipe(
   v.regex(/^[A-Za-z0-9][A-Za-z0-9._:@+~-]{0,254}$/, 'Expected 1–255 letters, digits or . _ : @ + ~ -, starting with a letter or digit'),
 );
 
-const readOnly = {
-  id: v.optional(v.unknown()),
-  created_at: v.optional(v.unknown()),
-  created_by: v.optional(v.unknown()),
-  updated_at: v.optional(v.unknown()),
-  updated_by: v.optional(v.unknown()),
-  deleted_at: v.optional(v.unknown()),
-  deleted_by: v.optional(v.unknown()),
-};
+const readOnly = serverOwned();
 
 const name = v.pipe(v.string(), v.minLength(1, 'Expected a non-empty name'), v.maxLength(1000));
 const description = v.pipe(v.string(), v.maxLength(10000));

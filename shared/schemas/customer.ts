@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { boolParam, metadata, noSinceWithStartingAfter, paging, repeated } from './common';
+import { boolParam, metadata, noSinceWithStartingAfter, paging, repeated, serverOwned } from './common';
 
 export const CUSTOMER_TYPES = ['customer', 'company', 'contact', 'employee', 'other'] as const;
 export type CustomerType = (typeof CUSTOMER_TYPES)[number];
@@ -77,16 +77,7 @@ const editable = {
 };
 
 /** Server-owned fields: accepted so a GET body can be sent back, then ignored. */
-const readOnly = {
-  id: v.optional(v.unknown()),
-  created_at: v.optional(v.unknown()),
-  created_by: v.optional(v.unknown()),
-  updated_at: v.optional(v.unknown()),
-  updated_by: v.optional(v.unknown()),
-  deleted_at: v.optional(v.unknown()),
-  deleted_by: v.optional(v.unknown()),
-  tag_ids: v.optional(v.unknown()),
-};
+const readOnly = serverOwned('tag_ids');
 
 export const customerCreateSchema = v.pipe(
   v.strictObject({ customer_id: v.optional(customerIdSchema), ...editable, ...readOnly }),

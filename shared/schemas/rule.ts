@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { dateTime, MAX_MONEY, metadata, money, noSinceWithStartingAfter, paging, repeated } from './common';
+import { dateTime, MAX_MONEY, metadata, money, noSinceWithStartingAfter, paging, repeated, serverOwned } from './common';
 
 /** "One of these values" leaves of `requirement.customer` and `requirement.store`. */
 const oneOf = v.array(v.pipe(v.string(), v.maxLength(1000)));
@@ -170,8 +170,11 @@ const timezone = v.pipe(
   }, 'Expected an IANA time zone such as Europe/Oslo'),
 );
 
+/** Days, or `-1` for unlimited (stored as sent; readers treat anything below 1 as no limit). */
+const daysOrUnlimited = v.pipe(limitOrUnlimited, v.maxValue(1_000_000_000));
+
 export const limitationSchema = strict({
-  dynamic_purchase_to_days: v.optional(count(1)),
+  dynamic_purchase_to_days: v.optional(daysOrUnlimited),
   discount_activation: v.optional(
     v.array(strict({ type: v.picklist(['deactivate_if_discount_active']), value: v.pipe(v.string(), v.minLength(1)) })),
   ),
@@ -192,7 +195,7 @@ export const limitationSchema = strict({
     v.picklist(['item_eligible_for_discount', 'item_eligible_for_discount_no_discount', 'receipt_no_discount']),
   ),
   discount_repeat_usage: v.optional(limitOrUnlimited),
-  stamp_expire_days: v.optional(count(1)),
+  stamp_expire_days: v.optional(daysOrUnlimited),
   blacklist: v.optional(v.array(itemPattern)),
 });
 
@@ -203,17 +206,7 @@ const link = strict({
 });
 
 /** Fields the server owns: accepted (so a GET body can be PUT back) and ignored. */
-const readOnly = {
-  id: v.optional(v.unknown()),
-  type: v.optional(v.unknown()),
-  created_at: v.optional(v.unknown()),
-  created_by: v.optional(v.unknown()),
-  updated_at: v.optional(v.unknown()),
-  updated_by: v.optional(v.unknown()),
-  deleted_at: v.optional(v.unknown()),
-  deleted_by: v.optional(v.unknown()),
-  statistics: v.optional(v.unknown()),
-};
+const readOnly = serverOwned('type', 'statistics');
 
 const editable = {
   campaign_id: v.optional(v.nullable(v.pipe(v.string(), v.minLength(1), v.maxLength(255)))),
