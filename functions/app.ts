@@ -53,13 +53,15 @@ const routes = app
   .route('/v1/accounts/:aid/discounts/available_for_receipt', available)
   .route('/v1/accounts/:aid/checkout', checkout);
 
-// Refs, usages and claims (docs/refs.md, docs/claims.md). Mounted outside the `routes` chain: one
-// chain typing every route grows past TypeScript's instantiation depth.
-app.route('/v1/accounts/:aid/discounts/rules/:did/customers', ruleRefs);
-app.route('/v1/accounts/:aid/discounts/rules/:did/usages', ruleUsages);
-app.route('/v1/accounts/:aid/discounts/customers', customerRefs);
-app.route('/v1/accounts/:aid/discounts/available_for_receipt/claims', claims);
-app.route('/v1/accounts/:aid/maintenance', maintenance);
+// Refs, usages, claims and maintenance in a second typed chain: one chain typing every route grows
+// past TypeScript's instantiation depth. Clients use `AppType` and `RefsAppType` alike.
+const refRoutes = new Hono<AppEnv>()
+  .route('/v1/accounts/:aid/discounts/rules/:did/customers', ruleRefs)
+  .route('/v1/accounts/:aid/discounts/rules/:did/usages', ruleUsages)
+  .route('/v1/accounts/:aid/discounts/customers', customerRefs)
+  .route('/v1/accounts/:aid/discounts/available_for_receipt/claims', claims)
+  .route('/v1/accounts/:aid/maintenance', maintenance);
+app.route('/', refRoutes);
 
 app.notFound((c) => {
   const allowed = allowedMethods(c.req.path);
@@ -96,4 +98,5 @@ function allowedMethods(path: string): string[] {
 }
 
 export type AppType = typeof routes;
+export type RefsAppType = typeof refRoutes;
 export default app;
