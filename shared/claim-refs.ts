@@ -31,10 +31,24 @@ const MEMORY_TTL_MS = 60_000;
 const MEMORY_MAX = 5_000;
 const memory = new Map<string, { entry: CachedClaim; until: number }>();
 
-function remember(key: string, entry: CachedClaim): void {
+const released = (entry: CachedClaim) => entry.claim.deleted_at !== undefined;
+
+/**
+ * A claim is released once and for good, so an unreleased copy of a claim already seen released
+ * is older and never replaces it (KV is last-writer-wins: a late put can bring one back).
+ */
+const older = (next: CachedClaim, known: CachedClaim | undefined) =>
+  known !== undefined && known.claim.id === next.claim.id && released(known) && !released(next);
+
+/** Keeps `entry` in memory unless this isolate knows it is older; answers the copy kept. */
+function remember(key: string, entry: CachedClaim): CachedClaim {
+  // An expired entry no longer answers requests, but still says whether the claim was released.
+  const known = memory.get(key)?.entry;
+  const kept = older(entry, known) ? known! : entry;
   memory.delete(key);
   if (memory.size >= MEMORY_MAX) memory.delete(memory.keys().next().value as string);
-  memory.set(key, { entry, until: Date.now() + MEMORY_TTL_MS });
+  memory.set(key, { entry: kept, until: Date.now() + MEMORY_TTL_MS });
+  return kept;
 }
 
 /** Clears the per-isolate copy (tests that edit KV behind the Worker's back). */
@@ -49,15 +63,32 @@ export async function readClaimRef(kv: KVNamespace, key: string): Promise<Cached
   try {
     const value = await kv.get<CachedClaim>(key, 'json');
     if (!value || typeof value.body_hash !== 'string' || typeof value.claim?.id !== 'string') return null;
-    remember(key, value);
-    return value;
+    return remember(key, value);
   } catch {
     return null;
   }
 }
 
-export function writeClaimRef(kv: KVNamespace, key: string, claim: Claim, bodyHash: string): Promise<void> {
+/** KV refuses a second write to one key within about a second; a release right after its claim meets that. */
+const RELEASE_PUT_ATTEMPTS = 3;
+const RELEASE_PUT_BACKOFF_MS = 1_000;
+
+/**
+ * Only a committed claim and its release are written (never a replay, which may carry a copy
+ * read before a release). An unreleased copy this isolate already saw released is not written.
+ * A release's put is retried, so a refusal cannot leave the unreleased copy for the whole TTL.
+ */
+export async function writeClaimRef(kv: KVNamespace, key: string, claim: Claim, bodyHash: string): Promise<void> {
   const entry: CachedClaim = { claim, body_hash: bodyHash };
-  remember(key, entry);
-  return kv.put(key, JSON.stringify(entry), { expirationTtl: CLAIM_REF_TTL_SECONDS });
+  if (remember(key, entry) !== entry) return;
+  const put = () => kv.put(key, JSON.stringify(entry), { expirationTtl: CLAIM_REF_TTL_SECONDS });
+  if (!released(entry)) return put();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await put();
+    } catch (err) {
+      if (attempt >= RELEASE_PUT_ATTEMPTS) throw err;
+      await new Promise((resolve) => setTimeout(resolve, RELEASE_PUT_BACKOFF_MS * attempt));
+    }
+  }
 }

@@ -88,8 +88,10 @@ export const claims = new Hono<AppEnv>()
         const cached = await readClaimRef(c.env.CLAIM_REFS, key);
         if (cached && cached.body_hash === bodyHash) return c.json(cached.claim);
       }
-      const { claim } = await storeOf(c).createClaim(input, ref, bodyHash, c.get('caller').clientId);
-      if (key !== null) await later(c, writeClaimRef(c.env.CLAIM_REFS, key, claim as Claim, bodyHash));
+      const { claim, replayed } = await storeOf(c).createClaim(input, ref, bodyHash, c.get('caller').clientId);
+      // A replay's copy may have been read before a release whose put it would then overwrite, so
+      // only the commit (and the release, below) write the edge copy (docs/claims.md).
+      if (key !== null && !replayed) await later(c, writeClaimRef(c.env.CLAIM_REFS, key, claim as Claim, bodyHash));
       return c.json(claim);
     },
   )

@@ -215,12 +215,13 @@ function compileRule(rule: Rule): CompiledRule {
       .filter((a) => a.type === 'deactivate_if_discount_active' && typeof a.value === 'string')
       .map((a) => a.value),
     stamp: Math.max(num(req.stamp, 0), 0),
-    stampExpireMs: expire >= 0 ? expire * DAY_MS : null,
+    // Below 1 (`-1`) is unlimited, like an absent value (spec: -1 = unlimited everywhere).
+    stampExpireMs: expire >= 1 ? expire * DAY_MS : null,
     rewardUsage: num(lim.discount_reward_usage, -1),
     repeatUsage: num(lim.discount_repeat_usage, -1),
     exclusive: lim.discount_combination === 0,
     eligible: lim.discount_eligible ?? 'item_eligible_for_discount',
-    dynamicMs: dyn >= 0 ? dyn * DAY_MS : null,
+    dynamicMs: dyn >= 1 ? dyn * DAY_MS : null,
     reward: {
       type: reward.type,
       ...rewardValue(value),

@@ -268,12 +268,15 @@ export class AccountCleanup {
     return out;
   }
 
-  /** Rules with `limitation.stamp_expire_days` (deleted and archived ones too: their stamps still count). */
+  /**
+   * Rules with a `limitation.stamp_expire_days` limit (deleted and archived ones too: their stamps
+   * still count); `-1` is unlimited, so it expires nothing.
+   */
   private stampRules(sql: Sql): { id: string; days: number }[] {
     return all<{ id: string; days: number }>(
       sql,
       `SELECT id, json_extract(body, '$.limitation.stamp_expire_days') AS days FROM rules
-       WHERE json_extract(body, '$.limitation.stamp_expire_days') >= 0`,
+       WHERE json_extract(body, '$.limitation.stamp_expire_days') > 0`,
     );
   }
 

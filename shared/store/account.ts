@@ -273,12 +273,12 @@ export class AccountStore extends DurableObject<Env> {
   }
   /**
    * `receipt_add`: evaluates a completed receipt exactly as available_for_receipt does (customer
-   * by id or token) and records what it grants, once per receipt id, in one transaction.
+   * by id or token) and records what it grants, once per (store, receipt id), in one transaction.
    */
   recordReceipt(receipt: ReceiptInput, actor: string) {
     this.refStore.fresh();
     return this.tx(() => {
-      if (this.claims.receiptRecorded(receipt.receipt_id)) return { recorded: false, refs: 0 };
+      if (this.claims.receiptRecorded(receipt)) return { recorded: false, refs: 0 };
       const result = this.evaluator.evaluate(receipt, new Date().toISOString());
       return this.claims.recordReceipt(receipt as Receipt, result.receipt.customer_id ?? null, result, actor);
     });

@@ -35,7 +35,35 @@ export const claimMigrations: Migration[] = [
       )`,
     ],
   },
+  {
+    id: 'claims/002',
+    statements: [
+      // Receipt ids are per till or store (two stores both number a receipt "1001"), so a receipt
+      // is the pair (store.id, receipt_id). Rows recorded before this migration do not know their
+      // store: they keep store_id '' (no real store id is empty) and still stand for every store,
+      // so a retry of an old receipt can never count twice (docs/claims.md).
+      `CREATE TABLE recorded_receipts_by_store (
+        receipt_id TEXT NOT NULL,
+        store_id TEXT NOT NULL,
+        customer_id TEXT,
+        refs INTEGER NOT NULL,
+        recorded_at INTEGER NOT NULL,
+        recorded_by TEXT NOT NULL,
+        PRIMARY KEY (receipt_id, store_id)
+      ) WITHOUT ROWID`,
+      `INSERT INTO recorded_receipts_by_store (receipt_id, store_id, customer_id, refs, recorded_at, recorded_by)
+       SELECT receipt_id, '', customer_id, refs, recorded_at, recorded_by FROM recorded_receipts`,
+      'DROP TABLE recorded_receipts',
+      'ALTER TABLE recorded_receipts_by_store RENAME TO recorded_receipts',
+    ],
+  },
 ];
+
+/** A receipt as receipt_add records it: its id is unique per store only. */
+export interface ReceiptKey {
+  receipt_id: string;
+  store: { id: string };
+}
 
 interface ClaimRow {
   seq: number;
@@ -170,8 +198,13 @@ export class ClaimStore {
     return { claim, bodyHash: row.body_hash, released: true };
   }
 
-  receiptRecorded(receiptId: string): boolean {
-    return one(this.sql, 'SELECT 1 FROM recorded_receipts WHERE receipt_id = ?', receiptId) !== undefined;
+  /** Recorded from this store, or before claims/002 from an unknown store (store_id ''). */
+  receiptRecorded(receipt: ReceiptKey): boolean {
+    return one(
+      this.sql,
+      "SELECT 1 FROM recorded_receipts WHERE receipt_id = ? AND store_id IN (?, '')",
+      receipt.receipt_id, receipt.store.id,
+    ) !== undefined;
   }
 
   /**
@@ -180,7 +213,7 @@ export class ClaimStore {
    * same receipt again changes nothing. The caller evaluates inside the same transaction.
    */
   recordReceipt(receipt: Receipt, customerId: string | null, result: EvaluationResult, actor: string, now = Date.now()): { recorded: boolean; refs: number } {
-    if (this.receiptRecorded(receipt.receipt_id)) return { recorded: false, refs: 0 };
+    if (this.receiptRecorded(receipt)) return { recorded: false, refs: 0 };
     const purchaseAt = Date.parse(receipt.purchase_at);
     let touched = 0;
     for (const discount of result.receipt.discounts) {
@@ -205,8 +238,8 @@ export class ClaimStore {
       }
     }
     this.sql.exec(
-      'INSERT INTO recorded_receipts (receipt_id, customer_id, refs, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?)',
-      receipt.receipt_id, customerId, touched, now, actor,
+      'INSERT INTO recorded_receipts (receipt_id, store_id, customer_id, refs, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?)',
+      receipt.receipt_id, receipt.store.id, customerId, touched, now, actor,
     );
     return { recorded: true, refs: touched };
   }

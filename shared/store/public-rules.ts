@@ -10,8 +10,10 @@ const DAY_MS = 86_400_000;
 
 // When the rule shows up: `visible_from` if set, else `purchase_from` (both epoch ms).
 const VISIBLE_FROM = `COALESCE(CAST(unixepoch(json_extract(r.body, '$.visible_from'), 'subsec') * 1000 AS INTEGER), r.purchase_from)`;
-// When the ref stops being usable: `dynamic_purchase_to_days` after the ref was made, capped by purchase_to.
-const REF_END = `MIN(r.purchase_to, COALESCE(f.created_at + json_extract(r.body, '$.limitation.dynamic_purchase_to_days') * ${DAY_MS}, r.purchase_to))`;
+// When the ref stops being usable: `dynamic_purchase_to_days` after the ref was made, capped by
+// purchase_to. Below 1 (`-1`) is unlimited, like an absent value.
+const DYNAMIC_DAYS = `json_extract(r.body, '$.limitation.dynamic_purchase_to_days')`;
+const REF_END = `CASE WHEN ${DYNAMIC_DAYS} >= 1 THEN MIN(r.purchase_to, f.created_at + ${DYNAMIC_DAYS} * ${DAY_MS}) ELSE r.purchase_to END`;
 
 /**
  * The storefront's view of rules: a rule is public while it is not private, not deleted, active,

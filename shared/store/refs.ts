@@ -255,10 +255,19 @@ export function currentStamps(state: RefState, rule: Rule, atMs: number): number
   return count;
 }
 
+/** `-1` (any value below 1) is unlimited, like an absent limit (spec: -1 = unlimited everywhere). */
+const limitDays = (days: number | undefined): number | null => (days !== undefined && days >= 1 ? days : null);
+
 /** The earliest stamp date that still counts for a purchase at `atMs`. */
 function stampOldest(rule: Rule, atMs: number): number {
-  const expire = rule.limitation?.stamp_expire_days;
-  return expire === undefined || expire < 0 ? -Infinity : atMs - expire * DAY_MS;
+  const expire = limitDays(rule.limitation?.stamp_expire_days);
+  return expire === null ? -Infinity : atMs - expire * DAY_MS;
+}
+
+/** The last moment `ref` serves purchases under `dynamic_purchase_to_days` (Infinity without one). */
+function dynamicEnd(ref: RefRow, rule: Rule): number {
+  const days = limitDays(rule.limitation?.dynamic_purchase_to_days);
+  return days === null ? Infinity : ref.created_at + days * DAY_MS;
 }
 
 /** Why `ref` cannot serve a purchase at `atMs` (rule state and windows), or null when it can. */
@@ -269,8 +278,7 @@ export function unusableReason(ref: RefRow, rule: Rule, atMs: number): string | 
   if (atMs < Date.parse(rule.requirement.purchase_from) || atMs > Date.parse(rule.requirement.purchase_to)) {
     return 'The purchase is outside the discount rule\'s purchase window';
   }
-  const days = rule.limitation?.dynamic_purchase_to_days;
-  if (days !== undefined && atMs > ref.created_at + days * DAY_MS) return 'The ref\'s dynamic_purchase_to_days window has passed';
+  if (atMs > dynamicEnd(ref, rule)) return 'The ref\'s dynamic_purchase_to_days window has passed';
   return null;
 }
 
@@ -544,8 +552,7 @@ export class RefStore {
         const rule = this.rule(row.rule_id)!;
         const state = this.state(row, customerId);
         if (usedUp(state, rule)) continue;
-        const days = rule.limitation?.dynamic_purchase_to_days;
-        if (days !== undefined && now > row.created_at + days * DAY_MS) continue;
+        if (now > dynamicEnd(row, rule)) continue;
         if (!visit(row, rule, state)) return;
       }
       if (rows.length < 200) return;
@@ -662,6 +669,9 @@ export class RefStore {
   private count(ref: RefRow, usage: number, amount: number, stamp: number, debit: number): void {
     // A `*` ref's debit is per customer (computed from the ledger); its column keeps the starting balance.
     const refDebit = ref.kind === '*' ? 0 : debit;
+    // The rule's balance sums live refs only: deleting a ref took its balance off (softDelete), so
+    // a later release on it restores the ref's own balance but not the rule's.
+    const ruleDebit = ref.deleted_at === null ? refDebit : 0;
     this.sql.exec(
       'UPDATE refs SET usage = usage + ?, amount = amount + ?, stamp = stamp + ?, debit_balance = debit_balance - ? WHERE id = ?',
       usage, amount, stamp, refDebit, ref.id,
@@ -669,7 +679,7 @@ export class RefStore {
     this.sql.exec(
       `UPDATE rules SET stat_usage = stat_usage + ?, stat_amount = stat_amount + ?, stat_stamp = stat_stamp + ?,
          stat_debit_balance = stat_debit_balance - ? WHERE id = ?`,
-      usage, amount, stamp, refDebit, ref.rule_id,
+      usage, amount, stamp, ruleDebit, ref.rule_id,
     );
   }
 

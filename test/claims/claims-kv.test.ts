@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import * as v from 'valibot';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { CLAIM_REF_TTL_SECONDS, claimRefKey, forgetClaimRefs, type CachedClaim } from '../../shared/claim-refs';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { CLAIM_REF_TTL_SECONDS, claimRefKey, forgetClaimRefs, writeClaimRef, type CachedClaim } from '../../shared/claim-refs';
 import { claimBodyHash, claimCreateSchema } from '../../shared/schemas/claim';
 import { accountApi, claimBody } from './helpers';
 
@@ -17,9 +17,9 @@ async function hashOf(body: unknown): Promise<string> {
 }
 
 /** The KV write happens after the answer (waitUntil), so wait for it. Reads KV itself, not the Worker's memory copy. */
-async function cachedEntry(ref: string, until: (e: CachedClaim | null) => boolean = (e) => e !== null) {
+async function cachedEntry(ref: string, until: (e: CachedClaim | null) => boolean = (e) => e !== null, tries = 100) {
   const key = await claimRefKey(api.aid, ref);
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < tries; i++) {
     const entry = await env.CLAIM_REFS.get<CachedClaim>(key, 'json');
     if (until(entry)) return entry;
     await new Promise((r) => setTimeout(r, 20));
@@ -95,8 +95,57 @@ describe('claim refs cached in KV', { timeout: 30_000 }, () => {
     expect(retry.body.id).toBe(first.body.id);
     expect((await api.claims('?ref=kv-missing')).body).toHaveLength(1);
     expect((await api.ref('kv-c', refId!)).body.statistics.usage).toBe(1);
-    // ... and the entry is written again.
-    expect((await cachedEntry('kv-missing'))?.claim.id).toBe(first.body.id);
+    // ... and, being a replay, it writes nothing: only the commit and the release write KV.
+    await expect(cachedEntry('kv-missing', (e) => e !== null, 25)).rejects.toThrow('never arrived');
+  });
+
+  it('a replay never writes KV, so it cannot put back a copy from before a release', async () => {
+    const did = await api.rule();
+    const [refId] = await api.give(did, ['kv-g']);
+    const body = claimBody(did, refId!, 'kv-g', { ref: 'kv-replay' });
+    const first = await api.claim(body);
+    const key = await claimRefKey(api.aid, 'kv-replay');
+    await cachedEntry('kv-replay');
+    // A replay that read the claim before its release must not overwrite the released copy;
+    // proven by the strongest case: with KV empty, replays leave it empty.
+    await env.CLAIM_REFS.delete(key);
+    forgetClaimRefs();
+    const replays = await Promise.all(Array.from({ length: 5 }, () => api.claim(body)));
+    expect(new Set(replays.map((r) => r.body.id))).toEqual(new Set([first.body.id]));
+    await expect(cachedEntry('kv-replay', (e) => e !== null, 25)).rejects.toThrow('never arrived');
+    // The release writes the released copy; replays after it answer it and change nothing.
+    const released = await api.release(first.body.id);
+    expect((await cachedEntry('kv-replay'))?.claim).toEqual(released.body);
+    forgetClaimRefs();
+    await env.CLAIM_REFS.delete(key);
+    expect((await api.claim(body)).body).toEqual(released.body);
+    await expect(cachedEntry('kv-replay', (e) => e !== null, 25)).rejects.toThrow('never arrived');
+  });
+
+  it('an unreleased copy never replaces a released one this isolate has seen', async () => {
+    const did = await api.rule();
+    const [refId] = await api.give(did, ['kv-h']);
+    const body = claimBody(did, refId!, 'kv-h', { ref: 'kv-late' });
+    const hash = await hashOf(body);
+    const first = await api.claim(body);
+    const key = await claimRefKey(api.aid, 'kv-late');
+    await cachedEntry('kv-late');
+    const released = await api.release(first.body.id);
+    await cachedEntry('kv-late', (e) => Boolean(e?.claim.deleted_at));
+    // The commit's cache write arriving late (after the release) in this isolate is dropped.
+    await writeClaimRef(env.CLAIM_REFS, key, first.body, hash);
+    expect((await env.CLAIM_REFS.get<CachedClaim>(key, 'json'))?.claim).toEqual(released.body);
+    expect((await api.claim(body)).body).toEqual(released.body);
+    // KV brought back an unreleased copy (another isolate's late put): once this isolate's memory
+    // copy has aged out it reads KV, and still answers the released claim it saw.
+    await env.CLAIM_REFS.put(key, JSON.stringify({ claim: first.body, body_hash: hash }));
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 61_000);
+      expect((await api.claim(body)).body).toEqual(released.body);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a stale, foreign or unreadable KV entry never produces a second claim', async () => {
@@ -135,6 +184,25 @@ describe('claim refs cached in KV', { timeout: 30_000 }, () => {
     expect(entry?.claim).toEqual(released.body);
     expect((await api.claim(body)).body).toEqual(released.body);
     expect((await api.ref('kv-e', refId!)).body.statistics.usage).toBe(0);
+  });
+
+  it('a release\'s write is retried when KV refuses it (one write per key per second)', async () => {
+    const did = await api.rule();
+    const [refId] = await api.give(did, ['kv-i']);
+    const first = await api.claim(claimBody(did, refId!, 'kv-i', { ref: 'kv-retry' }));
+    const released = await api.release(first.body.id);
+    const puts: string[] = [];
+    const refusing = {
+      put: async (key: string, value: string) => {
+        puts.push(value);
+        if (puts.length === 1) throw new Error('KV PUT failed: 429 Too Many Requests');
+        await env.CLAIM_REFS.put(key, value);
+      },
+    } as unknown as KVNamespace;
+    const key = await claimRefKey(api.aid, 'kv-retry-copy');
+    await writeClaimRef(refusing, key, released.body, 'h');
+    expect(puts).toHaveLength(2);
+    expect((await env.CLAIM_REFS.get<CachedClaim>(key, 'json'))?.claim).toEqual(released.body);
   });
 
   it('50 parallel retries of a cached ref all answer the one claim', async () => {

@@ -138,6 +138,23 @@ describe('POST claims', { timeout: 30_000 }, () => {
     expect(await api.ruleStats(did)).toMatchObject({ debit_balance: 1000, amount: 0, usage: 0 });
   });
 
+  it('discount_debit: releasing a claim on a deleted ref restores the ref, not the rule (which sums live refs)', async () => {
+    const did = await api.rule({ reward: { type: 'discount_debit', value: 500 } });
+    const [refId, keptId] = await api.give(did, ['helga', 'helmer']);
+    const claimed = await api.claim(claimBody(did, refId!, 'helga', {}, { amount: 200 }));
+    expect(await api.ruleStats(did)).toMatchObject({ debit_balance: 800, amount: 200, usage: 1 });
+    expect((await call('DELETE', `${api.base}/customers/helga/refs/${refId}`, { token: api.token })).status).toBe(200);
+    expect(await api.ruleStats(did)).toMatchObject({ debit_balance: 500 });
+    expect((await api.release(claimed.body.id)).status).toBe(200);
+    // The deleted ref's own figures follow its ledger; the rule's balance is the live ref's alone.
+    expect((await api.ref('helga', refId!)).body).toMatchObject({ deleted_at: expect.any(String), statistics: { amount: 0, usage: 0, debit_balance: 500 } });
+    expect(await api.ruleStats(did)).toMatchObject({ debit_balance: 500, amount: 0, usage: 0 });
+    // Releasing again changes nothing, and the live ref still draws the rule's balance down.
+    await api.release(claimed.body.id);
+    await api.claim(claimBody(did, keptId!, 'helmer', {}, { amount: 100 }));
+    expect(await api.ruleStats(did)).toMatchObject({ debit_balance: 400, amount: 100, usage: 1 });
+  });
+
   it('scopes: the path-scoped ones grant claims, read scopes only reads', async () => {
     const did = await api.rule();
     const [refId] = await api.give(did, ['ivar']);
