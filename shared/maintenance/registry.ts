@@ -51,16 +51,17 @@ export class AccountRegistry extends DurableObject<Env> {
 const REGISTERED_KEY = 'registered';
 
 /**
- * Called by the account object's constructor: tells the registry this account exists, once. The
+ * Called after the account object's writes: tells the registry this account exists, once. The
  * object's own `meta.registered` is written only after the registry confirmed, so a failed call is
- * retried on the next construction; until then the object still serves requests (the failure is
+ * retried after a later write; until then the object still serves requests (the failure is
  * logged). Objects not created by name (no `ctx.id.name`) cannot be registered and are skipped.
+ * Returns whether the account is registered already, so the caller can stop asking.
  */
-export function registerAccount(ctx: DurableObjectState, env: Env): void {
+export function registerAccount(ctx: DurableObjectState, env: Env): boolean {
   const aid = ctx.id.name;
   const sql = ctx.storage.sql;
-  if (!aid || !env.REGISTRY) return;
-  if (one(sql, 'SELECT 1 AS x FROM meta WHERE key = ?', REGISTERED_KEY)) return;
+  if (!aid || !env.REGISTRY) return true;
+  if (one(sql, 'SELECT 1 AS x FROM meta WHERE key = ?', REGISTERED_KEY)) return true;
   void ctx.blockConcurrencyWhile(async () => {
     try {
       await env.REGISTRY.getByName(REGISTRY_NAME).register(aid);
@@ -69,4 +70,5 @@ export function registerAccount(ctx: DurableObjectState, env: Env): void {
       console.error(JSON.stringify({ level: 'error', msg: 'account registration failed', aid, error: String(err) }));
     }
   });
+  return false;
 }

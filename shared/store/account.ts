@@ -6,7 +6,7 @@ import { ClientStore, clientMigrations } from './clients';
 import { CustomerStore, customerMigrations, type TokenInput } from './customers';
 import type { CustomerInput, CustomerListQuery, CustomerUpdate, TokenRef } from '../schemas/customer';
 import { applyMigrations, contentVersion, metaMigrations } from './migrations';
-import { RefStore, refMigrations, stampSpendMigrations } from './refs';
+import { RefStore, purchaseCountMigrations, refMigrations, stampSpendMigrations } from './refs';
 import { ReceiptEvaluator } from './evaluation';
 import { answerErrorsOverRpc } from './rpc-errors';
 import type { ReceiptInput } from '../schemas/receipt';
@@ -28,7 +28,7 @@ import { AccountCleanup } from '../maintenance/cleanup';
 import { maintenanceMigrations } from '../maintenance/migrations';
 import { registerAccount } from '../maintenance/registry';
 
-const MIGRATIONS = [...metaMigrations, ...ruleMigrations, ...clientMigrations, ...refMigrations, ...claimMigrations, ...customerMigrations, ...settingsMigrations, ...campaignMigrations, ...checkoutMigrations, ...maintenanceMigrations, ...stampSpendMigrations];
+const MIGRATIONS = [...metaMigrations, ...ruleMigrations, ...clientMigrations, ...refMigrations, ...claimMigrations, ...customerMigrations, ...settingsMigrations, ...campaignMigrations, ...checkoutMigrations, ...maintenanceMigrations, ...stampSpendMigrations, ...purchaseCountMigrations];
 
 /**
  * One merchant account's system of record (one object per account id). It owns transactions and
@@ -86,11 +86,20 @@ export class AccountStore extends DurableObject<Env> {
       rulesChanged: () => this.evaluator.rulesChanged(),
       transaction: (fn) => this.tx(fn),
     });
-    registerAccount(ctx, env);
   }
 
-  // A field, not a method: stores call it, and it must keep throwing (see rpc-errors.ts).
-  private readonly tx = <T>(fn: () => T): T => this.ctx.storage.transactionSync(fn);
+  /**
+   * Every write runs here. A field, not a method: stores call it, and it must keep throwing (see
+   * rpc-errors.ts). The first write registers the account for the cron: reads alone (an anonymous
+   * storefront request for any well-formed id, a refused callback) never make an account the cron
+   * has to visit.
+   */
+  private readonly tx = <T>(fn: () => T): T => {
+    const result = this.ctx.storage.transactionSync(fn);
+    if (!this.registered) this.registered = registerAccount(this.ctx, this.env);
+    return result;
+  };
+  private registered = false;
 
   contentVersion(): number {
     return contentVersion(this.ctx.storage.sql);
@@ -161,7 +170,7 @@ export class AccountStore extends DurableObject<Env> {
 
   // API clients
   createClient(input: ClientCreate, clientId: string, salt: string, secretHash: string, actor: string) {
-    return this.clients.create(input, clientId, salt, secretHash, actor);
+    return this.tx(() => this.clients.create(input, clientId, salt, secretHash, actor));
   }
   listClients() {
     return this.clients.list();
@@ -170,7 +179,7 @@ export class AccountStore extends DurableObject<Env> {
     return this.clients.credentials(clientId);
   }
   revokeClient(clientId: string, actor: string) {
-    return this.clients.revoke(clientId, actor);
+    return this.tx(() => this.clients.revoke(clientId, actor));
   }
 
   // Customers (docs/customers.md). Lookups for refs/claims: customerExists, getCustomer,
@@ -290,10 +299,10 @@ export class AccountStore extends DurableObject<Env> {
     return this.checkout.signatureStatus();
   }
   setCheckoutSecret(sealed: string, actor: string) {
-    return this.checkout.setSecret(sealed, actor);
+    return this.tx(() => this.checkout.setSecret(sealed, actor));
   }
   deleteCheckoutSecret() {
-    return this.checkout.deleteSecret();
+    return this.tx(() => this.checkout.deleteSecret());
   }
   // Bodies arrive as the raw text: they are parsed only after the signature is checked.
   checkoutDiscountCodes(call: SignedCall, bodyText: string, nowMs: number) {
