@@ -21,6 +21,8 @@ export interface EvaluationSources {
  */
 export class ReceiptEvaluator {
   private compiled: CompiledRules | undefined;
+  /** How often the rules were compiled since the object started: one per change, not per receipt. */
+  compilations = 0;
 
   constructor(private readonly sources: EvaluationSources) {}
 
@@ -29,7 +31,10 @@ export class ReceiptEvaluator {
   }
 
   private rules(): CompiledRules {
-    this.compiled ??= compileRules(this.sources.liveRules() as unknown as EngineRule[]);
+    if (!this.compiled) {
+      this.compiled = compileRules(this.sources.liveRules() as unknown as EngineRule[]);
+      this.compilations++;
+    }
     return this.compiled;
   }
 

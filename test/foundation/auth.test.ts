@@ -117,3 +117,35 @@ describe('API clients', () => {
     expect((await call('DELETE', `/v1/accounts/${AID}/auth/clients/unknown`, { token: admin })).status).toBe(404);
   });
 });
+
+describe('JWT_SECRET', () => {
+  it('is refused when unset or shorter than 32 bytes, so no token is issued or accepted with it', async () => {
+    const { signingSecret } = await import('../../shared/auth/jwt');
+    const { toErrorBody } = await import('../../shared/errors');
+    for (const secret of [undefined, '', 'x'.repeat(31), 'æ'.repeat(15)]) {
+      let thrown: unknown;
+      try {
+        signingSecret(secret);
+      } catch (err) {
+        thrown = err;
+      }
+      expect(toErrorBody(thrown)?.status, String(secret)).toBe(503);
+    }
+    // 32 bytes, counted as UTF-8: 16 two-byte letters are enough.
+    expect(signingSecret('x'.repeat(32))).toBe('x'.repeat(32));
+    expect(signingSecret('æ'.repeat(16))).toBe('æ'.repeat(16));
+  });
+});
+
+describe('list defaults', () => {
+  it('lists 10 when no limit is given', async () => {
+    const aid = 'T20000008';
+    const token = await tokenWith(undefined, aid);
+    for (let i = 0; i < 12; i++) {
+      expect((await call('POST', `/v1/accounts/${aid}/discounts/rules`, { token, body: { requirement: { purchase_from: '2020-01-01T00:00:00Z', purchase_to: '2099-01-01T00:00:00Z' }, reward: { type: 'discount_amount', value: i } } })).status).toBe(200);
+      expect((await call('POST', `/v1/accounts/${aid}/customers/users`, { token, body: { customer_id: `c-${i}` } })).status).toBe(200);
+    }
+    expect((await json(call('GET', `/v1/accounts/${aid}/discounts/rules`, { token }))).body).toHaveLength(10);
+    expect((await json(call('GET', `/v1/accounts/${aid}/customers/users`, { token }))).body).toHaveLength(10);
+  });
+});

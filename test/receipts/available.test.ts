@@ -95,6 +95,13 @@ describe('POST /discounts/available_for_receipt', async () => {
     expect(unknown.status).toBe(200);
     expect(unknown.body.discounts).toEqual([]);
     expect(unknown.body.is_changed).toBe(false);
+
+    // Once the card is removed it resolves to nobody again.
+    const removed = await call('POST', `${base}/discounts/events`, { token, headers: { event: 'token_remove' }, body: { token: { token_id: 'tok-1', type: 'card', value: '4242', customer_id: 'c-anna' } } });
+    expect(removed.status).toBe(204);
+    const gone = await evaluate(receipt({ customer: { token: { type: 'card', value: '4242' } } }));
+    expect(gone.body.discounts).toEqual([]);
+    expect(gone.body.customer_id).toBeUndefined();
   });
 
   it('changes nothing: the same answer twice, and no usage recorded', async () => {
@@ -170,5 +177,25 @@ describe('a receipt rabatt already answered, sent back', async () => {
     const res = await json(call('POST', `${base}/discounts/rules`, { token, body: ruleBody({ reward: { type: 'discount_debit', value: 500, effect: 'bonus' } }) }));
     expect(res.status).toBe(400);
     expect(res.body.error.errors[0].field).toBe('reward');
+  });
+});
+
+describe('the compiled rules', () => {
+  it('are built once per rule change, not once per receipt', async () => {
+    const { env } = await import('cloudflare:workers');
+    const { runInDurableObject } = await import('cloudflare:test');
+    const aid = 'T30000003';
+    const base = `/v1/accounts/${aid}`;
+    const token = await tokenWith(undefined, aid);
+    const compilations = () =>
+      runInDurableObject(env.ACCOUNTS.getByName(aid), (store) => (store as unknown as { evaluator: { compilations: number } }).evaluator.compilations);
+    const evaluate = () => call('POST', `${base}/discounts/available_for_receipt`, { token, body: receipt({ receipt_id: 'c-1' }) });
+    await call('POST', `${base}/discounts/rules`, { token, body: ruleBody() });
+    const start = await compilations();
+    for (let i = 0; i < 5; i++) expect((await evaluate()).status).toBe(200);
+    expect(await compilations()).toBe(start + 1);
+    await call('POST', `${base}/discounts/rules`, { token, body: ruleBody({ name: 'another' }) });
+    for (let i = 0; i < 3; i++) await evaluate();
+    expect(await compilations()).toBe(start + 2);
   });
 });
