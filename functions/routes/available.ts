@@ -3,6 +3,7 @@ import { storeOf, type AppEnv } from '../../shared/app-env';
 import { guard } from '../../shared/auth/guard';
 import type { Scope } from '../../shared/auth/scopes';
 import { doc, ok } from '../../shared/openapi';
+import { exampleEvaluatedReceipt, exampleReceipt } from '../../shared/schemas/examples';
 import { receiptSchema } from '../../shared/schemas/receipt';
 import { evaluatedReceiptSchema } from '../../shared/schemas/receipt-result';
 import { jsonBody } from '../../shared/validate';
@@ -24,7 +25,8 @@ export const available = new Hono<AppEnv>().post(
     description:
       'Evaluates the receipt against the refs the customer holds (their own and `*`; `/` without a customer) and returns it with `discount_lines`, `bonus_lines`, `is_changed` and `discounts[]`. Changes nothing: send the `discounts[].refs` to claims to use them.',
     scopes: EVALUATE,
-    responses: { 200: ok(evaluatedReceiptSchema, 'The receipt with its discounts') },
+    requestExample: exampleReceipt,
+    responses: { 200: ok(evaluatedReceiptSchema, 'The receipt with its discounts', exampleEvaluatedReceipt) },
   }),
   guard(EVALUATE),
   jsonBody(receiptSchema),

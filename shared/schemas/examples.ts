@@ -310,3 +310,48 @@ export const exampleApiClient = {
 };
 
 export const exampleApiClientInput = { name: exampleApiClient.name, scopes: exampleApiClient.scopes };
+
+/** A till's receipt for `available_for_receipt` (the README's "At the till" example). */
+export const exampleReceipt = {
+  receipt_id: 'till-7-0001',
+  purchase_at: '2026-11-21T12:00:00Z',
+  store: { id: 'sc029' },
+  customer_id: 'member-1001',
+  currency: 'NOK',
+  items: [
+    { id: 'coffee', line_id: 1, quantity: 2, gross_amount: 9000 },
+    { id: 'bun', line_id: 2, quantity: 1, gross_amount: 4150 },
+  ],
+};
+
+/** What rabatt answers for it with a 10 % member rule: 13,15 split by line, 9,00 + 4,15. */
+export const exampleEvaluatedReceipt = {
+  ...exampleReceipt,
+  items: [
+    { ...exampleReceipt.items[0], is_changed: true, bonus_lines: [], discount_lines: [{ amount: 900, percentage: 10, discount_type: 'customer', discount_id: exampleRule.id, description: 'Medlemsrabatt', line_id: 1 }] },
+    { ...exampleReceipt.items[1], is_changed: true, bonus_lines: [], discount_lines: [{ amount: 415, percentage: 10, discount_type: 'customer', discount_id: exampleRule.id, description: 'Medlemsrabatt', line_id: 1 }] },
+  ],
+  is_changed: true,
+  discounts: [
+    {
+      id: exampleRule.id,
+      name: 'Member 10 %',
+      receipt_text: 'Medlemsrabatt',
+      type: 'receipt',
+      refs: [
+        {
+          id: '8d3f1a2b-4c5d-4e6f-8a9b-0c1d2e3f4a5b',
+          amount: 1315,
+          stamp: 0,
+          bonus: 0,
+          usage: 1,
+          statistics: { stamp: 0, usage: 0, amount: 0, debit_balance: 0 },
+          items: [
+            { line_id: 1, amount: 900, bonus: 0 },
+            { line_id: 2, amount: 415, bonus: 0 },
+          ],
+        },
+      ],
+    },
+  ],
+};
