@@ -14,7 +14,7 @@ const customerOnly = paramOf({ customer_id: customerParam });
 const customerAndRef = paramOf({ customer_id: customerParam, ref_id: uuidParam('Ref') });
 const tags = ['Discount refs'];
 
-const exampleStatistics = { stamp: 4, current_stamp: 3, usage: 1, amount: 10000, debit_balance: 0 };
+const exampleStatistics = { stamp: 4, current_stamp: 3, usage: 1, purchases: 1, amount: 10000, debit_balance: 0 };
 const exampleRefWithStatistics = { ...exampleRef, statistics: exampleStatistics };
 
 /** `/discounts/customers/{customer_id}`: what one customer holds. */

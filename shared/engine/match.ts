@@ -164,7 +164,8 @@ export function receiptOk(c: CompiledRule, ctx: Ctx): boolean {
 /** The ref is alive, not used up, and inside its dynamic window at purchase time and now. */
 export function refOk(c: CompiledRule, ref: RefState, ctx: Ctx): boolean {
   if (ref.deleted_at) return false;
-  if (c.repeatUsage >= 0 && ref.usage >= c.repeatUsage) return false;
+  // Purchases, not rewards: one purchase taking several rewards still spends one repeat.
+  if (c.repeatUsage >= 0 && ref.purchases >= c.repeatUsage) return false;
   if (c.dynamicMs !== null) {
     const end = Date.parse(ref.created_at) + c.dynamicMs;
     if (!(ctx.purchaseMs <= end && ctx.nowMs <= end)) return false;

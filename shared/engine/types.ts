@@ -115,9 +115,11 @@ export interface Rule {
 
 /**
  * What the customer holds of one rule, as storage knows it before this purchase.
- * - `usage`: uses claimed so far on this ref (the sum of claimed `refs[].usage`); the ref is not
- *   offered once `usage >= limitation.discount_repeat_usage` (when that is >= 0). If storage
- *   counts purchases instead, pass that count: the engine only compares it.
+ * - `usage`: rewards taken so far on this ref (the sum of recorded `refs[].usage`); reported in
+ *   statistics, never compared with a limit (a "buy 3 pay 2" on 7 units takes 2 in one purchase).
+ * - `purchases`: purchases that used this ref so far: live ledger entries (claims, receipt_add,
+ *   usage_ref) with `usage > 0`, each counting once whatever its `usage`. The ref is not offered
+ *   once `purchases >= limitation.discount_repeat_usage` (when that is >= 0).
  * - `amount`: total amount claimed so far on this ref.
  * - `debit_balance`: for `discount_debit`, what remains on the ref. While the ref has never
  *   been debited (`amount === 0`) the engine uses `reward.value` instead, so storage may
@@ -136,6 +138,7 @@ export interface RefState {
   created_at: string;
   deleted_at?: string | null;
   usage: number;
+  purchases: number;
   amount: number;
   debit_balance: number;
   stamps: { at: string; quantity: number }[];

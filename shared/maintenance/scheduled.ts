@@ -17,11 +17,12 @@ export interface ScheduledOutcome {
 /**
  * The cron's work: one page of registered accounts, each asked to clean up as of the scheduled
  * time, a few at a time. One structured log line per account; a failing account is logged and
- * skipped (its next visit retries), it never stops the others.
+ * skipped (its next visit retries), it never stops the others. `pageSize` is a parameter so tests
+ * can walk the registry over several runs without registering hundreds of accounts.
  */
-export async function runScheduledCleanup(env: Env, scheduledTime: number): Promise<ScheduledOutcome> {
+export async function runScheduledCleanup(env: Env, scheduledTime: number, pageSize = ACCOUNTS_PER_RUN): Promise<ScheduledOutcome> {
   const registry = env.REGISTRY.getByName(REGISTRY_NAME);
-  const { aids, next } = await registry.page(ACCOUNTS_PER_RUN);
+  const { aids, next } = await registry.page(pageSize);
   const outcome: ScheduledOutcome = { visited: 0, idle: 0, failed: 0, incomplete: 0 };
   let i = 0;
   const worker = async () => {

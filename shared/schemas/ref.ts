@@ -91,7 +91,8 @@ export const refStatisticsSchema = v.pipe(
   v.strictObject({
     stamp: v.pipe(v.number(), v.description('Stamps recorded, not released, not spent by a reward and not expired by the scheduled cleanup')),
     current_stamp: v.pipe(v.number(), v.description('Of those, the stamps that count now: dated at or before now and within stamp_expire_days')),
-    usage: v.number(),
+    usage: v.pipe(v.number(), v.description('Rewards taken: the sum of `usage` over live claims, receipts and usage_refs')),
+    purchases: v.pipe(v.number(), v.description('Purchases that used the ref (live entries with usage > 0); `discount_repeat_usage` limits this')),
     amount: v.number(),
     debit_balance: v.number(),
   }),

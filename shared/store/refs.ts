@@ -139,6 +139,24 @@ export const stampSpendMigrations: Migration[] = [
   },
 ];
 
+/**
+ * `discount_repeat_usage` limits purchases, not rewards (spec, Limitations): a "buy 3 pay 2" on 7
+ * units takes 2 rewards in one purchase. `refs.purchases` counts the ref's live ledger rows with
+ * `usage > 0` (claims, receipt_add and usage_ref alike), kept like the other counters so that
+ * reading a `/` ref never walks its whole ledger. Runs after refs/003 (account.ts lists it last).
+ */
+export const purchaseCountMigrations: Migration[] = [
+  {
+    id: 'refs/004',
+    statements: [
+      'ALTER TABLE refs ADD COLUMN purchases INTEGER NOT NULL DEFAULT 0',
+      `UPDATE refs SET purchases = (SELECT COUNT(*) FROM ref_usages u
+         WHERE u.ref_id = refs.id AND u.usage > 0 AND u.released_at IS NULL)
+       WHERE id IN (SELECT ref_id FROM ref_usages WHERE usage > 0 AND released_at IS NULL)`,
+    ],
+  },
+];
+
 export interface RefRow {
   seq: number;
   id: string;
@@ -153,6 +171,8 @@ export interface RefRow {
   deleted_at: number | null;
   deleted_by: string | null;
   usage: number;
+  /** live ledger rows with `usage > 0` (for a `*` ref: everyone's; per customer from the ledger) */
+  purchases: number;
   amount: number;
   stamp: number;
   debit_balance: number;
@@ -282,10 +302,13 @@ export function unusableReason(ref: RefRow, rule: Rule, atMs: number): string | 
   return null;
 }
 
-/** True when the ref has no purchase left under `discount_repeat_usage` (the engine's test too). */
+/**
+ * True when the ref has no purchase left under `discount_repeat_usage` (the engine's test too):
+ * purchases, not rewards, are compared, and a purchase adds exactly one.
+ */
 export function usedUp(state: RefState, rule: Rule): boolean {
   const repeat = rule.limitation?.discount_repeat_usage ?? -1;
-  return repeat >= 0 && state.usage >= repeat;
+  return repeat >= 0 && state.purchases >= repeat;
 }
 
 export class RefStore {
@@ -427,14 +450,16 @@ export class RefStore {
        WHERE ref_id = ? ${owner} AND stamp > spent AND released_at IS NULL AND expired_at IS NULL ORDER BY purchase_at`,
       ...args,
     ).map((s) => ({ at: iso(s.purchase_at), quantity: s.free }));
-    let { usage, amount, debit_balance } = row;
+    let { usage, purchases, amount, debit_balance } = row;
     if (slice) {
-      const sums = one<{ usage: number | null; amount: number | null; debit: number | null }>(
+      const sums = one<{ usage: number | null; purchases: number | null; amount: number | null; debit: number | null }>(
         this.sql,
-        'SELECT SUM(usage) AS usage, SUM(amount) AS amount, SUM(debit) AS debit FROM ref_usages WHERE ref_id = ? AND customer_id = ? AND released_at IS NULL',
+        `SELECT SUM(usage) AS usage, SUM(usage > 0) AS purchases, SUM(amount) AS amount, SUM(debit) AS debit
+         FROM ref_usages WHERE ref_id = ? AND customer_id = ? AND released_at IS NULL`,
         ...args,
       )!;
       usage = sums.usage ?? 0;
+      purchases = sums.purchases ?? 0;
       amount = sums.amount ?? 0;
       debit_balance = row.debit_balance - (sums.debit ?? 0);
     }
@@ -446,6 +471,7 @@ export class RefStore {
       created_at: iso(row.created_at),
       deleted_at: row.deleted_at === null ? null : iso(row.deleted_at),
       usage,
+      purchases,
       amount,
       debit_balance,
       stamps,
@@ -457,6 +483,7 @@ export class RefStore {
       stamp: state.stamps.reduce((s, x) => s + x.quantity, 0),
       current_stamp: rule ? currentStamps(state, rule, now) : 0,
       usage: state.usage,
+      purchases: state.purchases,
       amount: state.amount,
       debit_balance: state.debit_balance,
     };
@@ -666,6 +693,10 @@ export class RefStore {
     if (back) this.count(ref, 0, 0, back, 0);
   }
 
+  /**
+   * `usage` is a whole ledger row's usage, its negation (release) or 0, so its sign is the row's
+   * effect on `purchases`: a row that used the ref is one purchase.
+   */
   private count(ref: RefRow, usage: number, amount: number, stamp: number, debit: number): void {
     // A `*` ref's debit is per customer (computed from the ledger); its column keeps the starting balance.
     const refDebit = ref.kind === '*' ? 0 : debit;
@@ -673,8 +704,8 @@ export class RefStore {
     // a later release on it restores the ref's own balance but not the rule's.
     const ruleDebit = ref.deleted_at === null ? refDebit : 0;
     this.sql.exec(
-      'UPDATE refs SET usage = usage + ?, amount = amount + ?, stamp = stamp + ?, debit_balance = debit_balance - ? WHERE id = ?',
-      usage, amount, stamp, refDebit, ref.id,
+      'UPDATE refs SET usage = usage + ?, purchases = purchases + ?, amount = amount + ?, stamp = stamp + ?, debit_balance = debit_balance - ? WHERE id = ?',
+      usage, Math.sign(usage), amount, stamp, refDebit, ref.id,
     );
     this.sql.exec(
       `UPDATE rules SET stat_usage = stat_usage + ?, stat_amount = stat_amount + ?, stat_stamp = stat_stamp + ?,

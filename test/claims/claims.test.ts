@@ -202,6 +202,49 @@ describe('idempotency by ref', { timeout: 30_000 }, () => {
     expect(await api.ruleStats(did)).toMatchObject({ usage: 10 });
   });
 
+  it('discount_repeat_usage counts purchases, not rewards: buy 3 pay 2 on 7 units twice, then refused', async () => {
+    const did = await api.rule({
+      requirement: { purchase_from: '2020-01-01T00:00:00Z', purchase_to: '2099-01-01T00:00:00Z', item: { items: [{ id: 'tyre' }], quantity: 3 } },
+      reward: { type: 'discount_item_quantity', value: 1 },
+      limitation: { discount_repeat_usage: 2 },
+    });
+    const [refId] = await api.give(did, ['nils']);
+    const seven = (n: number) => ({
+      receipt_id: `tyres-${n}`,
+      purchase_at: NOW(),
+      store: { id: 'store-1' },
+      customer_id: 'nils',
+      items: [{ id: 'tyre', line_id: 1, quantity: 7, gross_amount: 70000, eligible_for_discount: true }],
+    });
+    const offer = async (n: number) => (await api.evaluate(seven(n))).body.discounts.find((d: { id: string }) => d.id === did)?.refs[0];
+    for (const n of [1, 2]) {
+      const offered = await offer(n);
+      // Two free tyres per purchase: two rewards, one purchase.
+      expect(offered).toMatchObject({ id: refId, usage: 2, amount: 20000 });
+      const res = await api.claim({ purchase_at: NOW(), customer_id: 'nils', discounts: [{ id: did, refs: [offered] }] });
+      expect(res.status).toBe(200);
+      expect((await api.ref('nils', refId!)).body.statistics).toMatchObject({ usage: 2 * n, purchases: n, amount: 20000 * n });
+      // The customer's rule list keeps the rule while a purchase is left (usage 2 already equals the limit after the first).
+      const listed = await json(call('GET', `${api.base}/customers/nils/rules`, { token: api.token }));
+      expect(listed.body.filter((r: { id: string }) => r.id === did).map((r: { ref_id: string }) => r.ref_id)).toEqual(n < 2 ? [refId] : []);
+    }
+    expect(await offer(3)).toBeUndefined();
+    const third = await api.claim(claimBody(did, refId!, 'nils', {}, { usage: 2, amount: 20000 }));
+    expect(third.status).toBe(400);
+    expect(third.body.error.errors[0]).toMatchObject({ field: 'discounts.0.refs.0.id', code: 'discount_repeat_usage' });
+    expect(await api.ruleStats(did)).toMatchObject({ usage: 4, used: 4, amount: 40000 });
+    expect((await api.usages(did)).body).toHaveLength(2);
+  });
+
+  it('a claim at 9 of 10 purchases takes the last one, whatever its usage, and the next is refused', async () => {
+    const did = await api.rule({ limitation: { discount_repeat_usage: 10 } });
+    const [refId] = await api.give(did, ['olga']);
+    for (let i = 0; i < 9; i++) expect((await api.claim(claimBody(did, refId!, 'olga'))).status).toBe(200);
+    expect((await api.claim(claimBody(did, refId!, 'olga', {}, { usage: 3 }))).status).toBe(200);
+    expect((await api.ref('olga', refId!)).body.statistics).toMatchObject({ usage: 12, purchases: 10 });
+    expect((await api.claim(claimBody(did, refId!, 'olga'))).body.error.errors[0]).toMatchObject({ code: 'discount_repeat_usage' });
+  });
+
   it('the same ref with another body is 409; the Idempotency-Key header stands in for a missing ref', async () => {
     const did = await api.rule();
     const [refId] = await api.give(did, ['lise']);

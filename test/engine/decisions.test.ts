@@ -65,7 +65,7 @@ describe('refs and line ids', () => {
   });
   it('a used-up own ref falls back to the * ref', () => {
     const r = rule('a', off(10), {}, { discount_repeat_usage: 1 });
-    const refs = [ref('a', { id: 'star' }), ref('a', { id: 'mine', kind: 'customer', customer_id: 'c1', usage: 1 })];
+    const refs = [ref('a', { id: 'star' }), ref('a', { id: 'mine', kind: 'customer', customer_id: 'c1', usage: 1, purchases: 1 })];
     expect(run([r], receipt([item('A', 100)]), { refs }).discounts[0]?.refs[0]?.id).toBe('star');
   });
   it('missing line_id becomes index + 1', () => {

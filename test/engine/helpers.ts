@@ -46,6 +46,7 @@ export function ref(ruleId: string, extra: Partial<RefState> = {}): RefState {
     kind: '*',
     created_at: '2024-01-01T00:00:00Z',
     usage: 0,
+    purchases: 0,
     amount: 0,
     debit_balance: 0,
     stamps: [],

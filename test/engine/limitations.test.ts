@@ -18,11 +18,17 @@ describe('discount_reward_usage', () => {
 
 describe('discount_repeat_usage (a used-up ref is not offered)', () => {
   const r = rule('u', off(100), {}, { discount_repeat_usage: 2 });
-  it('usage below the limit: offered', () => {
-    expect(lines(run([r], receipt([item('A', 1000)]), { refs: [ref('u', { usage: 1 })] }))).toEqual([100]);
+  it('purchases below the limit: offered', () => {
+    expect(lines(run([r], receipt([item('A', 1000)]), { refs: [ref('u', { usage: 1, purchases: 1 })] }))).toEqual([100]);
   });
-  it('usage at the limit: not offered', () => {
-    expect(lines(run([r], receipt([item('A', 1000)]), { refs: [ref('u', { usage: 2 })] }))).toEqual([0]);
+  it('purchases at the limit: not offered', () => {
+    expect(lines(run([r], receipt([item('A', 1000)]), { refs: [ref('u', { usage: 2, purchases: 2 })] }))).toEqual([0]);
+  });
+  it('counts purchases, not rewards: one buy-3-pay-2 purchase that took 2 rewards leaves one purchase', () => {
+    const b3p2 = rule('q', { type: 'discount_item_quantity', value: 1 }, { item: { items: [{ id: 'A' }], quantity: 3 } }, { discount_repeat_usage: 2 });
+    const seven = receipt([item('A', 700, { quantity: 7 })]);
+    expect(lines(run([b3p2], seven, { refs: [ref('q', { usage: 2, purchases: 1 })] }))).toEqual([200]);
+    expect(lines(run([b3p2], seven, { refs: [ref('q', { usage: 4, purchases: 2 })] }))).toEqual([0]);
   });
 });
 

@@ -72,12 +72,12 @@ describe('-1 means unlimited for dynamic_purchase_to_days and stamp_expire_days'
     // And what they are: both cards filled by old stamps and paid out.
     expect(seen.plain).toEqual([
       200,
-      { stamp: 2, current_stamp: 2, usage: 0, amount: 0, debit_balance: 0 },
-      { stamp: 2, current_stamp: 2, usage: 0, amount: 0, debit_balance: 0 },
+      { stamp: 2, current_stamp: 2, usage: 0, purchases: 0, amount: 0, debit_balance: 0 },
+      { stamp: 2, current_stamp: 2, usage: 0, purchases: 0, amount: 0, debit_balance: 0 },
       [[true, true]],
       expect.objectContaining({ id: true, amount: 3500, usage: 1 }),
       200,
-      { stamp: 0, current_stamp: 0, usage: 1, amount: 3500, debit_balance: 0 },
+      { stamp: 0, current_stamp: 0, usage: 1, purchases: 1, amount: 3500, debit_balance: 0 },
     ]);
   });
 
