@@ -1,3 +1,4 @@
+import { sha256Hex } from '../shared/auth/crypto';
 import type { Context } from 'hono';
 import type { AppEnv } from '../shared/app-env';
 import type { PublicAnswer, PublicCacheInfo } from '../shared/schemas/public-rules';
@@ -74,10 +75,7 @@ export function cacheKey(aid: string, version: string, path: string, query = '')
 
 /** An ETag from the body itself, so an answer that did not change keeps its tag across versions. */
 async function strongEtag(body: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body)));
-  let hex = '';
-  for (const b of digest.subarray(0, 16)) hex += b.toString(16).padStart(2, '0');
-  return `"${hex}"`;
+  return `"${(await sha256Hex(body)).slice(0, 32)}"`;
 }
 
 async function gzip(text: string): Promise<Uint8Array> {

@@ -1,3 +1,4 @@
+import { sha256Hex } from './auth/crypto';
 import type { Claim } from './schemas/claim';
 
 /**
@@ -10,11 +11,6 @@ export const CLAIM_REF_TTL_SECONDS = 7 * 24 * 60 * 60;
 export interface CachedClaim {
   claim: Claim;
   body_hash: string;
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** `claim-ref:v1:{aid}:{sha256(ref)}`: fixed length whatever the ref, and no ref text in key listings. */

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import type { MiddlewareHandler } from 'hono';
 import { validator } from 'hono/validator';
 import { ApiError, type FieldError } from './errors';
-import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-depth';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json';
 import { documented } from './openapi';
 
 type AnySchema = v.GenericSchema;

@@ -1,4 +1,7 @@
 import * as v from 'valibot';
+import { sha256Hex } from '../auth/crypto';
+import { canonicalJson } from '../json';
+import { entityFields } from './responses';
 import { boolParam, dateTime, intParam } from './common';
 import { customerId } from './ref';
 
@@ -48,7 +51,6 @@ const stamp = v.pipe(v.string(), v.description('RFC 3339 date-time'));
 
 export const claimSchema = v.pipe(
   v.strictObject({
-    id: v.string(),
     purchase_at: stamp,
     customer_id: v.optional(v.string()),
     discounts: v.array(
@@ -59,29 +61,12 @@ export const claimSchema = v.pipe(
     ),
     ref: v.optional(v.string()),
     type: v.optional(v.string()),
-    created_at: stamp,
-    created_by: v.string(),
-    updated_at: stamp,
+    ...entityFields,
     updated_by: v.string(),
-    deleted_at: v.optional(stamp),
-    deleted_by: v.optional(v.string()),
   }),
   v.metadata({ ref: 'DiscountClaim', description: 'Discounts claimed for one purchase (seed 002); `deleted_at` marks a released claim' }),
 );
 export type Claim = v.InferOutput<typeof claimSchema>;
-
-/** Keys sorted at every level, so equal bodies serialise equally whatever order they were sent in. */
-export function canonicalJson(x: unknown): string {
-  return JSON.stringify(sortKeys(x));
-}
-
-function sortKeys(x: unknown): unknown {
-  if (Array.isArray(x)) return x.map(sortKeys);
-  if (x && typeof x === 'object') {
-    return Object.fromEntries(Object.keys(x).sort().map((k) => [k, sortKeys((x as Record<string, unknown>)[k])]));
-  }
-  return x;
-}
 
 /**
  * The fingerprint a `ref` is bound to: SHA-256 of the validated, normalised body without `ref`
@@ -89,6 +74,5 @@ function sortKeys(x: unknown): unknown {
  */
 export async function claimBodyHash(input: ClaimInput): Promise<string> {
   const { purchase_at, customer_id, discounts, type } = input;
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonicalJson({ purchase_at, customer_id, discounts, type })));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return sha256Hex(canonicalJson({ purchase_at, customer_id, discounts, type }));
 }

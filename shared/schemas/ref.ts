@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { entityFields } from './responses';
 import { boolParam, intParam } from './common';
 
 /**
@@ -71,17 +72,12 @@ const stamp = v.pipe(v.string(), v.description('RFC 3339 date-time'));
 
 export const refSchema = v.pipe(
   v.strictObject({
-    id: v.string(),
     discount_id: v.pipe(v.string(), v.description('The rule this ref gives')),
     customer_id: v.pipe(v.nullable(v.string()), v.description('null for refs given to `*` or `/`')),
     kind: v.pipe(v.picklist(['customer', '*', '/']), v.description('`customer`, `*` (every customer) or `/` (purchases without a customer)')),
     offering_constraint_id: v.optional(v.string()),
-    created_at: stamp,
-    created_by: v.string(),
-    updated_at: stamp,
+    ...entityFields,
     updated_by: v.string(),
-    deleted_at: v.optional(stamp),
-    deleted_by: v.optional(v.string()),
   }),
   v.metadata({ ref: 'DiscountRef', description: 'A rule given to a customer, to every customer (`*`) or to purchases without one (`/`)' }),
 );

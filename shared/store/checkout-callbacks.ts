@@ -15,7 +15,7 @@ import {
   type DiscountCodesAnswer,
 } from '../schemas/checkout';
 import { receiptSchema, type ReceiptInput } from '../schemas/receipt';
-import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json';
 import { isPlainObject, parseOr400 } from '../validate';
 import type { CheckoutStore, EventInput, SessionPlan } from './checkout';
 import type { ClaimStore } from './claims';

@@ -1,6 +1,7 @@
 import { badRequest, notFound } from '../errors';
 import { deriveType, ruleCreateSchema, type Rule, type RuleInput, type RuleListQuery, type RuleStatistics, type RuleUpdate } from '../schemas/rule';
 import { canonicalTime } from '../time';
+import { canonicalJson } from '../json';
 import { parseOr400 } from '../validate';
 import { bumpContentVersion, type Migration } from './migrations';
 import { all, one, Where, type Sql } from './sql';
@@ -186,7 +187,7 @@ export class RuleStore {
     }
     const { base: _newBase, ...rewardRest } = reward;
     const { base: _oldBase, ...currentRewardRest } = current.reward;
-    if (!sameJson(rewardRest, currentRewardRest)) {
+    if (canonicalJson(rewardRest) !== canonicalJson(currentRewardRest)) {
       errors.push({ field: 'reward', code: 'immutable', message: 'reward cannot change, except reward.base' });
     }
     if (errors.length) throw badRequest('This update is not allowed', errors);
@@ -242,16 +243,4 @@ export class RuleStore {
 
 function canonicalOrRaw(x: unknown): unknown {
   return typeof x === 'string' && !Number.isNaN(Date.parse(x)) ? canonicalTime(x) : x;
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
-}
-
-function sortKeys(x: unknown): unknown {
-  if (Array.isArray(x)) return x.map(sortKeys);
-  if (x && typeof x === 'object') {
-    return Object.fromEntries(Object.keys(x).sort().map((k) => [k, sortKeys((x as Record<string, unknown>)[k])]));
-  }
-  return x;
 }

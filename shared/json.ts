@@ -17,3 +17,16 @@ export function jsonDepthExceeds(value: unknown, max: number): boolean {
 
 /** How deep any JSON body of this API may nest; the deepest real one (a rule) needs about 6. */
 export const MAX_JSON_DEPTH = 32;
+
+/** Keys sorted at every level, so equal values serialise equally whatever order they were sent in. */
+export function canonicalJson(x: unknown): string {
+  return JSON.stringify(sortKeys(x));
+}
+
+function sortKeys(x: unknown): unknown {
+  if (Array.isArray(x)) return x.map(sortKeys);
+  if (x && typeof x === 'object') {
+    return Object.fromEntries(Object.keys(x).sort().map((k) => [k, sortKeys((x as Record<string, unknown>)[k])]));
+  }
+  return x;
+}
