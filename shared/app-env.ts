@@ -22,3 +22,16 @@ export const accountOf = (c: Context<AppEnv>): string => c.req.param('aid') as s
 
 /** The account's Durable Object: the system of record for everything of that account. */
 export const storeOf = (c: Context<AppEnv>) => throwingErrors(c.env.ACCOUNTS.getByName(accountOf(c)));
+
+/**
+ * Work that may finish after the answer (edge cache writes). A failure is logged, never answered.
+ * Without an execution context (a direct `app.fetch` in a script) it is awaited instead.
+ */
+export async function afterResponse(c: Context<AppEnv>, work: Promise<unknown>, what: string): Promise<void> {
+  const guarded = work.catch((err) => console.error(JSON.stringify({ level: 'warn', msg: `${what} failed`, error: String(err) })));
+  try {
+    c.executionCtx.waitUntil(guarded);
+  } catch {
+    await guarded;
+  }
+}

@@ -1,6 +1,8 @@
+import { claimRefKey, writeClaimRef } from '../../shared/claim-refs';
+import type { Claim } from '../../shared/schemas/claim';
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { accountOf, storeOf, type AppContext, type AppEnv } from '../../shared/app-env';
+import { accountOf, afterResponse, storeOf, type AppContext, type AppEnv } from '../../shared/app-env';
 import { guard } from '../../shared/auth/guard';
 import { scopes } from '../../shared/auth/scopes';
 import { seal } from '../../shared/auth/secret-box';
@@ -86,7 +88,17 @@ const callbackQuery = documented(async (_c: AppContext, next: () => Promise<void
 const transactionBody = documented(async (_c: AppContext, next: () => Promise<void>) => next(), 'json', callbackTransactionSchema);
 
 async function handleCallback(c: AppContext) {
-  const answer = await storeOf(c).checkoutCallback(signed(c), Object.fromEntries(new URL(c.req.url).searchParams), await rawBody(c, false), Date.now());
+  const query = Object.fromEntries(new URL(c.req.url).searchParams);
+  const answer = await storeOf(c).checkoutCallback(signed(c), query, await rawBody(c, false), Date.now());
+  // A VOID or refund released the claim whose ref is the transaction id: the edge copy of that ref
+  // (docs/claims.md) must follow, or an API retry of the ref would see the claim unreleased.
+  if (answer.outcome === 'released' && query.transaction_id) {
+    const released = await storeOf(c).claimByRef(query.transaction_id);
+    if (released) {
+      const key = await claimRefKey(accountOf(c), query.transaction_id);
+      await afterResponse(c, writeClaimRef(c.env.CLAIM_REFS, key, released.claim as Claim, released.bodyHash), 'claim ref cache write');
+    }
+  }
   return c.json(answer);
 }
 

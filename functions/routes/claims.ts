@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { accountOf, storeOf, type AppContext, type AppEnv } from '../../shared/app-env';
+import { accountOf, afterResponse, storeOf, type AppContext, type AppEnv } from '../../shared/app-env';
 import { guard } from '../../shared/auth/guard';
 import type { Scope } from '../../shared/auth/scopes';
 import { claimRefKey, readClaimRef, writeClaimRef } from '../../shared/claim-refs';
@@ -28,15 +28,7 @@ const exampleClaim = {
   updated_by: '1c92f7e1-2897-4d46-bdcc-c127a914fb4e',
 };
 
-/** KV writes happen after the answer; without an execution context (never in production) they are awaited. */
-async function later(c: AppContext, work: Promise<unknown>): Promise<void> {
-  const guarded = work.catch((err) => console.error(JSON.stringify({ level: 'warn', msg: 'claim ref cache write failed', error: String(err) })));
-  try {
-    c.executionCtx.waitUntil(guarded);
-  } catch {
-    await guarded;
-  }
-}
+const later = (c: AppContext, work: Promise<unknown>) => afterResponse(c, work, 'claim ref cache write');
 
 function refOf(c: AppContext, bodyRef: string | undefined): string | null {
   if (bodyRef !== undefined) return bodyRef;

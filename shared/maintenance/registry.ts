@@ -53,22 +53,25 @@ const REGISTERED_KEY = 'registered';
 /**
  * Called after the account object's writes: tells the registry this account exists, once. The
  * object's own `meta.registered` is written only after the registry confirmed, so a failed call is
- * retried after a later write; until then the object still serves requests (the failure is
- * logged). Objects not created by name (no `ctx.id.name`) cannot be registered and are skipped.
- * Returns whether the account is registered already, so the caller can stop asking.
+ * retried after a later write; the object keeps serving meanwhile (the failure is logged), and
+ * nothing waits on the registry. Objects not created by name (no `ctx.id.name`) cannot be
+ * registered and are skipped. Resolves to whether the account is registered.
  */
-export function registerAccount(ctx: DurableObjectState, env: Env): boolean {
+export function registerAccount(ctx: DurableObjectState, env: Env): Promise<boolean> {
   const aid = ctx.id.name;
   const sql = ctx.storage.sql;
-  if (!aid || !env.REGISTRY) return true;
-  if (one(sql, 'SELECT 1 AS x FROM meta WHERE key = ?', REGISTERED_KEY)) return true;
-  void ctx.blockConcurrencyWhile(async () => {
-    try {
-      await env.REGISTRY.getByName(REGISTRY_NAME).register(aid);
+  if (!aid || !env.REGISTRY) return Promise.resolve(true);
+  if (one(sql, 'SELECT 1 AS x FROM meta WHERE key = ?', REGISTERED_KEY)) return Promise.resolve(true);
+  const done = env.REGISTRY.getByName(REGISTRY_NAME)
+    .register(aid)
+    .then(() => {
       sql.exec('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', REGISTERED_KEY, new Date().toISOString());
-    } catch (err) {
+      return true;
+    })
+    .catch((err: unknown) => {
       console.error(JSON.stringify({ level: 'error', msg: 'account registration failed', aid, error: String(err) }));
-    }
-  });
-  return false;
+      return false;
+    });
+  ctx.waitUntil(done);
+  return done;
 }

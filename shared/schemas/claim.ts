@@ -2,22 +2,27 @@ import * as v from 'valibot';
 import { sha256Hex } from '../auth/crypto';
 import { canonicalJson } from '../json';
 import { entityFields } from './responses';
-import { boolParam, dateTime, intParam } from './common';
+import { boolParam, dateTime, intParam, money } from './common';
 import { customerId } from './ref';
 
-const count = v.pipe(v.number(), v.integer('Expected an integer'), v.minValue(0, 'Expected at least 0'));
+/** Rewards or stamps in one purchase: bounded so counters summed over years stay exact integers. */
+const count = v.pipe(v.number(), v.integer('Expected an integer'), v.minValue(0, 'Expected at least 0'), v.maxValue(1_000_000, 'Expected at most 1000000'));
 const text = (max: number) => v.pipe(v.string(), v.minLength(1, 'Expected a non-empty string'), v.maxLength(max, `Expected at most ${max} characters`));
 
 /**
  * One ref of a claim. Loose on purpose: a client may pass the refs available_for_receipt answered
  * (with `statistics`, `items`, `bonus`); only `id, amount, usage, stamp` are kept and stored.
  */
-const claimRefSchema = v.object({
-  id: text(255),
-  amount: count,
-  usage: count,
-  stamp: v.optional(count, 0),
-});
+const claimRefSchema = v.pipe(
+  v.object({
+    id: text(255),
+    amount: money,
+    usage: count,
+    stamp: v.optional(count, 0),
+  }),
+  // Money off is always at least one use: otherwise amounts could be claimed past discount_repeat_usage.
+  v.check((r) => r.amount === 0 || r.usage > 0, 'A ref that takes an amount needs a usage of at least 1'),
+);
 
 const claimDiscountSchema = v.object({
   id: text(255),

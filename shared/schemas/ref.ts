@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { entityFields } from './responses';
-import { boolParam, intParam } from './common';
+import { boolParam, intParam, money } from './common';
 
 /**
  * A customer id as the merchant knows it (Dintero: at most 255 characters, no surrounding spaces).
@@ -52,16 +52,18 @@ export const usageListQuerySchema = v.strictObject({
 });
 export type UsageListQuery = v.InferOutput<typeof usageListQuerySchema>;
 
-const count = v.pipe(v.number(), v.integer('Expected an integer'), v.minValue(0, 'Expected at least 0'));
+/** Bounded so counters summed over years stay exact integers (amounts: `money`). */
+const count = v.pipe(v.number(), v.integer('Expected an integer'), v.minValue(0, 'Expected at least 0'), v.maxValue(1_000_000, 'Expected at most 1000000'));
 
 /** `POST /customers/{cid}/refs/{ref_id}`: stamps/usage recorded by hand; one `ref` counts once. */
 export const usageRefSchema = v.strictObject({
+  // A manual adjustment: unlike a claim it may record an amount without a use.
   usage_ref: v.strictObject({
     ref: v.pipe(v.string(), v.minLength(1), v.maxLength(255)),
     ref_type: v.optional(v.pipe(v.string(), v.maxLength(255))),
     usage: v.optional(count, 0),
     stamp: v.optional(count, 0),
-    amount: v.optional(count, 0),
+    amount: v.optional(money, 0),
   }),
 });
 export type UsageRef = v.InferOutput<typeof usageRefSchema>['usage_ref'];

@@ -96,10 +96,16 @@ export class AccountStore extends DurableObject<Env> {
    */
   private readonly tx = <T>(fn: () => T): T => {
     const result = this.ctx.storage.transactionSync(fn);
-    if (!this.registered) this.registered = registerAccount(this.ctx, this.env);
+    if (!this.registration) {
+      // One attempt at a time; a failed one is forgotten so the next write tries again.
+      this.registration = registerAccount(this.ctx, this.env).then((ok) => {
+        if (!ok) this.registration = undefined;
+        return ok;
+      });
+    }
     return result;
   };
-  private registered = false;
+  private registration: Promise<boolean> | undefined;
 
   contentVersion(): number {
     return contentVersion(this.ctx.storage.sql);

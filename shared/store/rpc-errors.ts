@@ -15,7 +15,8 @@ const isFailure = (x: unknown): x is Failure => typeof x === 'object' && x !== n
 
 function asFailure(err: unknown): Failure {
   const known = toErrorBody(err);
-  if (!known) throw err; // a bug: let the runtime log it and the Worker answer 500
+  // Not a client mistake (a bug, or a 5xx the object raised itself): let the runtime log it.
+  if (!known || known.status >= 500) throw err;
   return { [FAILED]: known };
 }
 

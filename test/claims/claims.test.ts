@@ -325,3 +325,25 @@ describe('GET claims', { timeout: 30_000 }, () => {
     expect((await api2.claims('?starting_after=nope')).status).toBe(400);
   });
 });
+
+describe('claim numbers stay whole and bounded', () => {
+  it('refuses amounts beyond 10^12, usage or stamps beyond 10^6, and money without a use', async () => {
+    const aid = 'T31000009';
+    const token = await tokenWith(undefined, aid);
+    const claim = (ref: Record<string, unknown>) =>
+      json(call('POST', `/v1/accounts/${aid}/discounts/available_for_receipt/claims`, {
+        token,
+        body: { purchase_at: '2026-06-01T12:00:00Z', customer_id: 'c-1', discounts: [{ id: 'r', refs: [{ id: 'x', ...ref }] }] },
+      }));
+    for (const [ref, field] of [
+      [{ amount: 5e18, usage: 1 }, 'discounts.0.refs.0.amount'],
+      [{ amount: 1, usage: 1e7 }, 'discounts.0.refs.0.usage'],
+      [{ amount: 1, usage: 1, stamp: 1e7 }, 'discounts.0.refs.0.stamp'],
+      [{ amount: 1000, usage: 0 }, 'discounts.0.refs.0'],
+    ] as const) {
+      const res = await claim(ref);
+      expect(res.status, JSON.stringify(ref)).toBe(400);
+      expect(res.body.error.errors.map((e: { field: string }) => e.field)).toContain(field);
+    }
+  });
+});
