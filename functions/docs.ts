@@ -4,11 +4,15 @@ import { generateSpecs } from 'hono-openapi';
 import type { AppEnv } from '../shared/app-env';
 import { finishDocument } from '../shared/openapi';
 
-/** Where the Worker's static assets (wrangler `[assets]`, filled by scripts/copy-scalar.mjs) serve Scalar. */
+// Scalar's standalone bundle, copied from node_modules on install (scripts/copy-scalar.mjs) and
+// bundled as text (wrangler.toml `[[rules]]`), so /docs needs nothing from the internet.
+import scalarBundle from './generated/scalar.bundle.txt';
+
+/** Where this Worker serves Scalar's browser bundle. */
 export const SCALAR_BUNDLE_PATH = '/docs/scalar.js';
 
 /** Routes left out of the document: they describe the API rather than being part of it. */
-export const UNDOCUMENTED = new Set(['GET /', 'GET /openapi.json', 'GET /docs']);
+export const UNDOCUMENTED = new Set(['GET /', 'GET /openapi.json', 'GET /docs', `GET ${SCALAR_BUNDLE_PATH}`]);
 
 let document: Promise<Record<string, unknown>> | undefined;
 
@@ -33,6 +37,9 @@ export function openApiDocument(app: Hono<AppEnv>): Promise<Record<string, unkno
 
 export function mountDocs(app: Hono<AppEnv>) {
   app.get('/openapi.json', async (c) => c.json(await openApiDocument(app)));
+  app.get(SCALAR_BUNDLE_PATH, (c) =>
+    c.body(scalarBundle, 200, { 'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600' }),
+  );
   app.get(
     '/docs',
     Scalar({

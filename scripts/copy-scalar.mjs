@@ -1,5 +1,5 @@
-// Puts Scalar's standalone browser bundle where the Worker serves its static assets (wrangler
-// `[assets]`), so /docs works offline: the page loads it from this Worker, never from a CDN.
+// Puts Scalar's standalone browser bundle where the Worker imports it as text (wrangler `[[rules]]`
+// type Text), so /docs works offline: the page loads it from this Worker, never from a CDN.
 // Runs on `npm install` (postinstall) and before `dev`/`test`; the copy is not committed.
 import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -15,6 +15,6 @@ try {
   console.warn('copy-scalar: @scalar/api-reference is not installed; /docs will have no bundle');
   process.exit(0);
 }
-const target = join(root, 'public/docs/scalar.js');
+const target = join(root, 'functions/generated/scalar.bundle.txt');
 mkdirSync(dirname(target), { recursive: true });
 copyFileSync(source, target);

@@ -65,6 +65,16 @@ afterAll(() => {
 
 const getDocument = async () => (await fetch(`${origin}/openapi.json`)).json() as Promise<any>;
 
+describe('wrangler dev', () => {
+  // The README's way to run the cron locally. (With Workers Assets configured, wrangler dev answers
+  // this route with "exception"; that is why the docs bundle is a text module instead.)
+  it('runs the scheduled cleanup on /cdn-cgi/handler/scheduled', async () => {
+    const res = await fetch(`${origin}/cdn-cgi/handler/scheduled`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('ok');
+  });
+});
+
 describe('/openapi.json', () => {
   it('is a valid OpenAPI 3.1 document', async () => {
     const validator = new Validator();
