@@ -29,7 +29,7 @@ export interface Worker {
   token(aid: string): Promise<string>;
   close(): Promise<void>;
 }
-export declare function startWorker(options?: { bindings?: Record<string, string>; assets?: boolean }): Promise<Worker>;
+export declare function startWorker(options?: { bindings?: Record<string, string> }): Promise<Worker>;
 
 type Kinds = Record<string, (n: number) => unknown>;
 export declare function throughput(

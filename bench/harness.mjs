@@ -68,9 +68,7 @@ async function wranglerOptions() {
 /**
  * Bundles functions/index.ts and starts it in workerd with wrangler.toml's compatibility settings,
  * Durable Objects (SQLite), KV namespaces and vars, the Cache API on, and SECRETS plus `bindings`
- * as secrets. Static assets stay off unless `assets` is true: no benchmark requests a file, and
- * Miniflare's asset router would add a local hop to every request that production does not have
- * in that form.
+ * as secrets.
  *
  * Returns
  * - `origin`: workerd's socket (`http://127.0.0.1:<port>`), the host every request goes to;
@@ -81,7 +79,7 @@ async function wranglerOptions() {
  * - `token(aid)` → a bootstrap client-credentials access token for the account;
  * - `mf` (the Miniflare instance) and `close()`.
  */
-export async function startWorker({ bindings = {}, assets = false } = {}) {
+export async function startWorker({ bindings = {} } = {}) {
   const { workerOptions: wo, main } = await wranglerOptions();
   const bundle = await build({
     entryPoints: [main],
@@ -106,7 +104,6 @@ export async function startWorker({ bindings = {}, assets = false } = {}) {
     kvNamespaces: wo.kvNamespaces,
     bindings: { ...wo.bindings, ...SECRETS, ...bindings },
     cache: true,
-    ...(assets ? { assets: wo.assets } : {}),
   });
   // Straight to workerd's socket over kept-alive connections: dispatchFetch adds a proxy hop per
   // request that would blur both sides of every ratio.
