@@ -1,8 +1,7 @@
-import { badRequest } from '../errors';
 import type { ClaimInput } from '../schemas/claim';
 import type { CheckoutEvent, CheckoutEventsQuery, CheckoutOutcome, SignatureStatus } from '../schemas/checkout';
 import type { Migration } from './migrations';
-import { all, one, Where, type Sql } from './sql';
+import { cursorSeq, all, one, Where, type Sql } from './sql';
 
 /**
  * Checkout storage (docs/storage.md, "Checkout"): what a shopper was shown per session, the log of
@@ -151,9 +150,7 @@ export class CheckoutStore {
     if (q.session_id) where.add('session_id = ?', q.session_id);
     const total = q.total ? one<{ n: number }>(this.sql, `SELECT COUNT(*) AS n FROM checkout_events ${where}`, ...where.args)!.n : undefined;
     if (q.starting_after) {
-      const after = one<{ seq: number }>(this.sql, 'SELECT seq FROM checkout_events WHERE id = ?', q.starting_after);
-      if (!after) throw badRequest('starting_after names no event', [{ field: 'starting_after', code: 'unknown_id', message: 'No checkout event with this id' }]);
-      where.add('seq < ?', after.seq);
+      where.add('seq < ?', cursorSeq(this.sql, 'checkout_events', 'checkout event', q.starting_after));
     }
     const rows = all<EventRow>(this.sql, `SELECT * FROM checkout_events ${where} ORDER BY seq DESC LIMIT ?`, ...where.args, q.limit);
     return { events: rows.map(toEvent), total };

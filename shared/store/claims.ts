@@ -3,7 +3,7 @@ import { ApiError, badRequest, conflict, notFound } from '../errors';
 import type { Claim, ClaimInput, ClaimListQuery } from '../schemas/claim';
 import type { Migration } from './migrations';
 import { RefStore, unusableReason, usedUp, type RefRow } from './refs';
-import { all, one, Where, type Sql } from './sql';
+import { cursorSeq, all, one, Where, type Sql } from './sql';
 
 /**
  * Claims: what a purchase took from refs. The claim row keeps the answer as returned plus the
@@ -178,9 +178,7 @@ export class ClaimStore {
     if (q.customer_id) where.add('customer_id = ?', q.customer_id);
     const total = q.total ? one<{ n: number }>(this.sql, `SELECT COUNT(*) AS n FROM claims ${where}`, ...where.args)!.n : undefined;
     if (q.starting_after) {
-      const after = one<{ seq: number }>(this.sql, 'SELECT seq FROM claims WHERE id = ?', q.starting_after);
-      if (!after) throw badRequest('starting_after names no claim', [{ field: 'starting_after', code: 'unknown_id', message: 'No claim with this id' }]);
-      where.add('seq > ?', after.seq);
+      where.add('seq > ?', cursorSeq(this.sql, 'claims', 'claim', q.starting_after));
     }
     const rows = all<ClaimRow>(this.sql, `SELECT body FROM claims ${where} ORDER BY seq LIMIT ?`, ...where.args, q.limit);
     return { claims: rows.map((r) => JSON.parse(r.body) as Claim), total };

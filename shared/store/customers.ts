@@ -9,7 +9,7 @@ import {
 import { toFieldErrors } from '../validate';
 import * as v from 'valibot';
 import type { Migration } from './migrations';
-import { all, one, Where, type Sql, type Value } from './sql';
+import { cursorSeq, all, one, Where, type Sql, type Value } from './sql';
 
 /**
  * Customers (spec §4). The row keeps the customer as JSON in `body` plus lowercase copies of the
@@ -358,13 +358,7 @@ export class CustomerStore {
       where.add('updated_at >= ?', Date.parse(q.since_datetime));
       order = `c.updated_at, ${key}`;
     } else if (q.starting_after !== undefined) {
-      const after = one<{ seq: number }>(this.sql, 'SELECT seq FROM customers WHERE customer_id = ?', q.starting_after);
-      if (!after) {
-        throw badRequest('starting_after names no customer', [
-          { field: 'starting_after', code: 'unknown_id', message: 'No customer with this customer_id' },
-        ]);
-      }
-      where.add(`${key} > ?`, after.seq);
+      where.add(`${key} > ?`, cursorSeq(this.sql, 'customers', 'customer', q.starting_after, 'customer_id'));
     }
     return {
       sql: `SELECT c.seq, c.body FROM ${from} ${where} ORDER BY ${order} LIMIT ?`,

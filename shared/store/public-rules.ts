@@ -1,9 +1,8 @@
-import { badRequest } from '../errors';
 import type { PublicAnswer, PublicCacheInfo, PublicRule, PublicRulesQuery } from '../schemas/public-rules';
 import type { Rule } from '../schemas/rule';
 import { SETTINGS_DEFAULTS } from '../schemas/settings';
 import type { SettingsStore } from './settings';
-import { all, one, Where, type Sql, type Value } from './sql';
+import { cursorSeq, all, one, Where, type Sql, type Value } from './sql';
 
 export const EXCLUDE_PUBLIC_PREFIX = 'dintero:exclude:public:';
 const DAY_MS = 86_400_000;
@@ -45,11 +44,7 @@ export class PublicRulesStore {
     const where = this.visible(q, now);
     let after = 0;
     if (q.starting_after) {
-      const ref = one<{ seq: number }>(this.sql, 'SELECT seq FROM refs WHERE id = ?', q.starting_after);
-      if (!ref) throw badRequest('starting_after names no ref', [
-        { field: 'starting_after', code: 'unknown_id', message: 'Expected a ref_id from an earlier page' },
-      ]);
-      after = ref.seq;
+      after = cursorSeq(this.sql, 'refs', 'ref', q.starting_after);
     }
     const rows = all<{ body: string; ref_id: string; ref_seq: number }>(
       this.sql,

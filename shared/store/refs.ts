@@ -3,7 +3,7 @@ import { badRequest, notFound } from '../errors';
 import type { Rule } from '../schemas/rule';
 import type { CustomerRulesQuery, Ref, RefGive, RefListQuery, RefStatistics, UsageEntry, UsageListQuery, UsageRef } from '../schemas/ref';
 import { bumpContentVersion, type Migration } from './migrations';
-import { all, one, Where, type Sql } from './sql';
+import { cursorSeq, all, one, Where, type Sql } from './sql';
 
 /**
  * Refs: a rule given to one customer (`kind = 'customer'`), to every purchase with a customer
@@ -426,9 +426,7 @@ export class RefStore {
   }
 
   private seqOf(refId: string): number {
-    const row = one<{ seq: number }>(this.sql, 'SELECT seq FROM refs WHERE id = ?', refId);
-    if (!row) throw badRequest('starting_after names no ref', [{ field: 'starting_after', code: 'unknown_id', message: 'No ref with this id' }]);
-    return row.seq;
+    return cursorSeq(this.sql, 'refs', 'ref', refId);
   }
 
   // ---- the engine's and the customer's view of a ref
@@ -721,9 +719,7 @@ export class RefStore {
     if (q.customer_id) where.add('customer_id = ?', q.customer_id);
     const total = q.total ? one<{ n: number }>(this.sql, `SELECT COUNT(*) AS n FROM ref_usages ${where}`, ...where.args)!.n : undefined;
     if (q.starting_after) {
-      const after = one<{ seq: number }>(this.sql, 'SELECT seq FROM ref_usages WHERE id = ?', q.starting_after);
-      if (!after) throw badRequest('starting_after names no usage entry', [{ field: 'starting_after', code: 'unknown_id', message: 'No usage entry with this id' }]);
-      where.add('seq > ?', after.seq);
+      where.add('seq > ?', cursorSeq(this.sql, 'ref_usages', 'usage entry', q.starting_after));
     }
     const rows = all<UsageRow>(this.sql, `SELECT * FROM ref_usages ${where} ORDER BY seq LIMIT ?`, ...where.args, q.limit);
     return { usages: rows.map(toUsage), total };

@@ -4,7 +4,7 @@ import { canonicalTime } from '../time';
 import { canonicalJson } from '../json';
 import { parseOr400 } from '../validate';
 import { bumpContentVersion, type Migration } from './migrations';
-import { all, one, Where, type Sql } from './sql';
+import { cursorSeq, all, one, Where, type Sql } from './sql';
 
 export const ruleMigrations: Migration[] = [
   {
@@ -155,11 +155,7 @@ export class RuleStore {
       where.add('updated_at >= ?', Date.parse(q.since_datetime));
       order = 'updated_at, seq';
     } else if (q.starting_after) {
-      const after = one<{ seq: number }>(this.sql, 'SELECT seq FROM rules WHERE id = ?', q.starting_after);
-      if (!after) throw badRequest('starting_after names no discount rule', [
-        { field: 'starting_after', code: 'unknown_id', message: 'No discount rule with this id' },
-      ]);
-      where.add('seq > ?', after.seq);
+      where.add('seq > ?', cursorSeq(this.sql, 'rules', 'discount rule', q.starting_after));
     }
     const rows = all<RuleRow>(
       this.sql,

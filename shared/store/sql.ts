@@ -1,4 +1,5 @@
 /** Thin typed helpers over the Durable Object's synchronous SQLite API. */
+import { badRequest } from '../errors';
 export type Sql = SqlStorage;
 export type Value = SqlStorageValue;
 
@@ -28,4 +29,18 @@ export class Where {
   toString(): string {
     return this.parts.length ? `WHERE ${this.parts.join(' AND ')}` : '';
   }
+}
+
+/**
+ * The `seq` of the row a list's `starting_after` names (lists page in `seq` order). An id that
+ * names nothing is the client's mistake, answered 400 naming the parameter, not an empty page.
+ */
+export function cursorSeq(sql: Sql, table: string, what: string, id: string, column = 'id'): number {
+  const row = one<{ seq: number }>(sql, `SELECT seq FROM ${table} WHERE ${column} = ?`, id);
+  if (!row) {
+    throw badRequest(`starting_after names no ${what}`, [
+      { field: 'starting_after', code: 'unknown_id', message: `No ${what} with this ${column}` },
+    ]);
+  }
+  return row.seq;
 }
