@@ -3,7 +3,7 @@ import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { call, json } from '../helpers';
 import { applyMigrations } from '../../shared/store/migrations';
-import { purchaseCountMigrations } from '../../shared/store/refs';
+import { purchaseCountMigrations } from '../../shared/store/refs-migrations';
 import { accountApi, claimBody } from '../claims/helpers';
 
 describe('refs/004: purchases counted for ledgers written before the counter existed', () => {

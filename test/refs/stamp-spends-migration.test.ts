@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../shared/store/migrations';
-import { stampSpendMigrations } from '../../shared/store/refs';
+import { stampSpendMigrations } from '../../shared/store/refs-migrations';
 import { accountApi, NOW } from '../claims/helpers';
 
 const DAY = 86_400_000;
