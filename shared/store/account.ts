@@ -62,7 +62,7 @@ export class AccountStore extends DurableObject<Env> {
     this.claims = new ClaimStore(ctx.storage.sql, this.refStore);
     this.evaluator = new ReceiptEvaluator({
       liveRules: () => this.rules.liveRules(),
-      refsForPurchase: (customerId, ruleIds) => this.refs.forPurchase(customerId, ruleIds).refs,
+      refsForPurchase: (customerId, ruleIds) => this.refs.forPurchase(customerId, ruleIds),
       resolveToken: (token) => this.customers.resolveToken(token),
       customerFacts: (customerId) => this.customers.find(customerId) as Record<string, unknown> | null,
       isRule: (id) => this.rules.exists(id),
@@ -260,15 +260,6 @@ export class AccountStore extends DurableObject<Env> {
   deleteCustomerRef(customerId: string, refId: string, actor: string) {
     return this.tx(() => this.refs.deleteCustomerRef(customerId, refId, actor));
   }
-  /**
-   * What the engine needs for one purchase: the customer's own refs and `*` refs (each `*` ref
-   * with this customer's usage and stamps), or only `/` refs when customerId is null; live refs
-   * only, each with its stamps; and the rules they name (as stored, deleted/inactive included).
-   */
-  refsForPurchase(customerId: string | null) {
-    return this.refs.forPurchase(customerId);
-  }
-
   // Claims (docs/claims.md)
   createClaim(input: ClaimInput, ref: string | null, bodyHash: string, actor: string) {
     this.refStore.fresh();

@@ -1,6 +1,7 @@
 import { badRequest, conflict, notFound } from '../errors';
 import type { Campaign, CampaignInput, CampaignListQuery, CampaignUpdate } from '../schemas/campaign';
 import { bumpContentVersion, type Migration } from './migrations';
+import { softDeleteBody } from './soft-delete';
 import { all, one, Where, type Sql } from './sql';
 
 export const campaignMigrations: Migration[] = [
@@ -123,16 +124,6 @@ export class CampaignStore {
   delete(campaignId: string, actor: string): Campaign {
     const current = this.get(campaignId);
     if (current.deleted_at) return current;
-    const now = new Date().toISOString();
-    const campaign: Campaign = { ...current, updated_at: now, updated_by: actor, deleted_at: now, deleted_by: actor };
-    this.sql.exec(
-      'UPDATE campaigns SET body = ?, updated_at = ?, deleted_at = ? WHERE campaign_id = ?',
-      JSON.stringify(campaign),
-      Date.parse(now),
-      Date.parse(now),
-      campaignId,
-    );
-    bumpContentVersion(this.sql);
-    return campaign;
+    return softDeleteBody(this.sql, 'campaigns', 'campaign_id', campaignId, current, actor);
   }
 }

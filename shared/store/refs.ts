@@ -439,21 +439,22 @@ export class RefStore {
     }
   }
 
-  /** The refs (and their rules) that could serve a purchase by `customerId`, or an anonymous one. */
-  /** `ruleIds`: only refs of these rules (the ones the receipt can reach); all when absent. */
-  forPurchase(customerId: string | null, ruleIds?: Iterable<string>): { rules: Rule[]; refs: RefState[] } {
+  /**
+   * What the engine needs for one purchase: the customer's own refs and `*` refs (each `*` ref
+   * with this customer's usage and stamps), or only `/` refs when customerId is null; live refs
+   * only, each with its stamps. `ruleIds`: only refs of these rules (the ones the receipt reaches).
+   */
+  forPurchase(customerId: string | null, ruleIds: Iterable<string>): RefState[] {
     const [who, whoArgs] = customerId === null
       ? [`kind = '/'`, []]
       : [`((kind = 'customer' AND customer_id = ?) OR kind = '*')`, [customerId]];
-    const cond = ruleIds ? `${who} AND rule_id IN (SELECT value FROM json_each(?))` : who;
-    const args = ruleIds ? [...whoArgs, JSON.stringify([...ruleIds])] : whoArgs;
-    const rows = all<RefRow>(this.sql, `SELECT * FROM refs WHERE deleted_at IS NULL AND ${cond} ORDER BY seq`, ...args);
-    const rules = all<{ body: string }>(
+    const rows = all<RefRow>(
       this.sql,
-      `SELECT body FROM rules WHERE id IN (SELECT rule_id FROM refs WHERE deleted_at IS NULL AND ${cond})`,
-      ...args,
-    ).map((r) => JSON.parse(r.body) as Rule);
-    return { rules, refs: rows.map((r) => this.state(r, customerId)) };
+      `SELECT * FROM refs WHERE deleted_at IS NULL AND ${who} AND rule_id IN (SELECT value FROM json_each(?)) ORDER BY seq`,
+      ...whoArgs,
+      JSON.stringify([...ruleIds]),
+    );
+    return rows.map((r) => this.state(r, customerId));
   }
 
   // ---- the ledger

@@ -4,6 +4,7 @@ import { canonicalTime } from '../time';
 import { canonicalJson } from '../json';
 import { parseOr400 } from '../validate';
 import { bumpContentVersion, type Migration } from './migrations';
+import { softDeleteBody } from './soft-delete';
 import { cursorSeq, all, one, Where, type Sql } from './sql';
 
 export const ruleMigrations: Migration[] = [
@@ -221,18 +222,7 @@ export class RuleStore {
   /** Soft delete; deleting again returns the rule as it was deleted. */
   delete(id: string, actor: string): Rule {
     const current = this.get(id);
-    if (!current.deleted_at) {
-      const now = new Date().toISOString();
-      const rule: Rule = { ...current, updated_at: now, updated_by: actor, deleted_at: now, deleted_by: actor };
-      this.sql.exec(
-        'UPDATE rules SET body = ?, updated_at = ?, deleted_at = ? WHERE id = ?',
-        JSON.stringify(rule),
-        Date.parse(now),
-        Date.parse(now),
-        id,
-      );
-      bumpContentVersion(this.sql);
-    }
+    if (!current.deleted_at) softDeleteBody(this.sql, 'rules', 'id', id, current, actor);
     return this.get(id, true);
   }
 }
