@@ -145,9 +145,19 @@ describe('discount codes, then the payment', async () => {
       const sid = `${tx}-session`;
       await m.dintero('POST', '/discount_codes', { secret: SECRET, body: session(sid, { discount_codes: ['SUMMER'] }) });
       expect((await m.dintero('GET', `/callback?transaction_id=${tx}&session_id=${sid}&event=CAPTURE`, { secret: SECRET })).body.outcome).toBe('claimed');
+      const usage = (await m.statistics(summer)).usage;
       const refund = await m.dintero('POST', `/callback?transaction_id=${tx}&session_id=${sid}&event=REFUND&method=POST`, { secret: SECRET, body });
       expect(refund.status).toBe(200);
       expect(refund.body.outcome).toBe(outcome);
+      // The outcome is what really happened to the claim and the counters.
+      const [claim] = await m.claimsByRef(tx);
+      if (outcome === 'released') {
+        expect(claim.deleted_at).toEqual(expect.any(String));
+        expect((await m.statistics(summer)).usage).toBe(usage - 1);
+      } else {
+        expect(claim.deleted_at).toBeUndefined();
+        expect((await m.statistics(summer)).usage).toBe(usage);
+      }
     }
   });
 
@@ -176,6 +186,7 @@ describe('discount codes, then the payment', async () => {
 
   it('error callbacks and other events claim nothing', async () => {
     const sid = 'T40000002.s-error';
+    const usage = (await m.statistics(summer)).usage;
     await m.dintero('POST', '/discount_codes', { secret: SECRET, body: session(sid, { discount_codes: ['SUMMER'] }) });
     const failed = await m.dintero('GET', `/callback?error=failed&merchant_reference=order-9&session_id=${sid}`, { secret: SECRET });
     expect(failed.body.outcome).toBe('payment_error');
@@ -185,6 +196,7 @@ describe('discount codes, then the payment', async () => {
     const missing = await m.dintero('GET', `/callback?session_id=${sid}`, { secret: SECRET });
     expect(missing.status).toBe(400);
     expect(missing.body.error.errors[0].field).toBe('transaction_id');
+    expect((await m.statistics(summer)).usage).toBe(usage);
   });
 
   it('a session without discounts is remembered and its payment claims nothing', async () => {

@@ -38,8 +38,10 @@ describe('claim refs cached in KV', { timeout: 30_000 }, () => {
     const key = await claimRefKey(api.aid, 'kv-written');
     expect(key).toMatch(/^claim-ref:v1:T32000001:[0-9a-f]{64}$/);
     const listed = await env.CLAIM_REFS.list({ prefix: key });
-    const expiration = listed.keys[0]?.expiration;
+    expect(listed.keys).toHaveLength(1);
+    const expiration = listed.keys[0]!.expiration!;
     expect(expiration).toBeGreaterThan(Date.now() / 1000 + CLAIM_REF_TTL_SECONDS - 120);
+    expect(expiration).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + CLAIM_REF_TTL_SECONDS + 5);
   });
 
   it('the fast path answers a known ref without reaching the account object', async () => {

@@ -61,8 +61,16 @@ describe('POST claims', { timeout: 30_000 }, () => {
       expect(res.body.error.errors).toEqual([expect.objectContaining({ field, code })]);
     }
     // A `/` ref serves a claim without a customer; a `*` ref any customer.
-    expect((await api.claim(claimBody(did, anonymous!, undefined))).status).toBe(200);
-    expect((await api.claim(claimBody(did, everyone!, 'dag'))).status).toBe(200);
+    const anon = await api.claim(claimBody(did, anonymous!, undefined));
+    expect(anon.status).toBe(200);
+    expect(anon.body.customer_id).toBeUndefined();
+    expect(anon.body.discounts).toEqual([{ id: did, refs: [expect.objectContaining({ id: anonymous, usage: 1 })] }]);
+    const star = await api.claim(claimBody(did, everyone!, 'dag'));
+    expect(star.status).toBe(200);
+    expect(star.body).toMatchObject({ customer_id: 'dag', discounts: [{ id: did, refs: [{ id: everyone, usage: 1 }] }] });
+    // Counted for dag on the shared ref, and nowhere else.
+    expect((await api.ref('dag', everyone!)).body.statistics).toMatchObject({ usage: 1, purchases: 1 });
+    expect((await api.ref('cecilie', everyone!)).body.statistics).toMatchObject({ usage: 0 });
   });
 
   it('validates the body, naming the field and never echoing it', async () => {
@@ -127,8 +135,10 @@ describe('POST claims', { timeout: 30_000 }, () => {
     expect((await api.ref('hege', refId!)).body.statistics.debit_balance).toBe(1000);
     expect(await api.ruleStats(did)).toMatchObject({ debit_balance: 1000 });
     const first = await api.claim(claimBody(did, refId!, 'hege', {}, { amount: 700 }));
+    expect(first.status).toBe(200);
     expect((await api.ref('hege', refId!)).body.statistics).toMatchObject({ amount: 700, debit_balance: 300 });
     const second = await api.claim(claimBody(did, refId!, 'hege', {}, { amount: 500 }));
+    expect(second.status).toBe(200);
     expect((await api.ref('hege', refId!)).body.statistics).toMatchObject({ amount: 1200, debit_balance: 0 });
     expect((await api.usages(did)).body.map((u: any) => u.debit)).toEqual([700, 300]);
     await api.release(first.body.id);
@@ -186,6 +196,20 @@ describe('idempotency by ref', { timeout: 30_000 }, () => {
     expect((await api.usages(did)).body).toHaveLength(1);
   });
 
+  it('parallel debit claims never draw more than the balance', async () => {
+    const did = await api.rule({ reward: { type: 'discount_debit', value: 1000 } });
+    const [refId] = await api.give(did, ['ivar']);
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => api.claim(claimBody(did, refId!, 'ivar', { ref: `tx-debit-${i}` }, { amount: 300 }))),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    const debits = (await api.usages(did)).body.map((u: { debit: number }) => u.debit);
+    expect(debits.reduce((s: number, d: number) => s + d, 0)).toBe(1000);
+    expect([...debits].sort((a, b) => a - b)).toEqual([0, 100, 300, 300, 300]);
+    expect((await api.ref('ivar', refId!)).body.statistics.debit_balance).toBe(0);
+    expect(await api.ruleStats(did)).toMatchObject({ debit_balance: 0 });
+  });
+
   it('50 parallel claims with distinct refs against discount_repeat_usage 10: exactly 10 succeed', async () => {
     const did = await api.rule({ limitation: { discount_repeat_usage: 10 } });
     const [refId] = await api.give(did, ['kine']);
@@ -200,6 +224,10 @@ describe('idempotency by ref', { timeout: 30_000 }, () => {
     }
     expect((await api.ref('kine', refId!)).body.statistics.usage).toBe(10);
     expect(await api.ruleStats(did)).toMatchObject({ usage: 10 });
+    // The 40 refused left nothing behind: ten distinct claims, ten ledger entries.
+    expect(new Set(answers.filter((a) => a.status === 200).map((a) => a.body.id)).size).toBe(10);
+    expect((await api.usages(did)).body).toHaveLength(10);
+    expect((await api.claims('?customer_id=kine&limit=100')).body).toHaveLength(10);
   });
 
   it('discount_repeat_usage counts purchases, not rewards: buy 3 pay 2 on 7 units twice, then refused', async () => {

@@ -274,8 +274,12 @@ describe("a customer's rules and refs", { timeout: 30_000 }, () => {
     const use = (cid: string) =>
       claim({ purchase_at: new Date().toISOString(), customer_id: cid, discounts: [{ id: did, refs: [{ id: star.id, amount: 10, usage: 1 }] }] });
     expect((await use('lars')).status).toBe(200);
-    expect((await use('lars')).status).toBe(400);
+    const again = await use('lars');
+    expect(again.status).toBe(400);
+    expect(again.body.error.errors[0]).toMatchObject({ field: 'discounts.0.refs.0.id', code: 'discount_repeat_usage' });
     expect((await use('mona')).status).toBe(200);
+    const mona = await json(call('GET', `${base}/customers/mona/refs/${star.id}`, { token }));
+    expect(mona.body.statistics).toMatchObject({ usage: 1, amount: 10 });
     const lars = await json(call('GET', `${base}/customers/lars/refs/${star.id}`, { token }));
     expect(lars.body.statistics).toMatchObject({ usage: 1, amount: 10 });
     expect((await json(call('DELETE', `${base}/customers/lars/refs/${star.id}`, { token }))).status).toBe(400);
