@@ -35,9 +35,13 @@ for (let i = 0; i < RULES; i++) {
   let reward = { type: 'discount_percent', value: 5 + (i % 20) };
   if (i < 10) requirement = { ...window, item: { items: [{ id: `SKU-${i}` }] } };
   else if (i < 15) requirement = { ...window, discount_code: `BENCH-${i}` };
-  else requirement = { ...window, item: { items: i % 2 ? [{ id: `OTHER-${i}` }] : [{ group_id: `other-group-${i}` }] } };
+  else
+    requirement = { ...window, item: { items: i % 2 ? [{ id: `OTHER-${i}` }] : [{ group_id: `other-group-${i}` }] } };
   if (i % 3 === 0) reward = { type: 'discount_amount', value: 500 + i };
-  const rule = await req('POST', `/v1/accounts/${AID}/discounts/rules`, { token, body: { name: `Rule ${i}`, receipt_text: `Rule ${i}`, requirement, reward } });
+  const rule = await req('POST', `/v1/accounts/${AID}/discounts/rules`, {
+    token,
+    body: { name: `Rule ${i}`, receipt_text: `Rule ${i}`, requirement, reward },
+  });
   await req('POST', `/v1/accounts/${AID}/discounts/rules/${rule.id}/customers`, { token, body: { customers: ['*'] } });
 }
 await req('PUT', `/v1/accounts/${AID}/checkout/signature`, { token, body: { secret: SIGNATURE_SECRET } });
@@ -72,7 +76,13 @@ const receipt = (n) => {
     customer_id: s.customer.customer_id,
     currency: 'NOK',
     discount_code: s.order.discount_codes,
-    items: s.order.items.map((it, i) => ({ id: it.id, line_id: i + 1, quantity: it.quantity, gross_amount: it.amount, groups: it.groups })),
+    items: s.order.items.map((it, i) => ({
+      id: it.id,
+      line_id: i + 1,
+      quantity: it.quantity,
+      gross_amount: it.amount,
+      groups: it.groups,
+    })),
   };
 };
 
@@ -84,11 +94,15 @@ const kinds = {
     if (res.status !== 200) throw new Error(`GET / answered ${res.status}`);
   },
   async codes(n) {
-    const res = await send('POST', CODES, { body: session(n), headers: { 'dintero-signature': sign('POST', origin + CODES) } });
+    const res = await send('POST', CODES, {
+      body: session(n),
+      headers: { 'dintero-signature': sign('POST', origin + CODES) },
+    });
     const text = res.bytes.toString('utf8');
     if (res.status !== 200) throw new Error(`discount_codes answered ${res.status}: ${text.slice(0, 300)}`);
     const answer = JSON.parse(text);
-    if (answer.order.items.length !== ITEMS || answer.order.discount_codes.join() !== 'BENCH-12') throw new Error('unexpected answer');
+    if (answer.order.items.length !== ITEMS || answer.order.discount_codes.join() !== 'BENCH-12')
+      throw new Error('unexpected answer');
     answerBytes = res.bytes.length;
   },
   available: (n) => req('POST', `/v1/accounts/${AID}/discounts/available_for_receipt`, { token, body: receipt(n) }),

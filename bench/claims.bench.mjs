@@ -26,7 +26,10 @@ const rule = await req('POST', `${discounts}/rules`, {
     reward: { type: 'discount_percent', value: 10 },
   },
 });
-const [ref] = await req('POST', `${discounts}/rules/${rule.id}/customers`, { token, body: { customers: ['bench-member'] } });
+const [ref] = await req('POST', `${discounts}/rules/${rule.id}/customers`, {
+  token,
+  body: { customers: ['bench-member'] },
+});
 const claimBody = (r) => ({
   purchase_at: '2024-05-01T12:00:00Z',
   customer_id: 'bench-member',

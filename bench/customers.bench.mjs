@@ -17,8 +17,70 @@ const token = await worker.token(AID);
 const users = `/v1/accounts/${AID}/customers/users`;
 
 // ---- seed: deterministic, realistic-ish Norwegian names, emails and phones
-const FIRST = ['Kari', 'Ola', 'Ingrid', 'Lars', 'Sofie', 'Jonas', 'Emma', 'Henrik', 'Nora', 'Magnus', 'Ida', 'Sander', 'Thea', 'Elias', 'Maja', 'Oskar', 'Sara', 'Filip', 'Hanna', 'Mathias', 'Julie', 'Tobias', 'Amalie', 'Kristian', 'Vilde', 'Andreas', 'Frida', 'Martin', 'Tiril', 'Eirik'];
-const LAST = ['Hansen', 'Johansen', 'Olsen', 'Larsen', 'Andersen', 'Pedersen', 'Nilsen', 'Kristiansen', 'Jensen', 'Karlsen', 'Johnsen', 'Pettersen', 'Eriksen', 'Berg', 'Haugen', 'Hagen', 'Johannessen', 'Andreassen', 'Jacobsen', 'Dahl', 'Jørgensen', 'Halvorsen', 'Henriksen', 'Lund', 'Sørensen', 'Jakobsen', 'Moen', 'Gundersen', 'Iversen', 'Strand'];
+const FIRST = [
+  'Kari',
+  'Ola',
+  'Ingrid',
+  'Lars',
+  'Sofie',
+  'Jonas',
+  'Emma',
+  'Henrik',
+  'Nora',
+  'Magnus',
+  'Ida',
+  'Sander',
+  'Thea',
+  'Elias',
+  'Maja',
+  'Oskar',
+  'Sara',
+  'Filip',
+  'Hanna',
+  'Mathias',
+  'Julie',
+  'Tobias',
+  'Amalie',
+  'Kristian',
+  'Vilde',
+  'Andreas',
+  'Frida',
+  'Martin',
+  'Tiril',
+  'Eirik',
+];
+const LAST = [
+  'Hansen',
+  'Johansen',
+  'Olsen',
+  'Larsen',
+  'Andersen',
+  'Pedersen',
+  'Nilsen',
+  'Kristiansen',
+  'Jensen',
+  'Karlsen',
+  'Johnsen',
+  'Pettersen',
+  'Eriksen',
+  'Berg',
+  'Haugen',
+  'Hagen',
+  'Johannessen',
+  'Andreassen',
+  'Jacobsen',
+  'Dahl',
+  'Jørgensen',
+  'Halvorsen',
+  'Henriksen',
+  'Lund',
+  'Sørensen',
+  'Jakobsen',
+  'Moen',
+  'Gundersen',
+  'Iversen',
+  'Strand',
+];
 // mulberry32: deterministic and even (a float LCG lost precision and left half the first names nearly unused).
 let seed = 42;
 const rand = (n) => {
@@ -48,7 +110,9 @@ await Promise.all(
   [0, 1].map(async () => {
     while (next < batches) {
       const b = next++;
-      const customers = Array.from({ length: Math.min(BATCH, CUSTOMERS - b * BATCH) }, (_, k) => customer(b * BATCH + k));
+      const customers = Array.from({ length: Math.min(BATCH, CUSTOMERS - b * BATCH) }, (_, k) =>
+        customer(b * BATCH + k),
+      );
       await req('POST', `${users}/import`, { token, body: { customers } });
     }
   }),

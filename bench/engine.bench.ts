@@ -11,7 +11,12 @@ import { command, flags, machine, median, percentile, report } from './harness.m
 const NOW = '2024-06-03T12:00:00Z';
 const LINES = 50;
 
-function makeRule(id: string, items: Rule['requirement']['item'], reward: Reward, limitation?: Rule['limitation']): Rule {
+function makeRule(
+  id: string,
+  items: Rule['requirement']['item'],
+  reward: Reward,
+  limitation?: Rule['limitation'],
+): Rule {
   return {
     id,
     created_at: '2024-01-01T00:00:00Z',
@@ -44,7 +49,16 @@ function matching(): Rule[] {
     makeRule('m1', { items: [{ id: 'R-3' }], quantity: 2 }, { type: 'discount_item_quantity', value: 1 }),
     makeRule('m2', { items: [{ group_id: 'grp-2' }] }, { type: 'discount_item_percent', value: 50 }),
     makeRule('m3', { items: [{ id: 'R-10' }] }, { type: 'discount_item_new_price', value: 500 }),
-    makeRule('m4', { mixes: [{ quantity: 1, items: [{ id: 'R-20' }] }, { quantity: 1, items: [{ id: 'R-21' }] }] }, { type: 'discount_mix_new_price', value: 1500 }),
+    makeRule(
+      'm4',
+      {
+        mixes: [
+          { quantity: 1, items: [{ id: 'R-20' }] },
+          { quantity: 1, items: [{ id: 'R-21' }] },
+        ],
+      },
+      { type: 'discount_mix_new_price', value: 1500 },
+    ),
     makeRule('m5', { items: [{ id: 'R-30' }] }, { type: 'discount_amount', value: 299 }),
     makeRule('m6', { items: [{ group_id: 'grp-5' }] }, { type: 'discount_percent', value: 5, base: 'net' }),
     makeRule('m7', { items: [{ id: 'R-40' }] }, { type: 'discount_amount', value: 100, effect: 'bonus' }),
@@ -110,8 +124,17 @@ const scenarios = [100, 1_000, 10_000].map((n) => {
     const reachable = [...reachableRuleIds(receipt, compiled, NOW)].flatMap((id) => byRule.get(id) ?? []);
     return evaluate({ receipt, rules: compiled, refs: reachable, now: NOW });
   };
-  if (JSON.stringify(asStore()) !== JSON.stringify(evaluate(plain))) throw new Error('the account-object path gives another result');
-  return { n, compileMs, plain, asStore, applied: evaluate(plain).receipt.discounts.length, a: [] as number[][], b: [] as number[][] };
+  if (JSON.stringify(asStore()) !== JSON.stringify(evaluate(plain)))
+    throw new Error('the account-object path gives another result');
+  return {
+    n,
+    compileMs,
+    plain,
+    asStore,
+    applied: evaluate(plain).receipt.discounts.length,
+    a: [] as number[][],
+    b: [] as number[][],
+  };
 });
 
 // Rounds interleave the scenarios so a burst of load on a shared machine hits all of them; each
@@ -142,10 +165,14 @@ const ratio = (results[2]?.store_path_median_us ?? 0) / (results[1]?.store_path_
 const arrayRatio = (results[2]?.median_us ?? 0) / (results[1]?.median_us ?? 1);
 const at1k = results[1]?.store_path_median_us ?? 0;
 // The spread of the same ratio round by round shows how much of it is the machine's noise.
-const roundRatios = Array.from({ length: ROUNDS }, (_, r) => median(scenarios[2]?.b[r] ?? []) / median(scenarios[1]?.b[r] ?? []));
+const roundRatios = Array.from(
+  { length: ROUNDS },
+  (_, r) => median(scenarios[2]?.b[r] ?? []) / median(scenarios[1]?.b[r] ?? []),
+);
 const spread = `${Math.min(...roundRatios).toFixed(2)}–${Math.max(...roundRatios).toFixed(2)}`;
 const rows = results.map(
-  (r) => `| ${r.rules.toLocaleString('en')} | ${r.store_path_median_us} | ${r.median_us} | ${r.p90_us} | ${r.compile_ms} | ${r.applied} |`,
+  (r) =>
+    `| ${r.rules.toLocaleString('en')} | ${r.store_path_median_us} | ${r.median_us} | ${r.p90_us} | ${r.compile_ms} | ${r.applied} |`,
 );
 report(
   'Engine',
@@ -168,4 +195,11 @@ ${arrayRatio.toFixed(2)}: walking every ref is the only per-call cost that grows
 does it. \`compileRules\` runs once per rules change, not per call.
 `,
 );
-console.log(JSON.stringify({ bench: 'engine', results, ratio_10k_1k: Math.round(ratio * 100) / 100, array_ratio_10k_1k: Math.round(arrayRatio * 100) / 100 }));
+console.log(
+  JSON.stringify({
+    bench: 'engine',
+    results,
+    ratio_10k_1k: Math.round(ratio * 100) / 100,
+    array_ratio_10k_1k: Math.round(arrayRatio * 100) / 100,
+  }),
+);

@@ -40,7 +40,10 @@ export declare function throughputRounds<K extends Kinds>(
   kinds: K,
   options: { rounds?: number; concurrency?: number; requests?: number; seconds?: number },
 ): Promise<{ [k in keyof K]: number[] }>;
-export declare function latencies<K extends Kinds>(kinds: K, options: { samples: number; warmup?: number }): Promise<{ [k in keyof K]: number[] }>;
+export declare function latencies<K extends Kinds>(
+  kinds: K,
+  options: { samples: number; warmup?: number },
+): Promise<{ [k in keyof K]: number[] }>;
 
 export declare function percentile(xs: number[], p: number): number;
 export declare function median(xs: number[]): number;

@@ -47,8 +47,13 @@ function optionalImports() {
     name: 'optional-imports',
     setup(b) {
       b.onResolve({ filter: /^[^./]/ }, async (args) => {
-        if (args.kind !== 'dynamic-import' || args.pluginData?.probe || /^(cloudflare|node):/.test(args.path)) return undefined;
-        const found = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: { probe: true } });
+        if (args.kind !== 'dynamic-import' || args.pluginData?.probe || /^(cloudflare|node):/.test(args.path))
+          return undefined;
+        const found = await b.resolve(args.path, {
+          kind: args.kind,
+          resolveDir: args.resolveDir,
+          pluginData: { probe: true },
+        });
         return found.errors.length ? { path: args.path, namespace: 'missing' } : undefined;
       });
       b.onLoad({ filter: /.*/, namespace: 'missing' }, (args) => ({
@@ -114,7 +119,8 @@ export async function startWorker({ bindings = {} } = {}) {
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     const h = { ...headers };
     if (token) h.authorization = `Bearer ${token}`;
-    if (payload !== undefined) Object.assign(h, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+    if (payload !== undefined)
+      Object.assign(h, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
     return new Promise((done, fail) => {
       const r = http.request(origin + path, { method, agent, headers: h }, (res) => {
         const chunks = [];
@@ -174,7 +180,8 @@ export async function throughput(send, { concurrency = 8, requests, seconds }) {
  */
 export async function throughputRounds(kinds, { rounds = 3, ...options }) {
   const out = Object.fromEntries(Object.keys(kinds).map((k) => [k, []]));
-  for (let r = 0; r < rounds; r++) for (const [k, send] of Object.entries(kinds)) out[k].push(await throughput(send, options));
+  for (let r = 0; r < rounds; r++)
+    for (const [k, send] of Object.entries(kinds)) out[k].push(await throughput(send, options));
   return out;
 }
 

@@ -4,7 +4,17 @@
 //
 //   node bench/public.bench.mjs [--seconds 2] [--rounds 5] [--concurrency 32] [--quick] [--write]
 import { gunzipSync } from 'node:zlib';
-import { command, flags, latencies, machine, median, percentile, report, startWorker, throughputRounds } from './harness.mjs';
+import {
+  command,
+  flags,
+  latencies,
+  machine,
+  median,
+  percentile,
+  report,
+  startWorker,
+  throughputRounds,
+} from './harness.mjs';
 
 const opt = flags();
 const SECONDS = opt.num('seconds', 2, 0.5);
@@ -41,7 +51,10 @@ for (let i = 0; i < RULES; i++) {
   await req('POST', `/v1/accounts/${AID}/discounts/rules/${rule.id}/customers`, { token, body: { customers: ['*'] } });
   ruleIds.push(rule.id);
 }
-await req('PUT', `/v1/accounts/${AID}/settings`, { token, body: { public_offers: { anonymous: true, allowed_origins: [SHOP] } } });
+await req('PUT', `/v1/accounts/${AID}/settings`, {
+  token,
+  body: { public_offers: { anonymous: true, allowed_origins: [SHOP] } },
+});
 
 const LIST = `/v1/accounts/${AID}/discounts/public/rules?limit=100`;
 // Browsers always offer compression; the trivial route gets the same headers.
@@ -51,14 +64,17 @@ const listBytes = Buffer.byteLength(JSON.stringify(await req('GET', LIST, { head
 // The cached body really goes out gzipped, and unpacks to the rules.
 const wire = await send('GET', LIST, { headers: BROWSER });
 if (wire.headers['content-encoding'] !== 'gzip') throw new Error('expected a gzipped public list');
-if (JSON.parse(gunzipSync(wire.bytes).toString('utf8')).length !== RULES) throw new Error('the gzipped list does not unpack to the rules');
+if (JSON.parse(gunzipSync(wire.bytes).toString('utf8')).length !== RULES)
+  throw new Error('the gzipped list does not unpack to the rules');
 const gzipBytes = wire.bytes.length;
 
 /** A request that must answer `status` (and, when given, `x-rabatt-cache: cache`). */
 const expect = (method, path, headers, status, cache) => async () => {
   const res = await send(method, path, { headers });
   if (res.status !== status || (cache && res.headers['x-rabatt-cache'] !== cache))
-    throw new Error(`${method} ${path}: ${res.status} ${res.headers['x-rabatt-cache'] ?? ''}, expected ${status} ${cache ?? ''}`);
+    throw new Error(
+      `${method} ${path}: ${res.status} ${res.headers['x-rabatt-cache'] ?? ''}, expected ${status} ${cache ?? ''}`,
+    );
 };
 const kinds = {
   trivial: expect('GET', '/', BROWSER, 200),
@@ -74,7 +90,11 @@ const ratio = (xs) => median(xs.map((x, i) => x / rounds.trivial[i]));
 let edits = 0;
 const single = await latencies(
   {
-    edit: () => req('PUT', `/v1/accounts/${AID}/discounts/rules/${ruleIds[edits % RULES]}`, { token, body: { description: `Edited ${edits++}` } }),
+    edit: () =>
+      req('PUT', `/v1/accounts/${AID}/discounts/rules/${ruleIds[edits % RULES]}`, {
+        token,
+        body: { description: `Edited ${edits++}` },
+      }),
     miss: expect('GET', LIST, BROWSER, 200, 'miss'),
     hit: expect('GET', LIST, BROWSER, 200, 'hit'),
   },

@@ -23,12 +23,15 @@ const ACCOUNT_ID = /^[PT]\d{8}$/;
 
 const app = new Hono<AppEnv>();
 
-app.use('*', bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: () => {
-    throw new ApiError(413, 'payload_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes`);
-  },
-}));
+app.use(
+  '*',
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError(413, 'payload_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes`);
+    },
+  }),
+);
 
 app.use('/v1/accounts/:aid/*', async (c, next) => {
   if (!ACCOUNT_ID.test(c.req.param('aid'))) {
@@ -81,7 +84,16 @@ app.onError((err, c) => {
     // Hono's own messages (e.g. malformed JSON) describe the problem without echoing the body.
     return c.json({ error: { code, message: err.message || 'Bad request' } }, status);
   }
-  console.error(JSON.stringify({ level: 'error', msg: 'unhandled', path: c.req.path, method: c.req.method, error: String(err), stack: (err as Error)?.stack }));
+  console.error(
+    JSON.stringify({
+      level: 'error',
+      msg: 'unhandled',
+      path: c.req.path,
+      method: c.req.method,
+      error: String(err),
+      stack: (err as Error)?.stack,
+    }),
+  );
   return c.json({ error: { code: 'internal_error', message: 'Something went wrong on our side' } }, 500);
 });
 

@@ -38,7 +38,10 @@ export function openApiDocument(app: Hono<AppEnv>): Promise<Record<string, unkno
 export function mountDocs(app: Hono<AppEnv>) {
   app.get('/openapi.json', async (c) => c.json(await openApiDocument(app)));
   app.get(SCALAR_BUNDLE_PATH, (c) =>
-    c.body(scalarBundle, 200, { 'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600' }),
+    c.body(scalarBundle, 200, {
+      'content-type': 'application/javascript; charset=utf-8',
+      'cache-control': 'public, max-age=3600',
+    }),
   );
   app.get(
     '/docs',

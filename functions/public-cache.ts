@@ -52,7 +52,7 @@ function isolateGet(key: string, now: number): Entry | undefined {
 
 function isolateSet(key: string, entry: Entry): void {
   const old = isolate.get(key);
-  if (old) (isolate.delete(key), (isolateBytes -= sizeOf(old)));
+  if (old) isolate.delete(key), (isolateBytes -= sizeOf(old));
   isolate.set(key, entry);
   isolateBytes += sizeOf(entry);
   for (const [k, e] of isolate) {
@@ -116,8 +116,15 @@ async function fromEdge(key: string, now: number): Promise<Entry | undefined> {
 }
 
 async function toEdge(key: string, entry: Entry, now: number): Promise<void> {
-  const ttl = entry.validUntil === null ? EDGE_TTL_SECONDS : Math.min(EDGE_TTL_SECONDS, Math.max(1, secondsUntil(entry.validUntil, now)));
-  const headers: Record<string, string> = { 'content-type': 'application/json', etag: entry.etag, 'cache-control': `public, max-age=${ttl}` };
+  const ttl =
+    entry.validUntil === null
+      ? EDGE_TTL_SECONDS
+      : Math.min(EDGE_TTL_SECONDS, Math.max(1, secondsUntil(entry.validUntil, now)));
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    etag: entry.etag,
+    'cache-control': `public, max-age=${ttl}`,
+  };
   if (entry.validUntil !== null) headers[VALID_UNTIL] = String(entry.validUntil);
   await caches.default.put(key, new Response(entry.text, { headers }));
 }
@@ -161,7 +168,8 @@ export async function serveCached<T>(
     'x-rabatt-cache': outcome,
     vary: 'Accept-Encoding',
   });
-  if (matchesIfNoneMatch(c.req.header('if-none-match'), entry.etag)) return new Response(null, { status: 304, headers });
+  if (matchesIfNoneMatch(c.req.header('if-none-match'), entry.etag))
+    return new Response(null, { status: 304, headers });
   headers.set('content-type', 'application/json');
   if (acceptsGzip(c.req.header('accept-encoding'))) {
     headers.set('content-encoding', 'gzip');

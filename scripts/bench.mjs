@@ -25,8 +25,20 @@ for (const file of benches) {
     // Pure TypeScript benchmarks (the engine) run in Node after a quick bundle. The harness stays
     // outside it, imported from bench/, so it still finds the repository and its packages.
     const out = join(mkdtempSync(join(os.tmpdir(), 'rabatt-bench-')), file.replace(/\.ts$/, '.mjs'));
-    const harness = { name: 'harness', setup: (b) => b.onResolve({ filter: /\/harness\.mjs$/ }, () => ({ path: resolve('bench/harness.mjs'), external: true })) };
-    await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'error', plugins: [harness] });
+    const harness = {
+      name: 'harness',
+      setup: (b) =>
+        b.onResolve({ filter: /\/harness\.mjs$/ }, () => ({ path: resolve('bench/harness.mjs'), external: true })),
+    };
+    await build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: out,
+      logLevel: 'error',
+      plugins: [harness],
+    });
     entry = out;
   }
   const run = spawnSync(process.execPath, [entry, ...flags], { stdio: 'inherit' });

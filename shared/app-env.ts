@@ -28,7 +28,9 @@ export const storeOf = (c: Context<AppEnv>) => throwingErrors(c.env.ACCOUNTS.get
  * Without an execution context (a direct `app.fetch` in a script) it is awaited instead.
  */
 export async function afterResponse(c: Context<AppEnv>, work: Promise<unknown>, what: string): Promise<void> {
-  const guarded = work.catch((err) => console.error(JSON.stringify({ level: 'warn', msg: `${what} failed`, error: String(err) })));
+  const guarded = work.catch((err) =>
+    console.error(JSON.stringify({ level: 'warn', msg: `${what} failed`, error: String(err) })),
+  );
   try {
     c.executionCtx.waitUntil(guarded);
   } catch {

@@ -33,8 +33,7 @@ export class ApiError extends Error {
   }
 }
 
-export const badRequest = (message: string, errors?: FieldError[]) =>
-  new ApiError(400, 'bad_request', message, errors);
+export const badRequest = (message: string, errors?: FieldError[]) => new ApiError(400, 'bad_request', message, errors);
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
 export const conflict = (message: string) => new ApiError(409, 'conflict', message);
 export const fieldError = (field: string, message: string, code = 'invalid') =>

@@ -26,7 +26,11 @@ export function canonicalJson(x: unknown): string {
 function sortKeys(x: unknown): unknown {
   if (Array.isArray(x)) return x.map(sortKeys);
   if (x && typeof x === 'object') {
-    return Object.fromEntries(Object.keys(x).sort().map((k) => [k, sortKeys((x as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(x)
+        .sort()
+        .map((k) => [k, sortKeys((x as Record<string, unknown>)[k])]),
+    );
   }
   return x;
 }

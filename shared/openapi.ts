@@ -36,8 +36,12 @@ import { errorBodySchema } from './schemas/error';
  * Checks (`v.check`) have no JSON Schema form and are left out rather than failing the document.
  * hono-openapi hands `options` on to @valibot/to-json-schema.
  */
-const REQUEST_SCHEMA_OPTIONS = { options: { typeMode: 'input', errorMode: 'ignore', target: 'draft-2020-12' } } as const;
-const RESPONSE_SCHEMA_OPTIONS = { options: { typeMode: 'output', errorMode: 'ignore', target: 'draft-2020-12' } } as const;
+const REQUEST_SCHEMA_OPTIONS = {
+  options: { typeMode: 'input', errorMode: 'ignore', target: 'draft-2020-12' },
+} as const;
+const RESPONSE_SCHEMA_OPTIONS = {
+  options: { typeMode: 'output', errorMode: 'ignore', target: 'draft-2020-12' },
+} as const;
 
 export const BEARER = 'bearerAuth';
 const REQUEST_EXAMPLE = 'x-request-example';
@@ -65,11 +69,21 @@ export interface ResponseDoc {
 }
 
 /** A JSON success answer with `schema` (a valibot schema; a list is `v.array(item)`). */
-export function ok(schema: v.GenericSchema, description: string, example?: unknown, headers?: Record<string, unknown>): ResponseDoc {
+export function ok(
+  schema: v.GenericSchema,
+  description: string,
+  example?: unknown,
+  headers?: Record<string, unknown>,
+): ResponseDoc {
   return {
     description,
     ...(headers && { headers }),
-    content: { 'application/json': { schema: resolver(schema, RESPONSE_SCHEMA_OPTIONS), ...(example !== undefined && { example }) } },
+    content: {
+      'application/json': {
+        schema: resolver(schema, RESPONSE_SCHEMA_OPTIONS),
+        ...(example !== undefined && { example }),
+      },
+    },
   };
 }
 
@@ -77,11 +91,17 @@ export const noContent = (description: string): ResponseDoc => ({ description })
 
 /** The `total-count` header of lists asked with `total=true` (spec §1). */
 export const totalCountHeader = {
-  'total-count': { description: 'Number of matching objects, when asked with total=true', schema: { type: 'integer', minimum: 0 } },
+  'total-count': {
+    description: 'Number of matching objects, when asked with total=true',
+    schema: { type: 'integer', minimum: 0 },
+  },
 };
 
 export function errorResponse(status: ErrorStatus): ResponseDoc {
-  return { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: resolver(errorBodySchema, RESPONSE_SCHEMA_OPTIONS) } } };
+  return {
+    description: ERROR_DESCRIPTIONS[status],
+    content: { 'application/json': { schema: resolver(errorBodySchema, RESPONSE_SCHEMA_OPTIONS) } },
+  };
 }
 
 export interface RouteDoc {
@@ -102,9 +122,11 @@ export function doc({ scopes, responses, errors = [], requestExample, ...rest }:
   const all: Record<string, ResponseDoc> = {};
   for (const status of [...statuses].sort()) all[status] = errorResponse(status);
   for (const [status, response] of Object.entries(responses)) all[status] = response;
-  const security = scopes === 'public' ? [] : scopes === 'client' ? [{ [CLIENT_BASIC]: [] }] : [{ [BEARER]: [...scopes] }];
+  const security =
+    scopes === 'public' ? [] : scopes === 'client' ? [{ [CLIENT_BASIC]: [] }] : [{ [BEARER]: [...scopes] }];
   const description =
-    rest.description ?? (Array.isArray(scopes) ? `Needs one of the scopes: ${scopes.map((s) => `\`${s}\``).join(', ')}.` : undefined);
+    rest.description ??
+    (Array.isArray(scopes) ? `Needs one of the scopes: ${scopes.map((s) => `\`${s}\``).join(', ')}.` : undefined);
   return describeRoute({
     ...rest,
     ...(description && { description }),
@@ -119,7 +141,11 @@ export function doc({ scopes, responses, errors = [], requestExample, ...rest }:
  * Makes a validator middleware (ours, which throws `ApiError`) also document its input, exactly as
  * hono-openapi's own `validator` does, so the generator picks it up.
  */
-export function documented<M extends object>(middleware: M, target: 'json' | 'query' | 'param' | 'header', schema: v.GenericSchema): M {
+export function documented<M extends object>(
+  middleware: M,
+  target: 'json' | 'query' | 'param' | 'header',
+  schema: v.GenericSchema,
+): M {
   const shown = target === 'json' ? schema : parameterSchema(schema);
   return Object.assign(middleware, {
     [uniqueSymbol]: { target, ...resolver(shown, REQUEST_SCHEMA_OPTIONS), options: REQUEST_SCHEMA_OPTIONS },
@@ -134,9 +160,13 @@ type Item = { kind: string; type: string; [k: string]: unknown };
  * (`intParam`), and one normalised into an array as the array (`repeated`: give it several times).
  */
 function parameterSchema(schema: v.GenericSchema): v.GenericSchema {
-  const object = ('pipe' in schema ? (schema.pipe as Item[])[0] : schema) as unknown as { entries?: Record<string, v.GenericSchema> };
+  const object = ('pipe' in schema ? (schema.pipe as Item[])[0] : schema) as unknown as {
+    entries?: Record<string, v.GenericSchema>;
+  };
   if (!object.entries) return schema;
-  return v.object(Object.fromEntries(Object.entries(object.entries).map(([key, entry]) => [key, parameterEntry(entry)])));
+  return v.object(
+    Object.fromEntries(Object.entries(object.entries).map(([key, entry]) => [key, parameterEntry(entry)])),
+  );
 }
 
 function parameterEntry(entry: v.GenericSchema): v.GenericSchema {

@@ -75,10 +75,11 @@ export const jsonBody = <S extends AnySchema>(schema: S): Validated<'json', S> =
 
 /** Query parameters validated by `schema`; a repeated parameter arrives as an array. */
 export const queryOf = <S extends AnySchema>(schema: S): Validated<'query', S> =>
-  documented(validator('query', (value): v.InferOutput<S> => parseOr400(schema, value)), 'query', schema) as unknown as Validated<
+  documented(
+    validator('query', (value): v.InferOutput<S> => parseOr400(schema, value)),
     'query',
-    S
-  >;
+    schema,
+  ) as unknown as Validated<'query', S>;
 
 /** Path parameters; an id that cannot exist answers 404 with the schema's message. */
 export const paramOf = <E extends Record<string, v.GenericSchema<string, string>>>(

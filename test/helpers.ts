@@ -6,7 +6,11 @@ export const BASE = 'http://rabatt.test';
 export const AID = 'T12345678';
 
 /** Calls the Worker through its public HTTP surface. */
-export function call(method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+export function call(
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: string | undefined;
@@ -17,7 +21,9 @@ export function call(method: string, path: string, opts: { token?: string; body?
   return exports.default.fetch(new Request(BASE + path, { method, headers, body }));
 }
 
-export async function json<T = any>(res: Response | Promise<Response>): Promise<{ status: number; body: T; headers: Headers }> {
+export async function json<T = any>(
+  res: Response | Promise<Response>,
+): Promise<{ status: number; body: T; headers: Headers }> {
   const r = await res;
   const text = await r.text();
   return { status: r.status, body: text ? JSON.parse(text) : undefined, headers: r.headers };

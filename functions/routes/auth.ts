@@ -8,7 +8,12 @@ import { ApiError, notFound } from '../../shared/errors';
 import { clientCreateSchema, tokenRequestSchema } from '../../shared/schemas/auth';
 import { doc, ok } from '../../shared/openapi';
 import { apiClientCreatedSchema, apiClientSchema, tokenResponseSchema } from '../../shared/schemas/responses';
-import { exampleApiClient, exampleApiClientInput, exampleToken, exampleTokenRequest } from '../../shared/schemas/examples';
+import {
+  exampleApiClient,
+  exampleApiClientInput,
+  exampleToken,
+  exampleTokenRequest,
+} from '../../shared/schemas/examples';
 import * as v from 'valibot';
 import { jsonBody } from '../../shared/validate';
 
@@ -16,7 +21,12 @@ const invalidClient = () => new ApiError(401, 'invalid_client', 'Unknown client 
 
 function basicCredentials(header: string | undefined): { id: string; secret: string } {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header ?? '');
-  if (!match) throw new ApiError(401, 'invalid_client', 'Send client credentials: Authorization: Basic base64(client_id:client_secret)');
+  if (!match)
+    throw new ApiError(
+      401,
+      'invalid_client',
+      'Send client credentials: Authorization: Basic base64(client_id:client_secret)',
+    );
   let decoded: string;
   try {
     decoded = atob(match[1]!);
@@ -34,7 +44,8 @@ export const auth = new Hono<AppEnv>()
     doc({
       tags: ['Auth'],
       summary: 'Get an access token',
-      description: 'Exchanges client credentials (HTTP Basic) for a JWT bound to this account, carrying the client\'s scopes.',
+      description:
+        "Exchanges client credentials (HTTP Basic) for a JWT bound to this account, carrying the client's scopes.",
       scopes: 'client',
       requestExample: exampleTokenRequest,
       responses: { 200: ok(tokenResponseSchema, 'The access token', exampleToken) },
@@ -46,7 +57,11 @@ export const auth = new Hono<AppEnv>()
       const body = c.req.valid('json');
       if (!new URL(body.audience).pathname.replace(/\/+$/, '').endsWith(`/v1/accounts/${aid}`)) {
         throw new ApiError(400, 'validation_error', 'The request is invalid', [
-          { field: 'audience', code: 'audience', message: `Expected the URL of this account: <base>/v1/accounts/${aid}` },
+          {
+            field: 'audience',
+            code: 'audience',
+            message: `Expected the URL of this account: <base>/v1/accounts/${aid}`,
+          },
         ]);
       }
       const client = basicCredentials(c.req.header('authorization'));
@@ -95,7 +110,13 @@ export const auth = new Hono<AppEnv>()
       const clientId = crypto.randomUUID();
       const clientSecret = randomSecret();
       const salt = randomSecret(16);
-      const created = await storeOf(c).createClient(input, clientId, salt, await hashSecret(clientSecret, salt), c.get('caller').clientId);
+      const created = await storeOf(c).createClient(
+        input,
+        clientId,
+        salt,
+        await hashSecret(clientSecret, salt),
+        c.get('caller').clientId,
+      );
       // The only time the secret is ever shown.
       return c.json({ ...created, client_secret: clientSecret });
     },
@@ -117,7 +138,8 @@ export const auth = new Hono<AppEnv>()
     doc({
       tags: ['Auth'],
       summary: 'Revoke an API client',
-      description: 'Its secret stops working at once; tokens already issued stay valid until they expire. Needs `admin:discounts`.',
+      description:
+        'Its secret stops working at once; tokens already issued stay valid until they expire. Needs `admin:discounts`.',
       scopes: scopes.admin('discounts'),
       parameters: [{ in: 'path', name: 'client_id', required: true, schema: { type: 'string', maxLength: 255 } }],
       responses: {

@@ -21,7 +21,12 @@ const tags = ['Campaigns'];
 export const campaigns = new Hono<AppEnv>()
   .get(
     '/',
-    doc({ tags, summary: 'List campaigns', scopes: scopes.read('discounts'), responses: { 200: ok(v.array(campaignSchema), 'Campaigns', undefined, totalCountHeader) } }),
+    doc({
+      tags,
+      summary: 'List campaigns',
+      scopes: scopes.read('discounts'),
+      responses: { 200: ok(v.array(campaignSchema), 'Campaigns', undefined, totalCountHeader) },
+    }),
     guard(scopes.read('discounts')),
     queryOf(campaignListQuerySchema),
     async (c) => {
@@ -32,30 +37,57 @@ export const campaigns = new Hono<AppEnv>()
   )
   .post(
     '/',
-    doc({ tags, summary: 'Create a campaign', scopes: scopes.write('discounts'), responses: { 200: ok(campaignSchema, 'The new campaign') }, errors: [409] }),
+    doc({
+      tags,
+      summary: 'Create a campaign',
+      scopes: scopes.write('discounts'),
+      responses: { 200: ok(campaignSchema, 'The new campaign') },
+      errors: [409],
+    }),
     guard(scopes.write('discounts')),
     jsonBody(campaignCreateSchema),
     async (c) => c.json(await storeOf(c).createCampaign(c.req.valid('json'), c.get('caller').clientId)),
   )
   .get(
     '/:campaign_id',
-    doc({ tags, summary: 'Read a campaign (deleted ones too)', scopes: scopes.read('discounts'), responses: { 200: ok(campaignSchema, 'The campaign') } }),
+    doc({
+      tags,
+      summary: 'Read a campaign (deleted ones too)',
+      scopes: scopes.read('discounts'),
+      responses: { 200: ok(campaignSchema, 'The campaign') },
+    }),
     guard(scopes.read('discounts')),
     campaignParam,
     async (c) => c.json(await storeOf(c).getCampaign(c.req.valid('param').campaign_id)),
   )
   .put(
     '/:campaign_id',
-    doc({ tags, summary: 'Update a campaign (partial; restores a deleted one)', scopes: scopes.write('discounts'), responses: { 200: ok(campaignSchema, 'The campaign') } }),
+    doc({
+      tags,
+      summary: 'Update a campaign (partial; restores a deleted one)',
+      scopes: scopes.write('discounts'),
+      responses: { 200: ok(campaignSchema, 'The campaign') },
+    }),
     guard(scopes.write('discounts')),
     campaignParam,
     jsonBody(campaignUpdateSchema),
     async (c) =>
-      c.json(await storeOf(c).updateCampaign(c.req.valid('param').campaign_id, c.req.valid('json'), c.get('caller').clientId)),
+      c.json(
+        await storeOf(c).updateCampaign(
+          c.req.valid('param').campaign_id,
+          c.req.valid('json'),
+          c.get('caller').clientId,
+        ),
+      ),
   )
   .delete(
     '/:campaign_id',
-    doc({ tags, summary: 'Delete a campaign (its rules stay as they are)', scopes: scopes.write('discounts'), responses: { 200: ok(campaignSchema, 'The deleted campaign') } }),
+    doc({
+      tags,
+      summary: 'Delete a campaign (its rules stay as they are)',
+      scopes: scopes.write('discounts'),
+      responses: { 200: ok(campaignSchema, 'The deleted campaign') },
+    }),
     guard(scopes.write('discounts')),
     campaignParam,
     async (c) => c.json(await storeOf(c).deleteCampaign(c.req.valid('param').campaign_id, c.get('caller').clientId)),

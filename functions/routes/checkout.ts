@@ -56,7 +56,11 @@ const CALLBACK_DESCRIPTION =
  * and only then parses it (`parseCallbackBody`). A string crosses RPC whatever it holds, so a
  * hostile body (10,000 levels of nesting) cannot break the call before the signature is checked.
  */
-const sessionBody = documented(async (_c: AppContext, next: () => Promise<void>) => next(), 'json', dinteroSessionSchema);
+const sessionBody = documented(
+  async (_c: AppContext, next: () => Promise<void>) => next(),
+  'json',
+  dinteroSessionSchema,
+);
 
 const JSON_MEDIA = /^application\/([\w.-]+\+)?json$/i;
 
@@ -72,20 +76,32 @@ async function rawBody(c: AppContext, requireJson: boolean): Promise<string | un
 const callbackDoc = (method: 'GET' | 'POST') =>
   doc({
     tags,
-    summary: method === 'GET' ? 'Transaction callback (Dintero url.callback_url)' : 'Transaction callback with the transaction in the body (method=POST)',
+    summary:
+      method === 'GET'
+        ? 'Transaction callback (Dintero url.callback_url)'
+        : 'Transaction callback with the transaction in the body (method=POST)',
     description:
       'Authorised or captured: claims the discounts the session was shown (claim `ref` = `transaction_id`, so retries ' +
       'never claim twice). Only the signed `event` parameter releases: `VOID`, and a `REFUND` the body does not show ' +
       'to be partial. The unsigned body never releases; without `event` it can only hold a claim back. `error` callbacks claim nothing. ' +
-      '200 once handled (or already handled); 4xx can never succeed; 5xx is transient. ' + CALLBACK_DESCRIPTION,
+      '200 once handled (or already handled); 4xx can never succeed; 5xx is transient. ' +
+      CALLBACK_DESCRIPTION,
     scopes: 'public',
     parameters: [signatureParameter],
     responses: { 200: ok(callbackAnswerSchema, 'What rabatt did') },
     errors: [401, 403, 404, 503],
   });
 
-const callbackQuery = documented(async (_c: AppContext, next: () => Promise<void>) => next(), 'query', callbackQuerySchema);
-const transactionBody = documented(async (_c: AppContext, next: () => Promise<void>) => next(), 'json', callbackTransactionSchema);
+const callbackQuery = documented(
+  async (_c: AppContext, next: () => Promise<void>) => next(),
+  'query',
+  callbackQuerySchema,
+);
+const transactionBody = documented(
+  async (_c: AppContext, next: () => Promise<void>) => next(),
+  'json',
+  callbackTransactionSchema,
+);
 
 async function handleCallback(c: AppContext) {
   const query = Object.fromEntries(new URL(c.req.url).searchParams);
@@ -96,7 +112,11 @@ async function handleCallback(c: AppContext) {
     const released = await storeOf(c).claimByRef(query.transaction_id);
     if (released) {
       const key = await claimRefKey(accountOf(c), query.transaction_id);
-      await afterResponse(c, writeClaimRef(c.env.CLAIM_REFS, key, released.claim as Claim, released.bodyHash), 'claim ref cache write');
+      await afterResponse(
+        c,
+        writeClaimRef(c.env.CLAIM_REFS, key, released.claim as Claim, released.bodyHash),
+        'claim ref cache write',
+      );
     }
   }
   return c.json(answer);
@@ -105,7 +125,12 @@ async function handleCallback(c: AppContext) {
 export const checkout = new Hono<AppEnv>()
   .get(
     '/signature',
-    doc({ tags, summary: 'Whether callbacks must be signed', scopes: admin, responses: { 200: ok(signatureStatusSchema, 'The secret is never returned') } }),
+    doc({
+      tags,
+      summary: 'Whether callbacks must be signed',
+      scopes: admin,
+      responses: { 200: ok(signatureStatusSchema, 'The secret is never returned') },
+    }),
     guard(admin),
     async (c) => c.json(await storeOf(c).checkoutSignature()),
   )
@@ -114,7 +139,8 @@ export const checkout = new Hono<AppEnv>()
     doc({
       tags,
       summary: 'Set the Dintero-Signature secret',
-      description: 'Stored encrypted; from now on every checkout callback must be signed with it. Needs the scope `admin:discounts`.',
+      description:
+        'Stored encrypted; from now on every checkout callback must be signed with it. Needs the scope `admin:discounts`.',
       scopes: admin,
       responses: { 200: ok(signatureStatusSchema, 'Callbacks now need a signature') },
       errors: [503],
@@ -129,7 +155,12 @@ export const checkout = new Hono<AppEnv>()
   )
   .delete(
     '/signature',
-    doc({ tags, summary: 'Remove the Dintero-Signature secret', scopes: admin, responses: { 200: ok(signatureStatusSchema, 'No secret set') } }),
+    doc({
+      tags,
+      summary: 'Remove the Dintero-Signature secret',
+      scopes: admin,
+      responses: { 200: ok(signatureStatusSchema, 'No secret set') },
+    }),
     guard(admin),
     async (c) => c.json(await storeOf(c).deleteCheckoutSecret()),
   )
@@ -141,7 +172,8 @@ export const checkout = new Hono<AppEnv>()
       description:
         'Receives the session, evaluates `order.items` with `order.discount_codes` and answers the order after discounts: ' +
         'unknown codes dropped, every item with its `discount_lines`, `amount` = sum of the items. Remembers the evaluation ' +
-        'for 24 h so the payment claims exactly what the shopper saw. ' + CALLBACK_DESCRIPTION,
+        'for 24 h so the payment claims exactly what the shopper saw. ' +
+        CALLBACK_DESCRIPTION,
       scopes: 'public',
       parameters: [signatureParameter],
       responses: { 200: ok(discountCodesAnswerSchema, 'The order after discounts, shipping options echoed') },

@@ -6,7 +6,14 @@ import type { Scope } from '../../shared/auth/scopes';
 import { claimRefKey, readClaimRef, writeClaimRef } from '../../shared/claim-refs';
 import { ApiError } from '../../shared/errors';
 import { doc, ok, totalCountHeader } from '../../shared/openapi';
-import { claimBodyHash, claimCreateSchema, claimListQuerySchema, claimSchema, idempotencyKey, type Claim } from '../../shared/schemas/claim';
+import {
+  claimBodyHash,
+  claimCreateSchema,
+  claimListQuerySchema,
+  claimSchema,
+  idempotencyKey,
+  type Claim,
+} from '../../shared/schemas/claim';
 import { uuidParam } from '../../shared/schemas/common';
 import { jsonBody, paramOf, queryOf } from '../../shared/validate';
 
@@ -19,7 +26,12 @@ const exampleClaim = {
   id: '3c90c3cc-0d44-4b50-8888-8dd25736052a',
   purchase_at: '2023-11-07T05:31:56Z',
   customer_id: 'member-1001',
-  discounts: [{ id: '5b7c1f4e-2a44-4d5e-9c1a-0d3f5e6a7b8c', refs: [{ id: '8d3f1a2b-4c5d-4e6f-8a9b-0c1d2e3f4a5b', amount: 10000, usage: 1, stamp: 0 }] }],
+  discounts: [
+    {
+      id: '5b7c1f4e-2a44-4d5e-9c1a-0d3f5e6a7b8c',
+      refs: [{ id: '8d3f1a2b-4c5d-4e6f-8a9b-0c1d2e3f4a5b', amount: 10000, usage: 1, stamp: 0 }],
+    },
+  ],
   ref: 'transactionid1',
   type: 'pos',
   created_at: '2023-11-07T05:31:57.000Z',
@@ -55,11 +67,18 @@ export const claims = new Hono<AppEnv>()
         'A 400 names the ref. `ref` (or the `Idempotency-Key` header when the body has none) makes the claim idempotent: the same ref with ' +
         'the same body answers the first claim (200, also after it was released), with another body 409. See docs/claims.md.',
       scopes: WRITE,
-      parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }],
+      parameters: [
+        { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } },
+      ],
       requestExample: {
         purchase_at: exampleClaim.purchase_at,
         customer_id: exampleClaim.customer_id,
-        discounts: [{ id: exampleClaim.discounts[0]!.id, refs: [{ id: exampleClaim.discounts[0]!.refs[0]!.id, amount: 10000, usage: 1 }] }],
+        discounts: [
+          {
+            id: exampleClaim.discounts[0]!.id,
+            refs: [{ id: exampleClaim.discounts[0]!.refs[0]!.id, amount: 10000, usage: 1 }],
+          },
+        ],
         ref: 'transactionid1',
         type: 'pos',
       },
@@ -125,17 +144,31 @@ export const claims = new Hono<AppEnv>()
       summary: 'Release a claim',
       description:
         'Reverts exactly the usage, amount, stamps and debit the claim added. Releasing again changes nothing and answers the released claim. ' +
-        'The claim\'s `ref` stays taken: a retry of it answers the released claim.',
+        "The claim's `ref` stays taken: a retry of it answers the released claim.",
       scopes: WRITE,
-      responses: { 200: ok(claimSchema, 'The released claim', { ...exampleClaim, deleted_at: '2023-11-08T10:00:00.000Z', deleted_by: exampleClaim.created_by }) },
+      responses: {
+        200: ok(claimSchema, 'The released claim', {
+          ...exampleClaim,
+          deleted_at: '2023-11-08T10:00:00.000Z',
+          deleted_by: exampleClaim.created_by,
+        }),
+      },
     }),
     guard(WRITE),
     claimParam,
     async (c) => {
-      const { claim, bodyHash } = await storeOf(c).releaseClaim(c.req.valid('param').claim_id, c.get('caller').clientId);
+      const { claim, bodyHash } = await storeOf(c).releaseClaim(
+        c.req.valid('param').claim_id,
+        c.get('caller').clientId,
+      );
       // Retries of a released claim's ref answer the released claim, so the edge copy follows it.
       if (claim.ref !== undefined) {
-        await later(c, claimRefKey(accountOf(c), claim.ref).then((key) => writeClaimRef(c.env.CLAIM_REFS, key, claim as Claim, bodyHash)));
+        await later(
+          c,
+          claimRefKey(accountOf(c), claim.ref).then((key) =>
+            writeClaimRef(c.env.CLAIM_REFS, key, claim as Claim, bodyHash),
+          ),
+        );
       }
       return c.json(claim);
     },

@@ -22,10 +22,21 @@ const read = scopes.read('customers');
 const write = scopes.write('customers');
 /** A customer_id that could never be stored is simply not found. */
 const customerParam = paramOf({
-  customer_id: v.pipe(v.string(), v.check((s) => v.is(customerIdSchema, s), 'Customer not found')),
+  customer_id: v.pipe(
+    v.string(),
+    v.check((s) => v.is(customerIdSchema, s), 'Customer not found'),
+  ),
 });
 const one = (description: string) => ({ 200: ok(customerSchema, description, exampleCustomer) });
-const { id: _id, created_at: _c, created_by: _cb, updated_at: _u, updated_by: _ub, tag_ids: _t, ...exampleInput } = exampleCustomer;
+const {
+  id: _id,
+  created_at: _c,
+  created_by: _cb,
+  updated_at: _u,
+  updated_by: _ub,
+  tag_ids: _t,
+  ...exampleInput
+} = exampleCustomer;
 
 export const customers = new Hono<AppEnv>()
   .get(
@@ -37,7 +48,9 @@ export const customers = new Hono<AppEnv>()
         'All filters AND together. `email`, `phone_number` and `search` match by prefix (send `+` as `%2B`). ' +
         'Contacts are left out unless `type=contact` or `type=any`.',
       scopes: read,
-      responses: { 200: ok(v.array(customerSchema), 'Matching customers, oldest first', [exampleCustomer], totalCountHeader) },
+      responses: {
+        200: ok(v.array(customerSchema), 'Matching customers, oldest first', [exampleCustomer], totalCountHeader),
+      },
     }),
     guard(read),
     queryOf(customerListQuerySchema),
@@ -49,7 +62,14 @@ export const customers = new Hono<AppEnv>()
   )
   .post(
     '/',
-    doc({ tags, summary: 'Create a customer', scopes: write, responses: one('The stored customer'), errors: [409], requestExample: exampleInput }),
+    doc({
+      tags,
+      summary: 'Create a customer',
+      scopes: write,
+      responses: one('The stored customer'),
+      errors: [409],
+      requestExample: exampleInput,
+    }),
     guard(write),
     jsonBody(customerCreateSchema),
     async (c) => c.json(await storeOf(c).createCustomer(c.req.valid('json'), c.get('caller').clientId)),
@@ -71,7 +91,12 @@ export const customers = new Hono<AppEnv>()
   )
   .get(
     '/:customer_id',
-    doc({ tags, summary: 'Read a customer', scopes: read, responses: one('The customer (a deleted one as its tombstone)') }),
+    doc({
+      tags,
+      summary: 'Read a customer',
+      scopes: read,
+      responses: one('The customer (a deleted one as its tombstone)'),
+    }),
     guard(read),
     customerParam,
     async (c) => c.json(await storeOf(c).getCustomer(c.req.valid('param').customer_id)),
@@ -81,7 +106,8 @@ export const customers = new Hono<AppEnv>()
     doc({
       tags,
       summary: 'Update a customer',
-      description: 'Partial: only given fields change; `null` unsets a field or a metadata key; `metadata: null` clears metadata.',
+      description:
+        'Partial: only given fields change; `null` unsets a field or a metadata key; `metadata: null` clears metadata.',
       scopes: write,
       responses: one('The updated customer'),
       errors: [409],
@@ -90,21 +116,45 @@ export const customers = new Hono<AppEnv>()
     customerParam,
     jsonBody(customerUpdateSchema),
     async (c) =>
-      c.json(await storeOf(c).updateCustomer(c.req.valid('param').customer_id, c.req.valid('json'), c.get('caller').clientId)),
+      c.json(
+        await storeOf(c).updateCustomer(
+          c.req.valid('param').customer_id,
+          c.req.valid('json'),
+          c.get('caller').clientId,
+        ),
+      ),
   )
   .delete(
     '/:customer_id',
-    doc({ tags, summary: 'Delete a customer', description: 'Erases every personal field; ids and stamps remain.', scopes: write, responses: one('The tombstone') }),
+    doc({
+      tags,
+      summary: 'Delete a customer',
+      description: 'Erases every personal field; ids and stamps remain.',
+      scopes: write,
+      responses: one('The tombstone'),
+    }),
     guard(write),
     customerParam,
     async (c) => c.json(await storeOf(c).deleteCustomer(c.req.valid('param').customer_id, c.get('caller').clientId)),
   )
   .put(
     '/:customer_id/tags',
-    doc({ tags, summary: "Set a customer's tags", scopes: write, responses: one('The customer with its tag_ids'), requestExample: { tag_ids: ['vip'] } }),
+    doc({
+      tags,
+      summary: "Set a customer's tags",
+      scopes: write,
+      responses: one('The customer with its tag_ids'),
+      requestExample: { tag_ids: ['vip'] },
+    }),
     guard(write),
     customerParam,
     jsonBody(customerTagsSchema),
     async (c) =>
-      c.json(await storeOf(c).setCustomerTags(c.req.valid('param').customer_id, c.req.valid('json').tag_ids, c.get('caller').clientId)),
+      c.json(
+        await storeOf(c).setCustomerTags(
+          c.req.valid('param').customer_id,
+          c.req.valid('json').tag_ids,
+          c.get('caller').clientId,
+        ),
+      ),
   );

@@ -17,7 +17,8 @@ interface EventHandler<S extends v.GenericSchema = v.GenericSchema> {
   body: S;
   handle: (c: AppContext, body: v.InferOutput<S>) => Promise<void>;
 }
-const event = <S extends v.GenericSchema>(body: S, handle: EventHandler<S>['handle']): EventHandler => ({ body, handle } as EventHandler);
+const event = <S extends v.GenericSchema>(body: S, handle: EventHandler<S>['handle']): EventHandler =>
+  ({ body, handle }) as EventHandler;
 
 const tokenEvent = v.strictObject({ token: tokenSchema });
 
@@ -41,19 +42,31 @@ export const events = new Hono<AppEnv>().post(
     tags: ['Events'],
     summary: 'Report an event',
     description:
-      `Header \`event\`: one of ${Object.keys(EVENTS).map((e) => `\`${e}\``).join(', ')}. ` +
+      `Header \`event\`: one of ${Object.keys(EVENTS)
+        .map((e) => `\`${e}\``)
+        .join(', ')}. ` +
       '`token_add` links `{token: {token_id?, type?, value, customer_id}}` to a customer; `token_remove` unlinks by token_id, ' +
-      'or by value (and type). `receipt_add` takes a completed receipt (as for available_for_receipt), evaluates it and records the stamps, usage and amounts it earns, once per `receipt_id`. Needs one of the scopes: ' + allowed.map((s) => `\`${s}\``).join(', ') + '.',
+      'or by value (and type). `receipt_add` takes a completed receipt (as for available_for_receipt), evaluates it and records the stamps, usage and amounts it earns, once per `receipt_id`. Needs one of the scopes: ' +
+      allowed.map((s) => `\`${s}\``).join(', ') +
+      '.',
     scopes: allowed,
-    parameters: [{ name: 'event', in: 'header', required: true, schema: { type: 'string', enum: Object.keys(EVENTS) } }],
+    parameters: [
+      { name: 'event', in: 'header', required: true, schema: { type: 'string', enum: Object.keys(EVENTS) } },
+    ],
     responses: { 204: noContent('Done') },
-    requestExample: { token: { token_id: 'card-1', type: 'member_card', value: '7080001234567', customer_id: 'member-1001' } },
+    requestExample: {
+      token: { token_id: 'card-1', type: 'member_card', value: '7080001234567', customer_id: 'member-1001' },
+    },
   }),
   guard(allowed),
   async (c, next) => {
     if (!Object.hasOwn(EVENTS, c.req.header('event') ?? '')) {
       throw new ApiError(400, 'validation_error', 'The request is invalid', [
-        { field: 'event', code: 'picklist', message: `Expected the event header to be one of: ${Object.keys(EVENTS).join(', ')}` },
+        {
+          field: 'event',
+          code: 'picklist',
+          message: `Expected the event header to be one of: ${Object.keys(EVENTS).join(', ')}`,
+        },
       ]);
     }
     await next();

@@ -7,7 +7,12 @@ import type { Scope } from '../../shared/auth/scopes';
 import { ApiError, notFound } from '../../shared/errors';
 import { doc, noContent, ok } from '../../shared/openapi';
 import { uuidParam } from '../../shared/schemas/common';
-import { publicRuleSchema, publicRulesQuerySchema, type PublicCacheInfo, type PublicRulesQuery } from '../../shared/schemas/public-rules';
+import {
+  publicRuleSchema,
+  publicRulesQuerySchema,
+  type PublicCacheInfo,
+  type PublicRulesQuery,
+} from '../../shared/schemas/public-rules';
 import { paramOf, queryOf } from '../../shared/validate';
 import { cacheKey, serveCached } from '../public-cache';
 
@@ -96,8 +101,14 @@ const preflight = async (c: Context<PublicEnv>) => {
 
 const cacheHeaders = {
   ETag: { description: 'Strong validator of the body; send it back in If-None-Match', schema: { type: 'string' } },
-  'Cache-Control': { description: '`public, max-age=<settings.public_offers.max_age>` (less when an offer is about to change)', schema: { type: 'string' } },
-  'x-rabatt-cache': { description: 'Whether the answer came from the edge cache', schema: { type: 'string', enum: ['hit', 'miss'] } },
+  'Cache-Control': {
+    description: '`public, max-age=<settings.public_offers.max_age>` (less when an offer is about to change)',
+    schema: { type: 'string' },
+  },
+  'x-rabatt-cache': {
+    description: 'Whether the answer came from the edge cache',
+    schema: { type: 'string', enum: ['hit', 'miss'] },
+  },
 };
 const ANONYMOUS_NOTE =
   'Needs a token with `public:discounts` (or `read:discounts`/`admin:discounts`), or no token at all when the account ' +
@@ -117,7 +128,10 @@ export const publicRules = new Hono<PublicEnv>()
       summary: 'Current public offers (storefront list, edge-cached)',
       description: ANONYMOUS_NOTE,
       scopes: PUBLIC_SCOPES,
-      responses: { 200: ok(v.array(publicRuleSchema), 'Rules visible now, given to `*` or `/`', undefined, cacheHeaders), 304: noContent('Not modified') },
+      responses: {
+        200: ok(v.array(publicRuleSchema), 'Rules visible now, given to `*` or `/`', undefined, cacheHeaders),
+        304: noContent('Not modified'),
+      },
     }),
     access,
     queryOf(publicRulesQuerySchema),
@@ -141,7 +155,10 @@ export const publicRules = new Hono<PublicEnv>()
       summary: 'One current public offer (edge-cached)',
       description: ANONYMOUS_NOTE,
       scopes: PUBLIC_SCOPES,
-      responses: { 200: ok(publicRuleSchema, 'The rule, if it is on the public list now', undefined, cacheHeaders), 304: noContent('Not modified') },
+      responses: {
+        200: ok(publicRuleSchema, 'The rule, if it is on the public list now', undefined, cacheHeaders),
+        304: noContent('Not modified'),
+      },
       errors: [404],
     }),
     access,

@@ -5,7 +5,14 @@ import { guard } from '../../shared/auth/guard';
 import { scopes } from '../../shared/auth/scopes';
 import { doc, ok, totalCountHeader } from '../../shared/openapi';
 import { uuidParam } from '../../shared/schemas/common';
-import { refGiveSchema, refListQuerySchema, refSchema, refTakeSchema, usageEntrySchema, usageListQuerySchema } from '../../shared/schemas/ref';
+import {
+  refGiveSchema,
+  refListQuerySchema,
+  refSchema,
+  refTakeSchema,
+  usageEntrySchema,
+  usageListQuerySchema,
+} from '../../shared/schemas/ref';
 import { jsonBody, paramOf, queryOf } from '../../shared/validate';
 
 const didParam = paramOf({ did: uuidParam('Discount rule') });
@@ -35,7 +42,9 @@ export const ruleRefs = new Hono<AppEnv>()
         '`deleted`, `inactive` (ref not deleted, rule inactive). A ref stays available after its rule is deleted, but a deleted rule is never usable. ' +
         'Page with `limit` (1–1000) and `starting_after` (a ref id); `total=true` adds a `total-count` header.',
       scopes: scopes.read('discounts'),
-      responses: { 200: ok(v.array(refSchema), 'The refs, oldest first', [exampleRef, exampleWildcardRef], totalCountHeader) },
+      responses: {
+        200: ok(v.array(refSchema), 'The refs, oldest first', [exampleRef, exampleWildcardRef], totalCountHeader),
+      },
     }),
     guard(scopes.read('discounts')),
     didParam,
@@ -57,12 +66,18 @@ export const ruleRefs = new Hono<AppEnv>()
         'it is sent: the existing ref is answered. A deleted rule cannot be given (400).',
       scopes: scopes.write('discounts'),
       requestExample: { customers: ['member-1001', '*'], offering_constraint_id: 'welcome-2024' },
-      responses: { 200: ok(v.array(refSchema), 'The refs, one per distinct customer, in the order given', [exampleRef, exampleWildcardRef]) },
+      responses: {
+        200: ok(v.array(refSchema), 'The refs, one per distinct customer, in the order given', [
+          exampleRef,
+          exampleWildcardRef,
+        ]),
+      },
     }),
     guard(scopes.write('discounts')),
     didParam,
     jsonBody(refGiveSchema),
-    async (c) => c.json(await storeOf(c).giveRule(c.req.valid('param').did, c.req.valid('json'), c.get('caller').clientId)),
+    async (c) =>
+      c.json(await storeOf(c).giveRule(c.req.valid('param').did, c.req.valid('json'), c.get('caller').clientId)),
   )
   .delete(
     '/',
@@ -70,16 +85,21 @@ export const ruleRefs = new Hono<AppEnv>()
       tags,
       summary: 'Take a discount rule back from customers',
       description:
-        'Deletes the listed customers\' live refs of this rule; `*` deletes every live ref of the rule (all customers, `*` and `/`), `/` the refs for ' +
+        "Deletes the listed customers' live refs of this rule; `*` deletes every live ref of the rule (all customers, `*` and `/`), `/` the refs for " +
         'purchases without a customer. Answers the refs deleted by this call.',
       scopes: scopes.write('discounts'),
       requestExample: { customers: ['member-1001'] },
-      responses: { 200: ok(v.array(refSchema), 'The refs deleted now', [{ ...exampleRef, deleted_at: '2023-11-08T10:00:00.000Z', deleted_by: exampleRef.created_by }]) },
+      responses: {
+        200: ok(v.array(refSchema), 'The refs deleted now', [
+          { ...exampleRef, deleted_at: '2023-11-08T10:00:00.000Z', deleted_by: exampleRef.created_by },
+        ]),
+      },
     }),
     guard(scopes.write('discounts')),
     didParam,
     jsonBody(refTakeSchema),
-    async (c) => c.json(await storeOf(c).takeRule(c.req.valid('param').did, c.req.valid('json'), c.get('caller').clientId)),
+    async (c) =>
+      c.json(await storeOf(c).takeRule(c.req.valid('param').did, c.req.valid('json'), c.get('caller').clientId)),
   );
 
 /** `/discounts/rules/{did}/usages`: the rule's usage ledger. */
@@ -89,27 +109,32 @@ export const ruleUsages = new Hono<AppEnv>().get(
     tags,
     summary: 'The usage ledger of a discount rule',
     description:
-      'One entry per ref a claim, a `usage_ref` or a recorded receipt (`receipt_add`) touched, with what it added; a released claim\'s entries keep ' +
+      "One entry per ref a claim, a `usage_ref` or a recorded receipt (`receipt_add`) touched, with what it added; a released claim's entries keep " +
       '`released_at`. Filter by `ref_id` or `customer_id`; page with `limit` (1–1000) and `starting_after` (an entry id); `total=true` adds a `total-count` header.',
     scopes: scopes.read('discounts'),
     responses: {
-      200: ok(v.array(usageEntrySchema), 'Ledger entries, oldest first', [
-        {
-          id: '0b6f0a4e-9d3b-4c83-a8a5-3d0f2a7f4c11',
-          ref_id: exampleRef.id,
-          discount_id: exampleRef.discount_id,
-          customer_id: 'member-1001',
-          source: 'claim',
-          source_ref: '7a1e5c9b-2f4d-4b8e-9c3a-1d2e3f4a5b6c',
-          usage: 1,
-          amount: 10000,
-          stamp: 0,
-          debit: 0,
-          purchase_at: '2023-11-07T05:31:56.000Z',
-          created_at: '2023-11-07T05:31:57.000Z',
-          created_by: exampleRef.created_by,
-        },
-      ], totalCountHeader),
+      200: ok(
+        v.array(usageEntrySchema),
+        'Ledger entries, oldest first',
+        [
+          {
+            id: '0b6f0a4e-9d3b-4c83-a8a5-3d0f2a7f4c11',
+            ref_id: exampleRef.id,
+            discount_id: exampleRef.discount_id,
+            customer_id: 'member-1001',
+            source: 'claim',
+            source_ref: '7a1e5c9b-2f4d-4b8e-9c3a-1d2e3f4a5b6c',
+            usage: 1,
+            amount: 10000,
+            stamp: 0,
+            debit: 0,
+            purchase_at: '2023-11-07T05:31:56.000Z',
+            created_at: '2023-11-07T05:31:57.000Z',
+            created_by: exampleRef.created_by,
+          },
+        ],
+        totalCountHeader,
+      ),
     },
   }),
   guard(scopes.read('discounts')),

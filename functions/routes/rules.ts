@@ -3,7 +3,13 @@ import { storeOf, type AppEnv } from '../../shared/app-env';
 import { guard } from '../../shared/auth/guard';
 import { scopes } from '../../shared/auth/scopes';
 import { uuidParam } from '../../shared/schemas/common';
-import { ruleCreateSchema, ruleListQuerySchema, ruleReadQuerySchema, ruleUpdateSchema, type Rule } from '../../shared/schemas/rule';
+import {
+  ruleCreateSchema,
+  ruleListQuerySchema,
+  ruleReadQuerySchema,
+  ruleUpdateSchema,
+  type Rule,
+} from '../../shared/schemas/rule';
 import * as v from 'valibot';
 import { doc, ok, totalCountHeader } from '../../shared/openapi';
 import { exampleRule, exampleRuleInput } from '../../shared/schemas/examples';
@@ -42,7 +48,8 @@ export const rules = new Hono<AppEnv>()
     doc({
       tags,
       summary: 'Create a discount rule',
-      description: 'A new rule is usable only once it is given to customers. Server-owned fields in the body are ignored.',
+      description:
+        'A new rule is usable only once it is given to customers. Server-owned fields in the body are ignored.',
       scopes: scopes.write('discounts'),
       requestExample: exampleRuleInput,
       responses: { 200: ok(ruleSchema, 'The stored rule', liveRule) },
@@ -83,7 +90,10 @@ export const rules = new Hono<AppEnv>()
     guard(scopes.write('discounts')),
     didParam,
     jsonBody(ruleUpdateSchema),
-    async (c) => c.json((await storeOf(c).updateRule(c.req.valid('param').did, c.req.valid('json'), c.get('caller').clientId)) as Rule),
+    async (c) =>
+      c.json(
+        (await storeOf(c).updateRule(c.req.valid('param').did, c.req.valid('json'), c.get('caller').clientId)) as Rule,
+      ),
   )
   .delete(
     '/:did',

@@ -12,7 +12,12 @@ const admin = scopes.admin('discounts');
 export const settings = new Hono<AppEnv>()
   .get(
     '/',
-    doc({ tags, summary: 'Read the account settings', scopes: admin, responses: { 200: ok(settingsSchema, 'Settings, defaults filled in') } }),
+    doc({
+      tags,
+      summary: 'Read the account settings',
+      scopes: admin,
+      responses: { 200: ok(settingsSchema, 'Settings, defaults filled in') },
+    }),
     guard(admin),
     async (c) => c.json(await storeOf(c).getSettings()),
   )
@@ -23,7 +28,9 @@ export const settings = new Hono<AppEnv>()
       summary: 'Change account settings (partial: objects merge, null restores a default)',
       scopes: admin,
       responses: { 200: ok(settingsSchema, 'Settings after the change') },
-      requestExample: { public_offers: { anonymous: true, allowed_origins: ['https://shop.example.com'], max_age: 60 } },
+      requestExample: {
+        public_offers: { anonymous: true, allowed_origins: ['https://shop.example.com'], max_age: 60 },
+      },
     }),
     guard(admin),
     jsonBody(settingsPatchSchema),

@@ -17,7 +17,11 @@ export interface TokenClaims {
 /** Production reads JWT_SECRET from `wrangler secret`; a short or missing one is a setup mistake. */
 export function signingSecret(secret: string | undefined): string {
   if (!secret || new TextEncoder().encode(secret).length < 32) {
-    throw new ApiError(503, 'token_signing_unavailable', 'Token issuing is disabled: JWT_SECRET is unset or shorter than 32 bytes');
+    throw new ApiError(
+      503,
+      'token_signing_unavailable',
+      'Token issuing is disabled: JWT_SECRET is unset or shorter than 32 bytes',
+    );
   }
   return secret;
 }
@@ -35,7 +39,13 @@ export async function issueToken(
 let cachedKey: { secret: string; key: Promise<CryptoKey> } | undefined;
 function hmacKey(secret: string): Promise<CryptoKey> {
   if (cachedKey?.secret !== secret) {
-    const key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    const key = crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    );
     cachedKey = { secret, key };
   }
   return cachedKey.key;
@@ -49,6 +59,10 @@ export async function verifyToken(secret: string, token: string): Promise<TokenC
     }
     return payload;
   } catch {
-    throw new ApiError(401, 'invalid_token', 'The access token is missing, malformed, expired or not signed by this server');
+    throw new ApiError(
+      401,
+      'invalid_token',
+      'The access token is missing, malformed, expired or not signed by this server',
+    );
   }
 }

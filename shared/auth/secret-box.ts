@@ -30,7 +30,11 @@ function keyFor(secretsKey: string, purpose: string): Promise<CryptoKey> {
 }
 
 export const secretsKeyMissing = () =>
-  new ApiError(503, 'secrets_key_missing', 'The server has no SECRETS_KEY configured, so it cannot keep secrets (wrangler secret put SECRETS_KEY)');
+  new ApiError(
+    503,
+    'secrets_key_missing',
+    'The server has no SECRETS_KEY configured, so it cannot keep secrets (wrangler secret put SECRETS_KEY)',
+  );
 
 export async function seal(secretsKey: string | undefined, purpose: string, plaintext: string): Promise<string> {
   if (!secretsKey) throw secretsKeyMissing();
@@ -42,12 +46,21 @@ export async function seal(secretsKey: string | undefined, purpose: string, plai
 export async function open(secretsKey: string | undefined, purpose: string, sealed: string): Promise<string> {
   if (!secretsKey) throw secretsKeyMissing();
   const [version, iv, data] = sealed.split(':');
-  if (version !== 'v1' || !iv || !data) throw new ApiError(500, 'internal_error', 'A stored secret has an unknown format');
+  if (version !== 'v1' || !iv || !data)
+    throw new ApiError(500, 'internal_error', 'A stored secret has an unknown format');
   try {
-    const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromHex(iv) }, await keyFor(secretsKey, purpose), fromHex(data));
+    const plain = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: fromHex(iv) },
+      await keyFor(secretsKey, purpose),
+      fromHex(data),
+    );
     return new TextDecoder().decode(plain);
   } catch {
     // Only a changed SECRETS_KEY gets here; the merchant must set the secret again.
-    throw new ApiError(503, 'secret_unreadable', 'The stored secret cannot be decrypted with the current SECRETS_KEY; set it again');
+    throw new ApiError(
+      503,
+      'secret_unreadable',
+      'The stored secret cannot be decrypted with the current SECRETS_KEY; set it again',
+    );
   }
 }

@@ -22,12 +22,24 @@ export function signedText(t: string, accountId: string, method: string, url: UR
   return [t, accountId, method.toUpperCase(), url.hostname, url.pathname, canonicalQuery(url)].join('\n');
 }
 
-export async function signatureDigest(secret: string, t: string, accountId: string, method: string, url: URL): Promise<string> {
+export async function signatureDigest(
+  secret: string,
+  t: string,
+  accountId: string,
+  method: string,
+  url: URL,
+): Promise<string> {
   return hmacSha256Hex(secret, signedText(t, accountId, method, url));
 }
 
 /** The header value Dintero would send; used by tests, the bench and docs examples. */
-export async function signatureHeader(secret: string, accountId: string, method: string, url: URL, nowSeconds: number): Promise<string> {
+export async function signatureHeader(
+  secret: string,
+  accountId: string,
+  method: string,
+  url: URL,
+  nowSeconds: number,
+): Promise<string> {
   const t = String(Math.floor(nowSeconds));
   return `t=${t},${SCHEME}=${await signatureDigest(secret, t, accountId, method, url)}`;
 }

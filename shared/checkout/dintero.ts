@@ -45,7 +45,11 @@ export type DinteroDiscountLine = NonNullable<DinteroItem['discount_lines']>[num
 /**
  * @param ours whether a discount line is one rabatt added before (taken off again)
  */
-export function prepareSession(session: DinteroSession, purchaseAt: string, ours: (line: DinteroDiscountLine) => boolean): PreparedSession {
+export function prepareSession(
+  session: DinteroSession,
+  purchaseAt: string,
+  ours: (line: DinteroDiscountLine) => boolean,
+): PreparedSession {
   const items: PreparedItem[] = [];
   const receiptItems = (session.order.items ?? []).map((item, i) => {
     const lines = item.discount_lines ?? [];
@@ -56,7 +60,9 @@ export function prepareSession(session: DinteroSession, purchaseAt: string, ours
     const vat = vatOf(item, gross);
     return {
       ...(item.id !== undefined && { id: item.id }),
-      ...(item.groups !== undefined && { groups: item.groups.map((g) => ({ id: g.id, ...(g.name !== undefined && { name: g.name }) })) }),
+      ...(item.groups !== undefined && {
+        groups: item.groups.map((g) => ({ id: g.id, ...(g.name !== undefined && { name: g.name }) })),
+      }),
       quantity: item.quantity ?? 1,
       // Dintero's line ids are strings; the engine numbers lines, so items are numbered in order.
       line_id: i + 1,
@@ -85,7 +91,11 @@ export function prepareSession(session: DinteroSession, purchaseAt: string, ours
 }
 
 /** Codes of the session that a rule in the evaluation asks for (`requirement.discount_code`). */
-export function acceptedCodes(codes: readonly string[], result: EvaluationResult, codeOf: (ruleId: string) => string | string[] | undefined): string[] {
+export function acceptedCodes(
+  codes: readonly string[],
+  result: EvaluationResult,
+  codeOf: (ruleId: string) => string | string[] | undefined,
+): string[] {
   const matched = new Set<string>();
   for (const d of result.receipt.discounts) {
     const code = codeOf(d.id);
@@ -106,12 +116,21 @@ function dinteroLine(line: ReceiptDiscountLine) {
 }
 
 /** The express discount-code answer: every item, reduced by its new discount lines; shipping echoed. */
-export function discountCodesAnswer(session: DinteroSession, prepared: PreparedSession, result: EvaluationResult, codes: string[]): DiscountCodesAnswer {
+export function discountCodesAnswer(
+  session: DinteroSession,
+  prepared: PreparedSession,
+  result: EvaluationResult,
+  codes: string[],
+): DiscountCodesAnswer {
   const byLine = new Map<number, ResultItem>(result.receipt.items.map((i) => [i.line_id, i]));
   const items = prepared.items.map((p, i) => {
     const added = (byLine.get(i + 1)?.discount_lines ?? []).slice(p.kept.length);
     const amount = p.amount - sum(added);
-    const out: Record<string, unknown> = { ...p.source, amount, discount_lines: [...p.kept, ...added.map(dinteroLine)] };
+    const out: Record<string, unknown> = {
+      ...p.source,
+      amount,
+      discount_lines: [...p.kept, ...added.map(dinteroLine)],
+    };
     if (p.source.vat_amount !== undefined || p.source.vat !== undefined) out.vat_amount = vatOf(p.source, amount);
     return out as DiscountCodesAnswer['order']['items'][number];
   });

@@ -167,11 +167,13 @@ function compileRule(rule: Rule): CompiledRule {
   const currencyAnythingBut: Set<string>[] = [];
   for (const c of req.currencies ?? []) {
     if (typeof c === 'string') currencyAllow.add(c.toUpperCase());
-    else if (c && Array.isArray(c['anything-but'])) currencyAnythingBut.push(new Set(c['anything-but'].map((x) => x.toUpperCase())));
+    else if (c && Array.isArray(c['anything-but']))
+      currencyAnythingBut.push(new Set(c['anything-but'].map((x) => x.toUpperCase())));
   }
   const hasCurrency = currencyAllow.size > 0 || currencyAnythingBut.length > 0;
 
-  const codes = req.discount_code === undefined || req.discount_code === '' ? null : [req.discount_code].flat().filter(Boolean);
+  const codes =
+    req.discount_code === undefined || req.discount_code === '' ? null : [req.discount_code].flat().filter(Boolean);
 
   const hourList = lim.discount_hours?.hours ?? [];
   const hours =

@@ -195,7 +195,12 @@ function render(ctx: Ctx, apps: readonly Application[], collecting: readonly Col
       stamp: 0,
       bonus: bonus ? app.total : 0,
       usage: app.usage,
-      statistics: statistics(c, app.ref, ctx, app.parts.map((p) => p.line)),
+      statistics: statistics(
+        c,
+        app.ref,
+        ctx,
+        app.parts.map((p) => p.line),
+      ),
       items: app.parts.map((p) => ({
         line_id: p.line.lineId,
         amount: bonus ? 0 : p.amount,

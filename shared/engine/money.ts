@@ -60,7 +60,9 @@ export function largestRemainder(total: number, weights: readonly number[], keys
   let left = total - given;
   if (left > 0) {
     const order = Array.from({ length: n }, (_, i) => i);
-    order.sort((a, b) => (rems[b] as number) - (rems[a] as number) || (keys[a] as number) - (keys[b] as number) || a - b);
+    order.sort(
+      (a, b) => (rems[b] as number) - (rems[a] as number) || (keys[a] as number) - (keys[b] as number) || a - b,
+    );
     for (let j = 0; left > 0; j++, left--) {
       const i = order[j] as number;
       shares[i] = (shares[i] as number) + 1;
@@ -89,7 +91,11 @@ export function allocate(
     let ws = active.map((i) => weights[i] as number);
     // A line with no weight but room left only matters once weighted lines are full.
     if (ws.every((w) => w === 0)) ws = active.map((i) => caps[i] as number);
-    const shares = largestRemainder(left, ws, active.map((i) => keys[i] as number));
+    const shares = largestRemainder(
+      left,
+      ws,
+      active.map((i) => keys[i] as number),
+    );
     const over = active.filter((i, j) => (shares[j] as number) >= (caps[i] as number));
     if (over.length === 0) {
       active.forEach((i, j) => (out[i] = shares[j] as number));

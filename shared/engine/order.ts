@@ -79,7 +79,8 @@ export function chooseOutcome(cands: readonly Candidate[], ctx: Ctx): Outcome {
   for (const c of cands) {
     if (!c.rule.exclusive) continue;
     const o = applyInOrder([c], ctx);
-    if (!best || o.total > best.o.total || (o.total === best.o.total && byAge(c.rule, best.c.rule) < 0)) best = { c, o };
+    if (!best || o.total > best.o.total || (o.total === best.o.total && byAge(c.rule, best.c.rule) < 0))
+      best = { c, o };
   }
   return best && best.o.total > combinable.total ? best.o : combinable;
 }

@@ -63,7 +63,10 @@ class Ledger {
   /** Split `amount` over `lines` by `weights` (default: their base), capped by what is left. */
   spread(amount: number, lines: readonly Line[], weights?: readonly number[], percentage?: number): void {
     const caps = lines.map((l) => this.cap(l) - this.taken(l));
-    const total = Math.min(amount, caps.reduce((s, x) => s + x, 0));
+    const total = Math.min(
+      amount,
+      caps.reduce((s, x) => s + x, 0),
+    );
     if (total <= 0) return;
     const shares = allocate(
       total,
@@ -91,7 +94,9 @@ class Ledger {
 /** Cheapest units first (Decision 4), ties to lowest line_id; `desc` for most expensive first. */
 function byUnitPrice(lines: readonly Line[], led: Ledger, desc: boolean): Line[] {
   const unit = (l: Line) => led.base(l) / l.qtyMilli;
-  return [...lines].sort((a, b) => (desc ? unit(b) - unit(a) : unit(a) - unit(b)) || a.lineId - b.lineId || a.idx - b.idx);
+  return [...lines].sort(
+    (a, b) => (desc ? unit(b) - unit(a) : unit(a) - unit(b)) || a.lineId - b.lineId || a.idx - b.idx,
+  );
 }
 
 type Compute = (c: CompiledRule, m: LineMatch, led: Ledger, ref: RefState) => number;
@@ -196,7 +201,12 @@ const mixNewPrice: Compute = (c, m, led) => {
   }
   const lines = [...portion.keys()].sort((a, b) => a.idx - b.idx);
   const price = singleValue(c.reward, lines).money * k;
-  if (sum > price) led.spread(sum - price, lines, lines.map((l) => portion.get(l) as number));
+  if (sum > price)
+    led.spread(
+      sum - price,
+      lines,
+      lines.map((l) => portion.get(l) as number),
+    );
   return k;
 };
 
@@ -225,7 +235,13 @@ const COMPUTE: Record<string, Compute> = {
  * spends `usage × stamp` stamps), so when the rule would repeat more often than that the reward
  * is computed again as if `discount_reward_usage` were the number of cards.
  */
-export function computeReward(c: CompiledRule, m: LineMatch, state: State, ref: RefState, cards = Infinity): Application {
+export function computeReward(
+  c: CompiledRule,
+  m: LineMatch,
+  state: State,
+  ref: RefState,
+  cards = Infinity,
+): Application {
   const app = rewardOf(c, c, m, state, ref);
   if (app.usage <= cards) return app;
   const capped = c.rewardUsage >= 0 ? Math.min(c.rewardUsage, cards) : cards;
@@ -236,8 +252,9 @@ function rewardOf(rule: CompiledRule, c: CompiledRule, m: LineMatch, state: Stat
   const led = new Ledger(c, state);
   const fn = COMPUTE[c.reward.type];
   const usage = fn ? fn(c, m, led, ref) : 0;
-  const parts = led.parts.filter((p) => p.amount > 0).sort((a, b) => a.line.lineId - b.line.lineId || a.line.idx - b.line.idx);
+  const parts = led.parts
+    .filter((p) => p.amount > 0)
+    .sort((a, b) => a.line.lineId - b.line.lineId || a.line.idx - b.line.idx);
   const total = parts.reduce((s, p) => s + p.amount, 0);
   return { rule, ref, parts, total, usage: total > 0 ? Math.max(usage, 1) : 0 };
 }
-

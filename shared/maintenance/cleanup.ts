@@ -119,7 +119,8 @@ export class AccountCleanup {
           const n = sql.exec(
             `DELETE FROM checkout_sessions WHERE session_id IN
                (SELECT session_id FROM checkout_sessions WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)`,
-            now, budget,
+            now,
+            budget,
           ).rowsWritten;
           removed.checkout_sessions += n;
           budget -= n;
@@ -127,7 +128,8 @@ export class AccountCleanup {
         checkout_events: () => {
           const n = sql.exec(
             'DELETE FROM checkout_events WHERE seq IN (SELECT seq FROM checkout_events WHERE created_at < ? ORDER BY created_at LIMIT ?)',
-            cutoff, budget,
+            cutoff,
+            budget,
           ).rowsWritten;
           removed.checkout_events += n;
           budget -= n;
@@ -142,11 +144,17 @@ export class AccountCleanup {
               `SELECT seq, ref_id, stamp - spent AS stamp FROM ref_usages
                WHERE rule_id = ? AND stamp > 0 AND released_at IS NULL AND expired_at IS NULL AND purchase_at < ?
                ORDER BY purchase_at LIMIT ?`,
-              rule.id, now - rule.days * DAY_MS, budget,
+              rule.id,
+              now - rule.days * DAY_MS,
+              budget,
             );
             if (!rows.length) continue;
             budget -= rows.length;
-            sql.exec('UPDATE ref_usages SET expired_at = ? WHERE seq IN (SELECT value FROM json_each(?))', now, JSON.stringify(rows.map((r) => r.seq)));
+            sql.exec(
+              'UPDATE ref_usages SET expired_at = ? WHERE seq IN (SELECT value FROM json_each(?))',
+              now,
+              JSON.stringify(rows.map((r) => r.seq)),
+            );
             const perRef = new Map<string, number>();
             for (const r of rows) perRef.set(r.ref_id, (perRef.get(r.ref_id) ?? 0) + r.stamp);
             let total = 0;
@@ -164,7 +172,9 @@ export class AccountCleanup {
           const n = sql.exec(
             `UPDATE rules SET archived_at = ? WHERE seq IN (SELECT seq FROM rules
                WHERE archived_at IS NULL AND deleted_at IS NULL AND purchase_to < ? ORDER BY purchase_to LIMIT ?)`,
-            now, cutoff, budget,
+            now,
+            cutoff,
+            budget,
           ).rowsWritten;
           removed.archived_rules += n;
           budget -= n;
@@ -175,7 +185,10 @@ export class AccountCleanup {
             budget--;
             cursors.refs = { at: r.deleted_at, seq: r.seq };
             // The constraint id is the record that this gift was given: purging it would let it be given again.
-            if (r.offering_constraint_id !== null || one(sql, 'SELECT 1 AS x FROM ref_usages WHERE ref_id = ? LIMIT 1', r.id)) {
+            if (
+              r.offering_constraint_id !== null ||
+              one(sql, 'SELECT 1 AS x FROM ref_usages WHERE ref_id = ? LIMIT 1', r.id)
+            ) {
               kept.refs++;
               continue;
             }
@@ -197,7 +210,11 @@ export class AccountCleanup {
             // a rule with more refs than the budget left is finished by the next run.
             const refs = all<{ seq: number }>(sql, 'SELECT seq FROM refs WHERE rule_id = ? LIMIT ?', r.id, budget + 1);
             const batch = refs.slice(0, budget);
-            if (batch.length) sql.exec('DELETE FROM refs WHERE seq IN (SELECT value FROM json_each(?))', JSON.stringify(batch.map((x) => x.seq)));
+            if (batch.length)
+              sql.exec(
+                'DELETE FROM refs WHERE seq IN (SELECT value FROM json_each(?))',
+                JSON.stringify(batch.map((x) => x.seq)),
+              );
             removed.purged_refs += batch.length;
             budget -= batch.length;
             if (refs.length > batch.length) return;
@@ -226,7 +243,8 @@ export class AccountCleanup {
       }
       sql.exec(
         'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-        CURSORS_KEY, JSON.stringify(cursors),
+        CURSORS_KEY,
+        JSON.stringify(cursors),
       );
       if (removed.archived_rules || removed.purged_rules || removed.purged_refs) {
         // Nothing removed was on the public list (deleted, or ended long ago), but a stale cached
@@ -239,7 +257,8 @@ export class AccountCleanup {
     const run = summary(this.due(sql, now, cutoff, cursors), false);
     this.raw.exec(
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      SUMMARY_KEY, JSON.stringify(run),
+      SUMMARY_KEY,
+      JSON.stringify(run),
     );
     return run;
   }
@@ -255,13 +274,25 @@ export class AccountCleanup {
       this.stampRules(sql).some((r) =>
         probe(
           `SELECT 1 AS x FROM ref_usages WHERE rule_id = ? AND stamp > 0 AND released_at IS NULL AND expired_at IS NULL AND purchase_at < ? LIMIT 1`,
-          r.id, now - r.days * DAY_MS,
+          r.id,
+          now - r.days * DAY_MS,
         ),
       )
-    ) out.push('stamps');
-    if (probe('SELECT 1 AS x FROM rules WHERE archived_at IS NULL AND deleted_at IS NULL AND purchase_to < ? LIMIT 1', cutoff)) out.push('archive_rules');
+    )
+      out.push('stamps');
+    if (
+      probe(
+        'SELECT 1 AS x FROM rules WHERE archived_at IS NULL AND deleted_at IS NULL AND purchase_to < ? LIMIT 1',
+        cutoff,
+      )
+    )
+      out.push('archive_rules');
     const deleted = (table: string, c: Cursor | null) =>
-      probe(`SELECT 1 AS x FROM ${table} WHERE deleted_at IS NOT NULL AND deleted_at < ? AND (deleted_at, seq) > (?, ?) LIMIT 1`, cutoff, ...after(c));
+      probe(
+        `SELECT 1 AS x FROM ${table} WHERE deleted_at IS NOT NULL AND deleted_at < ? AND (deleted_at, seq) > (?, ?) LIMIT 1`,
+        cutoff,
+        ...after(c),
+      );
     if (deleted('refs', cursors.refs)) out.push('purge_refs');
     if (deleted('rules', cursors.rules)) out.push('purge_rules');
     if (deleted('customers', cursors.customers)) out.push('purge_customers');
@@ -280,13 +311,29 @@ export class AccountCleanup {
     );
   }
 
-  private deletedAfter(sql: Sql, table: 'rules' | 'refs' | 'customers', c: Cursor | null, cutoff: number, limit: number, extra: string) {
+  private deletedAfter(
+    sql: Sql,
+    table: 'rules' | 'refs' | 'customers',
+    c: Cursor | null,
+    cutoff: number,
+    limit: number,
+    extra: string,
+  ) {
     const from = c ?? START;
-    return all<{ seq: number; id: string; deleted_at: number; offering_constraint_id: string | null; customer_id: string }>(
+    return all<{
+      seq: number;
+      id: string;
+      deleted_at: number;
+      offering_constraint_id: string | null;
+      customer_id: string;
+    }>(
       sql,
       `SELECT seq, id, deleted_at${extra} FROM ${table}
        WHERE deleted_at IS NOT NULL AND deleted_at < ? AND (deleted_at, seq) > (?, ?) ORDER BY deleted_at, seq LIMIT ?`,
-      cutoff, from.at, from.seq, Math.max(limit, 0),
+      cutoff,
+      from.at,
+      from.seq,
+      Math.max(limit, 0),
     );
   }
 

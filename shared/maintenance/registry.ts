@@ -15,7 +15,9 @@ export class AccountRegistry extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const sql = ctx.storage.sql;
-    sql.exec('CREATE TABLE IF NOT EXISTS accounts (aid TEXT PRIMARY KEY, registered_at INTEGER NOT NULL) WITHOUT ROWID');
+    sql.exec(
+      'CREATE TABLE IF NOT EXISTS accounts (aid TEXT PRIMARY KEY, registered_at INTEGER NOT NULL) WITHOUT ROWID',
+    );
     sql.exec('CREATE TABLE IF NOT EXISTS registry_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
   }
 
@@ -32,7 +34,12 @@ export class AccountRegistry extends DurableObject<Env> {
   page(limit: number): { aids: string[]; next: string | null } {
     const sql = this.ctx.storage.sql;
     const after = one<{ value: string }>(sql, "SELECT value FROM registry_meta WHERE key = 'cursor'")?.value ?? '';
-    const aids = all<{ aid: string }>(sql, 'SELECT aid FROM accounts WHERE aid > ? ORDER BY aid LIMIT ?', after, limit).map((r) => r.aid);
+    const aids = all<{ aid: string }>(
+      sql,
+      'SELECT aid FROM accounts WHERE aid > ? ORDER BY aid LIMIT ?',
+      after,
+      limit,
+    ).map((r) => r.aid);
     return { aids, next: aids.length === limit ? aids[aids.length - 1]! : null };
   }
 
@@ -40,7 +47,11 @@ export class AccountRegistry extends DurableObject<Env> {
   advance(next: string | null): void {
     const sql = this.ctx.storage.sql;
     if (next === null) sql.exec("DELETE FROM registry_meta WHERE key = 'cursor'");
-    else sql.exec("INSERT INTO registry_meta (key, value) VALUES ('cursor', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", next);
+    else
+      sql.exec(
+        "INSERT INTO registry_meta (key, value) VALUES ('cursor', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        next,
+      );
   }
 
   count(): number {

@@ -20,7 +20,11 @@ export interface ScheduledOutcome {
  * skipped (its next visit retries), it never stops the others. `pageSize` is a parameter so tests
  * can walk the registry over several runs without registering hundreds of accounts.
  */
-export async function runScheduledCleanup(env: Env, scheduledTime: number, pageSize = ACCOUNTS_PER_RUN): Promise<ScheduledOutcome> {
+export async function runScheduledCleanup(
+  env: Env,
+  scheduledTime: number,
+  pageSize = ACCOUNTS_PER_RUN,
+): Promise<ScheduledOutcome> {
   const registry = env.REGISTRY.getByName(REGISTRY_NAME);
   const { aids, next } = await registry.page(pageSize);
   const outcome: ScheduledOutcome = { visited: 0, idle: 0, failed: 0, incomplete: 0 };
@@ -34,20 +38,24 @@ export async function runScheduledCleanup(env: Env, scheduledTime: number, pageS
         outcome.visited++;
         if (run.idle) outcome.idle++;
         if (!run.complete) outcome.incomplete++;
-        console.log(JSON.stringify({
-          level: 'info',
-          msg: 'cleanup',
-          aid,
-          idle: run.idle,
-          complete: run.complete,
-          removed: run.removed,
-          kept: run.kept,
-          ms: Date.now() - started,
-          object_ms: run.duration_ms,
-        }));
+        console.log(
+          JSON.stringify({
+            level: 'info',
+            msg: 'cleanup',
+            aid,
+            idle: run.idle,
+            complete: run.complete,
+            removed: run.removed,
+            kept: run.kept,
+            ms: Date.now() - started,
+            object_ms: run.duration_ms,
+          }),
+        );
       } catch (err) {
         outcome.failed++;
-        console.error(JSON.stringify({ level: 'error', msg: 'cleanup failed', aid, error: String(err), ms: Date.now() - started }));
+        console.error(
+          JSON.stringify({ level: 'error', msg: 'cleanup failed', aid, error: String(err), ms: Date.now() - started }),
+        );
       }
     }
   };

@@ -9,7 +9,10 @@ import { entityFields } from './responses';
  */
 export const campaignKey = v.pipe(
   v.string(),
-  v.regex(/^[A-Za-z0-9][A-Za-z0-9._:@+~-]{0,254}$/, 'Expected 1–255 letters, digits or . _ : @ + ~ -, starting with a letter or digit'),
+  v.regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:@+~-]{0,254}$/,
+    'Expected 1–255 letters, digits or . _ : @ + ~ -, starting with a letter or digit',
+  ),
 );
 
 const readOnly = serverOwned();

@@ -7,7 +7,12 @@ import { boolParam, intParam } from './common';
  * loose so those pass through, and only the fields rabatt reads are checked.
  */
 const money = v.pipe(v.number(), v.integer('Expected whole minor units'), v.minValue(0, 'Expected at least 0'));
-const text = (max = 255) => v.pipe(v.string(), v.minLength(1, 'Expected a non-empty string'), v.maxLength(max, `Expected at most ${max} characters`));
+const text = (max = 255) =>
+  v.pipe(
+    v.string(),
+    v.minLength(1, 'Expected a non-empty string'),
+    v.maxLength(max, `Expected at most ${max} characters`),
+  );
 
 const dinteroDiscountLine = v.looseObject({
   amount: money,
@@ -23,7 +28,12 @@ export const dinteroItemSchema = v.looseObject({
   amount: money,
   vat_amount: v.optional(money),
   vat: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(100))),
-  groups: v.optional(v.pipe(v.array(v.looseObject({ id: text(), name: v.optional(v.pipe(v.string(), v.maxLength(1000))) })), v.maxLength(100))),
+  groups: v.optional(
+    v.pipe(
+      v.array(v.looseObject({ id: text(), name: v.optional(v.pipe(v.string(), v.maxLength(1000))) })),
+      v.maxLength(100),
+    ),
+  ),
   eligible_for_discount: v.optional(v.boolean()),
   discount_lines: v.optional(v.pipe(v.array(dinteroDiscountLine), v.maxLength(100))),
 });
@@ -81,7 +91,11 @@ export const callbackTransactionSchema = v.looseObject({
 export type CallbackTransaction = v.InferOutput<typeof callbackTransactionSchema>;
 
 export const signaturePutSchema = v.strictObject({
-  secret: v.pipe(v.string(), v.minLength(16, 'Expected at least 16 characters'), v.maxLength(256, 'Expected at most 256 characters')),
+  secret: v.pipe(
+    v.string(),
+    v.minLength(16, 'Expected at least 16 characters'),
+    v.maxLength(256, 'Expected at most 256 characters'),
+  ),
 });
 
 export const signatureStatusSchema = v.pipe(
@@ -90,7 +104,10 @@ export const signatureStatusSchema = v.pipe(
     updated_at: v.optional(v.string()),
     updated_by: v.optional(v.string()),
   }),
-  v.metadata({ ref: 'CheckoutSignature', description: 'Whether callbacks must be signed; the secret itself is never returned' }),
+  v.metadata({
+    ref: 'CheckoutSignature',
+    description: 'Whether callbacks must be signed; the secret itself is never returned',
+  }),
 );
 export type SignatureStatus = v.InferOutput<typeof signatureStatusSchema>;
 
@@ -146,10 +163,15 @@ export const discountCodesAnswerSchema = v.pipe(
     order: v.strictObject({
       discount_codes: v.array(v.string()),
       amount: v.number(),
-      items: v.array(v.looseObject({ amount: v.number(), discount_lines: v.array(v.looseObject({ amount: v.number() })) })),
+      items: v.array(
+        v.looseObject({ amount: v.number(), discount_lines: v.array(v.looseObject({ amount: v.number() })) }),
+      ),
     }),
     shipping_options: v.array(v.unknown()),
   }),
-  v.metadata({ ref: 'CheckoutDiscountCodesAnswer', description: 'The order after discounts, as Dintero expects from an express discount-code callback' }),
+  v.metadata({
+    ref: 'CheckoutDiscountCodesAnswer',
+    description: 'The order after discounts, as Dintero expects from an express discount-code callback',
+  }),
 );
 export type DiscountCodesAnswer = v.InferOutput<typeof discountCodesAnswerSchema>;

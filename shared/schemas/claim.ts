@@ -6,8 +6,18 @@ import { boolParam, dateTime, intParam, money } from './common';
 import { customerId } from './ref';
 
 /** Rewards or stamps in one purchase: bounded so counters summed over years stay exact integers. */
-const count = v.pipe(v.number(), v.integer('Expected an integer'), v.minValue(0, 'Expected at least 0'), v.maxValue(1_000_000, 'Expected at most 1000000'));
-const text = (max: number) => v.pipe(v.string(), v.minLength(1, 'Expected a non-empty string'), v.maxLength(max, `Expected at most ${max} characters`));
+const count = v.pipe(
+  v.number(),
+  v.integer('Expected an integer'),
+  v.minValue(0, 'Expected at least 0'),
+  v.maxValue(1_000_000, 'Expected at most 1000000'),
+);
+const text = (max: number) =>
+  v.pipe(
+    v.string(),
+    v.minLength(1, 'Expected a non-empty string'),
+    v.maxLength(max, `Expected at most ${max} characters`),
+  );
 
 /**
  * One ref of a claim. Loose on purpose: a client may pass the refs available_for_receipt answered
@@ -26,14 +36,22 @@ const claimRefSchema = v.pipe(
 
 const claimDiscountSchema = v.object({
   id: text(255),
-  refs: v.pipe(v.array(claimRefSchema), v.minLength(1, 'Expected at least one ref'), v.maxLength(100, 'Expected at most 100 refs')),
+  refs: v.pipe(
+    v.array(claimRefSchema),
+    v.minLength(1, 'Expected at least one ref'),
+    v.maxLength(100, 'Expected at most 100 refs'),
+  ),
 });
 
 export const claimCreateSchema = v.strictObject({
   purchase_at: dateTime,
   /** Seed 002 requires it; we also accept a claim without one, which may only use `/` refs. */
   customer_id: v.optional(customerId),
-  discounts: v.pipe(v.array(claimDiscountSchema), v.minLength(1, 'Expected at least one discount'), v.maxLength(100, 'Expected at most 100 discounts')),
+  discounts: v.pipe(
+    v.array(claimDiscountSchema),
+    v.minLength(1, 'Expected at least one discount'),
+    v.maxLength(100, 'Expected at most 100 discounts'),
+  ),
   ref: v.optional(text(255)),
   type: v.optional(v.pipe(v.string(), v.maxLength(255, 'Expected at most 255 characters'))),
 });
@@ -69,7 +87,10 @@ export const claimSchema = v.pipe(
     ...entityFields,
     updated_by: v.string(),
   }),
-  v.metadata({ ref: 'DiscountClaim', description: 'Discounts claimed for one purchase (seed 002); `deleted_at` marks a released claim' }),
+  v.metadata({
+    ref: 'DiscountClaim',
+    description: 'Discounts claimed for one purchase (seed 002); `deleted_at` marks a released claim',
+  }),
 );
 export type Claim = v.InferOutput<typeof claimSchema>;
 

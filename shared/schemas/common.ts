@@ -72,7 +72,10 @@ export const noSinceWithStartingAfter = <T extends { since_datetime?: unknown; s
 
 /** Free-form key/value pairs: a JSON object, never an array. */
 export const metadata = v.pipe(
-  v.custom<Record<string, unknown>>((x) => typeof x === 'object' && x !== null && !Array.isArray(x), 'Expected an object'),
+  v.custom<Record<string, unknown>>(
+    (x) => typeof x === 'object' && x !== null && !Array.isArray(x),
+    'Expected an object',
+  ),
   v.record(v.string(), v.unknown()),
 );
 
@@ -80,13 +83,29 @@ export const nonEmptyString = (max = 1000) => v.pipe(v.string(), v.minLength(1),
 
 /** A path id: anything that cannot be one of ours is simply not found. */
 export const uuidParam = (what: string) =>
-  v.pipe(v.string(), v.uuid(`${what} not found`), v.transform((s) => s.toLowerCase()));
+  v.pipe(
+    v.string(),
+    v.uuid(`${what} not found`),
+    v.transform((s) => s.toLowerCase()),
+  );
 
 /**
  * Fields the server owns, accepted in a body and ignored, so a client can PUT back what it got
  * from a GET. `extra` names an entity's own read-only fields (e.g. `statistics`).
  */
 export function serverOwned<K extends string>(...extra: K[]) {
-  const keys = ['id', 'created_at', 'created_by', 'updated_at', 'updated_by', 'deleted_at', 'deleted_by', ...extra] as const;
-  return Object.fromEntries(keys.map((k) => [k, v.optional(v.unknown())])) as Record<(typeof keys)[number], v.OptionalSchema<v.UnknownSchema, undefined>>;
+  const keys = [
+    'id',
+    'created_at',
+    'created_by',
+    'updated_at',
+    'updated_by',
+    'deleted_at',
+    'deleted_by',
+    ...extra,
+  ] as const;
+  return Object.fromEntries(keys.map((k) => [k, v.optional(v.unknown())])) as Record<
+    (typeof keys)[number],
+    v.OptionalSchema<v.UnknownSchema, undefined>
+  >;
 }

@@ -81,9 +81,15 @@ const readOnly = serverOwned('tag_ids');
 
 export const customerCreateSchema = v.pipe(
   v.strictObject({ customer_id: v.optional(customerIdSchema), ...editable, ...readOnly }),
-  v.forward(v.check((c) => (c.type ?? 'customer') !== 'company' || !!c.company, 'company is required when type is company'), ['company']),
   v.forward(
-    v.check((c) => !c.company || COMPANY_TYPES.includes(c.type ?? 'customer'), 'company is only supported for type company or other'),
+    v.check((c) => (c.type ?? 'customer') !== 'company' || !!c.company, 'company is required when type is company'),
+    ['company'],
+  ),
+  v.forward(
+    v.check(
+      (c) => !c.company || COMPANY_TYPES.includes(c.type ?? 'customer'),
+      'company is only supported for type company or other',
+    ),
     ['company'],
   ),
 );
@@ -94,13 +100,16 @@ export const customerUpdateSchema = v.strictObject({ customer_id: v.optional(v.s
 export type CustomerUpdate = v.InferOutput<typeof customerUpdateSchema>;
 
 export const customerImportSchema = v.strictObject({
-  customers: v.pipe(v.array(v.unknown()), v.minLength(1), v.maxLength(1000, 'Expected at most 1000 customers per import')),
+  customers: v.pipe(
+    v.array(v.unknown()),
+    v.minLength(1),
+    v.maxLength(1000, 'Expected at most 1000 customers per import'),
+  ),
 });
 
 export const customerTagsSchema = v.strictObject({
   tag_ids: v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(255))), v.maxLength(100)),
 });
-
 
 /** Attribute and metadata values: any JSON (kept shallow for the RPC type mapper). */
 type JsonValue = string | number | boolean | null | object;
@@ -128,7 +137,10 @@ export interface Customer {
   status?: string;
   favorite_store?: string;
   enrolled_by?: { type?: string; value?: string };
-  marketing_consent?: { email?: { consent: boolean; updated_at?: string }; sms?: { consent: boolean; updated_at?: string } };
+  marketing_consent?: {
+    email?: { consent: boolean; updated_at?: string };
+    sms?: { consent: boolean; updated_at?: string };
+  };
   gender?: string;
   date_of_birth?: string;
   term?: { id: string };
@@ -143,7 +155,9 @@ export const customerListQuerySchema = v.pipe(
     token_type: v.optional(queryText()),
     email: v.optional(queryText()),
     phone_number: v.optional(queryText(20)),
-    type: v.optional(v.picklist([...CUSTOMER_TYPES, 'any'], `Expected one of: ${[...CUSTOMER_TYPES, 'any'].join(', ')}`)),
+    type: v.optional(
+      v.picklist([...CUSTOMER_TYPES, 'any'], `Expected one of: ${[...CUSTOMER_TYPES, 'any'].join(', ')}`),
+    ),
     search: v.optional(queryText()),
     tag_id: v.optional(queryText()),
     include_deleted: v.optional(boolParam),

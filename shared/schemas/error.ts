@@ -6,10 +6,11 @@ export const errorBodySchema = v.pipe(
     error: v.strictObject({
       code: v.string(),
       message: v.string(),
-      errors: v.optional(
-        v.array(v.strictObject({ field: v.string(), code: v.string(), message: v.string() })),
-      ),
+      errors: v.optional(v.array(v.strictObject({ field: v.string(), code: v.string(), message: v.string() }))),
     }),
   }),
-  v.metadata({ ref: 'ErrorBody', description: 'Every non-2xx answer: a code, a message, and per-field problems for 400' }),
+  v.metadata({
+    ref: 'ErrorBody',
+    description: 'Every non-2xx answer: a code, a message, and per-field problems for 400',
+  }),
 );

@@ -5,286 +5,216 @@
  */
 
 export const exampleRule = {
-  "requirement": {
-    "purchase_from": "2023-11-07T05:31:56Z",
-    "purchase_to": "2023-11-07T05:31:56Z",
-    "customer": {
-      "addresses": [
+  requirement: {
+    purchase_from: '2023-11-07T05:31:56Z',
+    purchase_to: '2023-11-07T05:31:56Z',
+    customer: {
+      addresses: [
         {
-          "country": [
-            "NO"
-          ],
-          "postal_code": [
-            "0349"
-          ],
-          "postal_place": [
-            "Oslo"
-          ],
-          "custom_type": [
-            "offsite"
-          ],
-          "type": [
-            "custom"
-          ]
-        }
-      ],
-      "company": {
-        "bussiness_name": [
-          "TKP tech AS"
-        ],
-        "department": [
-          "production",
-          "research"
-        ],
-        "industry": [
-          "J62.0.1",
-          "J62.0.2"
-        ],
-        "number_of_employees": [
-          "20"
-        ],
-        "organization_number": [
-          "123456789MVA"
-        ],
-        "website": [
-          "https://dintero.com"
-        ]
-      },
-      "date_of_birth": [
-        "1990-09-20",
-        "1990-05-10"
-      ],
-      "enrolled_by": {
-        "type": [
-          "url"
-        ],
-        "value": [
-          "https://mypage.example.dintero.com"
-        ]
-      },
-      "favorite_store": [
-        "sc029"
-      ],
-      "first_name": [
-        "John"
-      ],
-      "gender": [
-        "male"
-      ],
-      "last_name": [
-        "Doe"
-      ],
-      "marketing_consent": {
-        "email": {
-          "consent": [
-            "true"
-          ]
+          country: ['NO'],
+          postal_code: ['0349'],
+          postal_place: ['Oslo'],
+          custom_type: ['offsite'],
+          type: ['custom'],
         },
-        "sms": {
-          "consent": [
-            "true"
-          ]
-        }
-      },
-      "status": [
-        "vip"
       ],
-      "term": {
-        "id": [
-          "terms-2023"
-        ]
+      company: {
+        bussiness_name: ['TKP tech AS'],
+        department: ['production', 'research'],
+        industry: ['J62.0.1', 'J62.0.2'],
+        number_of_employees: ['20'],
+        organization_number: ['123456789MVA'],
+        website: ['https://dintero.com'],
       },
-      "type": [
-        "consumer"
-      ],
-      "attributes": {}
+      date_of_birth: ['1990-09-20', '1990-05-10'],
+      enrolled_by: {
+        type: ['url'],
+        value: ['https://mypage.example.dintero.com'],
+      },
+      favorite_store: ['sc029'],
+      first_name: ['John'],
+      gender: ['male'],
+      last_name: ['Doe'],
+      marketing_consent: {
+        email: {
+          consent: ['true'],
+        },
+        sms: {
+          consent: ['true'],
+        },
+      },
+      status: ['vip'],
+      term: {
+        id: ['terms-2023'],
+      },
+      type: ['consumer'],
+      attributes: {},
     },
-    "item": {
-      "quantity": 0,
-      "mixes": [
+    item: {
+      quantity: 0,
+      mixes: [
         {
-          "quantity": 1,
-          "reward_eligible": true,
-          "items": [
+          quantity: 1,
+          reward_eligible: true,
+          items: [
             {
-              "id": "b714118"
+              id: 'b714118',
             },
             {
-              "group_id": "g4"
-            }
-          ]
-        }
+              group_id: 'g4',
+            },
+          ],
+        },
       ],
-      "items": [
+      items: [
         {
-          "id": "b714118",
-          "group_id": "B1"
-        }
-      ]
+          id: 'b714118',
+          group_id: 'B1',
+        },
+      ],
     },
-    "store_ids": [
-      "sc029"
-    ],
-    "gross_amount": 0,
-    "net_amount": 0,
-    "currencies": [
+    store_ids: ['sc029'],
+    gross_amount: 0,
+    net_amount: 0,
+    currencies: [
       {
-        "anything-but": [
-          "NOK"
-        ]
-      }
-    ],
-    "stamp": 5,
-    "discount_code": "TACO",
-    "store": {
-      "id": [
-        "sc029"
-      ],
-      "name": [
-        "SC Oslo"
-      ],
-      "business_name": [
-        "SC Oslo AS"
-      ],
-      "address": {
-        "country": [
-          "NO"
-        ],
-        "postal_code": [
-          "0349"
-        ],
-        "postal_place": [
-          "Oslo"
-        ]
+        'anything-but': ['NOK'],
       },
-      "chain": [
-        "SuperChain"
-      ],
-      "email": [
-        "contact@superchain.com"
-      ],
-      "gln": [
-        "5790001398644"
-      ],
-      "organization_number": [
-        "123456789MVA"
-      ],
-      "phone_number": [
-        "+4738260107"
-      ],
-      "mcc": [
-        5814
-      ],
-      "mcc_ranges": [
+    ],
+    stamp: 5,
+    discount_code: 'TACO',
+    store: {
+      id: ['sc029'],
+      name: ['SC Oslo'],
+      business_name: ['SC Oslo AS'],
+      address: {
+        country: ['NO'],
+        postal_code: ['0349'],
+        postal_place: ['Oslo'],
+      },
+      chain: ['SuperChain'],
+      email: ['contact@superchain.com'],
+      gln: ['5790001398644'],
+      organization_number: ['123456789MVA'],
+      phone_number: ['+4738260107'],
+      mcc: [5814],
+      mcc_ranges: [
         {
-          "start": 5814,
-          "end": 5815
-        }
+          start: 5814,
+          end: 5815,
+        },
       ],
-      "bax": [
-        "102603"
-      ],
-      "terminal_id": [
-        "T0292"
-      ]
-    }
+      bax: ['102603'],
+      terminal_id: ['T0292'],
+    },
   },
-  "reward": {
-    "type": "discount_amount",
-    "value": 10000,
-    "values": [
+  reward: {
+    type: 'discount_amount',
+    value: 10000,
+    values: [
       {
-        "items": [
+        items: [
           {
-            "id": "b714118",
-            "group_id": "B1"
-          }
+            id: 'b714118',
+            group_id: 'B1',
+          },
         ],
-        "value": 123
-      }
+        value: 123,
+      },
     ],
-    "base": "gross",
-    "effect": "discount"
+    base: 'gross',
+    effect: 'discount',
   },
-  "id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
-  "created_at": "2023-11-07T05:31:56Z",
-  "created_by": "1c92f7e1-2897-4d46-bdcc-c127a914fb4e",
-  "updated_at": "2023-11-07T05:31:56Z",
-  "deleted_by": "1c92f7e1-2897-4d46-bdcc-c127a914fb4e",
-  "deleted_at": "2023-11-07T05:31:56Z",
-  "campaign_id": "V101",
-  "active": true,
-  "private": false,
-  "updated_by": "3d1e4824-5474-48e7-a369-4f603fa4c5b8",
-  "type": "item",
-  "name": "Spar 100,-",
-  "receipt_text": "Mai Salg",
-  "visible_from": "2023-11-07T05:31:56Z",
-  "description": "Gjør et Stablestol kupp!",
-  "limitation": {
-    "dynamic_purchase_to_days": 2,
-    "discount_activation": [
+  id: '3c90c3cc-0d44-4b50-8888-8dd25736052a',
+  created_at: '2023-11-07T05:31:56Z',
+  created_by: '1c92f7e1-2897-4d46-bdcc-c127a914fb4e',
+  updated_at: '2023-11-07T05:31:56Z',
+  deleted_by: '1c92f7e1-2897-4d46-bdcc-c127a914fb4e',
+  deleted_at: '2023-11-07T05:31:56Z',
+  campaign_id: 'V101',
+  active: true,
+  private: false,
+  updated_by: '3d1e4824-5474-48e7-a369-4f603fa4c5b8',
+  type: 'item',
+  name: 'Spar 100,-',
+  receipt_text: 'Mai Salg',
+  visible_from: '2023-11-07T05:31:56Z',
+  description: 'Gjør et Stablestol kupp!',
+  limitation: {
+    dynamic_purchase_to_days: 2,
+    discount_activation: [
       {
-        "type": "deactivate_if_discount_active",
-        "value": "5f0c5a52-0e0b-4c3f-9a57-4a0d5b1a8e11"
-      }
+        type: 'deactivate_if_discount_active',
+        value: '5f0c5a52-0e0b-4c3f-9a57-4a0d5b1a8e11',
+      },
     ],
-    "discount_hours": {
-      "hours": [
+    discount_hours: {
+      hours: [
         {
-          "day": "mon",
-          "start": "10:00",
-          "end": "20:00"
-        }
+          day: 'mon',
+          start: '10:00',
+          end: '20:00',
+        },
       ],
-      "timezone": "Europe/Oslo"
+      timezone: 'Europe/Oslo',
     },
-    "discount_reward_usage": 1,
-    "discount_combination": -1,
-    "discount_eligible": "item_eligible_for_discount",
-    "discount_repeat_usage": -1,
-    "stamp_expire_days": 100,
-    "blacklist": [
+    discount_reward_usage: 1,
+    discount_combination: -1,
+    discount_eligible: 'item_eligible_for_discount',
+    discount_repeat_usage: -1,
+    stamp_expire_days: 100,
+    blacklist: [
       {
-        "id": "b714118",
-        "group_id": "B1"
-      }
-    ]
+        id: 'b714118',
+        group_id: 'B1',
+      },
+    ],
   },
-  "metadata": {
-    "campaign_id": "V101",
-    "is_featured": true,
-    "dintero:private_text:kind": "Gold"
+  metadata: {
+    campaign_id: 'V101',
+    is_featured: true,
+    'dintero:private_text:kind': 'Gold',
   },
-  "links": [
+  links: [
     {
-      "href": "https://example.dintero.com/c/photos/2018/6_20_thumbnail_discount_image.png",
-      "rel": "thumbnail_discount_image"
+      href: 'https://example.dintero.com/c/photos/2018/6_20_thumbnail_discount_image.png',
+      rel: 'thumbnail_discount_image',
     },
     {
-      "href": "https://example.dintero.com/c/photos/2018/6_20_medium_discount_image.png",
-      "rel": "medium_discount_image"
+      href: 'https://example.dintero.com/c/photos/2018/6_20_medium_discount_image.png',
+      rel: 'medium_discount_image',
     },
     {
-      "href": "https://example.dintero.com/shop?utm_source=dintero&utm_medium=email&utm_campaign=spring-summer",
-      "rel": "webshoop"
+      href: 'https://example.dintero.com/shop?utm_source=dintero&utm_medium=email&utm_campaign=spring-summer',
+      rel: 'webshoop',
     },
     {
-      "href": "https://example.dintero.com/newsletter/2018.pdf",
-      "rel": "newletter",
-      "type": "application/pdf"
-    }
+      href: 'https://example.dintero.com/newsletter/2018.pdf',
+      rel: 'newletter',
+      type: 'application/pdf',
+    },
   ],
-  "statistics": {
-    "stamp": 123,
-    "used": 28,
-    "usage": 28,
-    "amount": 280000,
-    "debit_balance": 12350
-  }
+  statistics: {
+    stamp: 123,
+    used: 28,
+    usage: 28,
+    amount: 280000,
+    debit_balance: 12350,
+  },
 };
 
-const { id: _id, type: _type, created_at: _ca, created_by: _cb, updated_at: _ua, updated_by: _ub, deleted_at: _da, deleted_by: _db, statistics: _st, ...input } = exampleRule;
+const {
+  id: _id,
+  type: _type,
+  created_at: _ca,
+  created_by: _cb,
+  updated_at: _ua,
+  updated_by: _ub,
+  deleted_at: _da,
+  deleted_by: _db,
+  statistics: _st,
+  ...input
+} = exampleRule;
 /** The same rule as a client sends it (server-owned fields are accepted and ignored, so left out). */
 export const exampleRuleInput = input;
 
@@ -328,8 +258,36 @@ export const exampleReceipt = {
 export const exampleEvaluatedReceipt = {
   ...exampleReceipt,
   items: [
-    { ...exampleReceipt.items[0], is_changed: true, bonus_lines: [], discount_lines: [{ amount: 900, percentage: 10, discount_type: 'customer', discount_id: exampleRule.id, description: 'Medlemsrabatt', line_id: 1 }] },
-    { ...exampleReceipt.items[1], is_changed: true, bonus_lines: [], discount_lines: [{ amount: 415, percentage: 10, discount_type: 'customer', discount_id: exampleRule.id, description: 'Medlemsrabatt', line_id: 1 }] },
+    {
+      ...exampleReceipt.items[0],
+      is_changed: true,
+      bonus_lines: [],
+      discount_lines: [
+        {
+          amount: 900,
+          percentage: 10,
+          discount_type: 'customer',
+          discount_id: exampleRule.id,
+          description: 'Medlemsrabatt',
+          line_id: 1,
+        },
+      ],
+    },
+    {
+      ...exampleReceipt.items[1],
+      is_changed: true,
+      bonus_lines: [],
+      discount_lines: [
+        {
+          amount: 415,
+          percentage: 10,
+          discount_type: 'customer',
+          discount_id: exampleRule.id,
+          description: 'Medlemsrabatt',
+          line_id: 1,
+        },
+      ],
+    },
   ],
   is_changed: true,
   discounts: [

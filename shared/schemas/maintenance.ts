@@ -31,7 +31,9 @@ export type Removed = v.InferOutput<typeof removedSchema>;
 
 export const keptSchema = v.strictObject({
   rules: count('Deleted rules past the retention kept because the usage ledger names them'),
-  refs: count('Deleted refs past the retention kept because the ledger names them or they hold an offering_constraint_id'),
+  refs: count(
+    'Deleted refs past the retention kept because the ledger names them or they hold an offering_constraint_id',
+  ),
   customers: count('Deleted customers past the retention kept because claims name them'),
 });
 export type Kept = v.InferOutput<typeof keptSchema>;
@@ -44,7 +46,10 @@ export const cleanupRunSchema = v.strictObject({
   retention_days: count('The retention the run applied'),
   idle: v.pipe(v.boolean(), v.description('Nothing was due: the run only looked')),
   complete: v.pipe(v.boolean(), v.description('Nothing is left due; false when the per-run bound stopped it')),
-  remaining: v.pipe(v.array(v.picklist(CLEANUP_CATEGORIES)), v.description('Categories still due; the next run continues with them')),
+  remaining: v.pipe(
+    v.array(v.picklist(CLEANUP_CATEGORIES)),
+    v.description('Categories still due; the next run continues with them'),
+  ),
   removed: removedSchema,
   kept: keptSchema,
   rows_read: count('SQLite rows read by the run'),
@@ -61,9 +66,15 @@ const cursor = v.nullable(
 
 export const maintenanceSchema = v.pipe(
   v.strictObject({
-    last_run: v.pipe(v.nullable(cleanupRunSchema), v.description('The last run that had work to do; null before the first')),
+    last_run: v.pipe(
+      v.nullable(cleanupRunSchema),
+      v.description('The last run that had work to do; null before the first'),
+    ),
     cursors: v.strictObject({ rules: cursor, refs: cursor, customers: cursor }),
   }),
-  v.metadata({ ref: 'Maintenance', description: "The account's scheduled cleanup: the last run with work and where the purge continues" }),
+  v.metadata({
+    ref: 'Maintenance',
+    description: "The account's scheduled cleanup: the last run with work and where the purge continues",
+  }),
 );
 export type Maintenance = v.InferOutput<typeof maintenanceSchema>;

@@ -9,7 +9,12 @@ export const publicRulesQuerySchema = v.strictObject({
   starting_after: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
   /** true: only rules given to purchases without a customer (`/`). */
   no_customer_id: v.optional(boolParam),
-  campaign_id: v.optional(v.pipe(repeated(v.pipe(v.string(), v.minLength(1), v.maxLength(255))), v.maxLength(50, 'Expected at most 50 campaign ids'))),
+  campaign_id: v.optional(
+    v.pipe(
+      repeated(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
+      v.maxLength(50, 'Expected at most 50 campaign ids'),
+    ),
+  ),
 });
 export type PublicRulesQuery = v.InferOutput<typeof publicRulesQuerySchema>;
 
@@ -35,12 +40,20 @@ export interface PublicAnswer<T> {
   valid_until: number | null;
 }
 
-const { statistics: _s, created_by: _c, updated_by: _u, deleted_at: _d, deleted_by: _db, ...shownEntries } = ruleSchema.pipe[0].entries;
+const {
+  statistics: _s,
+  created_by: _c,
+  updated_by: _u,
+  deleted_at: _d,
+  deleted_by: _db,
+  ...shownEntries
+} = ruleSchema.pipe[0].entries;
 
 export const publicRuleSchema = v.pipe(
   v.strictObject({ ...shownEntries, ref_id: v.string() }),
   v.metadata({
     ref: 'PublicRule',
-    description: 'A rule as storefronts see it: no statistics or client ids, metadata without `dintero:exclude:public:` keys',
+    description:
+      'A rule as storefronts see it: no statistics or client ids, metadata without `dintero:exclude:public:` keys',
   }),
 );

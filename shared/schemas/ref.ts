@@ -17,13 +17,21 @@ export const customerId = v.pipe(
 export const refTarget = customerId;
 
 export const refGiveSchema = v.strictObject({
-  customers: v.pipe(v.array(refTarget), v.minLength(1, 'Expected at least one customer'), v.maxLength(1000, 'Expected at most 1000 customers')),
+  customers: v.pipe(
+    v.array(refTarget),
+    v.minLength(1, 'Expected at least one customer'),
+    v.maxLength(1000, 'Expected at most 1000 customers'),
+  ),
   offering_constraint_id: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
 });
 export type RefGive = v.InferOutput<typeof refGiveSchema>;
 
 export const refTakeSchema = v.strictObject({
-  customers: v.pipe(v.array(refTarget), v.minLength(1, 'Expected at least one customer'), v.maxLength(1000, 'Expected at most 1000 customers')),
+  customers: v.pipe(
+    v.array(refTarget),
+    v.minLength(1, 'Expected at least one customer'),
+    v.maxLength(1000, 'Expected at most 1000 customers'),
+  ),
 });
 export type RefTake = v.InferOutput<typeof refTakeSchema>;
 
@@ -53,7 +61,12 @@ export const usageListQuerySchema = v.strictObject({
 export type UsageListQuery = v.InferOutput<typeof usageListQuerySchema>;
 
 /** Bounded so counters summed over years stay exact integers (amounts: `money`). */
-const count = v.pipe(v.number(), v.integer('Expected an integer'), v.minValue(0, 'Expected at least 0'), v.maxValue(1_000_000, 'Expected at most 1000000'));
+const count = v.pipe(
+  v.number(),
+  v.integer('Expected an integer'),
+  v.minValue(0, 'Expected at least 0'),
+  v.maxValue(1_000_000, 'Expected at most 1000000'),
+);
 
 /** `POST /customers/{cid}/refs/{ref_id}`: stamps/usage recorded by hand; one `ref` counts once. */
 export const usageRefSchema = v.strictObject({
@@ -76,21 +89,39 @@ export const refSchema = v.pipe(
   v.strictObject({
     discount_id: v.pipe(v.string(), v.description('The rule this ref gives')),
     customer_id: v.pipe(v.nullable(v.string()), v.description('null for refs given to `*` or `/`')),
-    kind: v.pipe(v.picklist(['customer', '*', '/']), v.description('`customer`, `*` (every customer) or `/` (purchases without a customer)')),
+    kind: v.pipe(
+      v.picklist(['customer', '*', '/']),
+      v.description('`customer`, `*` (every customer) or `/` (purchases without a customer)'),
+    ),
     offering_constraint_id: v.optional(v.string()),
     ...entityFields,
     updated_by: v.string(),
   }),
-  v.metadata({ ref: 'DiscountRef', description: 'A rule given to a customer, to every customer (`*`) or to purchases without one (`/`)' }),
+  v.metadata({
+    ref: 'DiscountRef',
+    description: 'A rule given to a customer, to every customer (`*`) or to purchases without one (`/`)',
+  }),
 );
 export type Ref = v.InferOutput<typeof refSchema>;
 
 export const refStatisticsSchema = v.pipe(
   v.strictObject({
-    stamp: v.pipe(v.number(), v.description('Stamps recorded, not released, not spent by a reward and not expired by the scheduled cleanup')),
-    current_stamp: v.pipe(v.number(), v.description('Of those, the stamps that count now: dated at or before now and within stamp_expire_days')),
-    usage: v.pipe(v.number(), v.description('Rewards taken: the sum of `usage` over live claims, receipts and usage_refs')),
-    purchases: v.pipe(v.number(), v.description('Purchases that used the ref (live entries with usage > 0); `discount_repeat_usage` limits this')),
+    stamp: v.pipe(
+      v.number(),
+      v.description('Stamps recorded, not released, not spent by a reward and not expired by the scheduled cleanup'),
+    ),
+    current_stamp: v.pipe(
+      v.number(),
+      v.description('Of those, the stamps that count now: dated at or before now and within stamp_expire_days'),
+    ),
+    usage: v.pipe(
+      v.number(),
+      v.description('Rewards taken: the sum of `usage` over live claims, receipts and usage_refs'),
+    ),
+    purchases: v.pipe(
+      v.number(),
+      v.description('Purchases that used the ref (live entries with usage > 0); `discount_repeat_usage` limits this'),
+    ),
     amount: v.number(),
     debit_balance: v.number(),
   }),
@@ -121,19 +152,22 @@ export const usageEntrySchema = v.pipe(
     ref_id: v.string(),
     discount_id: v.string(),
     customer_id: v.nullable(v.string()),
-    source: v.pipe(v.picklist(['claim', 'usage_ref', 'receipt']), v.description('What recorded it: a claim, a `usage_ref`, or a `receipt_add` event')),
+    source: v.pipe(
+      v.picklist(['claim', 'usage_ref', 'receipt']),
+      v.description('What recorded it: a claim, a `usage_ref`, or a `receipt_add` event'),
+    ),
     source_ref: v.pipe(v.nullable(v.string()), v.description('The claim id, the usage_ref `ref`, or the receipt id')),
     ref_type: v.optional(v.string()),
     usage: v.number(),
     amount: v.number(),
     stamp: v.number(),
-    debit: v.pipe(v.number(), v.description('What this entry took from the ref\'s debit balance')),
+    debit: v.pipe(v.number(), v.description("What this entry took from the ref's debit balance")),
     purchase_at: stamp,
     created_at: stamp,
     created_by: v.string(),
     released_at: v.optional(stamp),
     released_by: v.optional(v.string()),
   }),
-  v.metadata({ ref: 'DiscountUsage', description: 'One entry of a rule\'s usage ledger' }),
+  v.metadata({ ref: 'DiscountUsage', description: "One entry of a rule's usage ledger" }),
 );
 export type UsageEntry = v.InferOutput<typeof usageEntrySchema>;

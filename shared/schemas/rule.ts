@@ -1,5 +1,14 @@
 import * as v from 'valibot';
-import { dateTime, MAX_MONEY, metadata, money, noSinceWithStartingAfter, paging, repeated, serverOwned } from './common';
+import {
+  dateTime,
+  MAX_MONEY,
+  metadata,
+  money,
+  noSinceWithStartingAfter,
+  paging,
+  repeated,
+  serverOwned,
+} from './common';
 
 /** "One of these values" leaves of `requirement.customer` and `requirement.store`. */
 const oneOf = v.array(v.pipe(v.string(), v.maxLength(1000)));
@@ -52,7 +61,8 @@ const customerRequirement = strict({
   attributes: v.optional(v.record(v.string(), v.union([oneOf, v.string(), v.number(), v.boolean()]))),
 });
 
-const count = (min: number) => v.pipe(v.number(), v.integer('Expected an integer'), v.minValue(min), v.maxValue(1_000_000_000));
+const count = (min: number) =>
+  v.pipe(v.number(), v.integer('Expected an integer'), v.minValue(min), v.maxValue(1_000_000_000));
 const amount = money;
 /** `-1` means unlimited everywhere (spec §3, Limitations). */
 const limitOrUnlimited = v.pipe(
@@ -111,14 +121,15 @@ export const requirementSchema = v.pipe(
     store_ids: v.optional(oneOf),
     gross_amount: v.optional(amount),
     net_amount: v.optional(amount),
-    currencies: v.optional(
-      v.array(v.union([currencyCode, strict({ 'anything-but': v.array(currencyCode) })])),
-    ),
+    currencies: v.optional(v.array(v.union([currencyCode, strict({ 'anything-but': v.array(currencyCode) })]))),
     stamp: v.optional(count(1)),
     discount_code: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
     store: v.optional(storeRequirement),
   }),
-  v.check((r) => Date.parse(r.purchase_from) <= Date.parse(r.purchase_to), 'purchase_from must not be after purchase_to'),
+  v.check(
+    (r) => Date.parse(r.purchase_from) <= Date.parse(r.purchase_to),
+    'purchase_from must not be after purchase_to',
+  ),
 );
 
 export const REWARD_TYPES = [

@@ -29,7 +29,20 @@ import { AccountCleanup } from '../maintenance/cleanup';
 import { maintenanceMigrations } from '../maintenance/migrations';
 import { registerAccount } from '../maintenance/registry';
 
-const MIGRATIONS = [...metaMigrations, ...ruleMigrations, ...clientMigrations, ...refMigrations, ...claimMigrations, ...customerMigrations, ...settingsMigrations, ...campaignMigrations, ...checkoutMigrations, ...maintenanceMigrations, ...stampSpendMigrations, ...purchaseCountMigrations];
+const MIGRATIONS = [
+  ...metaMigrations,
+  ...ruleMigrations,
+  ...clientMigrations,
+  ...refMigrations,
+  ...claimMigrations,
+  ...customerMigrations,
+  ...settingsMigrations,
+  ...campaignMigrations,
+  ...checkoutMigrations,
+  ...maintenanceMigrations,
+  ...stampSpendMigrations,
+  ...purchaseCountMigrations,
+];
 
 /**
  * One merchant account's system of record (one object per account id). It owns transactions and

@@ -80,13 +80,24 @@ export class CampaignStore {
       order = 'updated_at, seq';
     } else if (q.starting_after) {
       // Either id names the campaign: the minted `id` or the merchant's `campaign_id`.
-      const after = one<{ seq: number }>(this.sql, 'SELECT seq FROM campaigns WHERE id = ? OR campaign_id = ?', q.starting_after, q.starting_after);
-      if (!after) throw badRequest('starting_after names no campaign', [
-        { field: 'starting_after', code: 'unknown_id', message: 'No campaign with this id' },
-      ]);
+      const after = one<{ seq: number }>(
+        this.sql,
+        'SELECT seq FROM campaigns WHERE id = ? OR campaign_id = ?',
+        q.starting_after,
+        q.starting_after,
+      );
+      if (!after)
+        throw badRequest('starting_after names no campaign', [
+          { field: 'starting_after', code: 'unknown_id', message: 'No campaign with this id' },
+        ]);
       where.add('seq > ?', after.seq);
     }
-    const rows = all<{ body: string }>(this.sql, `SELECT body FROM campaigns ${where} ORDER BY ${order} LIMIT ?`, ...where.args, q.limit);
+    const rows = all<{ body: string }>(
+      this.sql,
+      `SELECT body FROM campaigns ${where} ORDER BY ${order} LIMIT ?`,
+      ...where.args,
+      q.limit,
+    );
     return { campaigns: rows.map((r) => JSON.parse(r.body) as Campaign), total };
   }
 
@@ -94,11 +105,13 @@ export class CampaignStore {
   update(campaignId: string, patch: CampaignUpdate, actor: string): Campaign {
     const current = this.get(campaignId);
     if (patch.campaign_id !== undefined && patch.campaign_id !== campaignId) {
-      throw badRequest('campaign_id cannot change', [{ field: 'campaign_id', code: 'immutable', message: 'campaign_id cannot change' }]);
+      throw badRequest('campaign_id cannot change', [
+        { field: 'campaign_id', code: 'immutable', message: 'campaign_id cannot change' },
+      ]);
     }
     const { deleted_at: _d, deleted_by: _db, description, metadata, ...kept } = current;
-    const nextDescription = patch.description === undefined ? description : patch.description ?? undefined;
-    const nextMetadata = patch.metadata === undefined ? metadata : patch.metadata ?? undefined;
+    const nextDescription = patch.description === undefined ? description : (patch.description ?? undefined);
+    const nextMetadata = patch.metadata === undefined ? metadata : (patch.metadata ?? undefined);
     const now = new Date().toISOString();
     const campaign: Campaign = {
       ...kept,

@@ -1,6 +1,12 @@
 import { open } from '../auth/secret-box';
 import { verifySignature } from '../auth/signature';
-import { acceptedCodes, claimDiscounts, discountCodesAnswer, prepareSession, type DinteroDiscountLine } from '../checkout/dintero';
+import {
+  acceptedCodes,
+  claimDiscounts,
+  discountCodesAnswer,
+  prepareSession,
+  type DinteroDiscountLine,
+} from '../checkout/dintero';
 import type { EvaluationResult } from '../engine';
 import { ApiError, fieldError, notFound } from '../errors';
 import { claimBodyHash, type ClaimInput } from '../schemas/claim';
@@ -73,15 +79,23 @@ const ACTIONS: Record<string, Action> = {
  * body may still hold the claim back (`ON_HOLD`, `FAILED`, …), because holding back changes nothing
  * a later genuine callback cannot do. A body saying `VOID` or `REFUNDED` releases nothing.
  */
-function actionOf(event: string | undefined, tx: CallbackTransaction | undefined): { event: string; action: Action; detail: string | null } {
+function actionOf(
+  event: string | undefined,
+  tx: CallbackTransaction | undefined,
+): { event: string; action: Action; detail: string | null } {
   if (event !== undefined) return { event, action: ACTIONS[event] ?? 'ignore', detail: null };
   const status = tx?.status?.toUpperCase();
-  if (status === undefined || ACTIONS[status] === 'claim') return { event: status ?? 'AUTHORIZE', action: 'claim', detail: null };
-  const detail = ACTIONS[status] === undefined ? 'The transaction is not authorised or captured yet' : 'Only a signed event parameter releases a claim';
+  if (status === undefined || ACTIONS[status] === 'claim')
+    return { event: status ?? 'AUTHORIZE', action: 'claim', detail: null };
+  const detail =
+    ACTIONS[status] === undefined
+      ? 'The transaction is not authorised or captured yet'
+      : 'Only a signed event parameter releases a claim';
   return { event: status, action: 'ignore', detail };
 }
 
-const invalidBody = (code: string, message: string) => new ApiError(400, 'validation_error', 'The request is invalid', [{ field: '(body)', code, message }]);
+const invalidBody = (code: string, message: string) =>
+  new ApiError(400, 'validation_error', 'The request is invalid', [{ field: '(body)', code, message }]);
 
 /**
  * A callback body, read only once the call is authorised: JSON, at most MAX_JSON_DEPTH levels
@@ -95,7 +109,8 @@ export function parseCallbackBody(text: string | undefined): unknown {
   } catch {
     throw new ApiError(400, 'bad_request', 'The body is not valid JSON');
   }
-  if (jsonDepthExceeds(body, MAX_JSON_DEPTH)) throw invalidBody('depth', `Expected JSON nested at most ${MAX_JSON_DEPTH} levels deep`);
+  if (jsonDepthExceeds(body, MAX_JSON_DEPTH))
+    throw invalidBody('depth', `Expected JSON nested at most ${MAX_JSON_DEPTH} levels deep`);
   if (!isPlainObject(body)) throw invalidBody('type', 'Expected a JSON object');
   return body;
 }
@@ -117,7 +132,8 @@ function partialRefund(tx: CallbackTransaction | undefined): boolean {
   if (!tx) return false;
   if (tx.status === 'PARTIALLY_REFUNDED' || tx.status === 'PARTIALLY_CAPTURED_REFUNDED') return true;
   if (tx.status === 'REFUNDED') return false;
-  const total = (kind: string) => (tx.events ?? []).filter((e) => e.event === kind && e.success !== false).reduce((s, e) => s + (e.amount ?? 0), 0);
+  const total = (kind: string) =>
+    (tx.events ?? []).filter((e) => e.event === kind && e.success !== false).reduce((s, e) => s + (e.amount ?? 0), 0);
   const captured = total('CAPTURE');
   return captured > 0 && total('REFUND') < captured;
 }
@@ -136,12 +152,29 @@ export class CheckoutDesk {
     const sealed = this.deps.store.sealedSecret();
     if (sealed === null) {
       if (this.deps.allowUnsigned()) return 'unsigned-callback';
-      throw new ApiError(403, 'signature_not_configured', 'Set a checkout signature secret (PUT /checkout/signature) or allow unsigned callbacks in settings');
+      throw new ApiError(
+        403,
+        'signature_not_configured',
+        'Set a checkout signature secret (PUT /checkout/signature) or allow unsigned callbacks in settings',
+      );
     }
-    if (this.opened?.sealed !== sealed) this.opened = { sealed, secret: await open(this.deps.secretsKey(), SIGNATURE_PURPOSE, sealed) };
-    const check = await verifySignature(call.signature, this.opened.secret, call.accountId, call.method, new URL(call.url), Date.now() / 1000);
+    if (this.opened?.sealed !== sealed)
+      this.opened = { sealed, secret: await open(this.deps.secretsKey(), SIGNATURE_PURPOSE, sealed) };
+    const check = await verifySignature(
+      call.signature,
+      this.opened.secret,
+      call.accountId,
+      call.method,
+      new URL(call.url),
+      Date.now() / 1000,
+    );
     if (!check.ok) {
-      const why = { missing: 'The Dintero-Signature header is missing', malformed: 'The Dintero-Signature header is malformed', stale: 'The signature is older than 5 minutes (or from the future)', mismatch: 'The signature does not match' }[check.reason];
+      const why = {
+        missing: 'The Dintero-Signature header is missing',
+        malformed: 'The Dintero-Signature header is malformed',
+        stale: 'The signature is older than 5 minutes (or from the future)',
+        mismatch: 'The signature does not match',
+      }[check.reason];
       throw new ApiError(401, 'invalid_signature', why);
     }
     return CHECKOUT_ACTOR;
@@ -179,7 +212,12 @@ export class CheckoutDesk {
     return discountCodesAnswer(session, prepared, result, codes);
   }
 
-  async transactionCallback(call: SignedCall, query: Record<string, string>, bodyText: string | undefined, nowMs: number): Promise<CallbackAnswer> {
+  async transactionCallback(
+    call: SignedCall,
+    query: Record<string, string>,
+    bodyText: string | undefined,
+    nowMs: number,
+  ): Promise<CallbackAnswer> {
     const actor = await this.authorize(call);
     const q = parseOr400(callbackQuerySchema, query);
     const body = parseCallbackBody(bodyText);
@@ -187,15 +225,24 @@ export class CheckoutDesk {
     const sessionBody = tx?.session === undefined ? undefined : parseOr400(dinteroSessionSchema, tx.session);
     // The transaction acted on is the signed one; a body naming another is not this callback's.
     const transactionId = q.transaction_id;
-    if (tx?.id !== undefined && transactionId !== undefined && tx.id !== transactionId) throw fieldError('id', 'Expected the transaction of this callback');
+    if (tx?.id !== undefined && transactionId !== undefined && tx.id !== transactionId)
+      throw fieldError('id', 'Expected the transaction of this callback');
     const sessionId = q.session_id ?? q.sid ?? tx?.session_id ?? sessionBody?.id;
     checkOwner(call.accountId, 'transaction', transactionId);
     checkOwner(call.accountId, 'session', sessionId);
-    if (sessionBody && sessionId !== sessionBody.id) throw fieldError('session.id', 'Expected the session of this transaction');
+    if (sessionBody && sessionId !== sessionBody.id)
+      throw fieldError('session.id', 'Expected the session of this transaction');
 
-    const decided = q.error && q.event === undefined ? { event: 'ERROR', action: 'ignore' as Action, detail: null } : actionOf(q.event?.toUpperCase(), tx);
+    const decided =
+      q.error && q.event === undefined
+        ? { event: 'ERROR', action: 'ignore' as Action, detail: null }
+        : actionOf(q.event?.toUpperCase(), tx);
     const { event, action } = decided;
-    const entry = (outcome: CheckoutOutcome, claimId: string | null = null, detail: string | null = null): EventInput => ({
+    const entry = (
+      outcome: CheckoutOutcome,
+      claimId: string | null = null,
+      detail: string | null = null,
+    ): EventInput => ({
       transaction_id: transactionId ?? null,
       session_id: sessionId ?? null,
       event,
@@ -209,7 +256,8 @@ export class CheckoutDesk {
       return { outcome: saved.outcome, claim_id: saved.claim_id, event_id: saved.id };
     };
 
-    if (q.error) return this.deps.tx(() => log(entry('payment_error', null, 'Dintero reported an error; nothing claimed')));
+    if (q.error)
+      return this.deps.tx(() => log(entry('payment_error', null, 'Dintero reported an error; nothing claimed')));
     if (action === 'ignore') return this.deps.tx(() => log(entry('ignored', null, decided.detail)));
     if (!transactionId) throw fieldError('transaction_id', 'Expected the transaction_id query parameter');
 
@@ -218,7 +266,8 @@ export class CheckoutDesk {
         const prior = this.deps.claims.byRef(transactionId);
         if (!prior) return log(entry('nothing_to_release'));
         if (prior.claim.deleted_at) return log(entry('already_released', prior.claim.id));
-        if (action === 'partial_refund' || (action === 'refund' && partialRefund(tx))) return log(entry('partial_refund_kept', prior.claim.id, 'A partial refund keeps the discounts claimed'));
+        if (action === 'partial_refund' || (action === 'refund' && partialRefund(tx)))
+          return log(entry('partial_refund_kept', prior.claim.id, 'A partial refund keeps the discounts claimed'));
         this.deps.claims.release(prior.claim.id, CHECKOUT_ACTOR, nowMs);
         return log(entry('released', prior.claim.id));
       });

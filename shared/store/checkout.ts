@@ -77,7 +77,10 @@ export interface EventInput {
   detail: string | null;
 }
 
-const toEvent = ({ seq: _seq, created_at, ...row }: EventRow): CheckoutEvent => ({ ...row, created_at: new Date(created_at).toISOString() });
+const toEvent = ({ seq: _seq, created_at, ...row }: EventRow): CheckoutEvent => ({
+  ...row,
+  created_at: new Date(created_at).toISOString(),
+});
 
 export class CheckoutStore {
   constructor(private readonly sql: Sql) {}
@@ -98,7 +101,11 @@ export class CheckoutStore {
 
   setSecret(sealed: string, actor: string): SignatureStatus {
     const value = JSON.stringify({ sealed, updated_at: new Date().toISOString(), updated_by: actor });
-    this.sql.exec('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', SIGNATURE_KEY, value);
+    this.sql.exec(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      SIGNATURE_KEY,
+      value,
+    );
     return this.signatureStatus();
   }
 
@@ -115,7 +122,13 @@ export class CheckoutStore {
        VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (session_id) DO UPDATE SET customer_id = excluded.customer_id, purchase_at = excluded.purchase_at,
          evaluation = excluded.evaluation, updated_at = excluded.updated_at, expires_at = excluded.expires_at`,
-      sessionId, plan.customer_id, plan.purchase_at, JSON.stringify({ discounts: plan.discounts, applied: plan.applied }), now, now, now + SESSION_TTL_MS,
+      sessionId,
+      plan.customer_id,
+      plan.purchase_at,
+      JSON.stringify({ discounts: plan.discounts, applied: plan.applied }),
+      now,
+      now,
+      now + SESSION_TTL_MS,
     );
   }
 
@@ -124,7 +137,8 @@ export class CheckoutStore {
     const row = one<{ customer_id: string | null; purchase_at: string; evaluation: string }>(
       this.sql,
       'SELECT customer_id, purchase_at, evaluation FROM checkout_sessions WHERE session_id = ? AND expires_at > ?',
-      sessionId, now,
+      sessionId,
+      now,
     );
     if (!row) return undefined;
     const { discounts, applied } = JSON.parse(row.evaluation) as Pick<SessionPlan, 'discounts' | 'applied'>;
@@ -138,7 +152,16 @@ export class CheckoutStore {
     this.sql.exec(
       `INSERT INTO checkout_events (id, transaction_id, session_id, event, event_id, outcome, claim_id, detail, created_at, created_by)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      id, input.transaction_id, input.session_id, input.event, input.event_id, input.outcome, input.claim_id, input.detail, now, actor,
+      id,
+      input.transaction_id,
+      input.session_id,
+      input.event,
+      input.event_id,
+      input.outcome,
+      input.claim_id,
+      input.detail,
+      now,
+      actor,
     );
     return { id, ...input, created_at: new Date(now).toISOString(), created_by: actor };
   }
@@ -148,11 +171,18 @@ export class CheckoutStore {
     const where = new Where();
     if (q.transaction_id) where.add('transaction_id = ?', q.transaction_id);
     if (q.session_id) where.add('session_id = ?', q.session_id);
-    const total = q.total ? one<{ n: number }>(this.sql, `SELECT COUNT(*) AS n FROM checkout_events ${where}`, ...where.args)!.n : undefined;
+    const total = q.total
+      ? one<{ n: number }>(this.sql, `SELECT COUNT(*) AS n FROM checkout_events ${where}`, ...where.args)!.n
+      : undefined;
     if (q.starting_after) {
       where.add('seq < ?', cursorSeq(this.sql, 'checkout_events', 'checkout event', q.starting_after));
     }
-    const rows = all<EventRow>(this.sql, `SELECT * FROM checkout_events ${where} ORDER BY seq DESC LIMIT ?`, ...where.args, q.limit);
+    const rows = all<EventRow>(
+      this.sql,
+      `SELECT * FROM checkout_events ${where} ORDER BY seq DESC LIMIT ?`,
+      ...where.args,
+      q.limit,
+    );
     return { events: rows.map(toEvent), total };
   }
 }

@@ -97,7 +97,13 @@ export class ClaimStore {
    * it (released or not), another body is a 409. Any refused ref throws, which rolls back the
    * caller's transaction, so no ref of a refused claim keeps anything.
    */
-  claim(input: ClaimInput, ref: string | null, bodyHash: string, actor: string, now = Date.now()): { claim: Claim; replayed: boolean } {
+  claim(
+    input: ClaimInput,
+    ref: string | null,
+    bodyHash: string,
+    actor: string,
+    now = Date.now(),
+  ): { claim: Claim; replayed: boolean } {
     if (ref !== null) {
       const prior = one<ClaimRow>(this.sql, 'SELECT * FROM claims WHERE ref = ?', ref);
       if (prior) {
@@ -116,28 +122,43 @@ export class ClaimStore {
         seen.add(r.id);
         const row = this.refs.row(r.id);
         if (!row) throw refused(`${field}.id`, 'unknown_ref', 'No ref with this id');
-        if (row.rule_id !== discount.id) throw refused(`${field}.id`, 'wrong_discount', 'The ref does not belong to this discount');
+        if (row.rule_id !== discount.id)
+          throw refused(`${field}.id`, 'wrong_discount', 'The ref does not belong to this discount');
         if (!holds(row, customerId)) throw refused(`${field}.id`, 'not_held', 'The ref is not held by this customer');
         const rule = this.refs.rule(row.rule_id)!;
         const reason = unusableReason(row, rule, purchaseAt);
         if (reason) throw refused(`${field}.id`, 'not_usable', reason);
         const rewardUsage = rule.limitation?.discount_reward_usage ?? -1;
         if (rewardUsage >= 0 && r.usage > rewardUsage) {
-          throw refused(`${field}.usage`, 'discount_reward_usage', `The discount allows at most ${rewardUsage} rewards per purchase`);
+          throw refused(
+            `${field}.usage`,
+            'discount_reward_usage',
+            `The discount allows at most ${rewardUsage} rewards per purchase`,
+          );
         }
         if (usedUp(this.refs.state(row, customerId), rule)) {
-          throw refused(`${field}.id`, 'discount_repeat_usage', 'The ref has no purchases left under discount_repeat_usage');
+          throw refused(
+            `${field}.id`,
+            'discount_repeat_usage',
+            'The ref has no purchases left under discount_repeat_usage',
+          );
         }
-        this.refs.record(row, ownerOf(row, customerId), {
-          source: 'claim',
-          sourceRef: id,
-          usage: r.usage,
-          amount: r.amount,
-          stamp: r.stamp,
-          purchaseAt,
-          actor,
-          shortfall: () => refused(`${field}.usage`, 'stamps', 'The ref holds fewer valid stamps than this claim redeems'),
-        }, now);
+        this.refs.record(
+          row,
+          ownerOf(row, customerId),
+          {
+            source: 'claim',
+            sourceRef: id,
+            usage: r.usage,
+            amount: r.amount,
+            stamp: r.stamp,
+            purchaseAt,
+            actor,
+            shortfall: () =>
+              refused(`${field}.usage`, 'stamps', 'The ref holds fewer valid stamps than this claim redeems'),
+          },
+          now,
+        );
       }),
     );
     const at = new Date(now).toISOString();
@@ -155,7 +176,12 @@ export class ClaimStore {
     };
     this.sql.exec(
       'INSERT INTO claims (id, ref, body_hash, customer_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      id, ref, bodyHash, customerId, JSON.stringify(claim), now,
+      id,
+      ref,
+      bodyHash,
+      customerId,
+      JSON.stringify(claim),
+      now,
     );
     return { claim, replayed: false };
   }
@@ -176,11 +202,18 @@ export class ClaimStore {
     const where = new Where();
     if (q.ref) where.add('ref = ?', q.ref);
     if (q.customer_id) where.add('customer_id = ?', q.customer_id);
-    const total = q.total ? one<{ n: number }>(this.sql, `SELECT COUNT(*) AS n FROM claims ${where}`, ...where.args)!.n : undefined;
+    const total = q.total
+      ? one<{ n: number }>(this.sql, `SELECT COUNT(*) AS n FROM claims ${where}`, ...where.args)!.n
+      : undefined;
     if (q.starting_after) {
       where.add('seq > ?', cursorSeq(this.sql, 'claims', 'claim', q.starting_after));
     }
-    const rows = all<ClaimRow>(this.sql, `SELECT body FROM claims ${where} ORDER BY seq LIMIT ?`, ...where.args, q.limit);
+    const rows = all<ClaimRow>(
+      this.sql,
+      `SELECT body FROM claims ${where} ORDER BY seq LIMIT ?`,
+      ...where.args,
+      q.limit,
+    );
     return { claims: rows.map((r) => JSON.parse(r.body) as Claim), total };
   }
 
@@ -188,21 +221,31 @@ export class ClaimStore {
   release(id: string, actor: string, now = Date.now()): { claim: Claim; bodyHash: string; released: boolean } {
     const row = one<ClaimRow>(this.sql, 'SELECT * FROM claims WHERE id = ?', id);
     if (!row) throw notFound('Claim');
-    if (row.deleted_at !== null) return { claim: JSON.parse(row.body) as Claim, bodyHash: row.body_hash, released: false };
+    if (row.deleted_at !== null)
+      return { claim: JSON.parse(row.body) as Claim, bodyHash: row.body_hash, released: false };
     this.refs.releaseSource('claim', id, actor, now);
     const at = new Date(now).toISOString();
-    const claim: Claim = { ...(JSON.parse(row.body) as Claim), updated_at: at, updated_by: actor, deleted_at: at, deleted_by: actor };
+    const claim: Claim = {
+      ...(JSON.parse(row.body) as Claim),
+      updated_at: at,
+      updated_by: actor,
+      deleted_at: at,
+      deleted_by: actor,
+    };
     this.sql.exec('UPDATE claims SET body = ?, deleted_at = ? WHERE id = ?', JSON.stringify(claim), now, id);
     return { claim, bodyHash: row.body_hash, released: true };
   }
 
   /** Recorded from this store, or before claims/002 from an unknown store (store_id ''). */
   receiptRecorded(receipt: ReceiptKey): boolean {
-    return one(
-      this.sql,
-      "SELECT 1 FROM recorded_receipts WHERE receipt_id = ? AND store_id IN (?, '')",
-      receipt.receipt_id, receipt.store.id,
-    ) !== undefined;
+    return (
+      one(
+        this.sql,
+        "SELECT 1 FROM recorded_receipts WHERE receipt_id = ? AND store_id IN (?, '')",
+        receipt.receipt_id,
+        receipt.store.id,
+      ) !== undefined
+    );
   }
 
   /**
@@ -210,7 +253,13 @@ export class ClaimStore {
    * lands in the ledger under the receipt id, and the receipt id is remembered, so recording the
    * same receipt again changes nothing. The caller evaluates inside the same transaction.
    */
-  recordReceipt(receipt: Receipt, customerId: string | null, result: EvaluationResult, actor: string, now = Date.now()): { recorded: boolean; refs: number } {
+  recordReceipt(
+    receipt: Receipt,
+    customerId: string | null,
+    result: EvaluationResult,
+    actor: string,
+    now = Date.now(),
+  ): { recorded: boolean; refs: number } {
     if (this.receiptRecorded(receipt)) return { recorded: false, refs: 0 };
     const purchaseAt = Date.parse(receipt.purchase_at);
     let touched = 0;
@@ -221,23 +270,33 @@ export class ClaimStore {
         if (!r.usage && !r.amount && !stamp) continue;
         const row = this.refs.row(r.id);
         if (!row) throw new ApiError(500, 'internal_error', 'The engine named a ref storage does not hold');
-        this.refs.record(row, ownerOf(row, customerId), {
-          source: 'receipt',
-          sourceRef: receipt.receipt_id,
-          usage: r.usage,
-          amount: r.amount,
-          stamp,
-          purchaseAt,
-          actor,
-          // The engine just counted these stamps in this transaction, so a shortfall is our bug.
-          shortfall: () => new ApiError(500, 'internal_error', 'The engine redeemed stamps storage does not hold'),
-        }, now);
+        this.refs.record(
+          row,
+          ownerOf(row, customerId),
+          {
+            source: 'receipt',
+            sourceRef: receipt.receipt_id,
+            usage: r.usage,
+            amount: r.amount,
+            stamp,
+            purchaseAt,
+            actor,
+            // The engine just counted these stamps in this transaction, so a shortfall is our bug.
+            shortfall: () => new ApiError(500, 'internal_error', 'The engine redeemed stamps storage does not hold'),
+          },
+          now,
+        );
         touched++;
       }
     }
     this.sql.exec(
       'INSERT INTO recorded_receipts (receipt_id, store_id, customer_id, refs, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?)',
-      receipt.receipt_id, receipt.store.id, customerId, touched, now, actor,
+      receipt.receipt_id,
+      receipt.store.id,
+      customerId,
+      touched,
+      now,
+      actor,
     );
     return { recorded: true, refs: touched };
   }

@@ -36,7 +36,13 @@ interface ClientRow {
 }
 
 function toClient(r: ClientRow): ApiClient {
-  const c: ApiClient = { client_id: r.client_id, name: r.name, scopes: JSON.parse(r.scopes), created_at: r.created_at, created_by: r.created_by };
+  const c: ApiClient = {
+    client_id: r.client_id,
+    name: r.name,
+    scopes: JSON.parse(r.scopes),
+    created_at: r.created_at,
+    created_by: r.created_by,
+  };
   if (r.deleted_at) Object.assign(c, { deleted_at: r.deleted_at, deleted_by: r.deleted_by });
   return c;
 }
@@ -48,7 +54,13 @@ export class ClientStore {
   create(input: ClientCreate, clientId: string, salt: string, secretHash: string, actor: string): ApiClient {
     this.sql.exec(
       'INSERT INTO api_clients (client_id, name, scopes, salt, secret_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      clientId, input.name, JSON.stringify(input.scopes), salt, secretHash, new Date().toISOString(), actor,
+      clientId,
+      input.name,
+      JSON.stringify(input.scopes),
+      salt,
+      secretHash,
+      new Date().toISOString(),
+      actor,
     );
     return this.get(clientId);
   }
@@ -65,7 +77,11 @@ export class ClientStore {
 
   /** What the token endpoint needs to check a secret; nothing for a revoked client. */
   credentials(clientId: string): { scopes: Scope[]; salt: string; secret_hash: string } | null {
-    const row = one<ClientRow>(this.sql, 'SELECT * FROM api_clients WHERE client_id = ? AND deleted_at IS NULL', clientId);
+    const row = one<ClientRow>(
+      this.sql,
+      'SELECT * FROM api_clients WHERE client_id = ? AND deleted_at IS NULL',
+      clientId,
+    );
     return row ? { scopes: JSON.parse(row.scopes), salt: row.salt, secret_hash: row.secret_hash } : null;
   }
 
@@ -73,7 +89,9 @@ export class ClientStore {
     this.get(clientId);
     this.sql.exec(
       'UPDATE api_clients SET deleted_at = COALESCE(deleted_at, ?), deleted_by = COALESCE(deleted_by, ?) WHERE client_id = ?',
-      new Date().toISOString(), actor, clientId,
+      new Date().toISOString(),
+      actor,
+      clientId,
     );
     return this.get(clientId);
   }

@@ -139,10 +139,21 @@ function attributePairs(attributes: Record<string, unknown> | undefined): [strin
   return [...new Map(pairs.map((p) => [JSON.stringify(p), p])).values()];
 }
 
-const OUTPUT_ONLY = ['id', 'created_at', 'created_by', 'updated_at', 'updated_by', 'deleted_at', 'deleted_by', 'tag_ids'];
+const OUTPUT_ONLY = [
+  'id',
+  'created_at',
+  'created_by',
+  'updated_at',
+  'updated_by',
+  'deleted_at',
+  'deleted_by',
+  'tag_ids',
+];
 
 function withoutNulls(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([k, x]) => x !== null && x !== undefined && !OUTPUT_ONLY.includes(k)));
+  return Object.fromEntries(
+    Object.entries(o).filter(([k, x]) => x !== null && x !== undefined && !OUTPUT_ONLY.includes(k)),
+  );
 }
 
 function mergeMetadata(current: Record<string, unknown> | undefined, patch: Record<string, unknown>) {
@@ -218,24 +229,36 @@ export class CustomerStore {
 
   /** The customer if it exists and is not deleted. */
   find(customerId: string): Customer | null {
-    const row = one<Row>(this.sql, 'SELECT seq, body FROM customers WHERE customer_id = ? AND deleted_at IS NULL', customerId);
+    const row = one<Row>(
+      this.sql,
+      'SELECT seq, body FROM customers WHERE customer_id = ? AND deleted_at IS NULL',
+      customerId,
+    );
     return row ? (JSON.parse(row.body) as Customer) : null;
   }
 
   update(customerId: string, patch: CustomerUpdate, actor: string): Customer {
     const { seq, current } = this.live(customerId);
     if (patch.customer_id !== undefined && patch.customer_id !== customerId) {
-      throw badRequest('customer_id cannot change', [{ field: 'customer_id', code: 'immutable', message: 'customer_id cannot change' }]);
+      throw badRequest('customer_id cannot change', [
+        { field: 'customer_id', code: 'immutable', message: 'customer_id cannot change' },
+      ]);
     }
     const merged: Record<string, unknown> = { ...current };
     for (const [k, x] of Object.entries(patch)) {
       if (OUTPUT_ONLY.includes(k) || k === 'customer_id' || x === undefined) continue;
-      if (k === 'metadata' && x !== null) merged.metadata = mergeMetadata(current.metadata, x as Record<string, unknown>);
+      if (k === 'metadata' && x !== null)
+        merged.metadata = mergeMetadata(current.metadata, x as Record<string, unknown>);
       else if (x === null) delete merged[k];
       else merged[k] = x;
     }
-    const result = v.safeParse(customerCreateSchema, { ...withoutNulls(merged), customer_id: customerId }, { abortPipeEarly: true });
-    if (!result.success) throw new ApiError(400, 'validation_error', 'The request is invalid', toFieldErrors(result.issues));
+    const result = v.safeParse(
+      customerCreateSchema,
+      { ...withoutNulls(merged), customer_id: customerId },
+      { abortPipeEarly: true },
+    );
+    if (!result.success)
+      throw new ApiError(400, 'validation_error', 'The request is invalid', toFieldErrors(result.issues));
     const now = new Date().toISOString();
     const customer = {
       id: current.id,
@@ -267,9 +290,15 @@ export class CustomerStore {
     const { seq, current } = this.live(customerId);
     const now = new Date().toISOString();
     const customer: Customer = { ...current, tag_ids: [...new Set(tagIds)], updated_at: now, updated_by: actor };
-    this.sql.exec('UPDATE customers SET body = ?, updated_at = ? WHERE seq = ?', JSON.stringify(customer), Date.parse(now), seq);
+    this.sql.exec(
+      'UPDATE customers SET body = ?, updated_at = ? WHERE seq = ?',
+      JSON.stringify(customer),
+      Date.parse(now),
+      seq,
+    );
     this.sql.exec('DELETE FROM customer_tags WHERE seq = ?', seq);
-    for (const tag of customer.tag_ids!) this.sql.exec('INSERT INTO customer_tags (tag_id, seq) VALUES (?, ?)', tag, seq);
+    for (const tag of customer.tag_ids!)
+      this.sql.exec('INSERT INTO customer_tags (tag_id, seq) VALUES (?, ?)', tag, seq);
     return customer;
   }
 
@@ -333,11 +362,19 @@ export class CustomerStore {
       if (word === driver && gramOf(word) === word) continue; // the gram alone is exact
       const upper = successor(word);
       const range = upper === null ? 'term >= ?' : 'term >= ? AND term < ?';
-      where.add(`EXISTS (SELECT 1 FROM customer_terms t WHERE t.seq = c.seq AND ${range})`, word, ...(upper === null ? [] : [upper]));
+      where.add(
+        `EXISTS (SELECT 1 FROM customer_terms t WHERE t.seq = c.seq AND ${range})`,
+        word,
+        ...(upper === null ? [] : [upper]),
+      );
     }
     if (q.tag_id !== undefined) where.add('c.seq IN (SELECT seq FROM customer_tags WHERE tag_id = ?)', q.tag_id);
     if (q.token_value !== undefined && q.token_type !== undefined) {
-      where.add('c.seq IN (SELECT customer_seq FROM customer_tokens WHERE value = ? AND type = ?)', q.token_value, q.token_type);
+      where.add(
+        'c.seq IN (SELECT customer_seq FROM customer_tokens WHERE value = ? AND type = ?)',
+        q.token_value,
+        q.token_type,
+      );
     } else if (q.token_value !== undefined) {
       where.add('c.seq IN (SELECT customer_seq FROM customer_tokens WHERE value = ?)', q.token_value);
     } else if (q.token_type !== undefined) {
@@ -372,12 +409,25 @@ export class CustomerStore {
 
   /** Links a token to a customer; a token already linked elsewhere moves (the card changed hands). */
   addToken(token: TokenInput): void {
-    if (!token.value) throw badRequest('A token needs a value', [{ field: 'token.value', code: 'required', message: 'Expected a token value' }]);
-    const owner = token.customer_id === undefined ? undefined
-      : one<{ seq: number }>(this.sql, 'SELECT seq FROM customers WHERE customer_id = ? AND deleted_at IS NULL', token.customer_id);
+    if (!token.value)
+      throw badRequest('A token needs a value', [
+        { field: 'token.value', code: 'required', message: 'Expected a token value' },
+      ]);
+    const owner =
+      token.customer_id === undefined
+        ? undefined
+        : one<{ seq: number }>(
+            this.sql,
+            'SELECT seq FROM customers WHERE customer_id = ? AND deleted_at IS NULL',
+            token.customer_id,
+          );
     if (!owner) {
       throw badRequest('token.customer_id names no customer', [
-        { field: 'token.customer_id', code: 'unknown_customer', message: 'Expected the customer_id of an existing customer' },
+        {
+          field: 'token.customer_id',
+          code: 'unknown_customer',
+          message: 'Expected the customer_id of an existing customer',
+        },
       ]);
     }
     const type = token.type ?? '';
@@ -398,7 +448,8 @@ export class CustomerStore {
     if (token.token_id !== undefined) {
       this.sql.exec('DELETE FROM customer_tokens WHERE token_id = ?', token.token_id);
     } else if (token.value !== undefined) {
-      if (token.type !== undefined) this.sql.exec('DELETE FROM customer_tokens WHERE value = ? AND type = ?', token.value, token.type);
+      if (token.type !== undefined)
+        this.sql.exec('DELETE FROM customer_tokens WHERE value = ? AND type = ?', token.value, token.type);
       else this.sql.exec('DELETE FROM customer_tokens WHERE value = ?', token.value);
     } else {
       throw badRequest('A token needs token_id or value', [
@@ -424,9 +475,10 @@ export class CustomerStore {
       if (byId.length) return byId[0]!;
     }
     if (!token.value) return null;
-    const byValue = token.type !== undefined
-      ? owners('t.value = ? AND t.type = ?', token.value, token.type)
-      : owners('t.value = ?', token.value);
+    const byValue =
+      token.type !== undefined
+        ? owners('t.value = ? AND t.type = ?', token.value, token.type)
+        : owners('t.value = ?', token.value);
     return byValue.length === 1 ? byValue[0]! : null;
   }
 
@@ -444,8 +496,18 @@ export class CustomerStore {
 
   private assertEmailFree(c: Customer, field: string, exceptSeq = -1): void {
     if (!c.email) return;
-    const taken = one(this.sql, 'SELECT 1 AS x FROM customers WHERE type = ? AND email_lc = ? AND seq <> ?', c.type!, c.email.toLowerCase(), exceptSeq);
-    if (taken) throw duplicate(`${field}email`, `Another customer of type ${c.type} has this email (compared case-insensitively)`);
+    const taken = one(
+      this.sql,
+      'SELECT 1 AS x FROM customers WHERE type = ? AND email_lc = ? AND seq <> ?',
+      c.type!,
+      c.email.toLowerCase(),
+      exceptSeq,
+    );
+    if (taken)
+      throw duplicate(
+        `${field}email`,
+        `Another customer of type ${c.type} has this email (compared case-insensitively)`,
+      );
   }
 
   private index(seq: number, c: Customer): void {
@@ -461,8 +523,11 @@ export class CustomerStore {
   }
 
   private unindex(seq: number): void {
-    const terms = all<{ term: string }>(this.sql, 'SELECT term FROM customer_terms WHERE seq = ?', seq).map((r) => r.term);
-    for (const gram of gramsOf(terms)) this.sql.exec('DELETE FROM customer_grams WHERE gram = ? AND seq = ?', gram, seq);
+    const terms = all<{ term: string }>(this.sql, 'SELECT term FROM customer_terms WHERE seq = ?', seq).map(
+      (r) => r.term,
+    );
+    for (const gram of gramsOf(terms))
+      this.sql.exec('DELETE FROM customer_grams WHERE gram = ? AND seq = ?', gram, seq);
     this.sql.exec('DELETE FROM customer_terms WHERE seq = ?', seq);
     this.sql.exec('DELETE FROM customer_attributes WHERE seq = ?', seq);
   }

@@ -1,4 +1,13 @@
-import { compileRules, evaluate, reachableRuleIds, type CompiledRules, type EvaluationResult, type Receipt, type RefState, type Rule as EngineRule } from '../engine';
+import {
+  compileRules,
+  evaluate,
+  reachableRuleIds,
+  type CompiledRules,
+  type EvaluationResult,
+  type Receipt,
+  type RefState,
+  type Rule as EngineRule,
+} from '../engine';
 import type { ReceiptInput } from '../schemas/receipt';
 import type { Rule } from '../schemas/rule';
 
@@ -48,7 +57,8 @@ export class ReceiptEvaluator {
     const rules = this.rules();
     // A token nobody registered means an unknown shopper: no discounts at all, not the `/` ones.
     // Ref state (usage, stamps) is loaded only for rules some line can reach.
-    const refs = customerId === undefined ? [] : this.sources.refsForPurchase(customerId, reachableRuleIds(seen, rules, now));
+    const refs =
+      customerId === undefined ? [] : this.sources.refsForPurchase(customerId, reachableRuleIds(seen, rules, now));
     const result = evaluate({ receipt: seen, rules, refs, now });
     if (facts) {
       if (receipt.customer === undefined) delete result.receipt.customer;

@@ -13,7 +13,12 @@ export interface Migration {
 export function applyMigrations(storage: DurableObjectStorage, migrations: Migration[]): void {
   const sql = storage.sql;
   sql.exec('CREATE TABLE IF NOT EXISTS _migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
-  const done = new Set(sql.exec<{ id: string }>('SELECT id FROM _migrations').toArray().map((r) => r.id));
+  const done = new Set(
+    sql
+      .exec<{ id: string }>('SELECT id FROM _migrations')
+      .toArray()
+      .map((r) => r.id),
+  );
   for (const m of migrations) {
     if (done.has(m.id)) continue;
     storage.transactionSync(() => {

@@ -1,7 +1,16 @@
 import type { RefState } from '../engine/types';
 import { badRequest, notFound } from '../errors';
 import type { Rule } from '../schemas/rule';
-import type { CustomerRulesQuery, Ref, RefGive, RefListQuery, RefStatistics, UsageEntry, UsageListQuery, UsageRef } from '../schemas/ref';
+import type {
+  CustomerRulesQuery,
+  Ref,
+  RefGive,
+  RefListQuery,
+  RefStatistics,
+  UsageEntry,
+  UsageListQuery,
+  UsageRef,
+} from '../schemas/ref';
 import { bumpContentVersion } from './migrations';
 import { cursorSeq, all, one, Where, type Sql } from './sql';
 
@@ -108,7 +117,10 @@ function toUsage(row: UsageRow): UsageEntry {
     purchase_at: iso(row.purchase_at),
     created_at: iso(row.created_at),
     created_by: row.created_by,
-    ...(row.released_at !== null && { released_at: iso(row.released_at), released_by: row.released_by ?? row.created_by }),
+    ...(row.released_at !== null && {
+      released_at: iso(row.released_at),
+      released_by: row.released_by ?? row.created_by,
+    }),
   };
 }
 
@@ -151,9 +163,9 @@ export function unusableReason(ref: RefRow, rule: Rule, atMs: number): string | 
   if (rule.deleted_at) return 'The discount rule has been deleted';
   if (!rule.active) return 'The discount rule is not active';
   if (atMs < Date.parse(rule.requirement.purchase_from) || atMs > Date.parse(rule.requirement.purchase_to)) {
-    return 'The purchase is outside the discount rule\'s purchase window';
+    return "The purchase is outside the discount rule's purchase window";
   }
-  if (atMs > dynamicEnd(ref, rule)) return 'The ref\'s dynamic_purchase_to_days window has passed';
+  if (atMs > dynamicEnd(ref, rule)) return "The ref's dynamic_purchase_to_days window has passed";
   return null;
 }
 
@@ -215,7 +227,10 @@ export class RefStore {
         const existing = one<RefRow>(
           this.sql,
           `SELECT * FROM refs WHERE rule_id = ? AND kind = ? AND IFNULL(customer_id, '') = ? AND offering_constraint_id = ?`,
-          ruleId, kind, customerId ?? '', constraint,
+          ruleId,
+          kind,
+          customerId ?? '',
+          constraint,
         );
         if (existing) {
           out.push(toRef(existing));
@@ -227,10 +242,20 @@ export class RefStore {
       this.sql.exec(
         `INSERT INTO refs (id, rule_id, kind, customer_id, offering_constraint_id, created_at, created_by, updated_at, updated_by, debit_balance)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        id, ruleId, kind, customerId, constraint, now, actor, now, actor, balance,
+        id,
+        ruleId,
+        kind,
+        customerId,
+        constraint,
+        now,
+        actor,
+        now,
+        actor,
+        balance,
       );
       // A `*` ref's balance is per customer (see docs/refs.md), so only refs with one owner add to the rule's.
-      if (kind !== '*' && balance) this.sql.exec('UPDATE rules SET stat_debit_balance = stat_debit_balance + ? WHERE id = ?', balance, ruleId);
+      if (kind !== '*' && balance)
+        this.sql.exec('UPDATE rules SET stat_debit_balance = stat_debit_balance + ? WHERE id = ?', balance, ruleId);
       out.push(toRef(this.row(id)!));
       created++;
     }
@@ -249,9 +274,18 @@ export class RefStore {
         target === '*'
           ? all<RefRow>(this.sql, 'SELECT * FROM refs WHERE rule_id = ? AND deleted_at IS NULL ORDER BY seq', ruleId)
           : kind === '/'
-            ? all<RefRow>(this.sql, `SELECT * FROM refs WHERE rule_id = ? AND kind = '/' AND deleted_at IS NULL ORDER BY seq`, ruleId)
-            : all<RefRow>(this.sql, `SELECT * FROM refs WHERE rule_id = ? AND kind = 'customer' AND customer_id = ? AND deleted_at IS NULL ORDER BY seq`, ruleId, target);
-      for (const r of found) if (!seen.has(r.id)) (seen.add(r.id), rows.push(r));
+            ? all<RefRow>(
+                this.sql,
+                `SELECT * FROM refs WHERE rule_id = ? AND kind = '/' AND deleted_at IS NULL ORDER BY seq`,
+                ruleId,
+              )
+            : all<RefRow>(
+                this.sql,
+                `SELECT * FROM refs WHERE rule_id = ? AND kind = 'customer' AND customer_id = ? AND deleted_at IS NULL ORDER BY seq`,
+                ruleId,
+                target,
+              );
+      for (const r of found) if (!seen.has(r.id)) seen.add(r.id), rows.push(r);
     }
     for (const r of rows) this.softDelete(r, actor, now);
     if (rows.length) bumpContentVersion(this.sql);
@@ -259,9 +293,20 @@ export class RefStore {
   }
 
   private softDelete(r: RefRow, actor: string, now: number): void {
-    this.sql.exec('UPDATE refs SET deleted_at = ?, deleted_by = ?, updated_at = ?, updated_by = ? WHERE id = ?', now, actor, now, actor, r.id);
+    this.sql.exec(
+      'UPDATE refs SET deleted_at = ?, deleted_by = ?, updated_at = ?, updated_by = ? WHERE id = ?',
+      now,
+      actor,
+      now,
+      actor,
+      r.id,
+    );
     if (r.kind !== '*' && r.debit_balance) {
-      this.sql.exec('UPDATE rules SET stat_debit_balance = stat_debit_balance - ? WHERE id = ?', r.debit_balance, r.rule_id);
+      this.sql.exec(
+        'UPDATE rules SET stat_debit_balance = stat_debit_balance - ? WHERE id = ?',
+        r.debit_balance,
+        r.rule_id,
+      );
     }
   }
 
@@ -274,7 +319,9 @@ export class RefStore {
       where.add('deleted_at IS NULL');
       if ((q.state === 'available') !== rule.active) where.add('0');
     }
-    const total = q.total ? one<{ n: number }>(this.sql, `SELECT COUNT(*) AS n FROM refs ${where}`, ...where.args)!.n : undefined;
+    const total = q.total
+      ? one<{ n: number }>(this.sql, `SELECT COUNT(*) AS n FROM refs ${where}`, ...where.args)!.n
+      : undefined;
     if (q.starting_after) where.add('seq > ?', this.seqOf(q.starting_after));
     const rows = all<RefRow>(this.sql, `SELECT * FROM refs ${where} ORDER BY seq LIMIT ?`, ...where.args, q.limit);
     return { refs: rows.map(toRef), total };
@@ -361,7 +408,9 @@ export class RefStore {
   deleteCustomerRef(customerId: string, refId: string, actor: string, now = Date.now()) {
     const row = this.customerRow(customerId, refId);
     if (row.kind === '*') {
-      throw badRequest('This ref was given to every customer; take it back with DELETE /discounts/rules/{did}/customers');
+      throw badRequest(
+        'This ref was given to every customer; take it back with DELETE /discounts/rules/{did}/customers',
+      );
     }
     if (row.deleted_at === null) {
       this.softDelete(row, actor, now);
@@ -378,23 +427,34 @@ export class RefStore {
     const seen = one(
       this.sql,
       `SELECT 1 FROM ref_usages WHERE source = 'usage_ref' AND ref_id = ? AND IFNULL(customer_id, '') = ? AND source_ref = ?`,
-      refId, owner ?? '', input.ref,
+      refId,
+      owner ?? '',
+      input.ref,
     );
     if (!seen) {
-      this.record(row, owner, {
-        source: 'usage_ref',
-        sourceRef: input.ref,
-        refType: input.ref_type,
-        usage: input.usage,
-        amount: input.amount,
-        stamp: input.stamp,
-        purchaseAt: now,
-        actor,
-        shortfall: () =>
-          badRequest('The ref holds fewer valid stamps than this usage redeems', [
-            { field: 'usage_ref.usage', code: 'stamps', message: 'Each usage of a stamp card spends requirement.stamp valid stamps' },
-          ]),
-      }, now);
+      this.record(
+        row,
+        owner,
+        {
+          source: 'usage_ref',
+          sourceRef: input.ref,
+          refType: input.ref_type,
+          usage: input.usage,
+          amount: input.amount,
+          stamp: input.stamp,
+          purchaseAt: now,
+          actor,
+          shortfall: () =>
+            badRequest('The ref holds fewer valid stamps than this usage redeems', [
+              {
+                field: 'usage_ref.usage',
+                code: 'stamps',
+                message: 'Each usage of a stamp card spends requirement.stamp valid stamps',
+              },
+            ]),
+        },
+        now,
+      );
     }
     return this.withStatistics(this.row(refId)!, customerId);
   }
@@ -419,7 +479,12 @@ export class RefStore {
   }
 
   /** Visits the customer's usable refs after `afterSeq` in ref order while `visit` returns true. */
-  private usableRefs(customerId: string, afterSeq: number, now: number, visit: (row: RefRow, rule: Rule, state: RefState) => boolean): void {
+  private usableRefs(
+    customerId: string,
+    afterSeq: number,
+    now: number,
+    visit: (row: RefRow, rule: Rule, state: RefState) => boolean,
+  ): void {
     const query = `SELECT r.* FROM refs r JOIN rules u ON u.id = r.rule_id
       WHERE r.deleted_at IS NULL AND u.deleted_at IS NULL AND u.active = 1 AND u.purchase_to >= ?
         AND ((r.kind = 'customer' AND r.customer_id = ?) OR r.kind = '*') AND r.seq > ?
@@ -445,9 +510,10 @@ export class RefStore {
    * only, each with its stamps. `ruleIds`: only refs of these rules (the ones the receipt reaches).
    */
   forPurchase(customerId: string | null, ruleIds: Iterable<string>): RefState[] {
-    const [who, whoArgs] = customerId === null
-      ? [`kind = '/'`, []]
-      : [`((kind = 'customer' AND customer_id = ?) OR kind = '*')`, [customerId]];
+    const [who, whoArgs] =
+      customerId === null
+        ? [`kind = '/'`, []]
+        : [`((kind = 'customer' AND customer_id = ?) OR kind = '*')`, [customerId]];
     const rows = all<RefRow>(
       this.sql,
       `SELECT * FROM refs WHERE deleted_at IS NULL AND ${who} AND rule_id IN (SELECT value FROM json_each(?)) ORDER BY seq`,
@@ -473,7 +539,20 @@ export class RefStore {
     this.sql.exec(
       `INSERT INTO ref_usages (id, ref_id, rule_id, customer_id, source, source_ref, ref_type, usage, amount, stamp, debit, purchase_at, created_at, created_by)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      id, row.id, row.rule_id, customerId, u.source, u.sourceRef, u.refType ?? null, u.usage, u.amount, u.stamp, debit, u.purchaseAt, now, u.actor,
+      id,
+      row.id,
+      row.rule_id,
+      customerId,
+      u.source,
+      u.sourceRef,
+      u.refType ?? null,
+      u.usage,
+      u.amount,
+      u.stamp,
+      debit,
+      u.purchaseAt,
+      now,
+      u.actor,
     );
     this.count(row, u.usage, u.amount, u.stamp, debit);
     const need = Math.max(rule.requirement.stamp ?? 0, 0);
@@ -486,7 +565,14 @@ export class RefStore {
    * (dated at or before it, within stamp_expire_days, unspent, not released or expired), its own
    * row's stamps included. Each taken slice is recorded in stamp_spends for the release.
    */
-  private spendStamps(ref: RefRow, customerId: string | null, usageId: string, quantity: number, rule: Rule, u: UsageInput): void {
+  private spendStamps(
+    ref: RefRow,
+    customerId: string | null,
+    usageId: string,
+    quantity: number,
+    rule: Rule,
+    u: UsageInput,
+  ): void {
     const slice = ref.kind === '*';
     const rows = all<{ id: string; free: number }>(
       this.sql,
@@ -494,14 +580,21 @@ export class RefStore {
        WHERE ref_id = ? ${slice ? 'AND customer_id = ?' : ''} AND stamp > spent AND released_at IS NULL AND expired_at IS NULL
          AND purchase_at <= ? AND purchase_at >= ?
        ORDER BY purchase_at, seq`,
-      ...(slice ? [ref.id, customerId] : [ref.id]), u.purchaseAt, stampOldest(rule, u.purchaseAt),
+      ...(slice ? [ref.id, customerId] : [ref.id]),
+      u.purchaseAt,
+      stampOldest(rule, u.purchaseAt),
     );
     let left = quantity;
     for (const r of rows) {
       if (left <= 0) break;
       const take = Math.min(left, r.free);
       left -= take;
-      this.sql.exec('INSERT INTO stamp_spends (usage_id, stamp_usage_id, quantity) VALUES (?, ?, ?)', usageId, r.id, take);
+      this.sql.exec(
+        'INSERT INTO stamp_spends (usage_id, stamp_usage_id, quantity) VALUES (?, ?, ?)',
+        usageId,
+        r.id,
+        take,
+      );
       this.sql.exec('UPDATE ref_usages SET spent = spent + ? WHERE id = ?', take, r.id);
     }
     if (left > 0) throw u.shortfall();
@@ -513,7 +606,8 @@ export class RefStore {
     const rows = all<UsageRow>(
       this.sql,
       'SELECT * FROM ref_usages WHERE source_ref = ? AND source = ? AND released_at IS NULL',
-      sourceRef, source,
+      sourceRef,
+      source,
     );
     for (const u of rows) {
       const ref = this.row(u.ref_id)!;
@@ -559,12 +653,21 @@ export class RefStore {
     const ruleDebit = ref.deleted_at === null ? refDebit : 0;
     this.sql.exec(
       'UPDATE refs SET usage = usage + ?, purchases = purchases + ?, amount = amount + ?, stamp = stamp + ?, debit_balance = debit_balance - ? WHERE id = ?',
-      usage, Math.sign(usage), amount, stamp, refDebit, ref.id,
+      usage,
+      Math.sign(usage),
+      amount,
+      stamp,
+      refDebit,
+      ref.id,
     );
     this.sql.exec(
       `UPDATE rules SET stat_usage = stat_usage + ?, stat_amount = stat_amount + ?, stat_stamp = stat_stamp + ?,
          stat_debit_balance = stat_debit_balance - ? WHERE id = ?`,
-      usage, amount, stamp, ruleDebit, ref.rule_id,
+      usage,
+      amount,
+      stamp,
+      ruleDebit,
+      ref.rule_id,
     );
   }
 
@@ -573,11 +676,18 @@ export class RefStore {
     const where = new Where().add('rule_id = ?', ruleId);
     if (q.ref_id) where.add('ref_id = ?', q.ref_id);
     if (q.customer_id) where.add('customer_id = ?', q.customer_id);
-    const total = q.total ? one<{ n: number }>(this.sql, `SELECT COUNT(*) AS n FROM ref_usages ${where}`, ...where.args)!.n : undefined;
+    const total = q.total
+      ? one<{ n: number }>(this.sql, `SELECT COUNT(*) AS n FROM ref_usages ${where}`, ...where.args)!.n
+      : undefined;
     if (q.starting_after) {
       where.add('seq > ?', cursorSeq(this.sql, 'ref_usages', 'usage entry', q.starting_after));
     }
-    const rows = all<UsageRow>(this.sql, `SELECT * FROM ref_usages ${where} ORDER BY seq LIMIT ?`, ...where.args, q.limit);
+    const rows = all<UsageRow>(
+      this.sql,
+      `SELECT * FROM ref_usages ${where} ORDER BY seq LIMIT ?`,
+      ...where.args,
+      q.limit,
+    );
     return { usages: rows.map(toUsage), total };
   }
 }

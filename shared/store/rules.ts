@@ -1,5 +1,13 @@
 import { badRequest, notFound } from '../errors';
-import { deriveType, ruleCreateSchema, type Rule, type RuleInput, type RuleListQuery, type RuleStatistics, type RuleUpdate } from '../schemas/rule';
+import {
+  deriveType,
+  ruleCreateSchema,
+  type Rule,
+  type RuleInput,
+  type RuleListQuery,
+  type RuleStatistics,
+  type RuleUpdate,
+} from '../schemas/rule';
 import { canonicalTime } from '../time';
 import { canonicalJson } from '../json';
 import { parseOr400 } from '../validate';
@@ -63,7 +71,8 @@ function toRule(row: RuleRow, withStatistics: boolean): Rule {
 
 /** Drops server-owned fields a client may have echoed back from a GET. */
 function editableFields(input: RuleInput | RuleUpdate) {
-  const { id, type, created_at, created_by, updated_at, updated_by, deleted_at, deleted_by, statistics, ...rest } = input;
+  const { id, type, created_at, created_by, updated_at, updated_by, deleted_at, deleted_by, statistics, ...rest } =
+    input;
   return rest;
 }
 
@@ -117,16 +126,18 @@ export class RuleStore {
 
   /** Every rule that is not deleted nor archived by the cleanup (docs/maintenance.md): what the engine compiles. */
   liveRules(): Rule[] {
-    return all<{ body: string }>(this.sql, 'SELECT body FROM rules WHERE deleted_at IS NULL AND archived_at IS NULL ORDER BY seq').map(
-      (r) => JSON.parse(r.body) as Rule,
-    );
+    return all<{ body: string }>(
+      this.sql,
+      'SELECT body FROM rules WHERE deleted_at IS NULL AND archived_at IS NULL ORDER BY seq',
+    ).map((r) => JSON.parse(r.body) as Rule);
   }
 
   list(q: RuleListQuery, now = Date.now()): { rules: Rule[]; total?: number } {
     const where = new Where();
     if (q.purchase_from) where.add('purchase_from >= ?', Date.parse(q.purchase_from));
     if (q.purchase_to) where.add('purchase_to <= ?', Date.parse(q.purchase_to));
-    if (q.campaign_id?.length) where.add(`campaign_id IN (${q.campaign_id.map(() => '?').join(',')})`, ...q.campaign_id);
+    if (q.campaign_id?.length)
+      where.add(`campaign_id IN (${q.campaign_id.map(() => '?').join(',')})`, ...q.campaign_id);
     switch (q.state) {
       case 'active':
         where.add('deleted_at IS NULL AND purchase_from <= ? AND purchase_to >= ?', now, now);
@@ -179,7 +190,10 @@ export class RuleStore {
     if (canonicalOrRaw(requirement.purchase_from) !== current.requirement.purchase_from) {
       errors.push({ field: 'requirement.purchase_from', code: 'immutable', message: 'purchase_from cannot change' });
     }
-    if (typeof requirement.purchase_to === 'string' && Date.parse(requirement.purchase_to) < Date.parse(current.requirement.purchase_to)) {
+    if (
+      typeof requirement.purchase_to === 'string' &&
+      Date.parse(requirement.purchase_to) < Date.parse(current.requirement.purchase_to)
+    ) {
       errors.push({ field: 'requirement.purchase_to', code: 'earlier', message: 'purchase_to may only move later' });
     }
     const { base: _newBase, ...rewardRest } = reward;
@@ -189,7 +203,16 @@ export class RuleStore {
     }
     if (errors.length) throw badRequest('This update is not allowed', errors);
 
-    const { id: _i, type: _t, created_at: _c, created_by: _cb, updated_at: _u, updated_by: _ub, statistics: _s, ...kept } = current;
+    const {
+      id: _i,
+      type: _t,
+      created_at: _c,
+      created_by: _cb,
+      updated_at: _u,
+      updated_by: _ub,
+      statistics: _s,
+      ...kept
+    } = current;
     const merged = { ...kept, ...rest, requirement, reward };
     // The merged rule must still be a valid rule as a whole (e.g. purchase_to after purchase_from).
     const valid = parseOr400(ruleCreateSchema, merged);

@@ -46,7 +46,9 @@ function withDefaults(defaults: Doc, values: Doc): Doc {
   const out: Doc = {};
   for (const [key, fallback] of Object.entries(defaults)) {
     const given = values[key];
-    out[key] = isPlainObject(fallback) ? withDefaults(fallback, isPlainObject(given) ? given : {}) : given ?? fallback;
+    out[key] = isPlainObject(fallback)
+      ? withDefaults(fallback, isPlainObject(given) ? given : {})
+      : (given ?? fallback);
   }
   return out;
 }

@@ -10,8 +10,12 @@ describe('signature secret', async () => {
 
   it('is admin-only, at least 16 characters, never returned', async () => {
     const readToken = await tokenWith(['read:discounts'], 'T40000001');
-    expect((await call('PUT', `${m.base}/checkout/signature`, { token: readToken, body: { secret: SECRET } })).status).toBe(403);
-    const short = await json(call('PUT', `${m.base}/checkout/signature`, { token: m.token, body: { secret: 'too-short' } }));
+    expect(
+      (await call('PUT', `${m.base}/checkout/signature`, { token: readToken, body: { secret: SECRET } })).status,
+    ).toBe(403);
+    const short = await json(
+      call('PUT', `${m.base}/checkout/signature`, { token: m.token, body: { secret: 'too-short' } }),
+    );
     expect(short.status).toBe(400);
     expect(short.body.error.errors[0].field).toBe('secret');
     const set = await m.setSecret(SECRET);
@@ -30,7 +34,10 @@ describe('signature secret', async () => {
       await m.dintero('POST', '/discount_codes', { secret: null, body }),
       await m.dintero('GET', path, { secret: SECRET, at: Date.now() / 1000 - 301 }),
       await m.dintero('GET', path, { secret: SECRET, at: Date.now() / 1000 + 301 }),
-      await m.dintero('GET', path, { secret: SECRET, tamper: (u) => u.searchParams.set('transaction_id', 'T40000001.tx-other') }),
+      await m.dintero('GET', path, {
+        secret: SECRET,
+        tamper: (u) => u.searchParams.set('transaction_id', 'T40000001.tx-other'),
+      }),
       await m.dintero('GET', path, { secret: SECRET, signAs: 'T40000009' }),
     ];
     expect(attempts.map((a) => a.status)).toEqual([401, 401, 401, 401, 401, 401]);
@@ -46,7 +53,9 @@ describe('signature secret', async () => {
     const refused = await m.dintero('POST', '/discount_codes', { body: session('T40000001.unsigned') });
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('signature_not_configured');
-    const allowed = await json(call('PUT', `${m.base}/settings`, { token: m.token, body: { checkout: { allow_unsigned_callbacks: true } } }));
+    const allowed = await json(
+      call('PUT', `${m.base}/settings`, { token: m.token, body: { checkout: { allow_unsigned_callbacks: true } } }),
+    );
     expect(allowed.body.checkout).toEqual({ allow_unsigned_callbacks: true });
     expect((await m.dintero('POST', '/discount_codes', { body: session('T40000001.unsigned') })).status).toBe(200);
     // A secret wins over the setting: once set, unsigned calls are 401 again.
@@ -59,7 +68,11 @@ describe('discount codes, then the payment', async () => {
   const m = await merchant('T40000002');
   await m.setSecret(SECRET);
   const summer = await m.rule('Sommer 10 %', { type: 'discount_percent', value: 10 }, { discount_code: 'SUMMER' });
-  const chairs = await m.rule('Stoler 50,-', { type: 'discount_amount', value: 5000 }, { item: { items: [{ group_id: 'garden' }] } });
+  const chairs = await m.rule(
+    'Stoler 50,-',
+    { type: 'discount_amount', value: 5000 },
+    { item: { items: [{ group_id: 'garden' }] } },
+  );
   await m.rule('Vinter 20 %', { type: 'discount_percent', value: 20 }, { discount_code: 'WINTER' }, ['someone-else']);
   const SESSION = 'T40000002.s-express';
 
@@ -78,24 +91,41 @@ describe('discount codes, then the payment', async () => {
     // The chair first gets its item discount, then its share of 10 % of the order.
     expect(chair.discount_lines.map((l: { discount_id: string }) => l.discount_id)).toEqual([chairs, summer]);
     expect(table.discount_lines.map((l: { discount_id: string }) => l.discount_id)).toEqual([summer]);
-    for (const [item, before] of [[chair, 40000], [table, 60000]] as const) {
+    for (const [item, before] of [
+      [chair, 40000],
+      [table, 60000],
+    ] as const) {
       expect(item.amount).toBe(before - sum(item.discount_lines));
       expect(item.vat_amount).toBe(Math.round((item.amount * 25) / 125));
-      for (const line of item.discount_lines) expect(line).toMatchObject({ discount_type: 'customer', description: expect.any(String), line_id: expect.any(Number) });
+      for (const line of item.discount_lines)
+        expect(line).toMatchObject({
+          discount_type: 'customer',
+          description: expect.any(String),
+          line_id: expect.any(Number),
+        });
     }
     expect(sum(chair.discount_lines) + sum(table.discount_lines)).toBe(5000 + 10000);
     expect(order.amount).toBe(120000 - 15000);
     // Dintero sends the order back as answered on the next edit: the same codes give the same order.
-    const again = await m.dintero('POST', '/discount_codes', { secret: SECRET, body: { ...sent, order: { ...sent.order, items: order.items } } });
+    const again = await m.dintero('POST', '/discount_codes', {
+      secret: SECRET,
+      body: { ...sent, order: { ...sent.order, items: order.items } },
+    });
     expect(again.body.order).toEqual(order);
     // Taking the code away takes its discount away.
-    const without = await m.dintero('POST', '/discount_codes', { secret: SECRET, body: { ...sent, order: { ...sent.order, items: order.items, discount_codes: [] } } });
+    const without = await m.dintero('POST', '/discount_codes', {
+      secret: SECRET,
+      body: { ...sent, order: { ...sent.order, items: order.items, discount_codes: [] } },
+    });
     expect(without.body.order.discount_codes).toEqual([]);
     expect(without.body.order.amount).toBe(120000 - 5000);
   });
 
   it('the authorisation callback fired 20 times in parallel claims once; usage counted once', async () => {
-    await m.dintero('POST', '/discount_codes', { secret: SECRET, body: session(SESSION, { discount_codes: ['SUMMER'] }) });
+    await m.dintero('POST', '/discount_codes', {
+      secret: SECRET,
+      body: session(SESSION, { discount_codes: ['SUMMER'] }),
+    });
     const path = `/callback?transaction_id=T40000002.tx-1&session_id=${SESSION}&merchant_reference=order-1&time=2026-06-01T12%3A00%3A00Z`;
     const answers = await Promise.all(Array.from({ length: 20 }, () => m.dintero('GET', path, { secret: SECRET })));
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
@@ -104,7 +134,11 @@ describe('discount codes, then the payment', async () => {
     const claims = await m.claimsByRef('T40000002.tx-1');
     expect(claims).toHaveLength(1);
     expect(new Set(answers.map((a) => a.body.claim_id))).toEqual(new Set([claims[0].id]));
-    expect(claims[0]).toMatchObject({ customer_id: 'c-anna', type: 'dintero_checkout', created_by: 'dintero-checkout' });
+    expect(claims[0]).toMatchObject({
+      customer_id: 'c-anna',
+      type: 'dintero_checkout',
+      created_by: 'dintero-checkout',
+    });
     expect(claims[0].discounts.map((d: { id: string }) => d.id).sort()).toEqual([summer, chairs].sort());
     expect((await m.statistics(summer)).usage).toBe(1);
     expect((await m.statistics(chairs)).usage).toBe(1);
@@ -118,7 +152,10 @@ describe('discount codes, then the payment', async () => {
   });
 
   it('VOID releases the claim; a second VOID changes nothing', async () => {
-    await m.dintero('POST', '/discount_codes', { secret: SECRET, body: session('T40000002.s-void', { discount_codes: ['SUMMER'], customer_id: 'c-void' }) });
+    await m.dintero('POST', '/discount_codes', {
+      secret: SECRET,
+      body: session('T40000002.s-void', { discount_codes: ['SUMMER'], customer_id: 'c-void' }),
+    });
     const base = '/callback?transaction_id=T40000002.tx-void&session_id=T40000002.s-void';
     const claimed = await m.dintero('GET', base, { secret: SECRET });
     expect(claimed.body.outcome).toBe('claimed');
@@ -139,14 +176,34 @@ describe('discount codes, then the payment', async () => {
   it('a full REFUND releases; a partial one (per the POST body) keeps the claim', async () => {
     for (const [tx, body, outcome] of [
       ['T40000002.tx-partial', { id: 'T40000002.tx-partial', status: 'PARTIALLY_REFUNDED' }, 'partial_refund_kept'],
-      ['T40000002.tx-events', { id: 'T40000002.tx-events', events: [{ event: 'CAPTURE', amount: 10000, success: true }, { event: 'REFUND', amount: 4000, success: true }] }, 'partial_refund_kept'],
+      [
+        'T40000002.tx-events',
+        {
+          id: 'T40000002.tx-events',
+          events: [
+            { event: 'CAPTURE', amount: 10000, success: true },
+            { event: 'REFUND', amount: 4000, success: true },
+          ],
+        },
+        'partial_refund_kept',
+      ],
       ['T40000002.tx-full', { id: 'T40000002.tx-full', status: 'REFUNDED' }, 'released'],
     ] as const) {
       const sid = `${tx}-session`;
-      await m.dintero('POST', '/discount_codes', { secret: SECRET, body: session(sid, { discount_codes: ['SUMMER'] }) });
-      expect((await m.dintero('GET', `/callback?transaction_id=${tx}&session_id=${sid}&event=CAPTURE`, { secret: SECRET })).body.outcome).toBe('claimed');
+      await m.dintero('POST', '/discount_codes', {
+        secret: SECRET,
+        body: session(sid, { discount_codes: ['SUMMER'] }),
+      });
+      expect(
+        (await m.dintero('GET', `/callback?transaction_id=${tx}&session_id=${sid}&event=CAPTURE`, { secret: SECRET }))
+          .body.outcome,
+      ).toBe('claimed');
       const usage = (await m.statistics(summer)).usage;
-      const refund = await m.dintero('POST', `/callback?transaction_id=${tx}&session_id=${sid}&event=REFUND&method=POST`, { secret: SECRET, body });
+      const refund = await m.dintero(
+        'POST',
+        `/callback?transaction_id=${tx}&session_id=${sid}&event=REFUND&method=POST`,
+        { secret: SECRET, body },
+      );
       expect(refund.status).toBe(200);
       expect(refund.body.outcome).toBe(outcome);
       // The outcome is what really happened to the claim and the counters.
@@ -180,7 +237,9 @@ describe('discount codes, then the payment', async () => {
     expect(summerRef).toMatchObject({ amount: 10000, usage: 1 });
     expect((await m.dintero('POST', path, { secret: SECRET, body: transaction })).body.outcome).toBe('already_claimed');
     // Without a body and without a stored session there is nothing to go on: 404, final.
-    const unknown = await m.dintero('GET', '/callback?transaction_id=T40000002.tx-x&session_id=T40000002.s-unknown', { secret: SECRET });
+    const unknown = await m.dintero('GET', '/callback?transaction_id=T40000002.tx-x&session_id=T40000002.s-unknown', {
+      secret: SECRET,
+    });
     expect(unknown.status).toBe(404);
   });
 
@@ -188,9 +247,15 @@ describe('discount codes, then the payment', async () => {
     const sid = 'T40000002.s-error';
     const usage = (await m.statistics(summer)).usage;
     await m.dintero('POST', '/discount_codes', { secret: SECRET, body: session(sid, { discount_codes: ['SUMMER'] }) });
-    const failed = await m.dintero('GET', `/callback?error=failed&merchant_reference=order-9&session_id=${sid}`, { secret: SECRET });
+    const failed = await m.dintero('GET', `/callback?error=failed&merchant_reference=order-9&session_id=${sid}`, {
+      secret: SECRET,
+    });
     expect(failed.body.outcome).toBe('payment_error');
-    const initiate = await m.dintero('GET', `/callback?transaction_id=T40000002.tx-err&session_id=${sid}&event=INITIATE`, { secret: SECRET });
+    const initiate = await m.dintero(
+      'GET',
+      `/callback?transaction_id=T40000002.tx-err&session_id=${sid}&event=INITIATE`,
+      { secret: SECRET },
+    );
     expect(initiate.body.outcome).toBe('ignored');
     expect(await m.claimsByRef('T40000002.tx-err')).toEqual([]);
     const missing = await m.dintero('GET', `/callback?session_id=${sid}`, { secret: SECRET });
@@ -203,9 +268,17 @@ describe('discount codes, then the payment', async () => {
     const sid = 'T40000002.s-plain';
     const res = await m.dintero('POST', '/discount_codes', {
       secret: SECRET,
-      body: session(sid, { items: [{ id: 'soap', line_id: '1', amount: 4900 }], discount_codes: ['NOPE'], customer_id: 'c-plain' }),
+      body: session(sid, {
+        items: [{ id: 'soap', line_id: '1', amount: 4900 }],
+        discount_codes: ['NOPE'],
+        customer_id: 'c-plain',
+      }),
     });
-    expect(res.body.order).toEqual({ discount_codes: [], amount: 4900, items: [{ id: 'soap', line_id: '1', amount: 4900, discount_lines: [] }] });
+    expect(res.body.order).toEqual({
+      discount_codes: [],
+      amount: 4900,
+      items: [{ id: 'soap', line_id: '1', amount: 4900, discount_lines: [] }],
+    });
     const paid = await m.dintero('GET', `/callback?transaction_id=T40000002.tx-plain&sid=${sid}`, { secret: SECRET });
     expect(paid.body).toMatchObject({ outcome: 'nothing_to_claim', claim_id: null });
   });
@@ -215,7 +288,9 @@ describe('discount codes, then the payment', async () => {
     const page1 = await json(call('GET', `${m.base}/checkout/events?limit=2`, { token: readToken }));
     expect(page1.status).toBe(200);
     expect(page1.body).toHaveLength(2);
-    const page2 = await json(call('GET', `${m.base}/checkout/events?limit=2&starting_after=${page1.body[1].id}`, { token: readToken }));
+    const page2 = await json(
+      call('GET', `${m.base}/checkout/events?limit=2&starting_after=${page1.body[1].id}`, { token: readToken }),
+    );
     expect(Date.parse(page2.body[0].created_at)).toBeLessThanOrEqual(Date.parse(page1.body[1].created_at));
     expect(page2.body.map((e: { id: string }) => e.id)).not.toContain(page1.body[0].id);
     const writeOnly = await tokenWith(['write:customers'], 'T40000002');
@@ -233,17 +308,34 @@ describe("another account's session", async () => {
   await b.rule('B 10 %', { type: 'discount_percent', value: 10 }, { discount_code: 'SUMMER' });
 
   it('is refused: 403 for ids naming another account, 404 for a session B never saw', async () => {
-    await a.dintero('POST', '/discount_codes', { secret: SECRET, body: session('T40000003.s-a', { discount_codes: ['SUMMER'] }) });
-    await a.dintero('POST', '/discount_codes', { secret: SECRET, body: session('plain-session-a', { discount_codes: ['SUMMER'] }) });
-    const prefixed = await b.dintero('GET', '/callback?transaction_id=T40000004.tx-b&session_id=T40000003.s-a', { secret: 'account-b-secret-00000' });
+    await a.dintero('POST', '/discount_codes', {
+      secret: SECRET,
+      body: session('T40000003.s-a', { discount_codes: ['SUMMER'] }),
+    });
+    await a.dintero('POST', '/discount_codes', {
+      secret: SECRET,
+      body: session('plain-session-a', { discount_codes: ['SUMMER'] }),
+    });
+    const prefixed = await b.dintero('GET', '/callback?transaction_id=T40000004.tx-b&session_id=T40000003.s-a', {
+      secret: 'account-b-secret-00000',
+    });
     expect(prefixed.status).toBe(403);
-    const foreignTx = await b.dintero('GET', '/callback?transaction_id=T40000003.tx-a&session_id=plain-session-a', { secret: 'account-b-secret-00000' });
+    const foreignTx = await b.dintero('GET', '/callback?transaction_id=T40000003.tx-a&session_id=plain-session-a', {
+      secret: 'account-b-secret-00000',
+    });
     expect(foreignTx.status).toBe(403);
-    const plain = await b.dintero('GET', '/callback?transaction_id=tx-b&session_id=plain-session-a', { secret: 'account-b-secret-00000' });
+    const plain = await b.dintero('GET', '/callback?transaction_id=tx-b&session_id=plain-session-a', {
+      secret: 'account-b-secret-00000',
+    });
     expect(plain.status).toBe(404);
     // Signed with A's secret but sent to B: B's secret does not verify it.
-    expect((await b.dintero('GET', '/callback?transaction_id=tx-b&session_id=plain-session-a', { secret: SECRET })).status).toBe(401);
-    expect((await b.dintero('POST', '/discount_codes', { secret: 'account-b-secret-00000', body: session('T40000003.s-a') })).status).toBe(403);
+    expect(
+      (await b.dintero('GET', '/callback?transaction_id=tx-b&session_id=plain-session-a', { secret: SECRET })).status,
+    ).toBe(401);
+    expect(
+      (await b.dintero('POST', '/discount_codes', { secret: 'account-b-secret-00000', body: session('T40000003.s-a') }))
+        .status,
+    ).toBe(403);
     expect((await a.statistics(summer)).usage).toBe(0);
     expect(await b.claimsByRef('tx-b')).toEqual([]);
   });

@@ -6,11 +6,25 @@ import { BASE, call, json, ruleBody, tokenWith } from '../helpers';
 export async function merchant(aid: string) {
   const token = await tokenWith(undefined, aid);
   const base = `/v1/accounts/${aid}`;
-  const rule = async (name: string, reward: Record<string, unknown>, requirement: Record<string, unknown> = {}, customers = ['*'], extra: Record<string, unknown> = {}) => {
+  const rule = async (
+    name: string,
+    reward: Record<string, unknown>,
+    requirement: Record<string, unknown> = {},
+    customers = ['*'],
+    extra: Record<string, unknown> = {},
+  ) => {
     const body = ruleBody({ name, receipt_text: name, reward, ...extra });
-    const created = await json(call('POST', `${base}/discounts/rules`, { token, body: { ...body, requirement: { ...body.requirement, ...requirement } } }));
+    const created = await json(
+      call('POST', `${base}/discounts/rules`, {
+        token,
+        body: { ...body, requirement: { ...body.requirement, ...requirement } },
+      }),
+    );
     expect(created.status).toBe(200);
-    const given = await call('POST', `${base}/discounts/rules/${created.body.id}/customers`, { token, body: { customers } });
+    const given = await call('POST', `${base}/discounts/rules/${created.body.id}/customers`, {
+      token,
+      body: { customers },
+    });
     expect(given.status).toBe(200);
     return created.body.id as string;
   };
@@ -28,23 +42,65 @@ export async function merchant(aid: string) {
     const url = new URL(BASE + base + '/checkout' + path);
     const headers: Record<string, string> = {};
     if (opts.secret) {
-      headers['dintero-signature'] = await signatureHeader(opts.secret, opts.signAs ?? aid, method, url, opts.at ?? Date.now() / 1000);
+      headers['dintero-signature'] = await signatureHeader(
+        opts.secret,
+        opts.signAs ?? aid,
+        method,
+        url,
+        opts.at ?? Date.now() / 1000,
+      );
     }
     opts.tamper?.(url);
     return json(call(method, url.pathname + url.search, { body: opts.body, headers }));
   };
-  const statistics = async (ruleId: string) => (await json(call('GET', `${base}/discounts/rules/${ruleId}?include=statistics`, { token }))).body.statistics;
-  const claimsByRef = async (ref: string) => (await json(call('GET', `${base}/discounts/available_for_receipt/claims?ref=${encodeURIComponent(ref)}`, { token }))).body;
+  const statistics = async (ruleId: string) =>
+    (await json(call('GET', `${base}/discounts/rules/${ruleId}?include=statistics`, { token }))).body.statistics;
+  const claimsByRef = async (ref: string) =>
+    (
+      await json(
+        call('GET', `${base}/discounts/available_for_receipt/claims?ref=${encodeURIComponent(ref)}`, { token }),
+      )
+    ).body;
   const events = async (query = '') => json(call('GET', `${base}/checkout/events${query}`, { token }));
   return { token, base, rule, setSecret, dintero, statistics, claimsByRef, events };
 }
 
 /** A Dintero session as the express discount-code callback sends it. */
-export function session(id: string, overrides: { items?: unknown[]; discount_codes?: string[]; customer_id?: string } = {}) {
+export function session(
+  id: string,
+  overrides: { items?: unknown[]; discount_codes?: string[]; customer_id?: string } = {},
+) {
   const items = overrides.items ?? [
-    { id: 'chair', line_id: 'l-chair', description: 'Garden chair', quantity: 2, amount: 40000, vat_amount: 8000, vat: 25, groups: [{ id: 'garden' }] },
-    { id: 'table', line_id: 'l-table', description: 'Garden table', quantity: 1, amount: 60000, vat_amount: 12000, vat: 25, eligible_for_discount: true },
-    { id: 'gift-card', line_id: 'l-gift', description: 'Gift card', quantity: 1, amount: 20000, vat_amount: 0, vat: 0, eligible_for_discount: false },
+    {
+      id: 'chair',
+      line_id: 'l-chair',
+      description: 'Garden chair',
+      quantity: 2,
+      amount: 40000,
+      vat_amount: 8000,
+      vat: 25,
+      groups: [{ id: 'garden' }],
+    },
+    {
+      id: 'table',
+      line_id: 'l-table',
+      description: 'Garden table',
+      quantity: 1,
+      amount: 60000,
+      vat_amount: 12000,
+      vat: 25,
+      eligible_for_discount: true,
+    },
+    {
+      id: 'gift-card',
+      line_id: 'l-gift',
+      description: 'Gift card',
+      quantity: 1,
+      amount: 20000,
+      vat_amount: 0,
+      vat: 0,
+      eligible_for_discount: false,
+    },
   ];
   return {
     id,

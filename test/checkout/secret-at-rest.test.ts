@@ -15,12 +15,20 @@ const FORMS = [SECRET, btoa(SECRET), hex(SECRET)];
 const everything = () =>
   runInDurableObject(env.ACCOUNTS.getByName(AID), (_o, state) => {
     const sql = state.storage.sql;
-    const tables = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'").toArray();
+    const tables = sql
+      .exec<{ name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
+      )
+      .toArray();
     return JSON.stringify(tables.map((t) => sql.exec(`SELECT * FROM "${t.name}"`).toArray()));
   });
 const stored = () =>
-  runInDurableObject(env.ACCOUNTS.getByName(AID), (_o, state) =>
-    state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'checkout_signature'").toArray()[0]?.value);
+  runInDurableObject(
+    env.ACCOUNTS.getByName(AID),
+    (_o, state) =>
+      state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'checkout_signature'").toArray()[0]
+        ?.value,
+  );
 
 describe('the checkout signature secret at rest', { timeout: 30_000 }, () => {
   it('is stored sealed: meta.checkout_signature (and no other row) holds no form of it', async () => {
@@ -47,7 +55,13 @@ describe('the checkout signature secret at rest', { timeout: 30_000 }, () => {
     const m = await merchant(AID);
     await m.setSecret(SECRET);
     // Every GET route whose only parameter is the account (lists, settings, status, events, ...).
-    const paths = [...new Set(app.routes.filter((r) => r.method === 'GET' && r.path.startsWith('/v1/accounts/:aid/') && !/:(?!aid\b)/.test(r.path)).map((r) => r.path))];
+    const paths = [
+      ...new Set(
+        app.routes
+          .filter((r) => r.method === 'GET' && r.path.startsWith('/v1/accounts/:aid/') && !/:(?!aid\b)/.test(r.path))
+          .map((r) => r.path),
+      ),
+    ];
     expect(paths).toContain('/v1/accounts/:aid/checkout/signature');
     expect(paths.length).toBeGreaterThan(5);
     let answered = 0;

@@ -20,7 +20,10 @@ describe('a replayed signed URL with a forged body', async () => {
   const paid = async (name: string) => {
     const sid = `T40000005.s-${name}`;
     const tx = `T40000005.tx-${name}`;
-    await m.dintero('POST', '/discount_codes', { secret: SECRET, body: session(sid, { discount_codes: ['SUMMER'], customer_id: `c-${name}` }) });
+    await m.dintero('POST', '/discount_codes', {
+      secret: SECRET,
+      body: session(sid, { discount_codes: ['SUMMER'], customer_id: `c-${name}` }),
+    });
     const path = `/callback?transaction_id=${tx}&session_id=${sid}&method=POST`;
     const claimed = await m.dintero('POST', path, { secret: SECRET, body: { id: tx, status: 'AUTHORIZED' } });
     expect(claimed.body.outcome).toBe('claimed');
@@ -45,10 +48,14 @@ describe('a replayed signed URL with a forged body', async () => {
 
   it('a signed AUTHORIZE event with a body saying REFUNDED stays a claim', async () => {
     const { tx, sid, claimId } = await paid('forged-event');
-    const replay = await m.dintero('POST', `/callback?transaction_id=${tx}&session_id=${sid}&event=AUTHORIZE&method=POST`, {
-      secret: SECRET,
-      body: { id: tx, status: 'REFUNDED' },
-    });
+    const replay = await m.dintero(
+      'POST',
+      `/callback?transaction_id=${tx}&session_id=${sid}&event=AUTHORIZE&method=POST`,
+      {
+        secret: SECRET,
+        body: { id: tx, status: 'REFUNDED' },
+      },
+    );
     expect(replay.body).toMatchObject({ outcome: 'already_claimed', claim_id: claimId });
     expect((await m.claimsByRef(tx))[0].deleted_at).toBeUndefined();
   });
@@ -58,34 +65,53 @@ describe('a replayed signed URL with a forged body', async () => {
     const tx = 'T40000005.tx-hold';
     await m.dintero('POST', '/discount_codes', { secret: SECRET, body: session(sid, { discount_codes: ['SUMMER'] }) });
     const path = `/callback?transaction_id=${tx}&session_id=${sid}&method=POST`;
-    expect((await m.dintero('POST', path, { secret: SECRET, body: { id: tx, status: 'ON_HOLD' } })).body.outcome).toBe('ignored');
+    expect((await m.dintero('POST', path, { secret: SECRET, body: { id: tx, status: 'ON_HOLD' } })).body.outcome).toBe(
+      'ignored',
+    );
     expect(await m.claimsByRef(tx)).toEqual([]);
-    expect((await m.dintero('POST', path, { secret: SECRET, body: { id: tx, status: 'AUTHORIZED' } })).body.outcome).toBe('claimed');
+    expect(
+      (await m.dintero('POST', path, { secret: SECRET, body: { id: tx, status: 'AUTHORIZED' } })).body.outcome,
+    ).toBe('claimed');
   });
 
   it('a signed partial refund event keeps the claim even without a body; a body cannot turn a partial into a full one', async () => {
     const { tx, sid } = await paid('partial-event');
     for (const event of ['PARTIALLY_REFUNDED', 'PARTIALLY_CAPTURED_REFUNDED']) {
-      const got = await m.dintero('GET', `/callback?transaction_id=${tx}&session_id=${sid}&event=${event}`, { secret: SECRET });
-      expect(got.body.outcome).toBe('partial_refund_kept');
-      const forged = await m.dintero('POST', `/callback?transaction_id=${tx}&session_id=${sid}&event=${event}&method=POST`, {
+      const got = await m.dintero('GET', `/callback?transaction_id=${tx}&session_id=${sid}&event=${event}`, {
         secret: SECRET,
-        body: { id: tx, status: 'REFUNDED' },
       });
+      expect(got.body.outcome).toBe('partial_refund_kept');
+      const forged = await m.dintero(
+        'POST',
+        `/callback?transaction_id=${tx}&session_id=${sid}&event=${event}&method=POST`,
+        {
+          secret: SECRET,
+          body: { id: tx, status: 'REFUNDED' },
+        },
+      );
       expect(forged.body.outcome).toBe('partial_refund_kept');
     }
     expect((await m.claimsByRef(tx))[0].deleted_at).toBeUndefined();
     // A signed full REFUND still releases.
-    expect((await m.dintero('GET', `/callback?transaction_id=${tx}&session_id=${sid}&event=REFUND`, { secret: SECRET })).body.outcome).toBe('released');
+    expect(
+      (await m.dintero('GET', `/callback?transaction_id=${tx}&session_id=${sid}&event=REFUND`, { secret: SECRET })).body
+        .outcome,
+    ).toBe('released');
   });
 
   it('the transaction released is the signed one: a body naming another is 400, a body alone names none', async () => {
     const victim = await paid('victim');
     const other = await paid('other');
-    const mismatch = await m.dintero('POST', `/callback?transaction_id=${other.tx}&event=VOID&method=POST`, { secret: SECRET, body: { id: victim.tx } });
+    const mismatch = await m.dintero('POST', `/callback?transaction_id=${other.tx}&event=VOID&method=POST`, {
+      secret: SECRET,
+      body: { id: victim.tx },
+    });
     expect(mismatch.status).toBe(400);
     expect(mismatch.body.error.errors[0].field).toBe('id');
-    const bodyOnly = await m.dintero('POST', '/callback?event=VOID&method=POST', { secret: SECRET, body: { id: victim.tx } });
+    const bodyOnly = await m.dintero('POST', '/callback?event=VOID&method=POST', {
+      secret: SECRET,
+      body: { id: victim.tx },
+    });
     expect(bodyOnly.status).toBe(400);
     expect(bodyOnly.body.error.errors[0].field).toBe('transaction_id');
     expect((await m.claimsByRef(victim.tx))[0].deleted_at).toBeUndefined();
@@ -105,7 +131,13 @@ describe('an order that comes back after its session plan expired', async () => 
   it('is discounted once, not twice; merchant lines (and other ids) are kept', async () => {
     const sid = 'T40000006.s-old';
     const items = [
-      { id: 'table', line_id: 'l-table', amount: 54000, vat: 25, discount_lines: [{ amount: 6000, discount_id: 'merchant-summer', discount_type: 'manual' }] },
+      {
+        id: 'table',
+        line_id: 'l-table',
+        amount: 54000,
+        vat: 25,
+        discount_lines: [{ amount: 6000, discount_id: 'merchant-summer', discount_type: 'manual' }],
+      },
       { id: 'lamp', line_id: 'l-lamp', amount: 40000, vat: 25 },
     ];
     const sent = session(sid, { items, discount_codes: ['SUMMER'] });
@@ -117,17 +149,26 @@ describe('an order that comes back after its session plan expired', async () => 
     const back = { ...sent, order: { ...sent.order, items: first.body.order.items } };
     const again = await m.dintero('POST', '/discount_codes', { secret: SECRET, body: back });
     expect(again.body.order).toEqual(first.body.order);
-    const ours = again.body.order.items.flatMap((i: { discount_lines: { discount_id: string }[] }) => i.discount_lines).filter((l: { discount_id: string }) => l.discount_id === summer);
+    const ours = again.body.order.items
+      .flatMap((i: { discount_lines: { discount_id: string }[] }) => i.discount_lines)
+      .filter((l: { discount_id: string }) => l.discount_id === summer);
     expect(sum(ours)).toBe(10000);
     // The same order as a session never seen here (no plan at all) is not discounted twice either.
-    const fresh = await m.dintero('POST', '/discount_codes', { secret: SECRET, body: { ...back, id: 'T40000006.s-new' } });
+    const fresh = await m.dintero('POST', '/discount_codes', {
+      secret: SECRET,
+      body: { ...back, id: 'T40000006.s-new' },
+    });
     expect(fresh.body.order.amount).toBe(94000 - 10000);
     // And a payment of it claims what the shopper saw: 10 % once.
     await expire('T40000006.s-new');
-    const paid = await m.dintero('POST', '/callback?transaction_id=T40000006.tx-new&session_id=T40000006.s-new&method=POST&includes=session', {
-      secret: SECRET,
-      body: { id: 'T40000006.tx-new', status: 'AUTHORIZED', session: { ...back, id: 'T40000006.s-new' } },
-    });
+    const paid = await m.dintero(
+      'POST',
+      '/callback?transaction_id=T40000006.tx-new&session_id=T40000006.s-new&method=POST&includes=session',
+      {
+        secret: SECRET,
+        body: { id: 'T40000006.tx-new', status: 'AUTHORIZED', session: { ...back, id: 'T40000006.s-new' } },
+      },
+    );
     expect(paid.body.outcome).toBe('claimed');
     const [claim] = await m.claimsByRef('T40000006.tx-new');
     expect(claim.discounts.find((d: { id: string }) => d.id === summer).refs[0].amount).toBe(10000);
@@ -139,7 +180,10 @@ describe('a deeply nested body', async () => {
   await m.setSecret(SECRET);
   const nested = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
   const raw = (path: string, body: string, secret: string | null) => m.dintero('POST', path, { secret, body });
-  const paths = ['/discount_codes', '/callback?transaction_id=T40000007.tx-deep&session_id=T40000007.s-deep&method=POST'];
+  const paths = [
+    '/discount_codes',
+    '/callback?transaction_id=T40000007.tx-deep&session_id=T40000007.s-deep&method=POST',
+  ];
 
   it('unsigned: 401 before the body is looked at (never a 500)', async () => {
     for (const path of paths) {
@@ -162,7 +206,11 @@ describe('a deeply nested body', async () => {
       }
     }
     // 32 levels pass the depth check (and fail the transaction schema only where it looks).
-    const ok = await raw(paths[1]!, JSON.stringify({ id: 'T40000007.tx-deep', status: 'ON_HOLD', metadata: JSON.parse(nested(31)) }), SECRET);
+    const ok = await raw(
+      paths[1]!,
+      JSON.stringify({ id: 'T40000007.tx-deep', status: 'ON_HOLD', metadata: JSON.parse(nested(31)) }),
+      SECRET,
+    );
     expect(ok.status).toBe(200);
     expect(ok.body.outcome).toBe('ignored');
   });
@@ -173,7 +221,9 @@ describe('a deeply nested body', async () => {
     const array = await raw(paths[1]!, '[]', SECRET);
     expect(array.status).toBe(400);
     expect(array.body.error.errors[0]).toMatchObject({ field: '(body)', code: 'type' });
-    const empty = await json(call('POST', `${m.base}/checkout/discount_codes`, { body: '', headers: { 'content-type': 'application/json' } }));
+    const empty = await json(
+      call('POST', `${m.base}/checkout/discount_codes`, { body: '', headers: { 'content-type': 'application/json' } }),
+    );
     expect(empty.status).toBe(401);
   });
 });

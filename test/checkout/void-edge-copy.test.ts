@@ -12,16 +12,28 @@ describe('a VOID from Dintero and the edge copy of the claim ref', () => {
     const ruleId = await m.rule('Ten off', { type: 'discount_amount', value: 1000 }, {}, ['c-void']);
     const refs = (await json(call('GET', `${m.base}/discounts/rules/${ruleId}/customers`, { token: m.token }))).body;
     const tx = `${aid}.tx-edge`;
-    const body = { ref: tx, purchase_at: '2026-06-01T12:00:00Z', customer_id: 'c-void', discounts: [{ id: ruleId, refs: [{ id: refs[0].id, amount: 1000, usage: 1 }] }] };
+    const body = {
+      ref: tx,
+      purchase_at: '2026-06-01T12:00:00Z',
+      customer_id: 'c-void',
+      discounts: [{ id: ruleId, refs: [{ id: refs[0].id, amount: 1000, usage: 1 }] }],
+    };
     // The merchant's backend claims with the transaction id as ref; the edge now knows that ref.
-    const claimed = await json(call('POST', `${m.base}/discounts/available_for_receipt/claims`, { token: m.token, body }));
+    const claimed = await json(
+      call('POST', `${m.base}/discounts/available_for_receipt/claims`, { token: m.token, body }),
+    );
     expect(claimed.status).toBe(200);
-    expect((await json(call('POST', `${m.base}/discounts/available_for_receipt/claims`, { token: m.token, body }))).body.deleted_at).toBeUndefined();
+    expect(
+      (await json(call('POST', `${m.base}/discounts/available_for_receipt/claims`, { token: m.token, body }))).body
+        .deleted_at,
+    ).toBeUndefined();
 
     const voided = await m.dintero('GET', `/callback?transaction_id=${tx}&event=VOID`, { secret: SECRET });
     expect(voided.body).toMatchObject({ outcome: 'released', claim_id: claimed.body.id });
 
-    const retry = await json(call('POST', `${m.base}/discounts/available_for_receipt/claims`, { token: m.token, body }));
+    const retry = await json(
+      call('POST', `${m.base}/discounts/available_for_receipt/claims`, { token: m.token, body }),
+    );
     expect(retry.status).toBe(200);
     expect(retry.body.id).toBe(claimed.body.id);
     expect(retry.body.deleted_at).toEqual(expect.any(String));

@@ -1,7 +1,13 @@
 import { env } from 'cloudflare:workers';
 import * as v from 'valibot';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { CLAIM_REF_TTL_SECONDS, claimRefKey, forgetClaimRefs, writeClaimRef, type CachedClaim } from '../../shared/claim-refs';
+import {
+  CLAIM_REF_TTL_SECONDS,
+  claimRefKey,
+  forgetClaimRefs,
+  writeClaimRef,
+  type CachedClaim,
+} from '../../shared/claim-refs';
 import { claimBodyHash, claimCreateSchema } from '../../shared/schemas/claim';
 import { accountApi, claimBody } from './helpers';
 
@@ -62,7 +68,10 @@ describe('claim refs cached in KV', { timeout: 30_000 }, () => {
       updated_at: body.purchase_at,
       updated_by: 'edge-only',
     };
-    await env.CLAIM_REFS.put(await claimRefKey(api.aid, 'kv-crafted'), JSON.stringify({ claim: crafted, body_hash: await hashOf(body) }));
+    await env.CLAIM_REFS.put(
+      await claimRefKey(api.aid, 'kv-crafted'),
+      JSON.stringify({ claim: crafted, body_hash: await hashOf(body) }),
+    );
     const res = await api.claim(body);
     expect(res.status).toBe(200);
     expect(res.body).toEqual(crafted);
@@ -79,7 +88,10 @@ describe('claim refs cached in KV', { timeout: 30_000 }, () => {
     const first = await api.claim(body);
     await cachedEntry('kv-memory');
     const crafted = { ...first.body, id: '88888888-8888-4888-8888-888888888888' };
-    await env.CLAIM_REFS.put(await claimRefKey(api.aid, 'kv-memory'), JSON.stringify({ claim: crafted, body_hash: await hashOf(body) }));
+    await env.CLAIM_REFS.put(
+      await claimRefKey(api.aid, 'kv-memory'),
+      JSON.stringify({ claim: crafted, body_hash: await hashOf(body) }),
+    );
     expect((await api.claim(body)).body.id).toBe(first.body.id);
     forgetClaimRefs();
     expect((await api.claim(body)).body.id).toBe(crafted.id);
@@ -188,7 +200,7 @@ describe('claim refs cached in KV', { timeout: 30_000 }, () => {
     expect((await api.ref('kv-e', refId!)).body.statistics.usage).toBe(0);
   });
 
-  it('a release\'s write is retried when KV refuses it (one write per key per second)', async () => {
+  it("a release's write is retried when KV refuses it (one write per key per second)", async () => {
     const did = await api.rule();
     const [refId] = await api.give(did, ['kv-i']);
     const first = await api.claim(claimBody(did, refId!, 'kv-i', { ref: 'kv-retry' }));

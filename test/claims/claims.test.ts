@@ -25,7 +25,9 @@ describe('POST claims', { timeout: 30_000 }, () => {
     expect(res.body.id).toMatch(/^[0-9a-f-]{36}$/);
     expect((await api.ref('anna', refId!)).body.statistics).toMatchObject({ usage: 1, amount: 2500 });
     expect(await api.ruleStats(did)).toMatchObject({ usage: 1, used: 1, amount: 2500 });
-    const read = await json(call('GET', `${api.base}/available_for_receipt/claims/${res.body.id}`, { token: api.token }));
+    const read = await json(
+      call('GET', `${api.base}/available_for_receipt/claims/${res.body.id}`, { token: api.token }),
+    );
     expect(read.body).toEqual(res.body);
   });
 
@@ -35,7 +37,14 @@ describe('POST claims', { timeout: 30_000 }, () => {
     const res = await api.claim({
       purchase_at: NOW(),
       customer_id: 'bent',
-      discounts: [{ id: did, name: 'x', type: 'receipt', refs: [{ id: refId, amount: 10, usage: 1, stamp: 0, bonus: 0, statistics: { usage: 0 }, items: [] }] }],
+      discounts: [
+        {
+          id: did,
+          name: 'x',
+          type: 'receipt',
+          refs: [{ id: refId, amount: 10, usage: 1, stamp: 0, bonus: 0, statistics: { usage: 0 }, items: [] }],
+        },
+      ],
     });
     expect(res.status).toBe(200);
     expect(res.body.discounts).toEqual([{ id: did, refs: [{ id: refId, amount: 10, usage: 1, stamp: 0 }] }]);
@@ -53,7 +62,11 @@ describe('POST claims', { timeout: 30_000 }, () => {
       [claimBody(did, own!, 'dag'), 'discounts.0.refs.0.id', 'not_held'],
       [claimBody(did, anonymous!, 'cecilie'), 'discounts.0.refs.0.id', 'not_held'],
       [claimBody(did, everyone!, undefined), 'discounts.0.refs.0.id', 'not_held'],
-      [{ ...claimBody(did, own!, 'cecilie'), purchase_at: '2019-06-01T00:00:00Z' }, 'discounts.0.refs.0.id', 'not_usable'],
+      [
+        { ...claimBody(did, own!, 'cecilie'), purchase_at: '2019-06-01T00:00:00Z' },
+        'discounts.0.refs.0.id',
+        'not_usable',
+      ],
     ];
     for (const [body, field, code] of cases) {
       const res = await api.claim(body);
@@ -67,7 +80,10 @@ describe('POST claims', { timeout: 30_000 }, () => {
     expect(anon.body.discounts).toEqual([{ id: did, refs: [expect.objectContaining({ id: anonymous, usage: 1 })] }]);
     const star = await api.claim(claimBody(did, everyone!, 'dag'));
     expect(star.status).toBe(200);
-    expect(star.body).toMatchObject({ customer_id: 'dag', discounts: [{ id: did, refs: [{ id: everyone, usage: 1 }] }] });
+    expect(star.body).toMatchObject({
+      customer_id: 'dag',
+      discounts: [{ id: did, refs: [{ id: everyone, usage: 1 }] }],
+    });
     // Counted for dag on the shared ref, and nowhere else.
     expect((await api.ref('dag', everyone!)).body.statistics).toMatchObject({ usage: 1, purchases: 1 });
     expect((await api.ref('cecilie', everyone!)).body.statistics).toMatchObject({ usage: 0 });
@@ -92,7 +108,19 @@ describe('POST claims', { timeout: 30_000 }, () => {
       expect(res.body.error.errors[0].field).toBe(field);
       expect(JSON.stringify(res.body)).not.toContain('eeeeeeee');
     }
-    const twice = await api.claim({ purchase_at: NOW(), customer_id: 'eva', discounts: [{ id: did, refs: [{ id: refId, amount: 1, usage: 1 }, { id: refId, amount: 1, usage: 1 }] }] });
+    const twice = await api.claim({
+      purchase_at: NOW(),
+      customer_id: 'eva',
+      discounts: [
+        {
+          id: did,
+          refs: [
+            { id: refId, amount: 1, usage: 1 },
+            { id: refId, amount: 1, usage: 1 },
+          ],
+        },
+      ],
+    });
     expect(twice.body.error.errors[0]).toMatchObject({ field: 'discounts.0.refs.1.id', code: 'duplicate' });
   });
 
@@ -101,7 +129,10 @@ describe('POST claims', { timeout: 30_000 }, () => {
     const [refId] = await api.give(did, ['frida']);
     const three = await api.claim(claimBody(did, refId!, 'frida', {}, { usage: 3 }));
     expect(three.status).toBe(400);
-    expect(three.body.error.errors[0]).toMatchObject({ field: 'discounts.0.refs.0.usage', code: 'discount_reward_usage' });
+    expect(three.body.error.errors[0]).toMatchObject({
+      field: 'discounts.0.refs.0.usage',
+      code: 'discount_reward_usage',
+    });
     expect((await api.claim(claimBody(did, refId!, 'frida', {}, { usage: 2 }))).status).toBe(200);
   });
 
@@ -157,7 +188,10 @@ describe('POST claims', { timeout: 30_000 }, () => {
     expect(await api.ruleStats(did)).toMatchObject({ debit_balance: 500 });
     expect((await api.release(claimed.body.id)).status).toBe(200);
     // The deleted ref's own figures follow its ledger; the rule's balance is the live ref's alone.
-    expect((await api.ref('helga', refId!)).body).toMatchObject({ deleted_at: expect.any(String), statistics: { amount: 0, usage: 0, debit_balance: 500 } });
+    expect((await api.ref('helga', refId!)).body).toMatchObject({
+      deleted_at: expect.any(String),
+      statistics: { amount: 0, usage: 0, debit_balance: 500 },
+    });
     expect(await api.ruleStats(did)).toMatchObject({ debit_balance: 500, amount: 0, usage: 0 });
     // Releasing again changes nothing, and the live ref still draws the rule's balance down.
     await api.release(claimed.body.id);
@@ -200,7 +234,9 @@ describe('idempotency by ref', { timeout: 30_000 }, () => {
     const did = await api.rule({ reward: { type: 'discount_debit', value: 1000 } });
     const [refId] = await api.give(did, ['ivar']);
     const answers = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => api.claim(claimBody(did, refId!, 'ivar', { ref: `tx-debit-${i}` }, { amount: 300 }))),
+      Array.from({ length: 5 }, (_, i) =>
+        api.claim(claimBody(did, refId!, 'ivar', { ref: `tx-debit-${i}` }, { amount: 300 })),
+      ),
     );
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
     const debits = (await api.usages(did)).body.map((u: { debit: number }) => u.debit);
@@ -232,7 +268,11 @@ describe('idempotency by ref', { timeout: 30_000 }, () => {
 
   it('discount_repeat_usage counts purchases, not rewards: buy 3 pay 2 on 7 units twice, then refused', async () => {
     const did = await api.rule({
-      requirement: { purchase_from: '2020-01-01T00:00:00Z', purchase_to: '2099-01-01T00:00:00Z', item: { items: [{ id: 'tyre' }], quantity: 3 } },
+      requirement: {
+        purchase_from: '2020-01-01T00:00:00Z',
+        purchase_to: '2099-01-01T00:00:00Z',
+        item: { items: [{ id: 'tyre' }], quantity: 3 },
+      },
       reward: { type: 'discount_item_quantity', value: 1 },
       limitation: { discount_repeat_usage: 2 },
     });
@@ -244,17 +284,28 @@ describe('idempotency by ref', { timeout: 30_000 }, () => {
       customer_id: 'nils',
       items: [{ id: 'tyre', line_id: 1, quantity: 7, gross_amount: 70000, eligible_for_discount: true }],
     });
-    const offer = async (n: number) => (await api.evaluate(seven(n))).body.discounts.find((d: { id: string }) => d.id === did)?.refs[0];
+    const offer = async (n: number) =>
+      (await api.evaluate(seven(n))).body.discounts.find((d: { id: string }) => d.id === did)?.refs[0];
     for (const n of [1, 2]) {
       const offered = await offer(n);
       // Two free tyres per purchase: two rewards, one purchase.
       expect(offered).toMatchObject({ id: refId, usage: 2, amount: 20000 });
-      const res = await api.claim({ purchase_at: NOW(), customer_id: 'nils', discounts: [{ id: did, refs: [offered] }] });
+      const res = await api.claim({
+        purchase_at: NOW(),
+        customer_id: 'nils',
+        discounts: [{ id: did, refs: [offered] }],
+      });
       expect(res.status).toBe(200);
-      expect((await api.ref('nils', refId!)).body.statistics).toMatchObject({ usage: 2 * n, purchases: n, amount: 20000 * n });
+      expect((await api.ref('nils', refId!)).body.statistics).toMatchObject({
+        usage: 2 * n,
+        purchases: n,
+        amount: 20000 * n,
+      });
       // The customer's rule list keeps the rule while a purchase is left (usage 2 already equals the limit after the first).
       const listed = await json(call('GET', `${api.base}/customers/nils/rules`, { token: api.token }));
-      expect(listed.body.filter((r: { id: string }) => r.id === did).map((r: { ref_id: string }) => r.ref_id)).toEqual(n < 2 ? [refId] : []);
+      expect(listed.body.filter((r: { id: string }) => r.id === did).map((r: { ref_id: string }) => r.ref_id)).toEqual(
+        n < 2 ? [refId] : [],
+      );
     }
     expect(await offer(3)).toBeUndefined();
     const third = await api.claim(claimBody(did, refId!, 'nils', {}, { usage: 2, amount: 20000 }));
@@ -270,7 +321,9 @@ describe('idempotency by ref', { timeout: 30_000 }, () => {
     for (let i = 0; i < 9; i++) expect((await api.claim(claimBody(did, refId!, 'olga'))).status).toBe(200);
     expect((await api.claim(claimBody(did, refId!, 'olga', {}, { usage: 3 }))).status).toBe(200);
     expect((await api.ref('olga', refId!)).body.statistics).toMatchObject({ usage: 12, purchases: 10 });
-    expect((await api.claim(claimBody(did, refId!, 'olga'))).body.error.errors[0]).toMatchObject({ code: 'discount_repeat_usage' });
+    expect((await api.claim(claimBody(did, refId!, 'olga'))).body.error.errors[0]).toMatchObject({
+      code: 'discount_repeat_usage',
+    });
   });
 
   it('the same ref with another body is 409; the Idempotency-Key header stands in for a missing ref', async () => {
@@ -283,7 +336,12 @@ describe('idempotency by ref', { timeout: 30_000 }, () => {
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('conflict');
     // Key order and defaults do not make a body different.
-    const reordered = { discounts: [{ refs: [{ usage: 1, stamp: 0, amount: 100, id: refId }], id: did }], customer_id: 'lise', ref: 'tx-conflict', purchase_at: body.purchase_at };
+    const reordered = {
+      discounts: [{ refs: [{ usage: 1, stamp: 0, amount: 100, id: refId }], id: did }],
+      customer_id: 'lise',
+      ref: 'tx-conflict',
+      purchase_at: body.purchase_at,
+    };
     expect((await api.claim(reordered)).body.id).toBe(first.body.id);
 
     const keyed = claimBody(did, refId!, 'lise');
@@ -292,7 +350,9 @@ describe('idempotency by ref', { timeout: 30_000 }, () => {
     expect(a.status).toBe(200);
     expect(b.body.id).toBe(a.body.id);
     expect(a.body.ref).toBe('key-1');
-    expect((await api.claim(keyed, { 'Idempotency-Key': 'k'.repeat(256) })).body.error.errors[0].field).toBe('Idempotency-Key');
+    expect((await api.claim(keyed, { 'Idempotency-Key': 'k'.repeat(256) })).body.error.errors[0].field).toBe(
+      'Idempotency-Key',
+    );
     expect((await api.ref('lise', refId!)).body.statistics.usage).toBe(2);
   });
 
@@ -359,10 +419,16 @@ describe('claim numbers stay whole and bounded', () => {
     const aid = 'T31000009';
     const token = await tokenWith(undefined, aid);
     const claim = (ref: Record<string, unknown>) =>
-      json(call('POST', `/v1/accounts/${aid}/discounts/available_for_receipt/claims`, {
-        token,
-        body: { purchase_at: '2026-06-01T12:00:00Z', customer_id: 'c-1', discounts: [{ id: 'r', refs: [{ id: 'x', ...ref }] }] },
-      }));
+      json(
+        call('POST', `/v1/accounts/${aid}/discounts/available_for_receipt/claims`, {
+          token,
+          body: {
+            purchase_at: '2026-06-01T12:00:00Z',
+            customer_id: 'c-1',
+            discounts: [{ id: 'r', refs: [{ id: 'x', ...ref }] }],
+          },
+        }),
+      );
     for (const [ref, field] of [
       [{ amount: 5e18, usage: 1 }, 'discounts.0.refs.0.amount'],
       [{ amount: 1, usage: 1e7 }, 'discounts.0.refs.0.usage'],

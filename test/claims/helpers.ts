@@ -19,11 +19,13 @@ export async function accountApi(aid: string) {
       expect(res.status).toBe(200);
       return res.body.map((r: { id: string }) => r.id);
     },
-    claim: (body: unknown, headers?: Record<string, string>) => json(call('POST', `${base}/available_for_receipt/claims`, { token, body, headers })),
+    claim: (body: unknown, headers?: Record<string, string>) =>
+      json(call('POST', `${base}/available_for_receipt/claims`, { token, body, headers })),
     release: (id: string) => json(call('DELETE', `${base}/available_for_receipt/claims/${id}`, { token })),
     claims: (query = '') => json(call('GET', `${base}/available_for_receipt/claims${query}`, { token })),
     ref: (cid: string, refId: string) => json(call('GET', `${base}/customers/${cid}/refs/${refId}`, { token })),
-    ruleStats: async (did: string) => (await json(call('GET', `${base}/rules/${did}?include=statistics`, { token }))).body.statistics,
+    ruleStats: async (did: string) =>
+      (await json(call('GET', `${base}/rules/${did}?include=statistics`, { token }))).body.statistics,
     usages: (did: string, query = '') => json(call('GET', `${base}/rules/${did}/usages${query}`, { token })),
     evaluate: (receipt: unknown) => json(call('POST', `${base}/available_for_receipt`, { token, body: receipt })),
     event: (event: string, body: unknown) => call('POST', `${base}/events`, { token, body, headers: { event } }),
@@ -33,7 +35,13 @@ export async function accountApi(aid: string) {
 
 export const NOW = () => new Date().toISOString();
 
-export const claimBody = (did: string, refId: string, customer: string | undefined, extra: Record<string, unknown> = {}, ref: Record<string, unknown> = {}) => ({
+export const claimBody = (
+  did: string,
+  refId: string,
+  customer: string | undefined,
+  extra: Record<string, unknown> = {},
+  ref: Record<string, unknown> = {},
+) => ({
   purchase_at: NOW(),
   ...(customer !== undefined && { customer_id: customer }),
   discounts: [{ id: did, refs: [{ id: refId, amount: 100, usage: 1, ...ref }] }],

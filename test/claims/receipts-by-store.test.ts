@@ -49,7 +49,14 @@ describe('receipt_add: a receipt is (store.id, receipt_id)', { timeout: 30_000 }
       sql.exec("DELETE FROM _migrations WHERE id = 'claims/002'");
       applyMigrations(state.storage, claimMigrations);
       expect(sql.exec('SELECT * FROM recorded_receipts').toArray()).toEqual([
-        { receipt_id: 'old-1', store_id: '', customer_id: 'lars', refs: 1, recorded_at: 1700000000000, recorded_by: 'pos' },
+        {
+          receipt_id: 'old-1',
+          store_id: '',
+          customer_id: 'lars',
+          refs: 1,
+          recorded_at: 1700000000000,
+          recorded_by: 'pos',
+        },
       ]);
     });
     // A retry of the old receipt, from whichever store, counts nothing; new receipts count per store.
@@ -59,7 +66,9 @@ describe('receipt_add: a receipt is (store.id, receipt_id)', { timeout: 30_000 }
     await api.event('receipt_add', receipt('new-1', 'oslo', 'lars'));
     expect((await api.ref('lars', refId!)).body.statistics).toMatchObject({ usage: 2, amount: 200 });
     const rows = await runInDurableObject(stub, (_o, state) =>
-      state.storage.sql.exec('SELECT receipt_id, store_id FROM recorded_receipts ORDER BY receipt_id, store_id').toArray(),
+      state.storage.sql
+        .exec('SELECT receipt_id, store_id FROM recorded_receipts ORDER BY receipt_id, store_id')
+        .toArray(),
     );
     expect(rows).toEqual([
       { receipt_id: 'new-1', store_id: 'bergen' },

@@ -6,7 +6,12 @@ import { accountApi, NOW } from './helpers';
 const DAY = 86_400_000;
 const stampRule = (stamp: number, limitation: Record<string, unknown> = {}) => ({
   name: 'Tenth coffee free',
-  requirement: { purchase_from: '2020-01-01T00:00:00Z', purchase_to: '2099-01-01T00:00:00Z', item: { items: [{ id: 'coffee' }] }, stamp },
+  requirement: {
+    purchase_from: '2020-01-01T00:00:00Z',
+    purchase_to: '2099-01-01T00:00:00Z',
+    item: { items: [{ id: 'coffee' }] },
+    stamp,
+  },
   reward: { type: 'discount_item_percent', value: 100 },
   limitation,
 });
@@ -34,14 +39,24 @@ describe('stamp cards through claims', { timeout: 30_000 }, () => {
       const r = receipt(`s-${i}`, 'sara');
       const ref = await offer(api, did, r);
       expect(ref, `purchase ${i}`).toMatchObject({ id: refId, amount: 0, usage: 0, stamp: 1 });
-      const claimed = await api.claim({ purchase_at: r.purchase_at, customer_id: 'sara', ref: r.receipt_id, discounts: [{ id: did, refs: [ref] }] });
+      const claimed = await api.claim({
+        purchase_at: r.purchase_at,
+        customer_id: 'sara',
+        ref: r.receipt_id,
+        discounts: [{ id: did, refs: [ref] }],
+      });
       expect(claimed.status).toBe(200);
       expect((await api.ref('sara', refId!)).body.statistics).toMatchObject({ stamp: i, current_stamp: i, usage: 0 });
     }
     const fourth = receipt('s-4', 'sara');
     const reward = await offer(api, did, fourth);
     expect(reward).toMatchObject({ id: refId, amount: 3500, usage: 1 });
-    await api.claim({ purchase_at: fourth.purchase_at, customer_id: 'sara', ref: 's-4', discounts: [{ id: did, refs: [reward] }] });
+    await api.claim({
+      purchase_at: fourth.purchase_at,
+      customer_id: 'sara',
+      ref: 's-4',
+      discounts: [{ id: did, refs: [reward] }],
+    });
     // The reward spent the three stamps: the card starts over.
     expect((await api.ref('sara', refId!)).body.statistics).toMatchObject({ stamp: 0, current_stamp: 0, usage: 1 });
     expect(await offer(api, did, receipt('s-5', 'sara'))).toMatchObject({ amount: 0, stamp: 1 });
@@ -52,7 +67,12 @@ describe('stamp cards through claims', { timeout: 30_000 }, () => {
     const did = await api.rule(stampRule(2, { stamp_expire_days: 30 }));
     const [refId] = await api.give(did, ['tor']);
     const stamp = (at: string, ref: string) =>
-      api.claim({ purchase_at: at, customer_id: 'tor', ref, discounts: [{ id: did, refs: [{ id: refId, amount: 0, usage: 0, stamp: 1 }] }] });
+      api.claim({
+        purchase_at: at,
+        customer_id: 'tor',
+        ref,
+        discounts: [{ id: did, refs: [{ id: refId, amount: 0, usage: 0, stamp: 1 }] }],
+      });
     expect((await stamp(new Date(Date.now() - 40 * DAY).toISOString(), 'old')).status).toBe(200);
     expect((await stamp(new Date(Date.now() - 1 * DAY).toISOString(), 'recent')).status).toBe(200);
     // Two stamps recorded, but only one is younger than 30 days.
@@ -66,8 +86,16 @@ describe('stamp cards through claims', { timeout: 30_000 }, () => {
     const api = await accountApi('T33000003');
     const did = await api.rule(stampRule(5));
     const [refId] = await api.give(did, ['ulla']);
-    const a = await api.claim({ purchase_at: NOW(), customer_id: 'ulla', discounts: [{ id: did, refs: [{ id: refId, amount: 0, usage: 0, stamp: 2 }] }] });
-    await api.claim({ purchase_at: NOW(), customer_id: 'ulla', discounts: [{ id: did, refs: [{ id: refId, amount: 0, usage: 0, stamp: 1 }] }] });
+    const a = await api.claim({
+      purchase_at: NOW(),
+      customer_id: 'ulla',
+      discounts: [{ id: did, refs: [{ id: refId, amount: 0, usage: 0, stamp: 2 }] }],
+    });
+    await api.claim({
+      purchase_at: NOW(),
+      customer_id: 'ulla',
+      discounts: [{ id: did, refs: [{ id: refId, amount: 0, usage: 0, stamp: 1 }] }],
+    });
     await api.release(a.body.id);
     expect((await api.ref('ulla', refId!)).body.statistics).toMatchObject({ stamp: 1, current_stamp: 1 });
     expect(await api.ruleStats(did)).toMatchObject({ stamp: 1 });
@@ -91,7 +119,12 @@ describe('receipt_add events', { timeout: 30_000 }, () => {
 
     // The third receipt earns the reward: usage and amount land, the stamps are spent.
     expect((await api.event('receipt_add', receipt('r-3', 'vera'))).status).toBe(204);
-    expect((await api.ref('vera', refId!)).body.statistics).toMatchObject({ stamp: 0, current_stamp: 0, usage: 1, amount: 3500 });
+    expect((await api.ref('vera', refId!)).body.statistics).toMatchObject({
+      stamp: 0,
+      current_stamp: 0,
+      usage: 1,
+      amount: 3500,
+    });
     const ledger = (await api.usages(did)).body;
     expect(ledger.map((u: any) => [u.source, u.source_ref, u.stamp, u.usage])).toEqual([
       ['receipt', 'r-1', 1, 0],
@@ -124,16 +157,31 @@ describe('what a redemption spends', { timeout: 60_000 }, () => {
     const did = await api.rule(stampRule(need, limitation));
     const [refId] = await api.give(did, [customer]);
     const stamp = async (n: number, when: string, ref?: string) => {
-      const res = await api.claim({ purchase_at: when, customer_id: customer, ...(ref && { ref }), discounts: [{ id: did, refs: [{ id: refId, amount: 0, usage: 0, stamp: n }] }] });
+      const res = await api.claim({
+        purchase_at: when,
+        customer_id: customer,
+        ...(ref && { ref }),
+        discounts: [{ id: did, refs: [{ id: refId, amount: 0, usage: 0, stamp: n }] }],
+      });
       expect(res.status).toBe(200);
       return res.body.id as string;
     };
     const redeem = (when = NOW(), ref?: string) =>
-      api.claim({ purchase_at: when, customer_id: customer, ...(ref && { ref }), discounts: [{ id: did, refs: [{ id: refId, amount: 3500, usage: 1, stamp: 0 }] }] });
+      api.claim({
+        purchase_at: when,
+        customer_id: customer,
+        ...(ref && { ref }),
+        discounts: [{ id: did, refs: [{ id: refId, amount: 3500, usage: 1, stamp: 0 }] }],
+      });
     const stats = async () => (await api.ref(customer, refId!)).body.statistics;
     /** Unspent stamps per ledger row that holds stamps, oldest first. */
     const unspent = async () =>
-      (await sql(aid, 'SELECT stamp - spent AS free FROM ref_usages WHERE stamp > 0 AND released_at IS NULL ORDER BY purchase_at, seq')).map((r) => r.free);
+      (
+        await sql(
+          aid,
+          'SELECT stamp - spent AS free FROM ref_usages WHERE stamp > 0 AND released_at IS NULL ORDER BY purchase_at, seq',
+        )
+      ).map((r) => r.free);
     return { api, did, refId: refId!, stamp, redeem, stats, unspent };
   };
 
@@ -149,16 +197,30 @@ describe('what a redemption spends', { timeout: 60_000 }, () => {
     expect(await stats()).toMatchObject({ stamp: 3, current_stamp: 0, usage: 1 });
     expect(await api.ruleStats(did)).toMatchObject({ stamp: 3, usage: 1 });
     for (let i = 1; i <= 4; i++) {
-      expect(await offer(api, did, receipt(`a-next-${i}`, 'anna')), `purchase ${i}`).toMatchObject({ amount: 0, stamp: 1, statistics: { stamp: i - 1 } });
+      expect(await offer(api, did, receipt(`a-next-${i}`, 'anna')), `purchase ${i}`).toMatchObject({
+        amount: 0,
+        stamp: 1,
+        statistics: { stamp: i - 1 },
+      });
       await stamp(1, NOW());
     }
-    expect(await offer(api, did, receipt('a-next-5', 'anna'))).toMatchObject({ amount: 0, stamp: 1, statistics: { stamp: 4 } });
+    expect(await offer(api, did, receipt('a-next-5', 'anna'))).toMatchObject({
+      amount: 0,
+      stamp: 1,
+      statistics: { stamp: 4 },
+    });
     await stamp(1, NOW());
-    expect(await offer(api, did, receipt('a-next-6', 'anna'))).toMatchObject({ amount: 3500, usage: 1, statistics: { stamp: 5 } });
+    expect(await offer(api, did, receipt('a-next-6', 'anna'))).toMatchObject({
+      amount: 3500,
+      usage: 1,
+      statistics: { stamp: 5 },
+    });
   });
 
   it('a claim redeeming more stamps than the ref holds valid is refused, naming the ref', async () => {
-    const { api, did, refId, stamp, redeem, stats } = await stampsApi('T33000102', 3, 'berit', { stamp_expire_days: 30 });
+    const { api, did, refId, stamp, redeem, stats } = await stampsApi('T33000102', 3, 'berit', {
+      stamp_expire_days: 30,
+    });
     await stamp(2, at(40));
     await stamp(2, at(1));
     const refused = await redeem();
@@ -172,17 +234,23 @@ describe('what a redemption spends', { timeout: 60_000 }, () => {
     expect(await stats()).toMatchObject({ stamp: 2, current_stamp: 2, usage: 1 });
     // usage_ref redeems too, and is refused the same way when the card is not full.
     const path = `${api.base}/customers/berit/refs/${refId}`;
-    const short = await json(call('POST', path, { token: api.token, body: { usage_ref: { ref: 'till-1', usage: 1 } } }));
+    const short = await json(
+      call('POST', path, { token: api.token, body: { usage_ref: { ref: 'till-1', usage: 1 } } }),
+    );
     expect(short.status).toBe(400);
     expect(short.body.error.errors[0]).toMatchObject({ field: 'usage_ref.usage', code: 'stamps' });
-    const full = await json(call('POST', path, { token: api.token, body: { usage_ref: { ref: 'till-2', usage: 1, stamp: 1 } } }));
+    const full = await json(
+      call('POST', path, { token: api.token, body: { usage_ref: { ref: 'till-2', usage: 1, stamp: 1 } } }),
+    );
     expect(full.status).toBe(200);
     expect(full.body.statistics).toMatchObject({ stamp: 0, current_stamp: 0, usage: 2 });
     expect(await api.ruleStats(did)).toMatchObject({ stamp: 0, usage: 2 });
   });
 
   it('releasing a redeeming claim gives back exactly the stamps it spent', async () => {
-    const { api, did, stamp, redeem, stats, unspent } = await stampsApi('T33000103', 3, 'cato', { stamp_expire_days: 30 });
+    const { api, did, stamp, redeem, stats, unspent } = await stampsApi('T33000103', 3, 'cato', {
+      stamp_expire_days: 30,
+    });
     await stamp(2, at(4));
     await stamp(2, at(3));
     const first = await redeem(at(2));
@@ -221,7 +289,10 @@ describe('what a redemption spends', { timeout: 60_000 }, () => {
     await stamp(5, at(1));
     const answers = await Promise.all(Array.from({ length: 2 }, (_, i) => redeem(NOW(), `par-${i}`)));
     expect(answers.map((a) => a.status).sort()).toEqual([200, 400]);
-    expect(answers.find((a) => a.status === 400)!.body.error.errors[0]).toMatchObject({ field: 'discounts.0.refs.0.usage', code: 'stamps' });
+    expect(answers.find((a) => a.status === 400)!.body.error.errors[0]).toMatchObject({
+      field: 'discounts.0.refs.0.usage',
+      code: 'stamps',
+    });
     expect(await stats()).toMatchObject({ stamp: 0, current_stamp: 0, usage: 1, amount: 3500 });
     expect(await api.ruleStats(did)).toMatchObject({ stamp: 0, usage: 1 });
   });
@@ -231,7 +302,12 @@ describe('what a redemption spends', { timeout: 60_000 }, () => {
     const did = await api.rule(stampRule(2, { stamp_expire_days: 30 }));
     const [refId] = await api.give(did, ['fred']);
     const stats = async () => (await api.ref('fred', refId!)).body.statistics;
-    for (const [id, daysAgo] of [['f-old-1', 40], ['f-old-2', 39], ['f-1', 2], ['f-2', 1]] as const) {
+    for (const [id, daysAgo] of [
+      ['f-old-1', 40],
+      ['f-old-2', 39],
+      ['f-1', 2],
+      ['f-2', 1],
+    ] as const) {
       expect((await api.event('receipt_add', receipt(id, 'fred', at(daysAgo)))).status).toBe(204);
     }
     expect(await stats()).toMatchObject({ stamp: 4, current_stamp: 2 });
@@ -239,7 +315,11 @@ describe('what a redemption spends', { timeout: 60_000 }, () => {
     expect(await stats()).toMatchObject({ stamp: 2, current_stamp: 0, usage: 1, amount: 3500 });
     // The next reward needs two new stamps.
     expect((await api.event('receipt_add', receipt('f-3', 'fred'))).status).toBe(204);
-    expect(await offer(api, did, receipt('f-4', 'fred'))).toMatchObject({ amount: 0, stamp: 1, statistics: { stamp: 1 } });
+    expect(await offer(api, did, receipt('f-4', 'fred'))).toMatchObject({
+      amount: 0,
+      stamp: 1,
+      statistics: { stamp: 1 },
+    });
     expect((await api.event('receipt_add', receipt('f-4', 'fred'))).status).toBe(204);
     expect(await offer(api, did, receipt('f-5', 'fred'))).toMatchObject({ amount: 3500, usage: 1 });
   });
@@ -257,7 +337,11 @@ describe('what a redemption spends', { timeout: 60_000 }, () => {
     await stamp(2, day(1));
     const now = receipt('g-now', 'gro', new Date(T).toISOString());
     const later = receipt('g-later', 'gro', new Date(T + 60_000).toISOString());
-    const before = { now: (await api.evaluate(now)).body, later: (await api.evaluate(later)).body, stats: await stats() };
+    const before = {
+      now: (await api.evaluate(now)).body,
+      later: (await api.evaluate(later)).body,
+      stats: await stats(),
+    };
     expect(before.stats).toMatchObject({ stamp: 3, current_stamp: 2, usage: 1 });
     expect(before.now.discounts[0].refs[0]).toMatchObject({ amount: 0, stamp: 1, statistics: { stamp: 2 } });
     expect(await api.ruleStats(did)).toMatchObject({ stamp: 3 });
@@ -272,13 +356,20 @@ describe('what a redemption spends', { timeout: 60_000 }, () => {
 
     // Releasing the old reward gives its stamps back to expired rows: nothing that counts changes.
     expect((await api.release(old.body.id)).status).toBe(200);
-    expect((await api.evaluate(now)).body.discounts[0].refs[0]).toEqual({ ...before.now.discounts[0].refs[0], statistics: { ...before.now.discounts[0].refs[0].statistics, usage: 0, amount: 0 } });
+    expect((await api.evaluate(now)).body.discounts[0].refs[0]).toEqual({
+      ...before.now.discounts[0].refs[0],
+      statistics: { ...before.now.discounts[0].refs[0].statistics, usage: 0, amount: 0 },
+    });
     expect(await stats()).toMatchObject({ stamp: 2, current_stamp: 2, usage: 0 });
     expect(await api.ruleStats(did)).toMatchObject({ stamp: 2, usage: 0 });
 
     // The one answer the cleanup does change (docs/maintenance.md): a receipt dated before the
     // run's "now" no longer sees the stamps the run expired (here the last one of 35 days ago).
     const backdated = receipt('g-back', 'gro', day(20));
-    expect((await api.evaluate(backdated)).body.discounts[0].refs[0]).toMatchObject({ amount: 0, stamp: 1, statistics: { stamp: 0 } });
+    expect((await api.evaluate(backdated)).body.discounts[0].refs[0]).toMatchObject({
+      amount: 0,
+      stamp: 1,
+      statistics: { stamp: 0 },
+    });
   });
 });

@@ -14,7 +14,12 @@ export async function listActiveRules(token: string) {
   if (!res.ok) throw new Error(`rabatt answered ${res.status}`);
   const rules = await res.json(); // typed: the Rule objects the route returns
   // Typed down to nested fields: a wrong field name here fails `npm run typecheck`.
-  return rules.map((rule) => ({ id: rule.id, name: rule.name, from: rule.requirement.purchase_from, used: rule.statistics?.used ?? 0 }));
+  return rules.map((rule) => ({
+    id: rule.id,
+    name: rule.name,
+    from: rule.requirement.purchase_from,
+    used: rule.statistics?.used ?? 0,
+  }));
 }
 
 /** Refs, claims and maintenance have their own app type (see functions/app.ts). */
@@ -22,7 +27,12 @@ export async function claimOnce(token: string, ruleId: string, refId: string) {
   const client = hc<RefsAppType>('http://127.0.0.1:8787', { headers: { authorization: `Bearer ${token}` } });
   const res = await client.v1.accounts[':aid'].discounts.available_for_receipt.claims.$post({
     param: { aid: 'T12345678' },
-    json: { ref: 'till-7-0001', purchase_at: '2026-11-21T12:00:00Z', customer_id: 'member-1001', discounts: [{ id: ruleId, refs: [{ id: refId, amount: 1315, usage: 1 }] }] },
+    json: {
+      ref: 'till-7-0001',
+      purchase_at: '2026-11-21T12:00:00Z',
+      customer_id: 'member-1001',
+      discounts: [{ id: ruleId, refs: [{ id: refId, amount: 1315, usage: 1 }] }],
+    },
   });
   if (!res.ok) throw new Error(`rabatt answered ${res.status}`);
   const claim = await res.json();

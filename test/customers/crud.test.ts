@@ -34,7 +34,13 @@ describe('create and read', () => {
     };
     const created = await create(body);
     expect(created.status).toBe(200);
-    expect(created.body).toMatchObject({ ...body, type: 'customer', tag_ids: [], created_by: 'crm-client', updated_by: 'crm-client' });
+    expect(created.body).toMatchObject({
+      ...body,
+      type: 'customer',
+      tag_ids: [],
+      created_by: 'crm-client',
+      updated_by: 'crm-client',
+    });
     expect(created.body.id).toMatch(/^[0-9a-f-]{36}$/);
     const read = await json(call('GET', `${path}/crud-1`, { token }));
     expect(read.status).toBe(200);
@@ -49,7 +55,11 @@ describe('create and read', () => {
   });
 
   it('accepts a company with type company, and a customer_id needing URL encoding', async () => {
-    const created = await create({ customer_id: 'acme ltd#1', type: 'company', company: { business_name: 'Acme', organization_number: '999888777' } });
+    const created = await create({
+      customer_id: 'acme ltd#1',
+      type: 'company',
+      company: { business_name: 'Acme', organization_number: '999888777' },
+    });
     expect(created.status).toBe(200);
     const read = await json(call('GET', `${path}/${encodeURIComponent('acme ltd#1')}`, { token }));
     expect(read.body.company.business_name).toBe('Acme');
@@ -124,7 +134,9 @@ describe('duplicates', () => {
 describe('update', () => {
   it('is partial; null unsets a field or a metadata key; metadata null clears it', async () => {
     await create({ customer_id: 'upd-1', first_name: 'Ola', last_name: 'N', metadata: { a: 1, b: 2 } });
-    const step1 = await json(call('PUT', `${path}/upd-1`, { token, body: { last_name: null, metadata: { a: null, c: 3 } } }));
+    const step1 = await json(
+      call('PUT', `${path}/upd-1`, { token, body: { last_name: null, metadata: { a: null, c: 3 } } }),
+    );
     expect(step1.status).toBe(200);
     expect(step1.body.first_name).toBe('Ola');
     expect(step1.body).not.toHaveProperty('last_name');
@@ -186,7 +198,14 @@ describe('delete erases', () => {
     });
     const del = await json(call('DELETE', `${path}/del-1`, { token }));
     expect(del.status).toBe(200);
-    expect(Object.keys(del.body).sort()).toEqual(['created_at', 'created_by', 'customer_id', 'deleted_at', 'deleted_by', 'id']);
+    expect(Object.keys(del.body).sort()).toEqual([
+      'created_at',
+      'created_by',
+      'customer_id',
+      'deleted_at',
+      'deleted_by',
+      'id',
+    ]);
     // Deleting again answers the same tombstone; GET shows it; PUT refuses.
     expect((await json(call('DELETE', `${path}/del-1`, { token }))).body).toEqual(del.body);
     expect((await json(call('GET', `${path}/del-1`, { token }))).body).toEqual(del.body);
@@ -204,7 +223,18 @@ describe('delete erases', () => {
         tokens: sql.exec('SELECT * FROM customer_tokens WHERE customer_seq = ?', seq).toArray(),
       });
     });
-    for (const secret of ['secret.person', '4791234567', '+479', 'Secretname', 'secretname', 'secr', 'hidden-hobby', 'Hiddenstreet', 'hidden-tag', 'hidden-card']) {
+    for (const secret of [
+      'secret.person',
+      '4791234567',
+      '+479',
+      'Secretname',
+      'secretname',
+      'secr',
+      'hidden-hobby',
+      'Hiddenstreet',
+      'hidden-tag',
+      'hidden-card',
+    ]) {
       expect(dump).not.toContain(secret);
     }
     expect(dump).toContain('del-1');
@@ -232,19 +262,31 @@ describe('auth', () => {
 
 describe('import', () => {
   it('creates all or none, naming the failing entry', async () => {
-    const ok = await json(call('POST', `${path}/import`, { token, body: { customers: [{ customer_id: 'imp-1' }, { first_name: 'Gen' }] } }));
+    const ok = await json(
+      call('POST', `${path}/import`, { token, body: { customers: [{ customer_id: 'imp-1' }, { first_name: 'Gen' }] } }),
+    );
     expect(ok.status).toBe(200);
     expect(ok.body.map((c: { customer_id: string }) => c.customer_id)[0]).toBe('imp-1');
-    const bad = await json(call('POST', `${path}/import`, { token, body: { customers: [{ customer_id: 'imp-2' }, { phone_number: 'x' }] } }));
+    const bad = await json(
+      call('POST', `${path}/import`, { token, body: { customers: [{ customer_id: 'imp-2' }, { phone_number: 'x' }] } }),
+    );
     expect(bad.status).toBe(400);
     expect(fieldsOf(bad.body)).toEqual(['customers.1.phone_number']);
-    const dup = await json(call('POST', `${path}/import`, {
-      token,
-      body: { customers: [{ customer_id: 'imp-3', email: 'a@imp.no' }, { customer_id: 'imp-4', email: 'A@imp.no' }] },
-    }));
+    const dup = await json(
+      call('POST', `${path}/import`, {
+        token,
+        body: {
+          customers: [
+            { customer_id: 'imp-3', email: 'a@imp.no' },
+            { customer_id: 'imp-4', email: 'A@imp.no' },
+          ],
+        },
+      }),
+    );
     expect(dup.status).toBe(409);
     expect(fieldsOf(dup.body)).toEqual(['customers.1.email']);
     // Nothing of the failed imports was kept.
-    for (const id of ['imp-2', 'imp-3', 'imp-4']) expect((await call('GET', `${path}/${id}`, { token })).status).toBe(404);
+    for (const id of ['imp-2', 'imp-3', 'imp-4'])
+      expect((await call('GET', `${path}/${id}`, { token })).status).toBe(404);
   });
 });

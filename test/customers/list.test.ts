@@ -11,11 +11,38 @@ const path = `/v1/accounts/${aid}/customers/users`;
 let token: string;
 
 const people: Record<string, unknown>[] = [
-  { customer_id: 'ann', first_name: 'Ann', last_name: 'Andersen', email: 'ann@shop.no', phone_number: '+4791000001', attributes: { tier: 'gold', vip: true } },
-  { customer_id: 'anders', first_name: 'Anders', last_name: 'Berg', email: 'anders+news@shop.no', phone_number: '+4791000002', attributes: { tier: 'silver' } },
-  { customer_id: 'bob', first_name: 'Bob', last_name: 'Anker', email: 'BOB@other.se', phone_number: '+4670000003', attributes: { tier: 'gold' } },
+  {
+    customer_id: 'ann',
+    first_name: 'Ann',
+    last_name: 'Andersen',
+    email: 'ann@shop.no',
+    phone_number: '+4791000001',
+    attributes: { tier: 'gold', vip: true },
+  },
+  {
+    customer_id: 'anders',
+    first_name: 'Anders',
+    last_name: 'Berg',
+    email: 'anders+news@shop.no',
+    phone_number: '+4791000002',
+    attributes: { tier: 'silver' },
+  },
+  {
+    customer_id: 'bob',
+    first_name: 'Bob',
+    last_name: 'Anker',
+    email: 'BOB@other.se',
+    phone_number: '+4670000003',
+    attributes: { tier: 'gold' },
+  },
   { customer_id: 'carl', first_name: 'Carl', last_name: 'Dahl', email: 'carl@shop.no', phone_number: '+4791000004' },
-  { customer_id: 'acme', type: 'company', company: { business_name: 'Acme' }, email: 'post@acme.no', first_name: 'Acme' },
+  {
+    customer_id: 'acme',
+    type: 'company',
+    company: { business_name: 'Acme' },
+    email: 'post@acme.no',
+    first_name: 'Acme',
+  },
   { customer_id: 'cora', type: 'contact', first_name: 'Cora', email: 'cora@acme.no', phone_number: '+4791000006' },
   { customer_id: 'emil', type: 'employee', first_name: 'Emil', email: 'ann@shop.no' },
   { customer_id: 'gone', first_name: 'Gone', email: 'gone@shop.no', phone_number: '+4791000008' },
@@ -94,7 +121,15 @@ describe('each parameter alone', () => {
     expect(await ids('tag_id=nope')).toEqual([]);
   });
   it('include_deleted shows the tombstone', async () => {
-    expect(await ids('include_deleted=true&limit=100')).toEqual(['acme', 'anders', 'ann', 'bob', 'carl', 'emil', 'gone']);
+    expect(await ids('include_deleted=true&limit=100')).toEqual([
+      'acme',
+      'anders',
+      'ann',
+      'bob',
+      'carl',
+      'emil',
+      'gone',
+    ]);
     expect(await ids('include_deleted=false&limit=100')).not.toContain('gone');
     expect(await ids('include_deleted=true&search=gone')).toEqual(['gone']); // its customer_id remains
     expect(await ids('include_deleted=true&email=gone')).toEqual([]); // its email does not
@@ -173,7 +208,10 @@ describe('indexes, not scans', () => {
     runInDurableObject(env.ACCOUNTS.getByName(aid), (_i, state) => {
       const q = v.parse(customerListQuerySchema, query);
       const { sql, args } = new CustomerStore(state.storage.sql).listQuery(q);
-      return state.storage.sql.exec<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, ...args).toArray().map((r) => r.detail);
+      return state.storage.sql
+        .exec<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, ...args)
+        .toArray()
+        .map((r) => r.detail);
     });
 
   it.each([
@@ -189,7 +227,10 @@ describe('indexes, not scans', () => {
     const details = await plan(query);
     expect(details.join('\n')).toContain(index);
     // Every table is reached through an index (SEARCH ...); a SCAN would read every customer.
-    expect(details.filter((d) => /^SCAN /.test(d)), details.join('\n')).toEqual([]);
+    expect(
+      details.filter((d) => /^SCAN /.test(d)),
+      details.join('\n'),
+    ).toEqual([]);
   });
 });
 
@@ -198,8 +239,13 @@ describe('paging', () => {
     const pageAid = 'T00050003';
     const pagePath = `/v1/accounts/${pageAid}/customers/users`;
     const admin = await tokenWith(['admin:customers'], pageAid);
-    const all = Array.from({ length: 250 }, (_, i) => ({ customer_id: `p-${String(i).padStart(3, '0')}`, first_name: `Page${i}` }));
-    const imported = await json(call('POST', `${pagePath}/import`, { token: admin, body: { customers: all.slice(0, 200) } }));
+    const all = Array.from({ length: 250 }, (_, i) => ({
+      customer_id: `p-${String(i).padStart(3, '0')}`,
+      first_name: `Page${i}`,
+    }));
+    const imported = await json(
+      call('POST', `${pagePath}/import`, { token: admin, body: { customers: all.slice(0, 200) } }),
+    );
     expect(imported.status).toBe(200);
     // The rest one by one, in parallel: seq order is still creation order per customer.
     await Promise.all(all.slice(200).map((c) => call('POST', pagePath, { token: admin, body: c })));
@@ -207,7 +253,9 @@ describe('paging', () => {
     const seen: string[] = [];
     let after: string | undefined;
     for (let page = 0; page < 10; page++) {
-      const res = await json(call('GET', `${pagePath}?limit=100${after ? `&starting_after=${after}` : ''}&total=true`, { token: admin }));
+      const res = await json(
+        call('GET', `${pagePath}?limit=100${after ? `&starting_after=${after}` : ''}&total=true`, { token: admin }),
+      );
       expect(res.headers.get('total-count')).toBe('250');
       if (!res.body.length) break;
       seen.push(...res.body.map((c: { customer_id: string }) => c.customer_id));

@@ -23,11 +23,15 @@ const send = (event: string | undefined, body: unknown, token = eventsOnly) =>
 const resolve = (token: TokenRef) =>
   runInDurableObject(env.ACCOUNTS.getByName(aid), (instance) => instance.resolveToken(token));
 const byToken = async (query: string) =>
-  (await json(call('GET', `${users}?${query}`, { token: admin }))).body.map((c: { customer_id: string }) => c.customer_id);
+  (await json(call('GET', `${users}?${query}`, { token: admin }))).body.map(
+    (c: { customer_id: string }) => c.customer_id,
+  );
 
 describe('token_add / token_remove', () => {
   it('add → resolves (RPC and list filter) → remove → unresolved', async () => {
-    const added = await send('token_add', { token: { token_id: 't-1', type: 'card', value: '4000-1', customer_id: 'tok-a' } });
+    const added = await send('token_add', {
+      token: { token_id: 't-1', type: 'card', value: '4000-1', customer_id: 'tok-a' },
+    });
     expect(added.status).toBe(204);
     expect(added.body).toBeUndefined();
     expect(await resolve({ token_id: 't-1' })).toBe('tok-a');
@@ -79,10 +83,14 @@ describe('token_add / token_remove', () => {
 
   it('parallel adds of distinct tokens all land', async () => {
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => send('token_add', { token: { type: 'bulk', value: `b-${i}`, customer_id: 'tok-c' } })),
+      Array.from({ length: 20 }, (_, i) =>
+        send('token_add', { token: { type: 'bulk', value: `b-${i}`, customer_id: 'tok-c' } }),
+      ),
     );
     expect(results.every((r) => r.status === 204)).toBe(true);
-    expect((await json(call('GET', `${users}?token_type=bulk&total=true`, { token: admin }))).headers.get('total-count')).toBe('1');
+    expect(
+      (await json(call('GET', `${users}?token_type=bulk&total=true`, { token: admin }))).headers.get('total-count'),
+    ).toBe('1');
     for (let i = 0; i < 20; i++) expect(await resolve({ type: 'bulk', value: `b-${i}` })).toBe('tok-c');
   });
 });
@@ -121,7 +129,11 @@ describe('event validation and auth', () => {
     expect((await call('POST', eventsPath, { body, headers: { event: 'token_add' } })).status).toBe(401);
   });
   it('a non-JSON body is 415', async () => {
-    const res = await call('POST', eventsPath, { token: eventsOnly, body: 'x', headers: { event: 'token_add', 'content-type': 'text/plain' } });
+    const res = await call('POST', eventsPath, {
+      token: eventsOnly,
+      body: 'x',
+      headers: { event: 'token_add', 'content-type': 'text/plain' },
+    });
     expect(res.status).toBe(415);
   });
 });
@@ -130,13 +142,22 @@ describe('lookups for refs and claims (RPC)', () => {
   it('customerExists, getCustomer, customerFacts', async () => {
     await call('POST', users, {
       token: admin,
-      body: { customer_id: 'facts-1', type: 'company', company: { business_name: 'Acme' }, addresses: [{ country: 'NO', postal_code: '0155' }] },
+      body: {
+        customer_id: 'facts-1',
+        type: 'company',
+        company: { business_name: 'Acme' },
+        addresses: [{ country: 'NO', postal_code: '0155' }],
+      },
     });
     const stub = env.ACCOUNTS.getByName(aid);
     expect(await stub.customerExists('facts-1')).toBe(true);
     expect(await stub.customerExists('nobody')).toBe(false);
     const facts = await stub.customerFacts('facts-1');
-    expect(facts).toMatchObject({ customer_id: 'facts-1', company: { business_name: 'Acme' }, addresses: [{ country: 'NO', postal_code: '0155' }] });
+    expect(facts).toMatchObject({
+      customer_id: 'facts-1',
+      company: { business_name: 'Acme' },
+      addresses: [{ country: 'NO', postal_code: '0155' }],
+    });
     expect(await stub.customerFacts('nobody')).toBeNull();
     expect((await stub.getCustomer('facts-1')).customer_id).toBe('facts-1');
     await call('DELETE', `${users}/facts-1`, { token: admin });

@@ -1,6 +1,15 @@
 // Small builders so each test states only what it is about.
 import { compileRules, evaluate } from '../../shared/engine';
-import type { Limitation, Receipt, ReceiptItem, Requirement, Reward, RefState, ResultReceipt, Rule } from '../../shared/engine';
+import type {
+  Limitation,
+  Receipt,
+  ReceiptItem,
+  Requirement,
+  Reward,
+  RefState,
+  ResultReceipt,
+  Rule,
+} from '../../shared/engine';
 
 export const NOW = '2024-06-03T12:00:00Z'; // a Monday, 14:00 in Oslo
 
@@ -88,5 +97,13 @@ export function deepFreeze<T>(o: T): T {
   return o;
 }
 
-export const pct = (value: number, extra: Partial<Reward> = {}): Reward => ({ type: 'discount_percent', value, ...extra });
-export const off = (value: number, extra: Partial<Reward> = {}): Reward => ({ type: 'discount_amount', value, ...extra });
+export const pct = (value: number, extra: Partial<Reward> = {}): Reward => ({
+  type: 'discount_percent',
+  value,
+  ...extra,
+});
+export const off = (value: number, extra: Partial<Reward> = {}): Reward => ({
+  type: 'discount_amount',
+  value,
+  ...extra,
+});

@@ -5,7 +5,12 @@ const rebate = (amount: number) => ({ discount_lines: [{ amount, discount_type: 
 
 describe('discount_reward_usage', () => {
   const r = (usage?: number) =>
-    rule('q', { type: 'discount_item_quantity', value: 1 }, { item: { items: [{ id: 'A' }], quantity: 3 } }, usage === undefined ? undefined : { discount_reward_usage: usage });
+    rule(
+      'q',
+      { type: 'discount_item_quantity', value: 1 },
+      { item: { items: [{ id: 'A' }], quantity: 3 } },
+      usage === undefined ? undefined : { discount_reward_usage: usage },
+    );
   const seven = receipt([item('A', 700, { quantity: 7 })]);
   it('-1 / absent: unlimited (2 free of 7)', () => {
     expect(lines(run([r(-1)], seven))).toEqual([200]);
@@ -19,13 +24,20 @@ describe('discount_reward_usage', () => {
 describe('discount_repeat_usage (a used-up ref is not offered)', () => {
   const r = rule('u', off(100), {}, { discount_repeat_usage: 2 });
   it('purchases below the limit: offered', () => {
-    expect(lines(run([r], receipt([item('A', 1000)]), { refs: [ref('u', { usage: 1, purchases: 1 })] }))).toEqual([100]);
+    expect(lines(run([r], receipt([item('A', 1000)]), { refs: [ref('u', { usage: 1, purchases: 1 })] }))).toEqual([
+      100,
+    ]);
   });
   it('purchases at the limit: not offered', () => {
     expect(lines(run([r], receipt([item('A', 1000)]), { refs: [ref('u', { usage: 2, purchases: 2 })] }))).toEqual([0]);
   });
   it('counts purchases, not rewards: one buy-3-pay-2 purchase that took 2 rewards leaves one purchase', () => {
-    const b3p2 = rule('q', { type: 'discount_item_quantity', value: 1 }, { item: { items: [{ id: 'A' }], quantity: 3 } }, { discount_repeat_usage: 2 });
+    const b3p2 = rule(
+      'q',
+      { type: 'discount_item_quantity', value: 1 },
+      { item: { items: [{ id: 'A' }], quantity: 3 } },
+      { discount_repeat_usage: 2 },
+    );
     const seven = receipt([item('A', 700, { quantity: 7 })]);
     expect(lines(run([b3p2], seven, { refs: [ref('q', { usage: 2, purchases: 1 })] }))).toEqual([200]);
     expect(lines(run([b3p2], seven, { refs: [ref('q', { usage: 4, purchases: 2 })] }))).toEqual([0]);
@@ -42,8 +54,14 @@ describe('discount_combination (Decision 2)', () => {
     expect(lines(run([combA, combB, excl], rc))).toEqual([150, 150]);
   });
   it('combinable set (250) beats the exclusive rule (200); tie goes to the combinable set', () => {
-    expect(totals(run([combA, combB, rule('x', off(200), {}, { discount_combination: 0 })], rc))).toEqual({ b: 150, a: 100 });
-    expect(totals(run([combA, combB, rule('x', off(250), {}, { discount_combination: 0 })], rc))).toEqual({ b: 150, a: 100 });
+    expect(totals(run([combA, combB, rule('x', off(200), {}, { discount_combination: 0 })], rc))).toEqual({
+      b: 150,
+      a: 100,
+    });
+    expect(totals(run([combA, combB, rule('x', off(250), {}, { discount_combination: 0 })], rc))).toEqual({
+      b: 150,
+      a: 100,
+    });
   });
   it('two exclusive rules never combine: the larger wins', () => {
     const x = rule('x', off(300), {}, { discount_combination: 0 });
@@ -58,10 +76,14 @@ describe('discount_combination (Decision 2)', () => {
 describe('discount_eligible', () => {
   const rc = () => receipt([item('A', 1000, rebate(100)), item('B', 1000)]);
   it('item_eligible_for_discount (default): every eligible line', () => {
-    expect(lines(run([rule('e', pct(10), {}, { discount_eligible: 'item_eligible_for_discount' })], rc()))).toEqual([100, 100]);
+    expect(lines(run([rule('e', pct(10), {}, { discount_eligible: 'item_eligible_for_discount' })], rc()))).toEqual([
+      100, 100,
+    ]);
   });
   it('item_eligible_for_discount_no_discount: only lines without discount_lines', () => {
-    expect(lines(run([rule('e', pct(10), {}, { discount_eligible: 'item_eligible_for_discount_no_discount' })], rc()))).toEqual([0, 100]);
+    expect(
+      lines(run([rule('e', pct(10), {}, { discount_eligible: 'item_eligible_for_discount_no_discount' })], rc())),
+    ).toEqual([0, 100]);
   });
   it('receipt_no_discount: nothing when any line has a discount, else applies', () => {
     const r = rule('e', pct(10), {}, { discount_eligible: 'receipt_no_discount' });
@@ -95,7 +117,9 @@ describe('blacklist', () => {
   const r = rule('b', pct(10), { item: { items: [{ group_id: 'G' }] } }, { blacklist: [{ id: 'A' }] });
   const g = [{ id: 'G' }];
   it('blacklisted lines are never discounted', () => {
-    expect(lines(run([r], receipt([item('A', 1000, { groups: g }), item('B', 1000, { groups: g })])))).toEqual([0, 100]);
+    expect(lines(run([r], receipt([item('A', 1000, { groups: g }), item('B', 1000, { groups: g })])))).toEqual([
+      0, 100,
+    ]);
   });
   it('without the blacklisted item the rule is unaffected; with only it nothing applies', () => {
     expect(lines(run([r], receipt([item('B', 500, { groups: g })])))).toEqual([50]);

@@ -29,7 +29,16 @@ const rewardArb: fc.Arbitrary<Reward> = fc.record({
   value: fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.constantFrom(10.5, 12.5, 33.3, 100, 150)),
   base: fc.constantFrom('gross', 'net'),
   effect: fc.constantFrom('discount', 'discount', 'bonus'),
-  values: fc.oneof(fc.constant([]), fc.array(fc.record({ items: fc.array(patternArb, { minLength: 1, maxLength: 2 }), value: fc.integer({ min: 0, max: 60 }) }), { maxLength: 2 })),
+  values: fc.oneof(
+    fc.constant([]),
+    fc.array(
+      fc.record({
+        items: fc.array(patternArb, { minLength: 1, maxLength: 2 }),
+        value: fc.integer({ min: 0, max: 60 }),
+      }),
+      { maxLength: 2 },
+    ),
+  ),
 }) as fc.Arbitrary<Reward>;
 
 const ruleArb = (id: string): fc.Arbitrary<Rule> =>
@@ -39,11 +48,22 @@ const ruleArb = (id: string): fc.Arbitrary<Rule> =>
       items: fc.oneof(fc.constant(undefined), fc.array(patternArb, { minLength: 1, maxLength: 3 })),
       mixes: fc.oneof(
         fc.constant(undefined),
-        fc.array(fc.record({ quantity: fc.integer({ min: 1, max: 2 }), reward_eligible: fc.boolean(), items: fc.array(patternArb, { minLength: 1, maxLength: 2 }) }), { minLength: 1, maxLength: 2 }),
+        fc.array(
+          fc.record({
+            quantity: fc.integer({ min: 1, max: 2 }),
+            reward_eligible: fc.boolean(),
+            items: fc.array(patternArb, { minLength: 1, maxLength: 2 }),
+          }),
+          { minLength: 1, maxLength: 2 },
+        ),
       ),
       quantity: fc.integer({ min: 0, max: 4 }),
       combination: fc.constantFrom(-1, -1, 0),
-      eligible: fc.constantFrom('item_eligible_for_discount', 'item_eligible_for_discount_no_discount', 'receipt_no_discount'),
+      eligible: fc.constantFrom(
+        'item_eligible_for_discount',
+        'item_eligible_for_discount_no_discount',
+        'receipt_no_discount',
+      ),
       rewardUsage: fc.constantFrom(-1, 1, 2),
       created: fc.constantFrom('2024-01-01T00:00:00Z', '2024-02-01T00:00:00Z'),
     })
@@ -51,7 +71,13 @@ const ruleArb = (id: string): fc.Arbitrary<Rule> =>
       rule(
         id,
         r.reward,
-        { item: { ...(r.items ? { items: r.items } : {}), ...(r.mixes ? { mixes: r.mixes } : {}), quantity: r.quantity } },
+        {
+          item: {
+            ...(r.items ? { items: r.items } : {}),
+            ...(r.mixes ? { mixes: r.mixes } : {}),
+            quantity: r.quantity,
+          },
+        },
         {
           discount_combination: r.combination,
           discount_eligible: r.eligible as NonNullable<Rule['limitation']>['discount_eligible'],
@@ -76,13 +102,16 @@ const itemArb: fc.Arbitrary<ReceiptItem> = fc
     quantity: i.quantity,
     gross_amount: i.gross,
     eligible_for_discount: i.eligible,
-    discount_lines: i.rebate > 50 ? [{ amount: Math.floor((i.gross * (i.rebate - 50)) / 100), discount_type: 'manual' }] : [],
+    discount_lines:
+      i.rebate > 50 ? [{ amount: Math.floor((i.gross * (i.rebate - 50)) / 100), discount_type: 'manual' }] : [],
   }));
 
 const caseArb = fc
   .record({
     items: fc.array(itemArb, { minLength: 1, maxLength: 8 }),
-    rules: fc.integer({ min: 0, max: 6 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => ruleArb(`rule-${i}`)))),
+    rules: fc
+      .integer({ min: 0, max: 6 })
+      .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => ruleArb(`rule-${i}`)))),
     spent: fc.integer({ min: 0, max: 400 }),
   })
   .map(({ items, rules, spent }) => {
@@ -91,7 +120,7 @@ const caseArb = fc
       purchase_at: NOW,
       store: { id: 's' },
       currency: 'NOK',
-      items: items.map((it, i) => ({ ...it, line_id: (i * 7) % 11 + 1 + i * 11 })),
+      items: items.map((it, i) => ({ ...it, line_id: ((i * 7) % 11) + 1 + i * 11 })),
     };
     const refs: RefState[] = rules.map((r) => ref(r.id, { amount: spent, debit_balance: 300 }));
     return { receipt, rules: rules as Rule[], refs };
@@ -143,10 +172,13 @@ describe('properties', () => {
         const res = run(receipt, rules, refs);
         const fromRefs = new Map<number, number>();
         for (const d of res.discounts)
-          for (const r of d.refs) for (const i of r.items) fromRefs.set(i.line_id, (fromRefs.get(i.line_id) ?? 0) + i.amount);
+          for (const r of d.refs)
+            for (const i of r.items) fromRefs.set(i.line_id, (fromRefs.get(i.line_id) ?? 0) + i.amount);
         res.items.forEach((it, idx) => {
           const before = (receipt.items?.[idx]?.discount_lines ?? []).reduce((s, d) => s + d.amount, 0);
-          const added = it.discount_lines.filter((d) => d.discount_type === 'customer').reduce((s, d) => s + d.amount, 0);
+          const added = it.discount_lines
+            .filter((d) => d.discount_type === 'customer')
+            .reduce((s, d) => s + d.amount, 0);
           expect(added).toBe(fromRefs.get(it.line_id) ?? 0);
           expect(added).toBeGreaterThanOrEqual(0);
           expect(before + added <= Math.max(it.gross_amount ?? 0, before)).toBe(true);
@@ -171,18 +203,23 @@ describe('properties', () => {
 
   it('adding a rule that cannot match changes nothing', () => {
     fc.assert(
-      fc.property(caseArb, rewardArb, fc.constantFrom('item', 'window', 'code', 'customer'), ({ receipt, rules, refs }, reward, why) => {
-        const req =
-          why === 'item'
-            ? { item: { items: [{ id: 'NOT-ON-RECEIPT' }] } }
-            : why === 'window'
-              ? { purchase_from: '2020-01-01T00:00:00Z', purchase_to: '2020-12-31T00:00:00Z' }
-              : why === 'code'
-                ? { discount_code: 'NOPE' }
-                : { customer: { first_name: ['Nobody'] } };
-        const dead = rule('zz-dead', reward, req, { discount_combination: 0 });
-        expect(run(receipt, [...rules, dead], [...refs, ref('zz-dead')])).toEqual(run(receipt, rules, refs));
-      }),
+      fc.property(
+        caseArb,
+        rewardArb,
+        fc.constantFrom('item', 'window', 'code', 'customer'),
+        ({ receipt, rules, refs }, reward, why) => {
+          const req =
+            why === 'item'
+              ? { item: { items: [{ id: 'NOT-ON-RECEIPT' }] } }
+              : why === 'window'
+                ? { purchase_from: '2020-01-01T00:00:00Z', purchase_to: '2020-12-31T00:00:00Z' }
+                : why === 'code'
+                  ? { discount_code: 'NOPE' }
+                  : { customer: { first_name: ['Nobody'] } };
+          const dead = rule('zz-dead', reward, req, { discount_combination: 0 });
+          expect(run(receipt, [...rules, dead], [...refs, ref('zz-dead')])).toEqual(run(receipt, rules, refs));
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -192,7 +229,13 @@ describe('properties', () => {
       fc.property(caseArb, fc.integer({ min: 0, max: 6 }), ({ receipt, rules, refs }, cut) => {
         const compiled = compileRules(rules);
         const plain = evaluate({ receipt, rules: compiled, refs, now: NOW });
-        const split = evaluate({ receipt, rules: compiled, refs: refs.slice(cut), sharedRefs: indexRefs(refs.slice(0, cut)), now: NOW });
+        const split = evaluate({
+          receipt,
+          rules: compiled,
+          refs: refs.slice(cut),
+          sharedRefs: indexRefs(refs.slice(0, cut)),
+          now: NOW,
+        });
         expect(split).toEqual(plain);
       }),
       { numRuns: RUNS },

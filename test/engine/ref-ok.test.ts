@@ -7,7 +7,9 @@ import { item, NOW, off, receipt, ref, rule } from './helpers';
 describe('refOk and discount_repeat_usage', () => {
   const ctx = buildCtx(receipt([item('A', 1000)]), Date.parse(NOW));
   const compiled = (limit?: number) =>
-    compileRules([rule('r', off(10), {}, limit === undefined ? undefined : { discount_repeat_usage: limit })]).byId.get('r')!;
+    compileRules([rule('r', off(10), {}, limit === undefined ? undefined : { discount_repeat_usage: limit })]).byId.get(
+      'r',
+    )!;
 
   it('is usable while purchases are below the limit, however many rewards they took', () => {
     expect(refOk(compiled(2), ref('r', { purchases: 1, usage: 5 }), ctx)).toBe(true);

@@ -51,7 +51,9 @@ describe('customer', () => {
     });
     expect(lines(run([r], rc(customer)))).toEqual([100]);
     expect(lines(run([r], rc({ ...customer, first_name: 'Jim' })))).toEqual([0]);
-    expect(lines(run([r], rc({ ...customer, company: { bussiness_name: 'TKP tech AS', department: 'sales' } })))).toEqual([0]);
+    expect(
+      lines(run([r], rc({ ...customer, company: { bussiness_name: 'TKP tech AS', department: 'sales' } }))),
+    ).toEqual([0]);
     expect(lines(run([r], rc({ ...customer, marketing_consent: { sms: { consent: false } } })))).toEqual([0]);
     expect(lines(run([r], rc(undefined)))).toEqual([0]);
   });
@@ -77,10 +79,15 @@ describe('items (any of)', () => {
   });
   it('a pattern with id and group_id needs both', () => {
     const both = rule('i', ten, { item: { items: [{ id: 'A', group_id: 'G' }] } });
-    expect(lines(run([both], receipt([item('A', 1000, { groups: [{ id: 'G' }] }), item('A', 1000)])))).toEqual([100, 0]);
+    expect(lines(run([both], receipt([item('A', 1000, { groups: [{ id: 'G' }] }), item('A', 1000)])))).toEqual([
+      100, 0,
+    ]);
   });
   it('ANY_ITEM matches every line and makes an item rule', () => {
-    const res = run([rule('i', ten, { item: { items: [{ id: 'ANY_ITEM' }] } })], receipt([item('X', 1000), item('Y', 300)]));
+    const res = run(
+      [rule('i', ten, { item: { items: [{ id: 'ANY_ITEM' }] } })],
+      receipt([item('X', 1000), item('Y', 300)]),
+    );
     expect(lines(res)).toEqual([100, 30]);
     expect(res.discounts[0]?.type).toBe('item');
   });
@@ -195,13 +202,23 @@ describe('stamps', () => {
   const rc = receipt([item('COFFEE', 4000, { quantity: 2 }), item('BUN', 3000)]);
   const stamps = (...days: string[]) => days.map((at) => ({ at, quantity: 1 }));
   it('5 valid stamps: the cheapest coffee unit is free, no stamp earned', () => {
-    const held = ref('card', { stamps: stamps('2024-05-10T10:00:00Z', '2024-05-11T10:00:00Z', '2024-05-12T10:00:00Z', '2024-05-20T10:00:00Z', '2024-06-01T10:00:00Z') });
+    const held = ref('card', {
+      stamps: stamps(
+        '2024-05-10T10:00:00Z',
+        '2024-05-11T10:00:00Z',
+        '2024-05-12T10:00:00Z',
+        '2024-05-20T10:00:00Z',
+        '2024-06-01T10:00:00Z',
+      ),
+    });
     const res = run([card], rc, { refs: [held] });
     expect(lines(res)).toEqual([2000, 0]);
     expect(res.discounts[0]?.refs[0]).toMatchObject({ amount: 2000, stamp: 0, usage: 1, statistics: { stamp: 5 } });
   });
   it('4 stamps: no reward, the purchase earns 2 stamps', () => {
-    const held = ref('card', { stamps: stamps('2024-05-10T10:00:00Z', '2024-05-11T10:00:00Z', '2024-05-12T10:00:00Z', '2024-06-01T10:00:00Z') });
+    const held = ref('card', {
+      stamps: stamps('2024-05-10T10:00:00Z', '2024-05-11T10:00:00Z', '2024-05-12T10:00:00Z', '2024-06-01T10:00:00Z'),
+    });
     const res = run([card], rc, { refs: [held] });
     expect(lines(res)).toEqual([0, 0]);
     expect(res.is_changed).toBe(false);
@@ -209,20 +226,55 @@ describe('stamps', () => {
   });
   it('stamps older than stamp_expire_days before the purchase do not count', () => {
     // 2024-05-03 is 31 days before 2024-06-03
-    const held = ref('card', { stamps: stamps('2024-05-03T10:00:00Z', '2024-05-11T10:00:00Z', '2024-05-12T10:00:00Z', '2024-05-20T10:00:00Z', '2024-06-01T10:00:00Z') });
-    expect(run([card], rc, { refs: [held] }).discounts[0]?.refs[0]).toMatchObject({ amount: 0, stamp: 2, statistics: { stamp: 4 } });
+    const held = ref('card', {
+      stamps: stamps(
+        '2024-05-03T10:00:00Z',
+        '2024-05-11T10:00:00Z',
+        '2024-05-12T10:00:00Z',
+        '2024-05-20T10:00:00Z',
+        '2024-06-01T10:00:00Z',
+      ),
+    });
+    expect(run([card], rc, { refs: [held] }).discounts[0]?.refs[0]).toMatchObject({
+      amount: 0,
+      stamp: 2,
+      statistics: { stamp: 4 },
+    });
   });
-  it('stamps are the ref\'s unspent stamps: earlier usage subtracts nothing', () => {
+  it("stamps are the ref's unspent stamps: earlier usage subtracts nothing", () => {
     // Storage leaves spent stamps out, so a ref used 3 times holding 5 valid stamps has a full card.
-    const held = ref('card', { usage: 3, stamps: [{ at: '2024-05-10T10:00:00Z', quantity: 2 }, { at: '2024-06-01T10:00:00Z', quantity: 3 }] });
-    expect(run([card], rc, { refs: [held] }).discounts[0]?.refs[0]).toMatchObject({ amount: 2000, usage: 1, statistics: { stamp: 5, usage: 3 } });
+    const held = ref('card', {
+      usage: 3,
+      stamps: [
+        { at: '2024-05-10T10:00:00Z', quantity: 2 },
+        { at: '2024-06-01T10:00:00Z', quantity: 3 },
+      ],
+    });
+    expect(run([card], rc, { refs: [held] }).discounts[0]?.refs[0]).toMatchObject({
+      amount: 2000,
+      usage: 1,
+      statistics: { stamp: 5, usage: 3 },
+    });
     // Stamps dated after the purchase do not count yet.
-    const early = ref('card', { stamps: [{ at: '2024-05-10T10:00:00Z', quantity: 4 }, { at: '2024-06-04T10:00:00Z', quantity: 1 }] });
-    expect(run([card], rc, { refs: [early] }).discounts[0]?.refs[0]).toMatchObject({ amount: 0, stamp: 2, statistics: { stamp: 4 } });
+    const early = ref('card', {
+      stamps: [
+        { at: '2024-05-10T10:00:00Z', quantity: 4 },
+        { at: '2024-06-04T10:00:00Z', quantity: 1 },
+      ],
+    });
+    expect(run([card], rc, { refs: [early] }).discounts[0]?.refs[0]).toMatchObject({
+      amount: 0,
+      stamp: 2,
+      statistics: { stamp: 4 },
+    });
   });
   it('each reward redeems one full card: repetitions are capped by the cards held', () => {
     // Every coffee is a repetition (item.quantity 1), but 5 stamps fill one card only.
-    const perCoffee = rule('card', { type: 'discount_item_percent', value: 100 }, { item: { items: [{ id: 'COFFEE' }], quantity: 1 }, stamp: 5 });
+    const perCoffee = rule(
+      'card',
+      { type: 'discount_item_percent', value: 100 },
+      { item: { items: [{ id: 'COFFEE' }], quantity: 1 }, stamp: 5 },
+    );
     const one = ref('card', { stamps: [{ at: '2024-06-01T10:00:00Z', quantity: 9 }] });
     expect(run([perCoffee], rc, { refs: [one] }).discounts[0]?.refs[0]).toMatchObject({ amount: 2000, usage: 1 });
     const two = ref('card', { stamps: [{ at: '2024-06-01T10:00:00Z', quantity: 10 }] });

@@ -5,10 +5,14 @@ const rebate = (amount: number) => ({ discount_lines: [{ amount, discount_type: 
 
 describe('discount_amount', () => {
   it('splits over the lines by largest remainder: 299 over [4300,1400,2300] → [161,52,86]', () => {
-    expect(lines(run([rule('a', off(299))], receipt([item('A', 4300), item('B', 1400), item('C', 2300)])))).toEqual([161, 52, 86]);
+    expect(lines(run([rule('a', off(299))], receipt([item('A', 4300), item('B', 1400), item('C', 2300)])))).toEqual([
+      161, 52, 86,
+    ]);
   });
   it('299 over three equal lines → [100,100,99]', () => {
-    expect(lines(run([rule('a', off(299))], receipt([item('A', 1000), item('B', 1000), item('C', 1000)])))).toEqual([100, 100, 99]);
+    expect(lines(run([rule('a', off(299))], receipt([item('A', 1000), item('B', 1000), item('C', 1000)])))).toEqual([
+      100, 100, 99,
+    ]);
   });
   it('never more than the lines have: 5000 off 1200 → 1200', () => {
     expect(lines(run([rule('a', off(5000))], receipt([item('A', 1000), item('B', 200)])))).toEqual([1000, 200]);
@@ -46,7 +50,11 @@ describe('discount_percent', () => {
     const res = run([rule('p', pct(10, { effect: 'bonus' }))], receipt([item('A', 1000)]));
     expect(lines(res)).toEqual([0]);
     expect(bonuses(res)).toEqual([100]);
-    expect(res.discounts[0]?.refs[0]).toMatchObject({ amount: 0, bonus: 100, items: [{ line_id: 1, amount: 0, bonus: 100 }] });
+    expect(res.discounts[0]?.refs[0]).toMatchObject({
+      amount: 0,
+      bonus: 100,
+      items: [{ line_id: 1, amount: 0, bonus: 100 }],
+    });
   });
 });
 
@@ -59,7 +67,11 @@ describe('discount_item_new_price', () => {
     expect(lines(run([r], receipt([item('A', 90)])))).toEqual([0]);
   });
   it('values override: A at 100, B at 50', () => {
-    const v = rule('n', { type: 'discount_item_new_price', value: 100, values: [{ items: [{ id: 'B' }], value: 50 }] }, { item: { items: [{ id: 'A' }, { id: 'B' }] } });
+    const v = rule(
+      'n',
+      { type: 'discount_item_new_price', value: 100, values: [{ items: [{ id: 'B' }], value: 50 }] },
+      { item: { items: [{ id: 'A' }, { id: 'B' }] } },
+    );
     expect(lines(run([v], receipt([item('A', 300), item('B', 300)])))).toEqual([200, 250]);
   });
 });
@@ -84,9 +96,24 @@ describe('discount_item_quantity ("buy 3 pay 2" = item.quantity 3, value 1)', ()
     expect(lines(run([b3p2()], units(2)))).toEqual([0]);
   });
   it('the cheapest units are free (Decision 4), ties to the lowest line_id', () => {
-    const r = rule('q', { type: 'discount_item_quantity', value: 1 }, { item: { items: [{ group_id: 'G' }], quantity: 3 } });
+    const r = rule(
+      'q',
+      { type: 'discount_item_quantity', value: 1 },
+      { item: { items: [{ group_id: 'G' }], quantity: 3 } },
+    );
     const g = [{ id: 'G' }];
-    expect(lines(run([r], receipt([item('X', 600, { quantity: 2, groups: g }), item('Y', 250, { groups: g }), item('Z', 250, { groups: g })])))).toEqual([0, 250, 0]);
+    expect(
+      lines(
+        run(
+          [r],
+          receipt([
+            item('X', 600, { quantity: 2, groups: g }),
+            item('Y', 250, { groups: g }),
+            item('Z', 250, { groups: g }),
+          ]),
+        ),
+      ),
+    ).toEqual([0, 250, 0]);
   });
 });
 
@@ -94,7 +121,9 @@ describe('discount_item_percent (value % off the cheapest matching item)', () =>
   const r = rule('c', { type: 'discount_item_percent', value: 50 }, { item: { items: [{ group_id: 'G' }] } });
   const g = [{ id: 'G' }];
   it('50% off the cheapest unit: [300, 2×200] → 100 off line 2', () => {
-    expect(lines(run([r], receipt([item('X', 300, { groups: g }), item('Y', 400, { quantity: 2, groups: g })])))).toEqual([0, 100]);
+    expect(
+      lines(run([r], receipt([item('X', 300, { groups: g }), item('Y', 400, { quantity: 2, groups: g })]))),
+    ).toEqual([0, 100]);
   });
   it('no matching item → nothing', () => {
     expect(lines(run([r], receipt([item('X', 300)])))).toEqual([0]);
@@ -105,17 +134,44 @@ describe('discount_mix_new_price (reward-eligible mix lines cost value together)
   const r = rule(
     'm',
     { type: 'discount_mix_new_price', value: 100 },
-    { item: { mixes: [{ quantity: 1, items: [{ group_id: 'BURGER' }] }, { quantity: 1, items: [{ group_id: 'DRINK' }] }] } },
+    {
+      item: {
+        mixes: [
+          { quantity: 1, items: [{ group_id: 'BURGER' }] },
+          { quantity: 1, items: [{ group_id: 'DRINK' }] },
+        ],
+      },
+    },
   );
   it('burger 120 + drink 40 for 100 → 60 off, split [45, 15]', () => {
-    const res = run([r], receipt([item('B', 120, { groups: [{ id: 'BURGER' }] }), item('D', 40, { groups: [{ id: 'DRINK' }] }), item('X', 500)]));
+    const res = run(
+      [r],
+      receipt([
+        item('B', 120, { groups: [{ id: 'BURGER' }] }),
+        item('D', 40, { groups: [{ id: 'DRINK' }] }),
+        item('X', 500),
+      ]),
+    );
     expect(lines(res)).toEqual([45, 15, 0]);
   });
   it('no discount when the lines already cost less than value', () => {
-    expect(lines(run([r], receipt([item('B', 60, { groups: [{ id: 'BURGER' }] }), item('D', 30, { groups: [{ id: 'DRINK' }] })])))).toEqual([0, 0]);
+    expect(
+      lines(
+        run(
+          [r],
+          receipt([item('B', 60, { groups: [{ id: 'BURGER' }] }), item('D', 30, { groups: [{ id: 'DRINK' }] })]),
+        ),
+      ),
+    ).toEqual([0, 0]);
   });
   it('two bundles when each mix has two units: 2×(120+40) for 2×100 → 120', () => {
-    const res = run([r], receipt([item('B', 240, { quantity: 2, groups: [{ id: 'BURGER' }] }), item('D', 80, { quantity: 2, groups: [{ id: 'DRINK' }] })]));
+    const res = run(
+      [r],
+      receipt([
+        item('B', 240, { quantity: 2, groups: [{ id: 'BURGER' }] }),
+        item('D', 80, { quantity: 2, groups: [{ id: 'DRINK' }] }),
+      ]),
+    );
     expect(lines(res)).toEqual([90, 30]);
     expect(res.discounts[0]?.refs[0]?.usage).toBe(2);
   });
@@ -129,9 +185,13 @@ describe('discount_debit', () => {
     expect(res.discounts[0]?.refs[0]).toMatchObject({ amount: 300, statistics: { debit_balance: 500 } });
   });
   it('afterwards debit_balance is what is left: 50 → 50 off', () => {
-    expect(lines(run([r], receipt([item('A', 300)]), { refs: [ref('d', { amount: 450, debit_balance: 50, usage: 1 })] }))).toEqual([50]);
+    expect(
+      lines(run([r], receipt([item('A', 300)]), { refs: [ref('d', { amount: 450, debit_balance: 50, usage: 1 })] })),
+    ).toEqual([50]);
   });
   it('an empty balance gives nothing', () => {
-    expect(totals(run([r], receipt([item('A', 300)]), { refs: [ref('d', { amount: 500, debit_balance: 0, usage: 2 })] }))).toEqual({});
+    expect(
+      totals(run([r], receipt([item('A', 300)]), { refs: [ref('d', { amount: 500, debit_balance: 0, usage: 2 })] })),
+    ).toEqual({});
   });
 });

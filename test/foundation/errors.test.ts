@@ -23,11 +23,15 @@ describe('one error shape for every failure', () => {
 
   it('400 for malformed JSON, 415 without a JSON content type, 413 over 1 MiB', async () => {
     const token = await tokenWith();
-    const malformed = await json(call('POST', rules, { token, body: '{"requirement": ', headers: { 'content-type': 'application/json' } }));
+    const malformed = await json(
+      call('POST', rules, { token, body: '{"requirement": ', headers: { 'content-type': 'application/json' } }),
+    );
     expect(malformed.status).toBe(400);
     expectErrorShape(malformed.body);
 
-    const noType = await json(call('POST', rules, { token, body: JSON.stringify(ruleBody()), headers: { 'content-type': 'text/plain' } }));
+    const noType = await json(
+      call('POST', rules, { token, body: JSON.stringify(ruleBody()), headers: { 'content-type': 'text/plain' } }),
+    );
     expect(noType.status).toBe(415);
     expectErrorShape(noType.body);
 
@@ -60,9 +64,19 @@ describe('one error shape for every failure', () => {
   it('never echoes the input back', async () => {
     const token = await tokenWith();
     const marker = 'ECHO-MARKER-1234';
-    const res = await json(call('POST', rules, { token, body: ruleBody({ name: 7, reward: { type: marker, value: marker }, [`<b>${marker}</b>`]: 1 }) }));
+    const res = await json(
+      call('POST', rules, {
+        token,
+        body: ruleBody({ name: 7, reward: { type: marker, value: marker }, [`<b>${marker}</b>`]: 1 }),
+      }),
+    );
     expect(res.status).toBe(400);
-    expect(res.body.error.errors.map((e: { field: string }) => e.field).sort()).toEqual(['(unnamed)', 'name', 'reward.type', 'reward.value']);
+    expect(res.body.error.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      '(unnamed)',
+      'name',
+      'reward.type',
+      'reward.value',
+    ]);
     expect(JSON.stringify(res.body)).not.toContain(marker);
   });
 });

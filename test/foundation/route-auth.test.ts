@@ -10,9 +10,7 @@ async function bearerOperations(aid: string) {
   for (const [template, methods] of Object.entries(doc.body.paths)) {
     for (const [method, op] of Object.entries(methods)) {
       if (!op.security?.some((s) => 'bearerAuth' in s)) continue;
-      const path = template
-        .replace('{aid}', aid)
-        .replace(/\{[a-z_]+\}/g, '3c90c3cc-0d44-4b50-8888-8dd25736052a');
+      const path = template.replace('{aid}', aid).replace(/\{[a-z_]+\}/g, '3c90c3cc-0d44-4b50-8888-8dd25736052a');
       ops.push({ method: method.toUpperCase(), path });
     }
   }

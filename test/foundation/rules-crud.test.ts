@@ -10,7 +10,9 @@ export const seedRule = {
     purchase_from: '2023-11-07T05:31:56Z',
     purchase_to: '2099-11-07T05:31:56Z',
     customer: {
-      addresses: [{ country: ['NO'], postal_code: ['0349'], postal_place: ['Oslo'], custom_type: ['offsite'], type: ['custom'] }],
+      addresses: [
+        { country: ['NO'], postal_code: ['0349'], postal_place: ['Oslo'], custom_type: ['offsite'], type: ['custom'] },
+      ],
       company: {
         bussiness_name: ['TKP tech AS'],
         department: ['production', 'research'],
@@ -85,7 +87,10 @@ export const seedRule = {
   },
   metadata: { campaign_id: 'V101', is_featured: true, 'dintero:private_text:kind': 'Gold' },
   links: [
-    { href: 'https://example.dintero.com/c/photos/2018/6_20_thumbnail_discount_image.png', rel: 'thumbnail_discount_image' },
+    {
+      href: 'https://example.dintero.com/c/photos/2018/6_20_thumbnail_discount_image.png',
+      rel: 'thumbnail_discount_image',
+    },
     { href: 'https://example.dintero.com/newsletter/2018.pdf', rel: 'newletter', type: 'application/pdf' },
   ],
 };
@@ -114,7 +119,12 @@ describe('rule round trip', () => {
     const updated = await json(
       call('PUT', `${path}/${id}`, {
         token: token2,
-        body: { name: 'Spar 200,-', campaign_id: null, requirement: { purchase_to: '2100-01-01T00:00:00Z' }, reward: { base: 'net' } },
+        body: {
+          name: 'Spar 200,-',
+          campaign_id: null,
+          requirement: { purchase_to: '2100-01-01T00:00:00Z' },
+          reward: { base: 'net' },
+        },
       }),
     );
     expect(updated.status).toBe(200);
@@ -150,7 +160,12 @@ describe('rule round trip', () => {
     const token = await tokenWith(undefined, aid);
     const typeOf = async (items?: unknown[]) => {
       const body = ruleBody();
-      const res = await json(call('POST', path, { token, body: { ...body, requirement: { ...body.requirement, ...(items ? { item: { items } } : {}) } } }));
+      const res = await json(
+        call('POST', path, {
+          token,
+          body: { ...body, requirement: { ...body.requirement, ...(items ? { item: { items } } : {}) } },
+        }),
+      );
       return res.body.type;
     };
     expect(await typeOf()).toBe('receipt');
@@ -162,7 +177,12 @@ describe('rule round trip', () => {
 
   it('enforces the update restrictions', async () => {
     const token = await tokenWith(undefined, aid);
-    const { body: rule } = await json(call('POST', path, { token, body: ruleBody({ requirement: { purchase_from: '2020-01-01T00:00:00Z', purchase_to: '2090-01-01T00:00:00Z' } }) }));
+    const { body: rule } = await json(
+      call('POST', path, {
+        token,
+        body: ruleBody({ requirement: { purchase_from: '2020-01-01T00:00:00Z', purchase_to: '2090-01-01T00:00:00Z' } }),
+      }),
+    );
     const put = (body: unknown) => json(call('PUT', `${path}/${rule.id}`, { token, body }));
     const earlier = await put({ requirement: { purchase_to: '2080-01-01T00:00:00Z' } });
     expect(earlier.status).toBe(400);
@@ -191,25 +211,61 @@ describe('invalid rule bodies', () => {
     ['missing reward', { ...base, reward: undefined }, 'reward'],
     ['missing purchase_from', { ...base, requirement: { purchase_to: req.purchase_to } }, 'requirement.purchase_from'],
     ['bad purchase_to', { ...base, requirement: { ...req, purchase_to: '31.12.2099' } }, 'requirement.purchase_to'],
-    ['window backwards', { ...base, requirement: { purchase_from: '2030-01-01T00:00:00Z', purchase_to: '2029-01-01T00:00:00Z' } }, 'requirement'],
+    [
+      'window backwards',
+      { ...base, requirement: { purchase_from: '2030-01-01T00:00:00Z', purchase_to: '2029-01-01T00:00:00Z' } },
+      'requirement',
+    ],
     ['unknown reward type', { ...base, reward: { type: 'free_lunch', value: 1 } }, 'reward.type'],
     ['fractional amount', { ...base, reward: { type: 'discount_amount', value: 10.5 } }, 'reward'],
     ['percent over 100', { ...base, reward: { type: 'discount_percent', value: 101 } }, 'reward'],
     ['negative value', { ...base, reward: { type: 'discount_amount', value: -1 } }, 'reward.value'],
     ['bad base', { ...base, reward: { type: 'discount_amount', value: 1, base: 'tare' } }, 'reward.base'],
     ['bad effect', { ...base, reward: { type: 'discount_amount', value: 1, effect: 'cashback' } }, 'reward.effect'],
-    ['item without id or group', { ...base, requirement: { ...req, item: { items: [{}] } } }, 'requirement.item.items.0'],
-    ['negative item quantity', { ...base, requirement: { ...req, item: { quantity: -2 } } }, 'requirement.item.quantity'],
+    [
+      'item without id or group',
+      { ...base, requirement: { ...req, item: { items: [{}] } } },
+      'requirement.item.items.0',
+    ],
+    [
+      'negative item quantity',
+      { ...base, requirement: { ...req, item: { quantity: -2 } } },
+      'requirement.item.quantity',
+    ],
     ['currency not ISO', { ...base, requirement: { ...req, currencies: ['kroner'] } }, 'requirement.currencies.0'],
-    ['mcc range backwards', { ...base, requirement: { ...req, store: { mcc_ranges: [{ start: 9, end: 1 }] } } }, 'requirement.store.mcc_ranges.0'],
-    ['customer leaf not array', { ...base, requirement: { ...req, customer: { first_name: 'John' } } }, 'requirement.customer.first_name'],
+    [
+      'mcc range backwards',
+      { ...base, requirement: { ...req, store: { mcc_ranges: [{ start: 9, end: 1 }] } } },
+      'requirement.store.mcc_ranges.0',
+    ],
+    [
+      'customer leaf not array',
+      { ...base, requirement: { ...req, customer: { first_name: 'John' } } },
+      'requirement.customer.first_name',
+    ],
     ['bad combination', { ...base, limitation: { discount_combination: 1 } }, 'limitation.discount_combination'],
     ['bad eligible', { ...base, limitation: { discount_eligible: 'always' } }, 'limitation.discount_eligible'],
     ['zero repeat usage', { ...base, limitation: { discount_repeat_usage: 0 } }, 'limitation.discount_repeat_usage'],
-    ['bad weekday', { ...base, limitation: { discount_hours: { hours: [{ day: 'fun', start: '10:00', end: '12:00' }] } } }, 'limitation.discount_hours.hours.0.day'],
-    ['bad clock', { ...base, limitation: { discount_hours: { hours: [{ day: 'mon', start: '25:00', end: '26:00' }] } } }, 'limitation.discount_hours.hours.0.start'],
-    ['unknown timezone', { ...base, limitation: { discount_hours: { hours: [], timezone: 'Mars/Olympus' } } }, 'limitation.discount_hours.timezone'],
-    ['bad activation type', { ...base, limitation: { discount_activation: [{ type: 'sometimes', value: 'x' }] } }, 'limitation.discount_activation.0.type'],
+    [
+      'bad weekday',
+      { ...base, limitation: { discount_hours: { hours: [{ day: 'fun', start: '10:00', end: '12:00' }] } } },
+      'limitation.discount_hours.hours.0.day',
+    ],
+    [
+      'bad clock',
+      { ...base, limitation: { discount_hours: { hours: [{ day: 'mon', start: '25:00', end: '26:00' }] } } },
+      'limitation.discount_hours.hours.0.start',
+    ],
+    [
+      'unknown timezone',
+      { ...base, limitation: { discount_hours: { hours: [], timezone: 'Mars/Olympus' } } },
+      'limitation.discount_hours.timezone',
+    ],
+    [
+      'bad activation type',
+      { ...base, limitation: { discount_activation: [{ type: 'sometimes', value: 'x' }] } },
+      'limitation.discount_activation.0.type',
+    ],
     ['active not boolean', { ...base, active: 'yes' }, 'active'],
     ['metadata not object', { ...base, metadata: [1, 2] }, 'metadata'],
     ['link without href', { ...base, links: [{ rel: 'x' }] }, 'links.0.href'],

@@ -17,8 +17,14 @@ describe('GET /discounts/rules filters', () => {
       ids[key] = res.body.id;
     };
     await make('past', { requirement: window('2020-01-01T00:00:00Z', '2021-01-01T00:00:00Z'), campaign_id: 'spring' });
-    await make('present', { requirement: window('2020-06-01T00:00:00Z', '2099-01-01T00:00:00Z'), campaign_id: 'summer' });
-    await make('future', { requirement: window('2098-01-01T00:00:00Z', '2099-06-01T00:00:00Z'), campaign_id: 'spring' });
+    await make('present', {
+      requirement: window('2020-06-01T00:00:00Z', '2099-01-01T00:00:00Z'),
+      campaign_id: 'summer',
+    });
+    await make('future', {
+      requirement: window('2098-01-01T00:00:00Z', '2099-06-01T00:00:00Z'),
+      campaign_id: 'spring',
+    });
     await make('inactive', { requirement: window('2020-01-01T00:00:00Z', '2099-01-01T00:00:00Z'), active: false });
     await make('deleted', { requirement: window('2020-01-01T00:00:00Z', '2099-01-01T00:00:00Z') });
     expect((await call('DELETE', `${path}/${ids.deleted}`, { token })).status).toBe(200);
@@ -107,7 +113,9 @@ describe('paging', () => {
     const created: string[] = [];
     for (let batch = 0; batch < 5; batch++) {
       const results = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => json(call('POST', path, { token, body: ruleBody({ name: `r${batch * 50 + i}` }) }))),
+        Array.from({ length: 50 }, (_, i) =>
+          json(call('POST', path, { token, body: ruleBody({ name: `r${batch * 50 + i}` }) })),
+        ),
       );
       created.push(...results.map((r) => r.body.id));
     }

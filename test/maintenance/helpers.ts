@@ -1,5 +1,10 @@
 import { env } from 'cloudflare:workers';
-import { createExecutionContext, createScheduledController, runInDurableObject, waitOnExecutionContext } from 'cloudflare:test';
+import {
+  createExecutionContext,
+  createScheduledController,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from 'cloudflare:test';
 import worker from '../../functions/index';
 import type { Env } from '../../shared/env';
 
@@ -15,8 +20,14 @@ export async function cron(scheduledTime: number, withEnv: Env = env as unknown 
 }
 
 /** Runs SQL inside the account object (to date rows at exact boundaries). */
-export function sql(aid: string, query: string, ...args: SqlStorageValue[]): Promise<Record<string, SqlStorageValue>[]> {
-  return runInDurableObject(env.ACCOUNTS.getByName(aid), (_o, state) => state.storage.sql.exec(query, ...args).toArray());
+export function sql(
+  aid: string,
+  query: string,
+  ...args: SqlStorageValue[]
+): Promise<Record<string, SqlStorageValue>[]> {
+  return runInDurableObject(env.ACCOUNTS.getByName(aid), (_o, state) =>
+    state.storage.sql.exec(query, ...args).toArray(),
+  );
 }
 
 export type Dump = Record<string, Map<string, string>>;
@@ -26,13 +37,17 @@ export function dump(aid: string): Promise<Dump> {
   return runInDurableObject(env.ACCOUNTS.getByName(aid), (_o, state) => {
     const db = state.storage.sql;
     const tables = db
-      .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'")
+      .exec<{ name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
+      )
       .toArray()
       .map((t) => t.name);
     const out: Dump = {};
     for (const table of tables) {
       const pk = db
-        .exec<{ name: string; pk: number }>(`SELECT name, pk FROM pragma_table_info('${table}') WHERE pk > 0 ORDER BY pk`)
+        .exec<{ name: string; pk: number }>(
+          `SELECT name, pk FROM pragma_table_info('${table}') WHERE pk > 0 ORDER BY pk`,
+        )
         .toArray()
         .map((c) => c.name);
       const rows = new Map<string, string>();

@@ -11,7 +11,12 @@ const T = Date.now();
 
 /** Puts one checkout event past the retention into `aid`, so a cleanup visit is visible. */
 const due = (aid: string) =>
-  sql(aid, `INSERT INTO checkout_events (id, event, outcome, created_at, created_by) VALUES (?, 'CAPTURE', 'claimed', ?, 'x')`, `old-${Math.random()}`, T - RETENTION - 1);
+  sql(
+    aid,
+    `INSERT INTO checkout_events (id, event, outcome, created_at, created_by) VALUES (?, 'CAPTURE', 'claimed', ?, 'x')`,
+    `old-${Math.random()}`,
+    T - RETENTION - 1,
+  );
 const pending = async (aid: string) => Number((await sql(aid, 'SELECT COUNT(*) AS n FROM checkout_events'))[0]!.n);
 
 /** The real bindings, except that BROKEN's cleanup throws while `broken` is true. */
@@ -40,13 +45,17 @@ beforeEach(async () => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-const lines = (spy: ReturnType<typeof vi.spyOn>): Record<string, unknown>[] => spy.mock.calls.map((c: unknown[]) => JSON.parse(String(c[0])));
+const lines = (spy: ReturnType<typeof vi.spyOn>): Record<string, unknown>[] =>
+  spy.mock.calls.map((c: unknown[]) => JSON.parse(String(c[0])));
 /** One scheduled run with pages of 2: which accounts it cleaned (sorted) and its outcome. */
 async function run() {
   logs.mockClear();
   errors.mockClear();
   const outcome = await runScheduledCleanup(flaky, T, 2);
-  const cleaned = lines(logs).filter((l) => l.msg === 'cleanup').map((l) => l.aid as string).sort();
+  const cleaned = lines(logs)
+    .filter((l) => l.msg === 'cleanup')
+    .map((l) => l.aid as string)
+    .sort();
   return { outcome, cleaned };
 }
 
@@ -75,7 +84,14 @@ describe('the cron walks the registry one page per run', { timeout: 30_000 }, ()
     const failing = await run();
     expect(failing.outcome).toMatchObject({ visited: 1, failed: 1 });
     expect(failing.cleaned).toEqual(['T92000004']);
-    expect(lines(errors)).toEqual([expect.objectContaining({ level: 'error', msg: 'cleanup failed', aid: BROKEN, error: expect.stringContaining('disk on fire') })]);
+    expect(lines(errors)).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        msg: 'cleanup failed',
+        aid: BROKEN,
+        error: expect.stringContaining('disk on fire'),
+      }),
+    ]);
     expect(await pending(BROKEN)).toBe(1);
     expect(await pending('T92000004')).toBe(0);
     // The failure does not hold the walk back: the next page follows.

@@ -24,10 +24,14 @@ describe('the account registry the cron walks', () => {
     expect(await registered()).not.toEqual(expect.arrayContaining(['T91000002']));
 
     const writer = await tokenWith(undefined, 'T91000003');
-    expect((await call('POST', '/v1/accounts/T91000003/discounts/rules', { token: writer, body: ruleBody() })).status).toBe(200);
+    expect(
+      (await call('POST', '/v1/accounts/T91000003/discounts/rules', { token: writer, body: ruleBody() })).status,
+    ).toBe(200);
     expect(await eventuallyRegistered('T91000003')).toEqual(expect.arrayContaining(['T91000003']));
     // Later writes do not register it twice.
-    expect((await call('POST', '/v1/accounts/T91000003/discounts/rules', { token: writer, body: ruleBody() })).status).toBe(200);
+    expect(
+      (await call('POST', '/v1/accounts/T91000003/discounts/rules', { token: writer, body: ruleBody() })).status,
+    ).toBe(200);
     expect((await registered()).filter((aid) => aid === 'T91000003')).toHaveLength(1);
   });
 });

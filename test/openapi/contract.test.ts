@@ -13,7 +13,9 @@ import * as v from 'valibot';
 import { call, json, ruleBody, tokenWith } from '../helpers';
 import { cases, type CaseContext } from './contract-cases';
 
-type Validate = (value: unknown) => { issues?: readonly { message: string; path?: readonly unknown[] }[] } | Promise<unknown>;
+type Validate = (
+  value: unknown,
+) => { issues?: readonly { message: string; path?: readonly unknown[] }[] } | Promise<unknown>;
 type DocumentedResponse = { content?: Record<string, { schema?: { validate?: Validate } | { $ref: string } }> };
 
 const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z_]+)(\{[^}]*\})?\??/g, '{$1}');
@@ -22,7 +24,12 @@ const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z_]+)(\{[^}]*\})?\
 function declaredResponses(): Map<string, Record<string, DocumentedResponse>> {
   const byRoute = new Map<string, Record<string, DocumentedResponse>>();
   for (const route of app.routes) {
-    const meta = (findTargetHandler(route.handler) as unknown as Record<symbol, { spec?: { responses?: Record<string, DocumentedResponse> } }>)[uniqueSymbol];
+    const meta = (
+      findTargetHandler(route.handler) as unknown as Record<
+        symbol,
+        { spec?: { responses?: Record<string, DocumentedResponse> } }
+      >
+    )[uniqueSymbol];
     if (meta?.spec?.responses) byRoute.set(`${route.method} ${toOpenApiPath(route.path)}`, meta.spec.responses);
   }
   return byRoute;
@@ -57,9 +64,13 @@ async function problemsOf(key: string, documented: Record<string, any>, res: Res
   const status = String(res.status);
   const text = await res.text();
   const entry = documented[status];
-  if (!entry) return [`${key} answered ${status}, which is not documented (${Object.keys(documented).join(', ')}): ${text.slice(0, 200)}`];
+  if (!entry)
+    return [
+      `${key} answered ${status}, which is not documented (${Object.keys(documented).join(', ')}): ${text.slice(0, 200)}`,
+    ];
   const media = entry.content?.['application/json'];
-  if (!media) return text === '' ? [] : [`${key} ${status}: documented without a body but answered ${text.slice(0, 200)}`];
+  if (!media)
+    return text === '' ? [] : [`${key} ${status}: documented without a body but answered ${text.slice(0, 200)}`];
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -77,7 +88,9 @@ async function problemsOf(key: string, documented: Record<string, any>, res: Res
     return [`${key} ${status}: no schema to check against`];
   }
   const issues = (result as { issues?: { message: string; path?: { key: unknown }[] }[] }).issues ?? [];
-  return issues.map((i) => `${key} ${status}: ${(i.path ?? []).map((p) => String(p.key)).join('.') || '(body)'}: ${i.message}`);
+  return issues.map(
+    (i) => `${key} ${status}: ${(i.path ?? []).map((p) => String(p.key)).join('.') || '(body)'}: ${i.message}`,
+  );
 }
 
 describe('contract: answers match the OpenAPI document', () => {
@@ -104,7 +117,10 @@ describe('contract: answers match the OpenAPI document', () => {
     it(key, async () => {
       const answered = await cases[key]!(await context());
       const list = Array.isArray(answered) ? answered : [answered];
-      expect(list.some((r) => r.status >= 200 && r.status < 300), `${key}: no call succeeded`).toBe(true);
+      expect(
+        list.some((r) => r.status >= 200 && r.status < 300),
+        `${key}: no call succeeded`,
+      ).toBe(true);
       const problems = (await Promise.all(list.map((res) => problemsOf(key, responses, res)))).flat();
       expect(problems).toEqual([]);
     });

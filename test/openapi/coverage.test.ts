@@ -34,7 +34,10 @@ describe('GET /openapi.json', () => {
       Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)),
     );
     const missing = appRoutes().filter((key) => !documented.has(key));
-    expect(missing, `routes missing from the OpenAPI document (wrap them with doc(...) from shared/openapi.ts)`).toEqual([]);
+    expect(
+      missing,
+      `routes missing from the OpenAPI document (wrap them with doc(...) from shared/openapi.ts)`,
+    ).toEqual([]);
     // And nothing documented that the app does not answer.
     expect([...documented].filter((key) => !appRoutes().includes(key))).toEqual([]);
   });
@@ -52,7 +55,10 @@ describe('GET /openapi.json', () => {
         const statuses = Object.keys(op.responses);
         if (!statuses.some((s) => s.startsWith('2'))) problems.push(`${key}: no 2xx answer`);
         for (const s of ['400', '500']) if (!statuses.includes(s)) problems.push(`${key}: no ${s}`);
-        if ((op.security as object[]).some((r) => 'bearerAuth' in r) && !(statuses.includes('401') && statuses.includes('403'))) {
+        if (
+          (op.security as object[]).some((r) => 'bearerAuth' in r) &&
+          !(statuses.includes('401') && statuses.includes('403'))
+        ) {
           problems.push(`${key}: authenticated but no 401/403`);
         }
         for (const s of statuses.filter((s) => s >= '400')) {
@@ -66,7 +72,11 @@ describe('GET /openapi.json', () => {
 
   it('declares bearer JWT security with scopes and the shared error component', async () => {
     const doc = await document();
-    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+    });
     expect(doc.components.schemas.ErrorBody.properties.error.required).toEqual(['code', 'message']);
     const rules = doc.paths['/v1/accounts/{aid}/discounts/rules']!;
     expect(rules.get!.security).toEqual([{ bearerAuth: ['admin:discounts', 'read:discounts'] }]);
@@ -86,8 +96,14 @@ describe('GET /openapi.json', () => {
 
   it('shows the seed rule as the example of rule answers and of the create body', async () => {
     const doc = await document();
-    const list = (doc.paths['/v1/accounts/{aid}/discounts/rules']!.get!.responses['200'] as any).content['application/json'];
-    expect(list.example[0]).toMatchObject({ id: '3c90c3cc-0d44-4b50-8888-8dd25736052a', name: 'Spar 100,-', type: 'item' });
+    const list = (doc.paths['/v1/accounts/{aid}/discounts/rules']!.get!.responses['200'] as any).content[
+      'application/json'
+    ];
+    expect(list.example[0]).toMatchObject({
+      id: '3c90c3cc-0d44-4b50-8888-8dd25736052a',
+      name: 'Spar 100,-',
+      type: 'item',
+    });
     const body = (doc.paths['/v1/accounts/{aid}/discounts/rules']!.post as any).requestBody.content['application/json'];
     expect(body.example).toMatchObject({ receipt_text: 'Mai Salg', reward: { type: 'discount_amount', value: 10000 } });
     expect(body.example.id).toBeUndefined();

@@ -38,9 +38,25 @@ beforeAll(async () => {
   origin = `http://127.0.0.1:${port}`;
   worker = spawn(
     process.execPath,
-    [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(port),
-      '--persist-to', join(scratch, 'state'), '--show-interactive-dev-session=false', '--log-level', 'warn'],
-    { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
+    [
+      join(root, 'node_modules/wrangler/bin/wrangler.js'),
+      'dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--persist-to',
+      join(scratch, 'state'),
+      '--show-interactive-dev-session=false',
+      '--log-level',
+      'warn',
+    ],
+    {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+    },
   );
   worker.stdout!.on('data', (d) => (workerLog += d));
   worker.stderr!.on('data', (d) => (workerLog += d));
@@ -103,7 +119,8 @@ describe('/openapi.json', () => {
           if (!m?.schema || m.example === undefined) continue;
           checked++;
           const validate = ajv.compile(m.schema);
-          if (!validate(m.example)) problems.push(`${method.toUpperCase()} ${path} ${where}: ${ajv.errorsText(validate.errors)}`);
+          if (!validate(m.example))
+            problems.push(`${method.toUpperCase()} ${path} ${where}: ${ajv.errorsText(validate.errors)}`);
         }
       }
     }
@@ -114,15 +131,23 @@ describe('/openapi.json', () => {
 
 describe('/docs', () => {
   const skip = !existsSync(CHROMIUM) && !process.env.CI;
-  if (skip) console.warn(`Skipping the /docs browser test: ${CHROMIUM} is missing (apt-get install chromium). CI installs it.`);
+  if (skip)
+    console.warn(`Skipping the /docs browser test: ${CHROMIUM} is missing (apt-get install chromium). CI installs it.`);
 
   it.skipIf(skip)('renders the API reference in headless Chromium, offline', async () => {
     const doc = await getDocument();
     const context = await chromium.launchPersistentContext(join(scratch, 'chromium-profile'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1280, height: 800 },
     });
     try {
@@ -139,8 +164,11 @@ describe('/docs', () => {
       expect(await page.title()).toBe('rabatt API reference');
       expect(await page.locator('.endpoint').count()).toBeGreaterThan(0);
       await expect.poll(() => page.getByText('Get an access token').first().isVisible()).toBe(true);
-      const tags = [...new Set(Object.values<any>(doc.paths).flatMap((ops) => Object.values<any>(ops).flatMap((op) => op.tags)))];
-      for (const tag of tags) expect(await page.getByText(tag, { exact: true }).count(), `tag ${tag}`).toBeGreaterThan(0);
+      const tags = [
+        ...new Set(Object.values<any>(doc.paths).flatMap((ops) => Object.values<any>(ops).flatMap((op) => op.tags))),
+      ];
+      for (const tag of tags)
+        expect(await page.getByText(tag, { exact: true }).count(), `tag ${tag}`).toBeGreaterThan(0);
       mkdirSync(join(root, 'test-artifacts'), { recursive: true });
       await page.screenshot({ path: join(root, 'test-artifacts/docs.png') });
       expect(outside, 'the page must load nothing from outside this Worker').toEqual([]);

@@ -9,14 +9,21 @@ describe('campaigns', () => {
   it('create, read, list, update, delete and restore', async () => {
     const aid = 'T72000001';
     const token = await writer(aid);
-    const created = await json(call('POST', path(aid), {
-      token,
-      body: { campaign_id: 'V101', name: 'Spring', description: 'Spring sale', metadata: { sponsor: 'Solo' } },
-    }));
+    const created = await json(
+      call('POST', path(aid), {
+        token,
+        body: { campaign_id: 'V101', name: 'Spring', description: 'Spring sale', metadata: { sponsor: 'Solo' } },
+      }),
+    );
     expect(created.status).toBe(200);
     expect(created.body).toMatchObject({
-      campaign_id: 'V101', name: 'Spring', description: 'Spring sale', private: false, metadata: { sponsor: 'Solo' },
-      created_by: 'marketing', updated_by: 'marketing',
+      campaign_id: 'V101',
+      name: 'Spring',
+      description: 'Spring sale',
+      private: false,
+      metadata: { sponsor: 'Solo' },
+      created_by: 'marketing',
+      updated_by: 'marketing',
     });
     expect(created.body.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.body).not.toHaveProperty('deleted_at');
@@ -28,9 +35,16 @@ describe('campaigns', () => {
 
     expect((await json(call('GET', path(aid, '/V101'), { token }))).body).toEqual(created.body);
 
-    const updated = await json(call('PUT', path(aid, '/V101'), { token, body: { name: 'Spring 2', description: null, private: true } }));
+    const updated = await json(
+      call('PUT', path(aid, '/V101'), { token, body: { name: 'Spring 2', description: null, private: true } }),
+    );
     expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({ name: 'Spring 2', private: true, metadata: { sponsor: 'Solo' }, created_at: created.body.created_at });
+    expect(updated.body).toMatchObject({
+      name: 'Spring 2',
+      private: true,
+      metadata: { sponsor: 'Solo' },
+      created_at: created.body.created_at,
+    });
     expect(updated.body).not.toHaveProperty('description');
 
     const deleted = await json(call('DELETE', path(aid, '/V101'), { token }));
@@ -39,7 +53,8 @@ describe('campaigns', () => {
     const again = await json(call('DELETE', path(aid, '/V101'), { token }));
     expect(again.body.deleted_at).toBe(deleted.body.deleted_at);
 
-    const list = async (query: string) => (await json(call('GET', path(aid, `?${query}`), { token }))).body.map((c: any) => c.campaign_id);
+    const list = async (query: string) =>
+      (await json(call('GET', path(aid, `?${query}`), { token }))).body.map((c: any) => c.campaign_id);
     expect(await list('state=all')).toEqual(['V101', minted.body.id]);
     expect(await list('state=deleted')).toEqual(['V101']);
     expect(await list('state=private')).toEqual([minted.body.id]);
@@ -56,7 +71,8 @@ describe('campaigns', () => {
   it('pages with limit and starting_after, counts with total=true', async () => {
     const aid = 'T72000002';
     const token = await writer(aid);
-    for (const id of ['c1', 'c2', 'c3', 'c4']) await call('POST', path(aid), { token, body: { campaign_id: id, name: id } });
+    for (const id of ['c1', 'c2', 'c3', 'c4'])
+      await call('POST', path(aid), { token, body: { campaign_id: id, name: id } });
     const page1 = await json(call('GET', path(aid, '?limit=2&total=true'), { token }));
     expect(page1.body.map((c: any) => c.campaign_id)).toEqual(['c1', 'c2']);
     expect(page1.headers.get('total-count')).toBe('4');
@@ -64,12 +80,16 @@ describe('campaigns', () => {
     expect(page2.body.map((c: any) => c.campaign_id)).toEqual(['c3', 'c4']);
     const byKey = await json(call('GET', path(aid, '?starting_after=c3'), { token }));
     expect(byKey.body.map((c: any) => c.campaign_id)).toEqual(['c4']);
-    const since = await json(call('GET', path(aid, `?since_datetime=${encodeURIComponent(page2.body[0].updated_at)}`), { token }));
+    const since = await json(
+      call('GET', path(aid, `?since_datetime=${encodeURIComponent(page2.body[0].updated_at)}`), { token }),
+    );
     expect(since.body.map((c: any) => c.campaign_id)).toEqual(['c3', 'c4']);
     expect((await call('GET', path(aid, '?starting_after=nope'), { token })).status).toBe(400);
     expect((await call('GET', path(aid, '?state=gone'), { token })).status).toBe(400);
     expect((await call('GET', path(aid, '?limit=101'), { token })).status).toBe(400);
-    expect((await call('GET', path(aid, `?starting_after=c1&since_datetime=2020-01-01T00:00:00Z`), { token })).status).toBe(400);
+    expect(
+      (await call('GET', path(aid, `?starting_after=c1&since_datetime=2020-01-01T00:00:00Z`), { token })).status,
+    ).toBe(400);
   });
 
   it('rejects bad input, unknown ids and a taken campaign_id', async () => {
@@ -95,7 +115,12 @@ describe('campaigns', () => {
     await call('DELETE', path(aid, '/X'), { token });
     expect((await call('POST', path(aid), { token, body: { campaign_id: 'X', name: 'y' } })).status).toBe(409);
     expect((await call('PUT', path(aid, '/X'), { token, body: { campaign_id: 'Y' } })).status).toBe(400);
-    for (const [method, p] of [['GET', '/missing'], ['PUT', '/missing'], ['DELETE', '/missing'], ['GET', '/bad%20id']] as const) {
+    for (const [method, p] of [
+      ['GET', '/missing'],
+      ['PUT', '/missing'],
+      ['DELETE', '/missing'],
+      ['GET', '/bad%20id'],
+    ] as const) {
       const res = await call(method, path(aid, p), { token, body: method === 'PUT' ? { name: 'n' } : undefined });
       expect(res.status, `${method} ${p}`).toBe(404);
     }
@@ -115,7 +140,9 @@ describe('campaigns', () => {
     const aid = 'T72000005';
     const token = await writer(aid);
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => call('POST', path(aid), { token, body: { campaign_id: 'race', name: `n${i}` } })),
+      Array.from({ length: 10 }, (_, i) =>
+        call('POST', path(aid), { token, body: { campaign_id: 'race', name: `n${i}` } }),
+      ),
     );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
@@ -127,8 +154,17 @@ describe('campaigns', () => {
     const aid = 'T72000006';
     const token = await writer(aid);
     await call('POST', path(aid), { token, body: { campaign_id: 'summer', name: 'Summer' } });
-    const rule = await json(call('POST', `/v1/accounts/${aid}/discounts/rules`, { token, body: ruleBody({ campaign_id: 'summer' }) }));
-    expect((await call('POST', `/v1/accounts/${aid}/discounts/rules/${rule.body.id}/customers`, { token, body: { customers: ['*'] } })).status).toBe(200);
+    const rule = await json(
+      call('POST', `/v1/accounts/${aid}/discounts/rules`, { token, body: ruleBody({ campaign_id: 'summer' }) }),
+    );
+    expect(
+      (
+        await call('POST', `/v1/accounts/${aid}/discounts/rules/${rule.body.id}/customers`, {
+          token,
+          body: { customers: ['*'] },
+        })
+      ).status,
+    ).toBe(200);
     const before = await env.ACCOUNTS.getByName(aid).contentVersion();
     await call('DELETE', path(aid, '/summer'), { token });
     expect(await env.ACCOUNTS.getByName(aid).contentVersion()).toBe(before + 1);
@@ -136,7 +172,9 @@ describe('campaigns', () => {
     expect(after.body).toMatchObject({ campaign_id: 'summer' });
     expect(after.body).not.toHaveProperty('deleted_at');
     const pub = await tokenWith(['public:discounts'], aid);
-    const offers = await json(call('GET', `/v1/accounts/${aid}/discounts/public/rules?campaign_id=summer`, { token: pub }));
+    const offers = await json(
+      call('GET', `/v1/accounts/${aid}/discounts/public/rules?campaign_id=summer`, { token: pub }),
+    );
     expect(offers.body.map((r: any) => r.id)).toEqual([rule.body.id]);
   });
 });

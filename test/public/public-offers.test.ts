@@ -23,16 +23,30 @@ async function createRule(aid: string, token: string, overrides: Record<string, 
 
 // Giving and taking back through the refs routes, with the merchant's own token.
 async function give(aid: string, did: string, customers: string[]) {
-  const res = await call('POST', `${rulesPath(aid)}/${did}/customers`, { token: await admin(aid), body: { customers } });
+  const res = await call('POST', `${rulesPath(aid)}/${did}/customers`, {
+    token: await admin(aid),
+    body: { customers },
+  });
   expect(res.status).toBe(200);
 }
 async function takeBack(aid: string, did: string, customers: string[]) {
-  const res = await call('DELETE', `${rulesPath(aid)}/${did}/customers`, { token: await admin(aid), body: { customers } });
+  const res = await call('DELETE', `${rulesPath(aid)}/${did}/customers`, {
+    token: await admin(aid),
+    body: { customers },
+  });
   expect(res.status).toBe(200);
 }
 
-async function getPublic(aid: string, opts: { token?: string; query?: string; headers?: Record<string, string>; rest?: string } = {}) {
-  return json(call('GET', publicPath(aid, opts.rest ?? '') + (opts.query ? `?${opts.query}` : ''), { token: opts.token, headers: opts.headers }));
+async function getPublic(
+  aid: string,
+  opts: { token?: string; query?: string; headers?: Record<string, string>; rest?: string } = {},
+) {
+  return json(
+    call('GET', publicPath(aid, opts.rest ?? '') + (opts.query ? `?${opts.query}` : ''), {
+      token: opts.token,
+      headers: opts.headers,
+    }),
+  );
 }
 
 const names = (body: { name: string }[]) => body.map((r) => r.name).sort();
@@ -56,14 +70,30 @@ describe('what the public list shows', () => {
       private: await createRule(aid, token, { name: 'private', private: true }),
       inactive: await createRule(aid, token, { name: 'inactive', active: false }),
       deleted: await createRule(aid, token, { name: 'deleted' }),
-      future: await createRule(aid, token, { name: 'future', requirement: { purchase_from: '2098-01-01T00:00:00Z', purchase_to: '2099-01-01T00:00:00Z' } }),
-      past: await createRule(aid, token, { name: 'past', requirement: { purchase_from: '2020-01-01T00:00:00Z', purchase_to: '2021-01-01T00:00:00Z' } }),
+      future: await createRule(aid, token, {
+        name: 'future',
+        requirement: { purchase_from: '2098-01-01T00:00:00Z', purchase_to: '2099-01-01T00:00:00Z' },
+      }),
+      past: await createRule(aid, token, {
+        name: 'past',
+        requirement: { purchase_from: '2020-01-01T00:00:00Z', purchase_to: '2021-01-01T00:00:00Z' },
+      }),
       notYetVisible: await createRule(aid, token, { name: 'not yet visible', visible_from: '2098-01-01T00:00:00Z' }),
       customerOnly: await createRule(aid, token, { name: 'one customer' }),
       expiredRef: await createRule(aid, token, { name: 'ref ran out', limitation: { dynamic_purchase_to_days: 1 } }),
     };
     await createRule(aid, token, { name: 'never given' });
-    for (const did of [shown, teaser, hidden.private, hidden.inactive, hidden.deleted, hidden.future, hidden.past, hidden.notYetVisible, hidden.expiredRef]) {
+    for (const did of [
+      shown,
+      teaser,
+      hidden.private,
+      hidden.inactive,
+      hidden.deleted,
+      hidden.future,
+      hidden.past,
+      hidden.notYetVisible,
+      hidden.expiredRef,
+    ]) {
       await give(aid, did, ['*']);
     }
     await give(aid, shown, ['/']); // given twice: listed once
@@ -73,7 +103,11 @@ describe('what the public list shows', () => {
     // The `*` ref of this rule was made three days ago (no API can backdate a ref), so its
     // `dynamic_purchase_to_days: 1` has run out.
     await runInDurableObject(env.ACCOUNTS.getByName(aid), (_o, state) => {
-      state.storage.sql.exec('UPDATE refs SET created_at = ? WHERE rule_id = ?', Date.now() - 3 * 86_400_000, hidden.expiredRef);
+      state.storage.sql.exec(
+        'UPDATE refs SET created_at = ? WHERE rule_id = ?',
+        Date.now() - 3 * 86_400_000,
+        hidden.expiredRef,
+      );
       state.storage.sql.exec("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'content_version'");
     });
 
@@ -84,7 +118,8 @@ describe('what the public list shows', () => {
 
     const rule = res.body.find((r: any) => r.name === 'shown');
     expect(rule.metadata).toEqual({ campaign_id: 'V101' });
-    for (const field of ['statistics', 'created_by', 'updated_by', 'deleted_by', 'deleted_at']) expect(rule).not.toHaveProperty(field);
+    for (const field of ['statistics', 'created_by', 'updated_by', 'deleted_by', 'deleted_at'])
+      expect(rule).not.toHaveProperty(field);
     expect(rule).toMatchObject({ id: shown, active: true, private: false, type: 'receipt' });
     expect(rule.ref_id).toMatch(/^[0-9a-f-]{36}$/);
 
@@ -127,7 +162,13 @@ describe('what the public list shows', () => {
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.errors[0].field).toBe('starting_after');
     const tooMany = Array.from({ length: 51 }, (_, i) => `campaign_id=c${i}`).join('&');
-    for (const [query, field] of [['limit=0', 'limit'], ['limit=101', 'limit'], ['no_customer_id=yes', 'no_customer_id'], ['state=all', 'state'], [tooMany, 'campaign_id']]) {
+    for (const [query, field] of [
+      ['limit=0', 'limit'],
+      ['limit=101', 'limit'],
+      ['no_customer_id=yes', 'no_customer_id'],
+      ['state=all', 'state'],
+      [tooMany, 'campaign_id'],
+    ]) {
       const bad = await getPublic(aid, { token: pub, query });
       expect(bad.status).toBe(400);
       expect(bad.body.error.errors[0].field).toBe(field);
@@ -138,14 +179,24 @@ describe('what the public list shows', () => {
     const aid = 'T70000003';
     const token = await admin(aid);
     const campaigns = `/v1/accounts/${aid}/discounts/campaigns`;
-    expect((await call('POST', campaigns, { token, body: { campaign_id: 'summer', name: 'Summer' } })).status).toBe(200);
-    expect((await call('POST', campaigns, { token, body: { campaign_id: 'vip', name: 'VIP', private: true } })).status).toBe(200);
-    for (const [name, campaign_id] of [['summer offer', 'summer'], ['vip offer', 'vip'], ['loose offer', undefined]] as const) {
+    expect((await call('POST', campaigns, { token, body: { campaign_id: 'summer', name: 'Summer' } })).status).toBe(
+      200,
+    );
+    expect(
+      (await call('POST', campaigns, { token, body: { campaign_id: 'vip', name: 'VIP', private: true } })).status,
+    ).toBe(200);
+    for (const [name, campaign_id] of [
+      ['summer offer', 'summer'],
+      ['vip offer', 'vip'],
+      ['loose offer', undefined],
+    ] as const) {
       await give(aid, await createRule(aid, token, { name, campaign_id }), ['*']);
     }
     const pub = await tokenWith(['public:discounts'], aid);
     expect(names((await getPublic(aid, { token: pub })).body)).toEqual(['loose offer', 'summer offer', 'vip offer']);
-    expect(names((await getPublic(aid, { token: pub, query: 'campaign_id=summer&campaign_id=vip' })).body)).toEqual(['summer offer']);
+    expect(names((await getPublic(aid, { token: pub, query: 'campaign_id=summer&campaign_id=vip' })).body)).toEqual([
+      'summer offer',
+    ]);
     expect(names((await getPublic(aid, { token: pub, query: 'campaign_id=vip' })).body)).toEqual([]);
 
     // Making the campaign public is a write: the very next request sees it.
@@ -199,8 +250,12 @@ describe('edge cache', () => {
     expect(notModified.headers.get('x-rabatt-cache')).toBe('hit');
     expect(notModified.headers.get('etag')).toBe(etag);
     expect(await notModified.text()).toBe('');
-    expect((await call('GET', publicPath(aid), { token: pub, headers: { 'if-none-match': `W/${etag}, "other"` } })).status).toBe(304);
-    expect((await call('GET', publicPath(aid), { token: pub, headers: { 'if-none-match': '"other"' } })).status).toBe(200);
+    expect(
+      (await call('GET', publicPath(aid), { token: pub, headers: { 'if-none-match': `W/${etag}, "other"` } })).status,
+    ).toBe(304);
+    expect((await call('GET', publicPath(aid), { token: pub, headers: { 'if-none-match': '"other"' } })).status).toBe(
+      200,
+    );
 
     // Each withdrawal: the very next request is a miss that no longer shows the rule.
     const withdrawals: [string, () => Promise<unknown>][] = [
@@ -235,7 +290,10 @@ describe('edge cache', () => {
     const pub = await tokenWith(['public:discounts'], aid);
     const first = await getPublic(aid, { token: pub });
     await createRule(aid, token, { name: 'private one', private: true });
-    const after = await call('GET', publicPath(aid), { token: pub, headers: { 'if-none-match': first.headers.get('etag')! } });
+    const after = await call('GET', publicPath(aid), {
+      token: pub,
+      headers: { 'if-none-match': first.headers.get('etag')! },
+    });
     expect(after.status).toBe(304);
     expect(after.headers.get('x-rabatt-cache')).toBe('miss');
   });
@@ -253,7 +311,9 @@ describe('edge cache', () => {
     expect(anonymous.headers.get('x-rabatt-cache')).toBe('hit');
     expect(anonymous.body).toEqual(viaPublicScope.body);
     // Equal questions spelled differently share the entry too.
-    expect((await getPublic(aid, { query: 'limit=10&no_customer_id=false' })).headers.get('x-rabatt-cache')).toBe('hit');
+    expect((await getPublic(aid, { query: 'limit=10&no_customer_id=false' })).headers.get('x-rabatt-cache')).toBe(
+      'hit',
+    );
   });
 
   it('one rule by id is cached and withdrawn like the list', async () => {
@@ -275,10 +335,14 @@ describe('edge cache', () => {
     const token = await admin(aid);
     const now = Date.now();
     await give(aid, await createRule(aid, token, { name: 'lasting' }), ['*']);
-    await give(aid, await createRule(aid, token, {
-      name: 'ending soon',
-      requirement: { purchase_from: '2020-01-01T00:00:00Z', purchase_to: iso(now + 1500) },
-    }), ['*']);
+    await give(
+      aid,
+      await createRule(aid, token, {
+        name: 'ending soon',
+        requirement: { purchase_from: '2020-01-01T00:00:00Z', purchase_to: iso(now + 1500) },
+      }),
+      ['*'],
+    );
     const pub = await tokenWith(['public:discounts'], aid);
     const before = await getPublic(aid, { token: pub });
     expect(names(before.body)).toEqual(['ending soon', 'lasting']);
@@ -362,10 +426,12 @@ describe('access and CORS', () => {
     expect(off.status).toBe(401);
     expect(off.body.error.code).toBe('unauthorized');
 
-    const put = await json(call('PUT', `/v1/accounts/${aid}/settings`, {
-      token,
-      body: { public_offers: { anonymous: true, allowed_origins: ['https://shop.example.com'] } },
-    }));
+    const put = await json(
+      call('PUT', `/v1/accounts/${aid}/settings`, {
+        token,
+        body: { public_offers: { anonymous: true, allowed_origins: ['https://shop.example.com'] } },
+      }),
+    );
     expect(put.status).toBe(200);
 
     const allowed = await getPublic(aid, { headers: { origin: 'https://shop.example.com' } });
@@ -418,7 +484,10 @@ describe('access and CORS', () => {
   it('`*` in allowed_origins lets any origin read', async () => {
     const aid = 'T70000023';
     const token = await admin(aid);
-    await call('PUT', `/v1/accounts/${aid}/settings`, { token, body: { public_offers: { anonymous: true, allowed_origins: ['*'] } } });
+    await call('PUT', `/v1/accounts/${aid}/settings`, {
+      token,
+      body: { public_offers: { anonymous: true, allowed_origins: ['*'] } },
+    });
     const res = await getPublic(aid, { headers: { origin: 'https://anywhere.example' } });
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
   });

@@ -10,19 +10,32 @@ describe('account settings', () => {
     const aid = 'T71000001';
     const res = await json(call('GET', path(aid), { token: await admin(aid) }));
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ public_offers: { anonymous: false, allowed_origins: [], max_age: 60 }, checkout: { allow_unsigned_callbacks: false }, retention_days: 90 });
+    expect(res.body).toEqual({
+      public_offers: { anonymous: false, allowed_origins: [], max_age: 60 },
+      checkout: { allow_unsigned_callbacks: false },
+      retention_days: 90,
+    });
   });
 
   it('merges partial PUTs, null restores a default, and a GET body can be PUT back', async () => {
     const aid = 'T71000002';
     const token = await admin(aid);
-    const first = await json(call('PUT', path(aid), { token, body: { public_offers: { anonymous: true, max_age: 120 } } }));
+    const first = await json(
+      call('PUT', path(aid), { token, body: { public_offers: { anonymous: true, max_age: 120 } } }),
+    );
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ public_offers: { anonymous: true, allowed_origins: [], max_age: 120 }, updated_by: 'backoffice' });
-    const second = await json(call('PUT', path(aid), {
-      token,
-      body: { public_offers: { allowed_origins: ['https://Shop.Example.com', 'http://localhost:5173'], max_age: null } },
-    }));
+    expect(first.body).toMatchObject({
+      public_offers: { anonymous: true, allowed_origins: [], max_age: 120 },
+      updated_by: 'backoffice',
+    });
+    const second = await json(
+      call('PUT', path(aid), {
+        token,
+        body: {
+          public_offers: { allowed_origins: ['https://Shop.Example.com', 'http://localhost:5173'], max_age: null },
+        },
+      }),
+    );
     expect(second.body.public_offers).toEqual({
       anonymous: true,
       allowed_origins: ['https://shop.example.com', 'http://localhost:5173'],
@@ -58,7 +71,9 @@ describe('account settings', () => {
       expect(text).not.toContain('/path');
     }
     expect((await call('PUT', path(aid), { token, body: '[]' })).status).toBe(400);
-    expect((await call('PUT', path(aid), { token, body: 'x', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
+    expect((await call('PUT', path(aid), { token, body: 'x', headers: { 'content-type': 'text/plain' } })).status).toBe(
+      415,
+    );
     // Nothing was stored.
     expect((await json(call('GET', path(aid), { token }))).body.public_offers.max_age).toBe(60);
   });
@@ -67,9 +82,13 @@ describe('account settings', () => {
     const aid = 'T71000004';
     const reader = await tokenWith(['read:discounts', 'write:discounts', 'public:discounts'], aid);
     expect((await call('GET', path(aid), { token: reader })).status).toBe(403);
-    expect((await call('PUT', path(aid), { token: reader, body: { public_offers: { anonymous: true } } })).status).toBe(403);
+    expect((await call('PUT', path(aid), { token: reader, body: { public_offers: { anonymous: true } } })).status).toBe(
+      403,
+    );
     expect((await call('GET', path(aid))).status).toBe(401);
-    expect((await call('GET', path(aid), { token: await tokenWith(['admin:discounts'], 'T71000005') })).status).toBe(403);
+    expect((await call('GET', path(aid), { token: await tokenWith(['admin:discounts'], 'T71000005') })).status).toBe(
+      403,
+    );
   });
 
   it('every write bumps the content version', async () => {

@@ -8,7 +8,12 @@ async function setup() {
   const token = await tokenWith(undefined, aid);
   const rule = async (name: string, reward: Record<string, unknown>, requirement: Record<string, unknown> = {}) => {
     const body = ruleBody({ name, receipt_text: name, reward });
-    const res = await json(call('POST', `${base}/discounts/rules`, { token, body: { ...body, requirement: { ...body.requirement, ...requirement } } }));
+    const res = await json(
+      call('POST', `${base}/discounts/rules`, {
+        token,
+        body: { ...body, requirement: { ...body.requirement, ...requirement } },
+      }),
+    );
     expect(res.status).toBe(200);
     return res.body.id as string;
   };
@@ -36,7 +41,11 @@ describe('POST /discounts/available_for_receipt', async () => {
   const { token, rule, give } = await setup();
   const loyal = await rule('Kundeklubb 10 %', { type: 'discount_percent', value: 10 });
   await give(loyal, ['c-anna']);
-  const everyone = await rule('Kaffe 20,-', { type: 'discount_amount', value: 2000 }, { item: { items: [{ id: 'coffee' }] } });
+  const everyone = await rule(
+    'Kaffe 20,-',
+    { type: 'discount_amount', value: 2000 },
+    { item: { items: [{ id: 'coffee' }] } },
+  );
   await give(everyone, ['*']);
   const anonymous = await rule('Uten kunde 5,-', { type: 'discount_amount', value: 500 });
   await give(anonymous, ['/']);
@@ -59,7 +68,10 @@ describe('POST /discounts/available_for_receipt', async () => {
         i.discount_lines.filter((l) => l.discount_id === id).map((l) => [i.line_id, l.amount]),
       );
     expect(byRule(everyone)).toEqual([[1, 2000]]);
-    expect(byRule(loyal)).toEqual([[1, 1000], [2, 2000]]);
+    expect(byRule(loyal)).toEqual([
+      [1, 1000],
+      [2, 2000],
+    ]);
     const ref = res.body.discounts.find((d: { id: string }) => d.id === loyal).refs[0];
     expect(ref).toMatchObject({ amount: 3000, usage: 1 });
     expect(ref.items.reduce((s: number, i: { amount: number }) => s + i.amount, 0)).toBe(3000);
@@ -73,12 +85,17 @@ describe('POST /discounts/available_for_receipt', async () => {
   it('a purchase without a customer gets only the / refs', async () => {
     const res = await evaluate(receipt());
     expect(ruleIds(res)).toEqual([anonymous]);
-    const total = res.body.items.flatMap((i: { discount_lines: { amount: number }[] }) => i.discount_lines).reduce((s: number, l: { amount: number }) => s + l.amount, 0);
+    const total = res.body.items
+      .flatMap((i: { discount_lines: { amount: number }[] }) => i.discount_lines)
+      .reduce((s: number, l: { amount: number }) => s + l.amount, 0);
     expect(total).toBe(500);
   });
 
   it('a token resolves to its customer; an unknown token gets no discounts at all', async () => {
-    const created = await call('POST', `${base}/customers/users`, { token, body: { customer_id: 'c-anna', first_name: 'Anna' } });
+    const created = await call('POST', `${base}/customers/users`, {
+      token,
+      body: { customer_id: 'c-anna', first_name: 'Anna' },
+    });
     expect(created.status).toBe(200);
     const added = await call('POST', `${base}/discounts/events`, {
       token,
@@ -97,7 +114,11 @@ describe('POST /discounts/available_for_receipt', async () => {
     expect(unknown.body.is_changed).toBe(false);
 
     // Once the card is removed it resolves to nobody again.
-    const removed = await call('POST', `${base}/discounts/events`, { token, headers: { event: 'token_remove' }, body: { token: { token_id: 'tok-1', type: 'card', value: '4242', customer_id: 'c-anna' } } });
+    const removed = await call('POST', `${base}/discounts/events`, {
+      token,
+      headers: { event: 'token_remove' },
+      body: { token: { token_id: 'tok-1', type: 'card', value: '4242', customer_id: 'c-anna' } },
+    });
     expect(removed.status).toBe(204);
     const gone = await evaluate(receipt({ customer: { token: { type: 'card', value: '4242' } } }));
     expect(gone.body.discounts).toEqual([]);
@@ -134,15 +155,26 @@ describe('POST /discounts/available_for_receipt', async () => {
       expect(res.status, field).toBe(400);
       expect(res.body.error.errors.map((e: { field: string }) => e.field)).toContain(field);
     }
-    const dup = await evaluate(receipt({ items: [{ id: 'a', line_id: 1, gross_amount: 1 }, { id: 'b', line_id: 1, gross_amount: 1 }] }));
+    const dup = await evaluate(
+      receipt({
+        items: [
+          { id: 'a', line_id: 1, gross_amount: 1 },
+          { id: 'b', line_id: 1, gross_amount: 1 },
+        ],
+      }),
+    );
     expect(dup.status).toBe(400);
   });
 
   it('needs a scope that may evaluate', async () => {
     const customersOnly = await tokenWith(['read:customers'], aid);
-    expect((await call('POST', `${base}/discounts/available_for_receipt`, { token: customersOnly, body: receipt() })).status).toBe(403);
+    expect(
+      (await call('POST', `${base}/discounts/available_for_receipt`, { token: customersOnly, body: receipt() })).status,
+    ).toBe(403);
     const pathScoped = await tokenWith(['read:discounts:/available_for_receipt'], aid);
-    expect((await call('POST', `${base}/discounts/available_for_receipt`, { token: pathScoped, body: receipt() })).status).toBe(200);
+    expect(
+      (await call('POST', `${base}/discounts/available_for_receipt`, { token: pathScoped, body: receipt() })).status,
+    ).toBe(200);
   });
 });
 
@@ -150,11 +182,17 @@ describe('a receipt rabatt already answered, sent back', async () => {
   const aid = 'T30000002';
   const base = `/v1/accounts/${aid}`;
   const token = await tokenWith(undefined, aid);
-  const body = ruleBody({ name: 'Once', reward: { type: 'discount_amount', value: 5000 }, limitation: { discount_repeat_usage: 1 } });
+  const body = ruleBody({
+    name: 'Once',
+    reward: { type: 'discount_amount', value: 5000 },
+    limitation: { discount_repeat_usage: 1 },
+  });
   const { body: rule } = await json(call('POST', `${base}/discounts/rules`, { token, body }));
   await call('POST', `${base}/discounts/rules/${rule.id}/customers`, { token, body: { customers: ['c-1'] } });
   const evaluate = (r: unknown) => json(call('POST', `${base}/discounts/available_for_receipt`, { token, body: r }));
-  const first = await evaluate(receipt({ receipt_id: 'back-1', customer_id: 'c-1', items: [{ id: 'A', line_id: 1, gross_amount: 1000 }] }));
+  const first = await evaluate(
+    receipt({ receipt_id: 'back-1', customer_id: 'c-1', items: [{ id: 'A', line_id: 1, gross_amount: 1000 }] }),
+  );
 
   it('gets the same discount again, not twice', async () => {
     expect(first.body.items[0].discount_lines.map((l: { amount: number }) => l.amount)).toEqual([1000]);
@@ -165,16 +203,27 @@ describe('a receipt rabatt already answered, sent back', async () => {
   });
 
   it('as a completed receipt (receipt_add) records the use, so a single-use ref is not offered again', async () => {
-    const recorded = await call('POST', `${base}/discounts/events`, { token, headers: { event: 'receipt_add' }, body: first.body });
+    const recorded = await call('POST', `${base}/discounts/events`, {
+      token,
+      headers: { event: 'receipt_add' },
+      body: first.body,
+    });
     expect(recorded.status).toBe(204);
     const stats = await json(call('GET', `${base}/discounts/rules/${rule.id}?include=statistics`, { token }));
     expect(stats.body.statistics).toMatchObject({ usage: 1, amount: 1000 });
-    const next = await evaluate(receipt({ receipt_id: 'back-2', customer_id: 'c-1', items: [{ id: 'A', line_id: 1, gross_amount: 1000 }] }));
+    const next = await evaluate(
+      receipt({ receipt_id: 'back-2', customer_id: 'c-1', items: [{ id: 'A', line_id: 1, gross_amount: 1000 }] }),
+    );
     expect(next.body.discounts).toEqual([]);
   });
 
   it('debit cards cannot pay out as bonus (the balance would never run out)', async () => {
-    const res = await json(call('POST', `${base}/discounts/rules`, { token, body: ruleBody({ reward: { type: 'discount_debit', value: 500, effect: 'bonus' } }) }));
+    const res = await json(
+      call('POST', `${base}/discounts/rules`, {
+        token,
+        body: ruleBody({ reward: { type: 'discount_debit', value: 500, effect: 'bonus' } }),
+      }),
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.errors[0].field).toBe('reward');
   });
@@ -188,8 +237,12 @@ describe('the compiled rules', () => {
     const base = `/v1/accounts/${aid}`;
     const token = await tokenWith(undefined, aid);
     const compilations = () =>
-      runInDurableObject(env.ACCOUNTS.getByName(aid), (store) => (store as unknown as { evaluator: { compilations: number } }).evaluator.compilations);
-    const evaluate = () => call('POST', `${base}/discounts/available_for_receipt`, { token, body: receipt({ receipt_id: 'c-1' }) });
+      runInDurableObject(
+        env.ACCOUNTS.getByName(aid),
+        (store) => (store as unknown as { evaluator: { compilations: number } }).evaluator.compilations,
+      );
+    const evaluate = () =>
+      call('POST', `${base}/discounts/available_for_receipt`, { token, body: receipt({ receipt_id: 'c-1' }) });
     await call('POST', `${base}/discounts/rules`, { token, body: ruleBody() });
     const start = await compilations();
     for (let i = 0; i < 5; i++) expect((await evaluate()).status).toBe(200);

@@ -25,10 +25,16 @@ describe('refs/004: purchases counted for ledgers written before the counter exi
     expect((await api.release(released)).status).toBe(200);
     await claim(star!, 'ida', 3);
     await claim(star!, 'jon', 1);
-    const usageRef = await json(call('POST', `${api.base}/customers/jon/refs/${star}`, { token: api.token, body: { usage_ref: { ref: 'visit-1', usage: 1 } } }));
+    const usageRef = await json(
+      call('POST', `${api.base}/customers/jon/refs/${star}`, {
+        token: api.token,
+        body: { usage_ref: { ref: 'visit-1', usage: 1 } },
+      }),
+    );
     expect(usageRef.status).toBe(200);
 
-    const purchases = (rows: Record<string, unknown>[]) => Object.fromEntries(rows.map((r) => [r.id === own ? 'own' : 'star', r.purchases]));
+    const purchases = (rows: Record<string, unknown>[]) =>
+      Object.fromEntries(rows.map((r) => [r.id === own ? 'own' : 'star', r.purchases]));
     await runInDurableObject(env.ACCOUNTS.getByName(aid), (_o, state) => {
       const sql = state.storage.sql;
       const before = sql.exec('SELECT id, purchases FROM refs WHERE rule_id = ?', did).toArray();
@@ -46,9 +52,13 @@ describe('refs/004: purchases counted for ledgers written before the counter exi
     expect(await stats('jon', star!)).toMatchObject({ usage: 2, purchases: 2 });
     // jon has one purchase left on the `*` ref, hans two on his own.
     await claim(star!, 'jon', 5);
-    expect((await api.claim(claimBody(did, star!, 'jon'))).body.error.errors[0]).toMatchObject({ code: 'discount_repeat_usage' });
+    expect((await api.claim(claimBody(did, star!, 'jon'))).body.error.errors[0]).toMatchObject({
+      code: 'discount_repeat_usage',
+    });
     await claim(own!, 'hans', 1);
     await claim(own!, 'hans', 1);
-    expect((await api.claim(claimBody(did, own!, 'hans'))).body.error.errors[0]).toMatchObject({ code: 'discount_repeat_usage' });
+    expect((await api.claim(claimBody(did, own!, 'hans'))).body.error.errors[0]).toMatchObject({
+      code: 'discount_repeat_usage',
+    });
   });
 });

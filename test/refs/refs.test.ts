@@ -63,7 +63,9 @@ describe('giving rules to customers', { timeout: 30_000 }, () => {
 
   it('parallel gifts under one offering_constraint_id still give one ref', async () => {
     const did = await rule();
-    const answers = await Promise.all(Array.from({ length: 20 }, () => give(did, { customers: ['carol', '*'], offering_constraint_id: 'x' })));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => give(did, { customers: ['carol', '*'], offering_constraint_id: 'x' })),
+    );
     expect(new Set(answers.map((a) => a.body[0].id)).size).toBe(1);
     expect((await refsOf(did)).body).toHaveLength(2);
   });
@@ -96,7 +98,9 @@ describe('giving rules to customers', { timeout: 30_000 }, () => {
     const did = await rule();
     const reader = await tokenWith(['read:discounts'], aid);
     expect((await call('GET', `${base}/rules/${did}/customers`, { token: reader })).status).toBe(200);
-    expect((await call('POST', `${base}/rules/${did}/customers`, { token: reader, body: { customers: ['a'] } })).status).toBe(403);
+    expect(
+      (await call('POST', `${base}/rules/${did}/customers`, { token: reader, body: { customers: ['a'] } })).status,
+    ).toBe(403);
     expect((await call('GET', `${base}/rules/${did}/customers`)).status).toBe(401);
   });
 });
@@ -177,13 +181,20 @@ describe("a customer's rules and refs", { timeout: 30_000 }, () => {
     expect(names).toContain('everyone');
     expect(names).not.toContain('anonymous');
     const mine = res.body.find((r: any) => r.name === 'own');
-    expect(mine).toMatchObject({ id: own, ref_id: ownRef.id, statistics: { stamp: 0, current_stamp: 0, usage: 0, amount: 0, debit_balance: 0 } });
+    expect(mine).toMatchObject({
+      id: own,
+      ref_id: ownRef.id,
+      statistics: { stamp: 0, current_stamp: 0, usage: 0, amount: 0, debit_balance: 0 },
+    });
   });
 
   it('drops a rule once discount_repeat_usage is used up, and rules past their window', async () => {
     const cid = 'hanna';
     const twice = await rule({ name: 'twice', limitation: { discount_repeat_usage: 2 } });
-    const ended = await rule({ name: 'ended', requirement: { purchase_from: '2020-01-01T00:00:00Z', purchase_to: '2021-01-01T00:00:00Z' } });
+    const ended = await rule({
+      name: 'ended',
+      requirement: { purchase_from: '2020-01-01T00:00:00Z', purchase_to: '2021-01-01T00:00:00Z' },
+    });
     const inactive = await rule({ name: 'inactive', active: false });
     const removed = await rule({ name: 'removed' });
     const ref = (await give(twice, { customers: [cid] })).body[0];
@@ -194,7 +205,11 @@ describe("a customer's rules and refs", { timeout: 30_000 }, () => {
     expect((await rulesOf(cid)).body.map((r: any) => r.name)).toEqual(['twice']);
 
     for (let i = 0; i < 2; i++) {
-      const c = await claim({ purchase_at: new Date().toISOString(), customer_id: cid, discounts: [{ id: twice, refs: [{ id: ref.id, amount: 100, usage: 1 }] }] });
+      const c = await claim({
+        purchase_at: new Date().toISOString(),
+        customer_id: cid,
+        discounts: [{ id: twice, refs: [{ id: ref.id, amount: 100, usage: 1 }] }],
+      });
       expect(c.status).toBe(200);
       const left = (await rulesOf(cid)).body;
       expect(left.map((r: any) => r.name)).toEqual(i === 0 ? ['twice'] : []);
@@ -213,7 +228,11 @@ describe("a customer's rules and refs", { timeout: 30_000 }, () => {
       state.storage.sql.exec('UPDATE refs SET created_at = created_at - ? WHERE id = ?', 4 * 86_400_000, ref.id);
     });
     expect((await rulesOf('ivar')).body).toEqual([]);
-    const late = await claim({ purchase_at: new Date().toISOString(), customer_id: 'ivar', discounts: [{ id: did, refs: [{ id: ref.id, amount: 1, usage: 1 }] }] });
+    const late = await claim({
+      purchase_at: new Date().toISOString(),
+      customer_id: 'ivar',
+      discounts: [{ id: did, refs: [{ id: ref.id, amount: 1, usage: 1 }] }],
+    });
     expect(late.status).toBe(400);
     expect(late.body.error.errors[0].field).toBe('discounts.0.refs.0.id');
   });
@@ -233,12 +252,17 @@ describe("a customer's rules and refs", { timeout: 30_000 }, () => {
 
   it('reads, adds usage to (once per usage_ref.ref) and deletes one ref', async () => {
     const cid = 'kari';
-    const did = await rule({ requirement: { purchase_from: '2020-01-01T00:00:00Z', purchase_to: '2099-01-01T00:00:00Z', stamp: 3 } });
+    const did = await rule({
+      requirement: { purchase_from: '2020-01-01T00:00:00Z', purchase_to: '2099-01-01T00:00:00Z', stamp: 3 },
+    });
     const ref = (await give(did, { customers: [cid] })).body[0];
     const path = `${base}/customers/${cid}/refs/${ref.id}`;
     const read = await json(call('GET', path, { token }));
     expect(read.status).toBe(200);
-    expect(read.body).toMatchObject({ id: ref.id, statistics: { stamp: 0, current_stamp: 0, usage: 0, amount: 0, debit_balance: 0 } });
+    expect(read.body).toMatchObject({
+      id: ref.id,
+      statistics: { stamp: 0, current_stamp: 0, usage: 0, amount: 0, debit_balance: 0 },
+    });
 
     const add = { usage_ref: { ref: 'visit-1', ref_type: 'pos', stamp: 2, amount: 50 } };
     const once = await json(call('POST', path, { token, body: add }));
@@ -246,7 +270,9 @@ describe("a customer's rules and refs", { timeout: 30_000 }, () => {
     expect(once.body.statistics).toMatchObject({ stamp: 2, current_stamp: 2, usage: 0, amount: 50 });
     const twice = await json(call('POST', path, { token, body: add }));
     expect(twice.body.statistics).toMatchObject({ stamp: 2, amount: 50 });
-    const usage = await json(call('POST', path, { token, body: { usage_ref: { ref: 'visit-2', usage: 1, stamp: 1 } } }));
+    const usage = await json(
+      call('POST', path, { token, body: { usage_ref: { ref: 'visit-2', usage: 1, stamp: 1 } } }),
+    );
     // Three stamps (this entry's own included), one reward that spent three: none left.
     expect(usage.body.statistics).toMatchObject({ stamp: 0, current_stamp: 0, usage: 1 });
 
@@ -272,7 +298,11 @@ describe("a customer's rules and refs", { timeout: 30_000 }, () => {
     const did = await rule({ limitation: { discount_repeat_usage: 1 } });
     const star = (await give(did, { customers: ['*'] })).body[0];
     const use = (cid: string) =>
-      claim({ purchase_at: new Date().toISOString(), customer_id: cid, discounts: [{ id: did, refs: [{ id: star.id, amount: 10, usage: 1 }] }] });
+      claim({
+        purchase_at: new Date().toISOString(),
+        customer_id: cid,
+        discounts: [{ id: did, refs: [{ id: star.id, amount: 10, usage: 1 }] }],
+      });
     expect((await use('lars')).status).toBe(200);
     const again = await use('lars');
     expect(again.status).toBe(400);

@@ -11,7 +11,12 @@ const DAY = 86_400_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
 const card = (name: string, limitation?: Record<string, unknown>) => ({
   name,
-  requirement: { purchase_from: '2020-01-01T00:00:00Z', purchase_to: '2099-01-01T00:00:00Z', item: { items: [{ id: 'coffee' }] }, stamp: 2 },
+  requirement: {
+    purchase_from: '2020-01-01T00:00:00Z',
+    purchase_to: '2099-01-01T00:00:00Z',
+    item: { items: [{ id: 'coffee' }] },
+    stamp: 2,
+  },
   reward: { type: 'discount_item_percent', value: 100 },
   ...(limitation && { limitation }),
 });
@@ -30,8 +35,15 @@ describe('-1 means unlimited for dynamic_purchase_to_days and stamp_expire_days'
     const did = await api.rule(card('unlimited', limitation));
     const read = await json(call('GET', `${api.base}/rules/${did}`, { token: api.token }));
     expect(read.body.limitation).toEqual(limitation);
-    for (const [field, value] of [['dynamic_purchase_to_days', 0], ['stamp_expire_days', 0], ['stamp_expire_days', -2], ['dynamic_purchase_to_days', 1.5]] as const) {
-      const res = await json(call('POST', `${api.base}/rules`, { token: api.token, body: card('bad', { [field]: value }) }));
+    for (const [field, value] of [
+      ['dynamic_purchase_to_days', 0],
+      ['stamp_expire_days', 0],
+      ['stamp_expire_days', -2],
+      ['dynamic_purchase_to_days', 1.5],
+    ] as const) {
+      const res = await json(
+        call('POST', `${api.base}/rules`, { token: api.token, body: card('bad', { [field]: value }) }),
+      );
       expect(res.status, `${field}: ${value}`).toBe(400);
       expect(res.body.error.errors.map((e: { field: string }) => e.field)).toContain(`limitation.${field}`);
     }
@@ -53,18 +65,30 @@ describe('-1 means unlimited for dynamic_purchase_to_days and stamp_expire_days'
       const [refId] = await api.give(did, [cid]);
       const out = seen[kind]!;
       // Two stamps 400 days old: no expiry, so they still fill the card.
-      const stamped = await api.claim({ purchase_at: ago(400), customer_id: cid, discounts: [{ id: did, refs: [{ id: refId, amount: 0, usage: 0, stamp: 2 }] }] });
+      const stamped = await api.claim({
+        purchase_at: ago(400),
+        customer_id: cid,
+        discounts: [{ id: did, refs: [{ id: refId, amount: 0, usage: 0, stamp: 2 }] }],
+      });
       out.push(stamped.status);
       out.push((await api.ref(cid, refId!)).body.statistics);
       // The scheduled cleanup expires nothing either.
-      await runInDurableObject(env.ACCOUNTS.getByName(aid), (o) => (o as unknown as { cleanup(now: number): unknown }).cleanup(Date.now()));
+      await runInDurableObject(env.ACCOUNTS.getByName(aid), (o) =>
+        (o as unknown as { cleanup(now: number): unknown }).cleanup(Date.now()),
+      );
       out.push((await api.ref(cid, refId!)).body.statistics);
       // The ref made today has no dynamic window: the customer's list and the engine offer it.
       const listed = await json(call('GET', `${api.base}/customers/${cid}/rules`, { token: api.token }));
       out.push(listed.body.map((r: { id: string; ref_id: string }) => [r.id === did, r.ref_id === refId]));
-      const offer = (await api.evaluate(coffee(`r-${kind}`, cid))).body.discounts.find((d: { id: string }) => d.id === did)?.refs[0];
+      const offer = (await api.evaluate(coffee(`r-${kind}`, cid))).body.discounts.find(
+        (d: { id: string }) => d.id === did,
+      )?.refs[0];
       out.push(offer && { ...offer, id: offer.id === refId });
-      const redeemed = await api.claim({ purchase_at: new Date().toISOString(), customer_id: cid, discounts: [{ id: did, refs: [{ id: refId, amount: 3500, usage: 1 }] }] });
+      const redeemed = await api.claim({
+        purchase_at: new Date().toISOString(),
+        customer_id: cid,
+        discounts: [{ id: did, refs: [{ id: refId, amount: 3500, usage: 1 }] }],
+      });
       out.push(redeemed.status);
       out.push((await api.ref(cid, refId!)).body.statistics);
     }
@@ -84,8 +108,14 @@ describe('-1 means unlimited for dynamic_purchase_to_days and stamp_expire_days'
   it('a rule given to * with dynamic_purchase_to_days -1 stays on the public list', async () => {
     const aid = 'T34000003';
     const api = await accountApi(aid);
-    const unlimited = await api.rule({ ...card('unlimited', { dynamic_purchase_to_days: -1 }), requirement: { purchase_from: '2020-01-01T00:00:00Z', purchase_to: '2099-01-01T00:00:00Z' } });
-    const plain = await api.rule({ ...card('plain'), requirement: { purchase_from: '2020-01-01T00:00:00Z', purchase_to: '2099-01-01T00:00:00Z' } });
+    const unlimited = await api.rule({
+      ...card('unlimited', { dynamic_purchase_to_days: -1 }),
+      requirement: { purchase_from: '2020-01-01T00:00:00Z', purchase_to: '2099-01-01T00:00:00Z' },
+    });
+    const plain = await api.rule({
+      ...card('plain'),
+      requirement: { purchase_from: '2020-01-01T00:00:00Z', purchase_to: '2099-01-01T00:00:00Z' },
+    });
     await api.give(unlimited, ['*']);
     await api.give(plain, ['*']);
     const pub = await tokenWith(['public:discounts'], aid, 'storefront');

@@ -10,7 +10,12 @@ beforeAll(async () => {
   api = await accountApi('T33300001');
   did = await api.rule();
   const [anna, bent, star] = await api.give(did, ['anna', 'bent', '*']);
-  for (const [ref, cid] of [[anna, 'anna'], [bent, 'bent'], [anna, 'anna'], [star, 'carl']] as const) {
+  for (const [ref, cid] of [
+    [anna, 'anna'],
+    [bent, 'bent'],
+    [anna, 'anna'],
+    [star, 'carl'],
+  ] as const) {
     expect((await api.claim(claimBody(did, ref!, cid))).status).toBe(200);
     const ledger = (await api.usages(did)).body as { id: string }[];
     written.push(ledger[ledger.length - 1]!.id);
@@ -18,7 +23,7 @@ beforeAll(async () => {
 });
 
 describe('GET /discounts/rules/{did}/usages', { timeout: 30_000 }, () => {
-  it('customer_id keeps one customer\'s entries, a * ref\'s included under the buyer', async () => {
+  it("customer_id keeps one customer's entries, a * ref's included under the buyer", async () => {
     const anna = await api.usages(did, '?customer_id=anna');
     expect(anna.status).toBe(200);
     expect(anna.body.map((u: { id: string }) => u.id)).toEqual([written[0], written[2]]);
