@@ -48,8 +48,11 @@ const kinds = {
   trivial: () => req('GET', '/'),
   // An authenticated read through the account object: what every request pays before a claim's own work.
   read: () => req('GET', `${claims}/${first.id}`, { token }),
-  distinct: () => (committed++, req('POST', claims, { token, body: claimBody(`bench-distinct-${committed}`) })),
-  unkeyed: () => (committed++, req('POST', claims, { token, body: anonymousBody })),
+  distinct: () => req('POST', claims, { token, body: claimBody(`bench-distinct-${++committed}`) }),
+  unkeyed: () => {
+    committed++;
+    return req('POST', claims, { token, body: anonymousBody });
+  },
   async retry() {
     const answer = await req('POST', claims, { token, body: known });
     if (answer.id !== first.id) throw new Error('a retry answered another claim');

@@ -104,7 +104,7 @@ function allowedMethods(path: string): string[] {
     .filter((r) => r.method !== 'ALL')
     .map((r) => ({
       method: r.method,
-      re: new RegExp('^' + r.path.replace(/\/\*$/, '(/.*)?').replace(/:[A-Za-z_]+(\{[^}]*\})?/g, '[^/]+') + '/?$'),
+      re: new RegExp(`^${r.path.replace(/\/\*$/, '(/.*)?').replace(/:[A-Za-z_]+(\{[^}]*\})?/g, '[^/]+')}/?$`),
     }));
   return [...new Set(patterns.filter((p) => p.re.test(path)).map((p) => p.method))];
 }

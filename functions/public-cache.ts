@@ -52,7 +52,10 @@ function isolateGet(key: string, now: number): Entry | undefined {
 
 function isolateSet(key: string, entry: Entry): void {
   const old = isolate.get(key);
-  if (old) isolate.delete(key), (isolateBytes -= sizeOf(old));
+  if (old) {
+    isolate.delete(key);
+    isolateBytes -= sizeOf(old);
+  }
   isolate.set(key, entry);
   isolateBytes += sizeOf(entry);
   for (const [k, e] of isolate) {

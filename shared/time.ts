@@ -5,7 +5,7 @@
  */
 export function canonicalTime(input: string | number | Date): string {
   const iso = new Date(input).toISOString();
-  return iso.endsWith('.000Z') ? iso.slice(0, -5) + 'Z' : iso;
+  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
 }
 
 export const toMillis = (input: string): number => Date.parse(input);

@@ -12,11 +12,12 @@ type AnySchema = v.GenericSchema;
  * read its output. Hono alone would take the output for both.
  */
 type Validated<T extends 'json' | 'query' | 'param', S extends AnySchema> = MiddlewareHandler<
+  // biome-ignore lint/suspicious/noExplicitAny: Hono's own default for a middleware's env: any route's env fits.
   any,
   string,
   { in: { [K in T]: v.InferInput<S> }; out: { [K in T]: v.InferOutput<S> } }
 >;
-const SAFE_KEY = /^[A-Za-z0-9_:\-\[\]]{1,64}$/;
+const SAFE_KEY = /^[A-Za-z0-9_:\-[\]]{1,64}$/;
 
 /** Valibot issues as API field errors. Messages name what was expected, never what was sent. */
 export function toFieldErrors(issues: readonly v.BaseIssue<unknown>[]): FieldError[] {

@@ -32,7 +32,7 @@ export async function json<T = any>(
 /** A token through the real token endpoint with the bootstrap client (every scope). */
 export async function bootstrapToken(aid = AID): Promise<string> {
   const res = await call('POST', `/v1/accounts/${aid}/auth/token`, {
-    headers: { authorization: 'Basic ' + btoa(`${env.BOOTSTRAP_CLIENT_ID}:${env.BOOTSTRAP_CLIENT_SECRET}`) },
+    headers: { authorization: `Basic ${btoa(`${env.BOOTSTRAP_CLIENT_ID}:${env.BOOTSTRAP_CLIENT_SECRET}`)}` },
     body: { grant_type: 'client_credentials', audience: `${BASE}/v1/accounts/${aid}` },
   });
   const { access_token } = (await res.json()) as { access_token: string };

@@ -98,7 +98,9 @@ export function allocate(
     );
     const over = active.filter((i, j) => (shares[j] as number) >= (caps[i] as number));
     if (over.length === 0) {
-      active.forEach((i, j) => (out[i] = shares[j] as number));
+      active.forEach((i, j) => {
+        out[i] = shares[j] as number;
+      });
       return out;
     }
     for (const i of over) {

@@ -74,7 +74,9 @@ class Ledger {
       caps,
       lines.map((l) => l.lineId),
     );
-    lines.forEach((line, i) => this.add(line, shares[i] as number, percentage));
+    lines.forEach((line, i) => {
+      this.add(line, shares[i] as number, percentage);
+    });
   }
   add(line: Line, amount: number, percentage?: number): void {
     const room = this.cap(line) - this.taken(line);

@@ -2,7 +2,7 @@ import type { EvaluationResult, Receipt } from '../engine';
 import { ApiError, badRequest, conflict, notFound } from '../errors';
 import type { Claim, ClaimInput, ClaimListQuery } from '../schemas/claim';
 import type { Migration } from './migrations';
-import { RefStore, unusableReason, usedUp, type RefRow } from './refs';
+import { type RefStore, unusableReason, usedUp, type RefRow } from './refs';
 import { cursorSeq, all, one, Where, type Sql } from './sql';
 
 /**
@@ -115,7 +115,7 @@ export class ClaimStore {
     const purchaseAt = Date.parse(input.purchase_at);
     const customerId = input.customer_id ?? null;
     const seen = new Set<string>();
-    input.discounts.forEach((discount, i) =>
+    input.discounts.forEach((discount, i) => {
       discount.refs.forEach((r, j) => {
         const field = `discounts.${i}.refs.${j}`;
         if (seen.has(r.id)) throw refused(`${field}.id`, 'duplicate', 'A ref may appear only once in a claim');
@@ -159,8 +159,8 @@ export class ClaimStore {
           },
           now,
         );
-      }),
-    );
+      });
+    });
     const at = new Date(now).toISOString();
     const claim: Claim = {
       id,

@@ -550,5 +550,5 @@ export function normalisePhone(q: string): string {
       { field: 'phone_number', code: 'regex', message: 'Expected digits after an optional +, with + sent as %2B' },
     ]);
   }
-  return '+' + digits;
+  return `+${digits}`;
 }

@@ -285,7 +285,11 @@ export class RefStore {
                 ruleId,
                 target,
               );
-      for (const r of found) if (!seen.has(r.id)) seen.add(r.id), rows.push(r);
+      for (const r of found) {
+        if (seen.has(r.id)) continue;
+        seen.add(r.id);
+        rows.push(r);
+      }
     }
     for (const r of rows) this.softDelete(r, actor, now);
     if (rows.length) bumpContentVersion(this.sql);
@@ -473,7 +477,10 @@ export class RefStore {
     let total: number | undefined;
     if (q.total) {
       total = 0;
-      this.usableRefs(customerId, 0, now, () => (total!++, true));
+      this.usableRefs(customerId, 0, now, () => {
+        total!++;
+        return true;
+      });
     }
     return { rules: out, total };
   }

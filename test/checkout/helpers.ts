@@ -39,7 +39,7 @@ export async function merchant(aid: string) {
     path: string,
     opts: { secret?: string | null; body?: unknown; at?: number; signAs?: string; tamper?: (url: URL) => void } = {},
   ) => {
-    const url = new URL(BASE + base + '/checkout' + path);
+    const url = new URL(`${BASE + base}/checkout${path}`);
     const headers: Record<string, string> = {};
     if (opts.secret) {
       headers['dintero-signature'] = await signatureHeader(

@@ -178,7 +178,7 @@ describe('an order that comes back after its session plan expired', async () => 
 describe('a deeply nested body', async () => {
   const m = await merchant('T40000007');
   await m.setSecret(SECRET);
-  const nested = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+  const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
   const raw = (path: string, body: string, secret: string | null) => m.dintero('POST', path, { secret, body });
   const paths = [
     '/discount_codes',

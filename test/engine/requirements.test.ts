@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { item, lines, off, pct, receipt, ref, rule, run, totals } from './helpers';
+import { item, lines, off, pct, receipt, ref, rule, run } from './helpers';
 
 // 10% off a 1000 line unless noted: 100 when the requirement holds, nothing otherwise.
 const ten = pct(10);

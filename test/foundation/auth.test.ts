@@ -3,7 +3,7 @@ import { sign } from 'hono/jwt';
 import { describe, expect, it } from 'vitest';
 import { AID, BASE, bootstrapToken, call, json, tokenWith } from '../helpers';
 
-const basic = (id: string, secret: string) => 'Basic ' + btoa(`${id}:${secret}`);
+const basic = (id: string, secret: string) => `Basic ${btoa(`${id}:${secret}`)}`;
 const tokenRequest = (aid = AID) => ({ grant_type: 'client_credentials', audience: `${BASE}/v1/accounts/${aid}` });
 const rulesPath = (aid = AID) => `/v1/accounts/${aid}/discounts/rules`;
 

@@ -5,7 +5,7 @@ const aid = 'T20000003';
 const path = `/v1/accounts/${aid}/discounts/rules`;
 
 /** Every field of seed 001, with values that make sense together. */
-export const seedRule = {
+const seedRule = {
   requirement: {
     purchase_from: '2023-11-07T05:31:56Z',
     purchase_to: '2099-11-07T05:31:56Z',
@@ -95,7 +95,7 @@ export const seedRule = {
   ],
 };
 
-const SERVER_FIELDS = ['id', 'type', 'created_at', 'created_by', 'updated_at', 'updated_by'];
+const _SERVER_FIELDS = ['id', 'type', 'created_at', 'created_by', 'updated_at', 'updated_by'];
 
 describe('rule round trip', () => {
   it('reads back what was sent plus the server fields, after create, update and delete', async () => {

@@ -20,7 +20,7 @@ export interface CaseContext {
 
 export type Case = (t: CaseContext) => Promise<Response | Response[]>;
 
-const basic = (id: string, secret: string) => ({ authorization: 'Basic ' + btoa(`${id}:${secret}`) });
+const basic = (id: string, secret: string) => ({ authorization: `Basic ${btoa(`${id}:${secret}`)}` });
 
 export const cases: Record<string, Case> = {
   'POST /v1/accounts/{aid}/auth/token': async (t) => [

@@ -78,7 +78,7 @@ async function problemsOf(key: string, documented: Record<string, any>, res: Res
     return [`${key} ${status}: not JSON`];
   }
   const schema = declared.get(key)?.[status]?.content?.['application/json']?.schema;
-  let result;
+  let result: unknown;
   if (schema && 'validate' in schema && schema.validate) {
     result = await schema.validate(body);
   } else if (media.schema?.$ref === '#/components/schemas/ErrorBody') {
