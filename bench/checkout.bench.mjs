@@ -117,8 +117,10 @@ report(
   'Checkout',
   `
 Machine: ${machine()}.
-One request at a time, ${REQUESTS} of each kind interleaved after 20 warm-up rounds. Session: ${ITEMS} items, 2 codes (one valid),
-signed; ${RULES} rules each given to everyone (10 match items, 5 need a code). Answer ${(answerBytes / 1024).toFixed(1)} KiB.
+One request at a time, ${REQUESTS} of each kind interleaved after 20 warm-up rounds. ` +
+    `Session: ${ITEMS} items, 2 codes (one valid),
+signed; ${RULES} rules each given to everyone (10 match items, 5 need a code). ` +
+    `Answer ${(answerBytes / 1024).toFixed(1)} KiB.
 Run: \`${command()}\`.
 
 | what | median ms | p99 ms |
@@ -127,8 +129,11 @@ Run: \`${command()}\`.
 | \`POST /checkout/discount_codes\` (verify signature, evaluate, store the session, answer) | ${cell(ms.codes)} |
 | for comparison: \`POST /discounts/available_for_receipt\`, same items as a receipt | ${cell(ms.available)} |
 
-The callback's median is ${ratio.toFixed(1)}× the trivial route's and ${(percentile(ms.codes, 50) - percentile(ms.available, 50)).toFixed(2)} ms above \`available_for_receipt\`, which
-evaluates the same items against the same ${RULES} rules without verifying a signature or storing the session. Either way
+The callback's median is ${ratio.toFixed(1)}× the trivial route's and ` +
+    `${(percentile(ms.codes, 50) - percentile(ms.available, 50)).toFixed(2)} ms above ` +
+    `\`available_for_receipt\`, which
+evaluates the same items against the same ${RULES} rules without verifying a signature or storing the session. ` +
+    `Either way
 it is far inside the 60 s Dintero waits; p99 on a shared two-core machine mostly measures scheduling.
 `,
 );

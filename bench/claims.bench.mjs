@@ -76,7 +76,8 @@ report(
   'Claims',
   `
 Machine: ${machine()}.
-${per} requests per round, ${ROUNDS} alternating rounds after a warm-up round (median round shown; ratios are the median of per-round ratios), ${CONCURRENCY} in flight.
+${per} requests per round, ${ROUNDS} alternating rounds after a warm-up round ` +
+    `(median round shown; ratios are the median of per-round ratios), ${CONCURRENCY} in flight.
 Each claim names one ref of one rule. Run: \`${command()}\`.
 
 | request | per second | ratio to trivial |
@@ -87,8 +88,10 @@ ${row('`POST …/claims`, a new `ref` each (commits in the account object, then 
 ${row('`POST …/claims` without a `ref` (commits; nothing cached)', 'unkeyed')}
 ${row('`POST …/claims`, retry of a known `ref` (answered at the edge: memory copy, else KV)', 'retry')}
 
-Retries run at ${(rate.retry / rate.read).toFixed(2)}× the rate of the authenticated read: they cost about what the token check costs. New claims
+Retries run at ${(rate.retry / rate.read).toFixed(2)}× the rate of the authenticated read: ` +
+    `they cost about what the token check costs. New claims
 are bound by the account object's durable write per claim; with a \`ref\` the Worker also writes KV after answering.
-After the run the ref's usage is ${stats.usage}, exactly the ${committed} claims that committed: no retry reached the account object.
+After the run the ref's usage is ${stats.usage}, exactly the ${committed} claims that committed: ` +
+    `no retry reached the account object.
 `,
 );

@@ -149,8 +149,10 @@ report(
   'Customers',
   `
 Machine: ${machine()}.
-${CUSTOMERS.toLocaleString('en')} customers in one account, seeded through \`POST /customers/users/import\` in batches of ${BATCH}
-(${seedSeconds.toFixed(1)} s). ${SAMPLES} samples of each kind, interleaved, one request at a time. Run: \`${command()}\`.
+${CUSTOMERS.toLocaleString('en')} customers in one account, seeded through ` +
+    `\`POST /customers/users/import\` in batches of ${BATCH}
+(${seedSeconds.toFixed(1)} s). ${SAMPLES} samples of each kind, interleaved, one request at a time. ` +
+    `Run: \`${command()}\`.
 
 | request | median ms | p95 ms |
 |---|---:|---:|
@@ -159,8 +161,10 @@ ${row('`GET /users?search=<3-letter name prefix>&limit=10`', ms.common)}
 ${row('`GET /users?search=<first name> +47400&limit=10`', ms.rare)}
 ${row('`GET /users?search=<4-letter name prefix>qz&limit=10` (no match)', ms.none)}
 
-Common-prefix search / read by id (medians): **${ratio.toFixed(2)}×**, target < 3×: ${ratio < 3 ? 'met' : '**target missed**'}.
+Common-prefix search / read by id (medians): **${ratio.toFixed(2)}×**, ` +
+    `target < 3×: ${ratio < 3 ? 'met' : '**target missed**'}.
 A search that fills its page stops after \`limit\` rows; the no-match search checks every customer whose word shares its
-indexed 4-letter prefix (about 1 in 30 here, ~${Math.round(CUSTOMERS / 30).toLocaleString('en')}), so it grows with the account and is the case to watch.
+indexed 4-letter prefix (about 1 in 30 here, ~${Math.round(CUSTOMERS / 30).toLocaleString('en')}), ` +
+    `so it grows with the account and is the case to watch.
 `,
 );

@@ -172,26 +172,32 @@ const roundRatios = Array.from(
 const spread = `${Math.min(...roundRatios).toFixed(2)}–${Math.max(...roundRatios).toFixed(2)}`;
 const rows = results.map(
   (r) =>
-    `| ${r.rules.toLocaleString('en')} | ${r.store_path_median_us} | ${r.median_us} | ${r.p90_us} | ${r.compile_ms} | ${r.applied} |`,
+    `| ${r.rules.toLocaleString('en')} | ${r.store_path_median_us} | ${r.median_us} | ` +
+    `${r.p90_us} | ${r.compile_ms} | ${r.applied} |`,
 );
 report(
   'Engine',
   `
 Machine: ${machine()}.
-\`evaluate\` in Node (no Worker, no I/O): a ${LINES}-line receipt against 100 / 1,000 / 10,000 rules, each with one \`*\` ref
+\`evaluate\` in Node (no Worker, no I/O): a ${LINES}-line receipt against ` +
+    `100 / 1,000 / 10,000 rules, each with one \`*\` ref
 (UUID ids, refs parsed from JSON as storage returns them); 10 rules can match the receipt (all seven reward types, one
 exclusive, one bonus). Median µs per call, best of ${ROUNDS} interleaved rounds (${SECONDS} s per scenario and mode).
 "As the account object runs it": \`reachableRuleIds\`, then only the refs of those rules (the store reads them through
 its \`refs_by_rule\` index), then \`evaluate\`. "Whole refs array": every ref of the account handed to \`evaluate\`,
 the worst case, for comparison. Run: \`${command()}\`.
 
-| candidate rules | median µs, as the account object runs it | median µs, whole refs array | p90 µs (array) | compileRules ms | discounts applied |
+| candidate rules | median µs, as the account object runs it | median µs, whole refs array | ` +
+    `p90 µs (array) | compileRules ms | discounts applied |
 |---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
 
-1,000 rules: ${at1k} µs, target < 1,000 µs: ${at1k < 1000 ? 'met' : '**target missed**'}. 10,000 / 1,000 as the account object runs it: ${ratio.toFixed(2)}
-(${spread} round by round), target < 3: ${ratio < 3 ? 'met' : '**target missed**'}. Handing \`evaluate\` the whole refs array instead gives
-${arrayRatio.toFixed(2)}: walking every ref is the only per-call cost that grows with the account, which is why the store never
+1,000 rules: ${at1k} µs, target < 1,000 µs: ${at1k < 1000 ? 'met' : '**target missed**'}. ` +
+    `10,000 / 1,000 as the account object runs it: ${ratio.toFixed(2)}
+(${spread} round by round), target < 3: ${ratio < 3 ? 'met' : '**target missed**'}. ` +
+    `Handing \`evaluate\` the whole refs array instead gives
+${arrayRatio.toFixed(2)}: walking every ref is the only per-call cost that grows with the account, ` +
+    `which is why the store never
 does it. \`compileRules\` runs once per rules change, not per call.
 `,
 );

@@ -41,7 +41,10 @@ export function flags(argv = process.argv.slice(2)) {
   };
 }
 
-/** hono-openapi's optional validation vendors are not installed: bundle them as stubs that fail only if loaded (as wrangler does). */
+/**
+ * hono-openapi's optional validation vendors are not installed: bundle them as stubs that fail only
+ * if loaded (as wrangler does).
+ */
 function optionalImports() {
   return {
     name: 'optional-imports',
@@ -216,7 +219,8 @@ export function machine() {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
   return (
-    `${os.availableParallelism()} cores (nproc), ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ` +
+    `${os.availableParallelism()} cores (nproc), ${cpu}, ` +
+    `${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ` +
     `load average ${os.loadavg()[0].toFixed(1)} at the end, ${when} UTC`
   );
 }

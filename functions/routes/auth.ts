@@ -139,7 +139,8 @@ export const auth = new Hono<AppEnv>()
       tags: ['Auth'],
       summary: 'Revoke an API client',
       description:
-        'Its secret stops working at once; tokens already issued stay valid until they expire. Needs `admin:discounts`.',
+        'Its secret stops working at once; tokens already issued stay valid until they expire. Needs ' +
+        '`admin:discounts`.',
       scopes: scopes.admin('discounts'),
       parameters: [{ in: 'path', name: 'client_id', required: true, schema: { type: 'string', maxLength: 255 } }],
       responses: {

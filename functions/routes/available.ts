@@ -23,7 +23,9 @@ export const available = new Hono<AppEnv>().post(
     tags: ['Receipts'],
     summary: 'Discounts a receipt qualifies for',
     description:
-      'Evaluates the receipt against the refs the customer holds (their own and `*`; `/` without a customer) and returns it with `discount_lines`, `bonus_lines`, `is_changed` and `discounts[]`. Changes nothing: send the `discounts[].refs` to claims to use them.',
+      'Evaluates the receipt against the refs the customer holds (their own and `*`; `/` without a customer) and ' +
+      'returns it with `discount_lines`, `bonus_lines`, `is_changed` and `discounts[]`. Changes nothing: send the ' +
+      '`discounts[].refs` to claims to use them.',
     scopes: EVALUATE,
     requestExample: exampleReceipt,
     responses: { 200: ok(evaluatedReceiptSchema, 'The receipt with its discounts', exampleEvaluatedReceipt) },

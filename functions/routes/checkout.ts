@@ -81,10 +81,11 @@ const callbackDoc = (method: 'GET' | 'POST') =>
         ? 'Transaction callback (Dintero url.callback_url)'
         : 'Transaction callback with the transaction in the body (method=POST)',
     description:
-      'Authorised or captured: claims the discounts the session was shown (claim `ref` = `transaction_id`, so retries ' +
-      'never claim twice). Only the signed `event` parameter releases: `VOID`, and a `REFUND` the body does not show ' +
-      'to be partial. The unsigned body never releases; without `event` it can only hold a claim back. `error` callbacks claim nothing. ' +
-      '200 once handled (or already handled); 4xx can never succeed; 5xx is transient. ' +
+      'Authorised or captured: claims the discounts the session was shown (claim `ref` = `transaction_id`, so ' +
+      'retries never claim twice). Only the signed `event` parameter releases: `VOID`, and a `REFUND` the body does ' +
+      'not show to be partial. The unsigned body never releases; without `event` it can only hold a claim back. ' +
+      '`error` callbacks claim nothing. 200 once handled (or already handled); 4xx can never succeed; 5xx is ' +
+      'transient. ' +
       CALLBACK_DESCRIPTION,
     scopes: 'public',
     parameters: [signatureParameter],
@@ -140,7 +141,8 @@ export const checkout = new Hono<AppEnv>()
       tags,
       summary: 'Set the Dintero-Signature secret',
       description:
-        'Stored encrypted; from now on every checkout callback must be signed with it. Needs the scope `admin:discounts`.',
+        'Stored encrypted; from now on every checkout callback must be signed with it. Needs the scope ' +
+        '`admin:discounts`.',
       scopes: admin,
       responses: { 200: ok(signatureStatusSchema, 'Callbacks now need a signature') },
       errors: [503],
@@ -170,9 +172,9 @@ export const checkout = new Hono<AppEnv>()
       tags,
       summary: 'Express discount-code callback (Dintero express.discount_codes.callback_url)',
       description:
-        'Receives the session, evaluates `order.items` with `order.discount_codes` and answers the order after discounts: ' +
-        'unknown codes dropped, every item with its `discount_lines`, `amount` = sum of the items. Remembers the evaluation ' +
-        'for 24 h so the payment claims exactly what the shopper saw. ' +
+        'Receives the session, evaluates `order.items` with `order.discount_codes` and answers the order after ' +
+        'discounts: unknown codes dropped, every item with its `discount_lines`, `amount` = sum of the items. ' +
+        'Remembers the evaluation for 24 h so the payment claims exactly what the shopper saw. ' +
         CALLBACK_DESCRIPTION,
       scopes: 'public',
       parameters: [signatureParameter],

@@ -61,11 +61,13 @@ export const claims = new Hono<AppEnv>()
       tags,
       summary: 'Claim discounts',
       description:
-        'Commits every listed ref or none. Each ref must exist, belong to its discount, be held by `customer_id` (`*` refs by any customer; ' +
-        'without `customer_id` only `/` refs) and be usable at `purchase_at`; `discount_reward_usage` and `discount_repeat_usage` are enforced. ' +
-        'On a stamp card each `usage` spends `requirement.stamp` stamps, the oldest valid at `purchase_at`; too few is refused. ' +
-        'A 400 names the ref. `ref` (or the `Idempotency-Key` header when the body has none) makes the claim idempotent: the same ref with ' +
-        'the same body answers the first claim (200, also after it was released), with another body 409. See docs/claims.md.',
+        'Commits every listed ref or none. Each ref must exist, belong to its discount, be held by `customer_id` ' +
+        '(`*` refs by any customer; without `customer_id` only `/` refs) and be usable at `purchase_at`; ' +
+        '`discount_reward_usage` and `discount_repeat_usage` are enforced. On a stamp card each `usage` spends ' +
+        '`requirement.stamp` stamps, the oldest valid at `purchase_at`; too few is refused. A 400 names the ref. ' +
+        '`ref` (or the `Idempotency-Key` header when the body has none) makes the claim idempotent: the same ref ' +
+        'with the same body answers the first claim (200, also after it was released), with another body 409. See ' +
+        'docs/claims.md.',
       scopes: WRITE,
       parameters: [
         { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } },
@@ -112,8 +114,8 @@ export const claims = new Hono<AppEnv>()
       tags,
       summary: 'List claims',
       description:
-        'Released claims included (with `deleted_at`). Filter by `ref` or `customer_id`; page with `limit` (1–100) and `starting_after` ' +
-        '(a claim id); `total=true` adds a `total-count` header.',
+        'Released claims included (with `deleted_at`). Filter by `ref` or `customer_id`; page with `limit` (1–100) ' +
+        'and `starting_after` (a claim id); `total=true` adds a `total-count` header.',
       scopes: READ,
       responses: { 200: ok(v.array(claimSchema), 'Claims, oldest first', [exampleClaim], totalCountHeader) },
     }),
@@ -143,8 +145,8 @@ export const claims = new Hono<AppEnv>()
       tags,
       summary: 'Release a claim',
       description:
-        'Reverts exactly the usage, amount, stamps and debit the claim added. Releasing again changes nothing and answers the released claim. ' +
-        "The claim's `ref` stays taken: a retry of it answers the released claim.",
+        'Reverts exactly the usage, amount, stamps and debit the claim added. Releasing again changes nothing and ' +
+        "answers the released claim. The claim's `ref` stays taken: a retry of it answers the released claim.",
       scopes: WRITE,
       responses: {
         200: ok(claimSchema, 'The released claim', {

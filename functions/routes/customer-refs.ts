@@ -30,9 +30,10 @@ export const customerRefs = new Hono<AppEnv>()
       tags,
       summary: "A customer's usable discount rules",
       description:
-        "The rules the customer holds through their own refs and `*` refs, each as stored plus `ref_id` and the ref's `statistics` for this customer. " +
-        "Leaves out deleted refs and rules, inactive rules, rules past `purchase_to` or the ref's `dynamic_purchase_to_days`, and refs used up under " +
-        '`discount_repeat_usage`. Paged by ref: `limit` (1–1000), `starting_after` (a ref id); `total=true` adds a `total-count` header.',
+        'The rules the customer holds through their own refs and `*` refs, each as stored plus `ref_id` and the ' +
+        "ref's `statistics` for this customer. Leaves out deleted refs and rules, inactive rules, rules past " +
+        "`purchase_to` or the ref's `dynamic_purchase_to_days`, and refs used up under `discount_repeat_usage`. " +
+        'Paged by ref: `limit` (1–1000), `starting_after` (a ref id); `total=true` adds a `total-count` header.',
       scopes: scopes.read('discounts'),
       responses: { 200: ok(v.array(customerRuleSchema), 'The rules, in ref order', undefined, totalCountHeader) },
     }),
@@ -51,9 +52,9 @@ export const customerRefs = new Hono<AppEnv>()
       tags,
       summary: "Read one of a customer's refs",
       description:
-        "The customer's own ref or a `*` ref, with its statistics for this customer: `stamp` (stamps recorded, not released, not spent by a " +
-        'reward and not yet expired by the scheduled cleanup), `current_stamp` (of those, the ones that count now: not older than ' +
-        '`stamp_expire_days`), `usage`, `amount`, `debit_balance`.',
+        "The customer's own ref or a `*` ref, with its statistics for this customer: `stamp` (stamps recorded, not " +
+        'released, not spent by a reward and not yet expired by the scheduled cleanup), `current_stamp` (of those, ' +
+        'the ones that count now: not older than `stamp_expire_days`), `usage`, `amount`, `debit_balance`.',
       scopes: scopes.read('discounts'),
       responses: { 200: ok(refWithStatisticsSchema, 'The ref', exampleRefWithStatistics) },
     }),
@@ -70,9 +71,10 @@ export const customerRefs = new Hono<AppEnv>()
       tags,
       summary: 'Add stamps or usage to a ref',
       description:
-        "Records `usage`, `stamp` and `amount` (each default 0) on the ref for this customer, as of now, in the rule's usage ledger. " +
-        'The same `usage_ref.ref` counts once per ref and customer: sending it again changes nothing. Limits are not enforced here, but ' +
-        "on a stamp card each `usage` spends `requirement.stamp` valid stamps (this entry's own included); fewer is a 400 on `usage_ref.usage`.",
+        'Records `usage`, `stamp` and `amount` (each default 0) on the ref for this customer, as of now, in the ' +
+        "rule's usage ledger. The same `usage_ref.ref` counts once per ref and customer: sending it again changes " +
+        'nothing. Limits are not enforced here, but on a stamp card each `usage` spends `requirement.stamp` valid ' +
+        "stamps (this entry's own included); fewer is a 400 on `usage_ref.usage`.",
       scopes: scopes.write('discounts'),
       requestExample: { usage_ref: { ref: 'visit-2024-05-01', ref_type: 'pos', stamp: 1 } },
       responses: { 200: ok(refWithStatisticsSchema, 'The ref after the change', exampleRefWithStatistics) },
@@ -93,8 +95,8 @@ export const customerRefs = new Hono<AppEnv>()
       tags,
       summary: "Delete one of a customer's refs",
       description:
-        'Soft delete; deleting again answers the deleted ref. A `*` ref belongs to every customer and is taken back only through ' +
-        '`DELETE /discounts/rules/{did}/customers` (400 here).',
+        'Soft delete; deleting again answers the deleted ref. A `*` ref belongs to every customer and is taken back ' +
+        'only through `DELETE /discounts/rules/{did}/customers` (400 here).',
       scopes: scopes.write('discounts'),
       responses: {
         200: ok(refWithStatisticsSchema, 'The deleted ref', {

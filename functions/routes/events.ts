@@ -45,8 +45,10 @@ export const events = new Hono<AppEnv>().post(
       `Header \`event\`: one of ${Object.keys(EVENTS)
         .map((e) => `\`${e}\``)
         .join(', ')}. ` +
-      '`token_add` links `{token: {token_id?, type?, value, customer_id}}` to a customer; `token_remove` unlinks by token_id, ' +
-      'or by value (and type). `receipt_add` takes a completed receipt (as for available_for_receipt), evaluates it and records the stamps, usage and amounts it earns, once per `receipt_id`. Needs one of the scopes: ' +
+      '`token_add` links `{token: {token_id?, type?, value, customer_id}}` to a customer; `token_remove` unlinks by ' +
+      'token_id, or by value (and type). `receipt_add` takes a completed receipt (as for available_for_receipt), ' +
+      'evaluates it and records the stamps, usage and amounts it earns, once per `receipt_id`. Needs one of the ' +
+      'scopes: ' +
       allowed.map((s) => `\`${s}\``).join(', ') +
       '.',
     scopes: allowed,

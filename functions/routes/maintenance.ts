@@ -14,8 +14,8 @@ export const maintenance = new Hono<AppEnv>().get(
     tags: ['Maintenance'],
     summary: "The account's last scheduled cleanup run",
     description:
-      'Needs the scope `admin:discounts`. The last run that had work to do (a run that finds nothing due writes nothing), ' +
-      'with per-category counts, and where the purge of soft-deleted rows continues.',
+      'Needs the scope `admin:discounts`. The last run that had work to do (a run that finds nothing due writes ' +
+      'nothing), with per-category counts, and where the purge of soft-deleted rows continues.',
     scopes: admin,
     responses: { 200: ok(maintenanceSchema, 'The last run with work, and the purge cursors') },
   }),

@@ -111,8 +111,9 @@ const cacheHeaders = {
   },
 };
 const ANONYMOUS_NOTE =
-  'Needs a token with `public:discounts` (or `read:discounts`/`admin:discounts`), or no token at all when the account ' +
-  'has turned on `public_offers.anonymous` in its settings. Served from the edge cache; `If-None-Match` answers 304.';
+  'Needs a token with `public:discounts` (or `read:discounts`/`admin:discounts`), or no token at all when the ' +
+  'account has turned on `public_offers.anonymous` in its settings. Served from the edge cache; `If-None-Match` ' +
+  'answers 304.';
 
 const didParam = paramOf({ did: uuidParam('Discount rule') });
 

@@ -38,9 +38,10 @@ export const ruleRefs = new Hono<AppEnv>()
       tags,
       summary: 'List the refs of a discount rule',
       description:
-        'Refs given to `*` or `/` list with `customer_id: null` (`kind` tells them apart). `state`: `all` (default), `available` (ref not deleted, rule active), ' +
-        '`deleted`, `inactive` (ref not deleted, rule inactive). A ref stays available after its rule is deleted, but a deleted rule is never usable. ' +
-        'Page with `limit` (1–1000) and `starting_after` (a ref id); `total=true` adds a `total-count` header.',
+        'Refs given to `*` or `/` list with `customer_id: null` (`kind` tells them apart). `state`: `all` (default), ' +
+        '`available` (ref not deleted, rule active), `deleted`, `inactive` (ref not deleted, rule inactive). A ref ' +
+        'stays available after its rule is deleted, but a deleted rule is never usable. Page with `limit` (1–1000) ' +
+        'and `starting_after` (a ref id); `total=true` adds a `total-count` header.',
       scopes: scopes.read('discounts'),
       responses: {
         200: ok(v.array(refSchema), 'The refs, oldest first', [exampleRef, exampleWildcardRef], totalCountHeader),
@@ -61,9 +62,10 @@ export const ruleRefs = new Hono<AppEnv>()
       tags,
       summary: 'Give a discount rule to customers',
       description:
-        'One ref per listed customer: `*` = every purchase with a customer, `/` = purchases without one, anything else one customer id ' +
-        '(which need not be in the customer registry). With `offering_constraint_id`, a customer gets at most one ref for that id however often ' +
-        'it is sent: the existing ref is answered. A deleted rule cannot be given (400).',
+        'One ref per listed customer: `*` = every purchase with a customer, `/` = purchases without one, anything ' +
+        'else one customer id (which need not be in the customer registry). With `offering_constraint_id`, a ' +
+        'customer gets at most one ref for that id however often it is sent: the existing ref is answered. A deleted ' +
+        'rule cannot be given (400).',
       scopes: scopes.write('discounts'),
       requestExample: { customers: ['member-1001', '*'], offering_constraint_id: 'welcome-2024' },
       responses: {
@@ -85,8 +87,9 @@ export const ruleRefs = new Hono<AppEnv>()
       tags,
       summary: 'Take a discount rule back from customers',
       description:
-        "Deletes the listed customers' live refs of this rule; `*` deletes every live ref of the rule (all customers, `*` and `/`), `/` the refs for " +
-        'purchases without a customer. Answers the refs deleted by this call.',
+        "Deletes the listed customers' live refs of this rule; `*` deletes every live ref of the rule (all " +
+        'customers, `*` and `/`), `/` the refs for purchases without a customer. Answers the refs deleted by this ' +
+        'call.',
       scopes: scopes.write('discounts'),
       requestExample: { customers: ['member-1001'] },
       responses: {
@@ -109,8 +112,9 @@ export const ruleUsages = new Hono<AppEnv>().get(
     tags,
     summary: 'The usage ledger of a discount rule',
     description:
-      "One entry per ref a claim, a `usage_ref` or a recorded receipt (`receipt_add`) touched, with what it added; a released claim's entries keep " +
-      '`released_at`. Filter by `ref_id` or `customer_id`; page with `limit` (1–1000) and `starting_after` (an entry id); `total=true` adds a `total-count` header.',
+      'One entry per ref a claim, a `usage_ref` or a recorded receipt (`receipt_add`) touched, with what it added; a ' +
+      "released claim's entries keep `released_at`. Filter by `ref_id` or `customer_id`; page with `limit` (1–1000) " +
+      'and `starting_after` (an entry id); `total=true` adds a `total-count` header.',
     scopes: scopes.read('discounts'),
     responses: {
       200: ok(

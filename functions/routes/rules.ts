@@ -30,8 +30,9 @@ export const rules = new Hono<AppEnv>()
       tags,
       summary: 'List discount rules',
       description:
-        'Filter by `state`, purchase range and `campaign_id` (repeat it for several); `include=statistics` adds usage figures. ' +
-        'Page with `limit` and `starting_after`, or follow changes with `since_datetime`; `total=true` adds a `total-count` header.',
+        'Filter by `state`, purchase range and `campaign_id` (repeat it for several); `include=statistics` adds ' +
+        'usage figures. Page with `limit` and `starting_after`, or follow changes with `since_datetime`; ' +
+        '`total=true` adds a `total-count` header.',
       scopes: scopes.read('discounts'),
       responses: { 200: ok(v.array(ruleSchema), 'The rules, oldest first', [exampleRule], totalCountHeader) },
     }),
@@ -81,8 +82,9 @@ export const rules = new Hono<AppEnv>()
       tags,
       summary: 'Update a discount rule',
       description:
-        'Partial: fields left out keep their value and `requirement` merges over the stored one. `purchase_to` may only move ' +
-        'later; `purchase_from` and `reward` may not change, except `reward.base`. `campaign_id: null` removes the campaign.',
+        'Partial: fields left out keep their value and `requirement` merges over the stored one. `purchase_to` may ' +
+        'only move later; `purchase_from` and `reward` may not change, except `reward.base`. `campaign_id: null` ' +
+        'removes the campaign.',
       scopes: scopes.write('discounts'),
       requestExample: { name: 'Spar 150,-', requirement: { purchase_to: '2023-12-31T23:00:00Z' }, campaign_id: null },
       responses: { 200: ok(ruleSchema, 'The updated rule', liveRule) },

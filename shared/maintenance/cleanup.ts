@@ -127,7 +127,8 @@ export class AccountCleanup {
         },
         checkout_events: () => {
           const n = sql.exec(
-            'DELETE FROM checkout_events WHERE seq IN (SELECT seq FROM checkout_events WHERE created_at < ? ORDER BY created_at LIMIT ?)',
+            'DELETE FROM checkout_events WHERE seq IN ' +
+              '(SELECT seq FROM checkout_events WHERE created_at < ? ORDER BY created_at LIMIT ?)',
             cutoff,
             budget,
           ).rowsWritten;
@@ -273,7 +274,8 @@ export class AccountCleanup {
     if (
       this.stampRules(sql).some((r) =>
         probe(
-          `SELECT 1 AS x FROM ref_usages WHERE rule_id = ? AND stamp > 0 AND released_at IS NULL AND expired_at IS NULL AND purchase_at < ? LIMIT 1`,
+          `SELECT 1 AS x FROM ref_usages WHERE rule_id = ? AND stamp > 0 AND released_at IS NULL ` +
+            `AND expired_at IS NULL AND purchase_at < ? LIMIT 1`,
           r.id,
           now - r.days * DAY_MS,
         ),
@@ -289,7 +291,8 @@ export class AccountCleanup {
       out.push('archive_rules');
     const deleted = (table: string, c: Cursor | null) =>
       probe(
-        `SELECT 1 AS x FROM ${table} WHERE deleted_at IS NOT NULL AND deleted_at < ? AND (deleted_at, seq) > (?, ?) LIMIT 1`,
+        `SELECT 1 AS x FROM ${table} WHERE deleted_at IS NOT NULL AND deleted_at < ? ` +
+          `AND (deleted_at, seq) > (?, ?) LIMIT 1`,
         cutoff,
         ...after(c),
       );

@@ -49,7 +49,8 @@ export class AccountRegistry extends DurableObject<Env> {
     if (next === null) sql.exec("DELETE FROM registry_meta WHERE key = 'cursor'");
     else
       sql.exec(
-        "INSERT INTO registry_meta (key, value) VALUES ('cursor', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        "INSERT INTO registry_meta (key, value) VALUES ('cursor', ?) " +
+          'ON CONFLICT (key) DO UPDATE SET value = excluded.value',
         next,
       );
   }

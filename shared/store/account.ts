@@ -218,7 +218,10 @@ export class AccountStore extends DurableObject<Env> {
   customerExists(customerId: string): boolean {
     return this.customers.find(customerId) !== null;
   }
-  /** The stored customer (addresses, company, attributes ...) for `requirement.customer`; null if unknown or deleted. */
+  /**
+   * The stored customer (addresses, company, attributes ...) for `requirement.customer`; null if unknown or
+   * deleted.
+   */
   customerFacts(customerId: string) {
     return this.customers.find(customerId);
   }

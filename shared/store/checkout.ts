@@ -118,7 +118,8 @@ export class CheckoutStore {
 
   saveSession(sessionId: string, plan: SessionPlan, now: number): void {
     this.sql.exec(
-      `INSERT INTO checkout_sessions (session_id, customer_id, purchase_at, evaluation, created_at, updated_at, expires_at)
+      `INSERT INTO checkout_sessions (session_id, customer_id, purchase_at, evaluation, ` +
+        `created_at, updated_at, expires_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (session_id) DO UPDATE SET customer_id = excluded.customer_id, purchase_at = excluded.purchase_at,
          evaluation = excluded.evaluation, updated_at = excluded.updated_at, expires_at = excluded.expires_at`,
@@ -150,7 +151,8 @@ export class CheckoutStore {
   record(input: EventInput, actor: string, now: number): CheckoutEvent {
     const id = crypto.randomUUID();
     this.sql.exec(
-      `INSERT INTO checkout_events (id, transaction_id, session_id, event, event_id, outcome, claim_id, detail, created_at, created_by)
+      `INSERT INTO checkout_events (id, transaction_id, session_id, event, event_id, ` +
+        `outcome, claim_id, detail, created_at, created_by)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       id,
       input.transaction_id,

@@ -290,7 +290,8 @@ export class ClaimStore {
       }
     }
     this.sql.exec(
-      'INSERT INTO recorded_receipts (receipt_id, store_id, customer_id, refs, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO recorded_receipts (receipt_id, store_id, customer_id, refs, recorded_at, recorded_by) ' +
+        'VALUES (?, ?, ?, ?, ?, ?)',
       receipt.receipt_id,
       receipt.store.id,
       customerId,

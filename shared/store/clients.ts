@@ -53,7 +53,8 @@ export class ClientStore {
   /** The hash is computed by the Worker; the object only keeps it. */
   create(input: ClientCreate, clientId: string, salt: string, secretHash: string, actor: string): ApiClient {
     this.sql.exec(
-      'INSERT INTO api_clients (client_id, name, scopes, salt, secret_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO api_clients (client_id, name, scopes, salt, secret_hash, created_at, created_by) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?)',
       clientId,
       input.name,
       JSON.stringify(input.scopes),
@@ -88,7 +89,8 @@ export class ClientStore {
   revoke(clientId: string, actor: string): ApiClient {
     this.get(clientId);
     this.sql.exec(
-      'UPDATE api_clients SET deleted_at = COALESCE(deleted_at, ?), deleted_by = COALESCE(deleted_by, ?) WHERE client_id = ?',
+      'UPDATE api_clients SET deleted_at = COALESCE(deleted_at, ?), ' +
+        'deleted_by = COALESCE(deleted_by, ?) WHERE client_id = ?',
       new Date().toISOString(),
       actor,
       clientId,

@@ -45,7 +45,8 @@ export const customerMigrations: Migration[] = [
       'CREATE INDEX customers_by_updated ON customers (updated_at, seq)',
       'CREATE TABLE customer_terms (seq INTEGER NOT NULL, term TEXT NOT NULL, PRIMARY KEY (seq, term)) WITHOUT ROWID',
       'CREATE TABLE customer_grams (gram TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (gram, seq)) WITHOUT ROWID',
-      'CREATE TABLE customer_tags (tag_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (tag_id, seq)) WITHOUT ROWID',
+      'CREATE TABLE customer_tags (tag_id TEXT NOT NULL, seq INTEGER NOT NULL, ' +
+        'PRIMARY KEY (tag_id, seq)) WITHOUT ROWID',
       'CREATE INDEX customer_tags_by_seq ON customer_tags (seq)',
       `CREATE TABLE customer_attributes (key TEXT NOT NULL, value TEXT NOT NULL, seq INTEGER NOT NULL,
         PRIMARY KEY (key, value, seq)) WITHOUT ROWID`,

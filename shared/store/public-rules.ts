@@ -8,11 +8,16 @@ export const EXCLUDE_PUBLIC_PREFIX = 'dintero:exclude:public:';
 const DAY_MS = 86_400_000;
 
 // When the rule shows up: `visible_from` if set, else `purchase_from` (both epoch ms).
-const VISIBLE_FROM = `COALESCE(CAST(unixepoch(json_extract(r.body, '$.visible_from'), 'subsec') * 1000 AS INTEGER), r.purchase_from)`;
+const VISIBLE_FROM =
+  `COALESCE(` +
+  `CAST(unixepoch(json_extract(r.body, '$.visible_from'), 'subsec') * 1000 AS INTEGER), ` +
+  `r.purchase_from)`;
 // When the ref stops being usable: `dynamic_purchase_to_days` after the ref was made, capped by
 // purchase_to. Below 1 (`-1`) is unlimited, like an absent value.
 const DYNAMIC_DAYS = `json_extract(r.body, '$.limitation.dynamic_purchase_to_days')`;
-const REF_END = `CASE WHEN ${DYNAMIC_DAYS} >= 1 THEN MIN(r.purchase_to, f.created_at + ${DYNAMIC_DAYS} * ${DAY_MS}) ELSE r.purchase_to END`;
+const REF_END =
+  `CASE WHEN ${DYNAMIC_DAYS} >= 1 ` +
+  `THEN MIN(r.purchase_to, f.created_at + ${DYNAMIC_DAYS} * ${DAY_MS}) ELSE r.purchase_to END`;
 
 /**
  * The storefront's view of rules: a rule is public while it is not private, not deleted, active,
@@ -68,7 +73,8 @@ export class PublicRulesStore {
     const where = this.visible(q, now).add('r.id = ?', ruleId);
     const row = one<{ body: string; ref_id: string }>(
       this.sql,
-      `SELECT r.body AS body, f.id AS ref_id, MIN(f.seq) AS ref_seq FROM refs f JOIN rules r ON r.id = f.rule_id ${where} GROUP BY r.id`,
+      `SELECT r.body AS body, f.id AS ref_id, MIN(f.seq) AS ref_seq FROM refs f ` +
+        `JOIN rules r ON r.id = f.rule_id ${where} GROUP BY r.id`,
       ...where.args,
     );
     return {

@@ -226,7 +226,8 @@ export class RefStore {
       if (constraint !== null) {
         const existing = one<RefRow>(
           this.sql,
-          `SELECT * FROM refs WHERE rule_id = ? AND kind = ? AND IFNULL(customer_id, '') = ? AND offering_constraint_id = ?`,
+          `SELECT * FROM refs WHERE rule_id = ? AND kind = ? ` +
+            `AND IFNULL(customer_id, '') = ? AND offering_constraint_id = ?`,
           ruleId,
           kind,
           customerId ?? '',
@@ -240,7 +241,8 @@ export class RefStore {
       const id = crypto.randomUUID();
       const balance = startingBalance(rule);
       this.sql.exec(
-        `INSERT INTO refs (id, rule_id, kind, customer_id, offering_constraint_id, created_at, created_by, updated_at, updated_by, debit_balance)
+        `INSERT INTO refs (id, rule_id, kind, customer_id, offering_constraint_id, created_at, created_by, ` +
+          `updated_at, updated_by, debit_balance)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         id,
         ruleId,
@@ -281,7 +283,8 @@ export class RefStore {
               )
             : all<RefRow>(
                 this.sql,
-                `SELECT * FROM refs WHERE rule_id = ? AND kind = 'customer' AND customer_id = ? AND deleted_at IS NULL ORDER BY seq`,
+                `SELECT * FROM refs WHERE rule_id = ? AND kind = 'customer' AND customer_id = ? ` +
+                  `AND deleted_at IS NULL ORDER BY seq`,
                 ruleId,
                 target,
               );
@@ -430,7 +433,8 @@ export class RefStore {
     const owner = row.kind === '*' ? customerId : row.customer_id;
     const seen = one(
       this.sql,
-      `SELECT 1 FROM ref_usages WHERE source = 'usage_ref' AND ref_id = ? AND IFNULL(customer_id, '') = ? AND source_ref = ?`,
+      `SELECT 1 FROM ref_usages WHERE source = 'usage_ref' AND ref_id = ? ` +
+        `AND IFNULL(customer_id, '') = ? AND source_ref = ?`,
       refId,
       owner ?? '',
       input.ref,
@@ -523,7 +527,8 @@ export class RefStore {
         : [`((kind = 'customer' AND customer_id = ?) OR kind = '*')`, [customerId]];
     const rows = all<RefRow>(
       this.sql,
-      `SELECT * FROM refs WHERE deleted_at IS NULL AND ${who} AND rule_id IN (SELECT value FROM json_each(?)) ORDER BY seq`,
+      `SELECT * FROM refs WHERE deleted_at IS NULL AND ${who} ` +
+        `AND rule_id IN (SELECT value FROM json_each(?)) ORDER BY seq`,
       ...whoArgs,
       JSON.stringify([...ruleIds]),
     );
@@ -544,7 +549,8 @@ export class RefStore {
     }
     const id = crypto.randomUUID();
     this.sql.exec(
-      `INSERT INTO ref_usages (id, ref_id, rule_id, customer_id, source, source_ref, ref_type, usage, amount, stamp, debit, purchase_at, created_at, created_by)
+      `INSERT INTO ref_usages (id, ref_id, rule_id, customer_id, source, source_ref, ref_type, ` +
+        `usage, amount, stamp, debit, purchase_at, created_at, created_by)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       id,
       row.id,
@@ -584,7 +590,8 @@ export class RefStore {
     const rows = all<{ id: string; free: number }>(
       this.sql,
       `SELECT id, stamp - spent AS free FROM ref_usages
-       WHERE ref_id = ? ${slice ? 'AND customer_id = ?' : ''} AND stamp > spent AND released_at IS NULL AND expired_at IS NULL
+       WHERE ref_id = ? ${slice ? 'AND customer_id = ?' : ''} AND stamp > spent ` +
+        `AND released_at IS NULL AND expired_at IS NULL
          AND purchase_at <= ? AND purchase_at >= ?
        ORDER BY purchase_at, seq`,
       ...(slice ? [ref.id, customerId] : [ref.id]),
@@ -659,7 +666,8 @@ export class RefStore {
     // a later release on it restores the ref's own balance but not the rule's.
     const ruleDebit = ref.deleted_at === null ? refDebit : 0;
     this.sql.exec(
-      'UPDATE refs SET usage = usage + ?, purchases = purchases + ?, amount = amount + ?, stamp = stamp + ?, debit_balance = debit_balance - ? WHERE id = ?',
+      'UPDATE refs SET usage = usage + ?, purchases = purchases + ?, amount = amount + ?, ' +
+        'stamp = stamp + ?, debit_balance = debit_balance - ? WHERE id = ?',
       usage,
       Math.sign(usage),
       amount,

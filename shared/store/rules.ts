@@ -229,7 +229,8 @@ export class RuleStore {
       updated_by: actor,
     }) as Rule;
     this.sql.exec(
-      `UPDATE rules SET body = ?, campaign_id = ?, active = ?, private = ?, purchase_to = ?, updated_at = ? WHERE id = ?`,
+      `UPDATE rules SET body = ?, campaign_id = ?, active = ?, private = ?, purchase_to = ?, ` +
+        `updated_at = ? WHERE id = ?`,
       JSON.stringify(rule),
       rule.campaign_id ?? null,
       rule.active ? 1 : 0,

@@ -126,7 +126,9 @@ describe('discount codes, then the payment', async () => {
       secret: SECRET,
       body: session(SESSION, { discount_codes: ['SUMMER'] }),
     });
-    const path = `/callback?transaction_id=T40000002.tx-1&session_id=${SESSION}&merchant_reference=order-1&time=2026-06-01T12%3A00%3A00Z`;
+    const path =
+      `/callback?transaction_id=T40000002.tx-1&session_id=${SESSION}` +
+      `&merchant_reference=order-1&time=2026-06-01T12%3A00%3A00Z`;
     const answers = await Promise.all(Array.from({ length: 20 }, () => m.dintero('GET', path, { secret: SECRET })));
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
     const outcomes = answers.map((a) => a.body.outcome).sort();

@@ -34,37 +34,41 @@ describe('Dintero-Signature', () => {
     expect(canonicalQuery(new URL('https://x.test/p'))).toBe('');
   });
 
-  it('refuses a wrong secret, a missing or malformed header, a stale or future timestamp, a tampered query', async () => {
-    const now = 1_700_000_000;
-    const url = new URL(
-      'https://rabatt.test/v1/accounts/T00000001/checkout/callback?transaction_id=T00000001.tx1&session_id=T00000001.s1',
-    );
-    const header = await signatureHeader('the-right-secret-123', 'T00000001', 'GET', url, now);
-    const check = (
-      h: string | null,
-      opts: { secret?: string; at?: number; u?: URL; method?: string; account?: string } = {},
-    ) =>
-      verifySignature(
-        h,
-        opts.secret ?? 'the-right-secret-123',
-        opts.account ?? 'T00000001',
-        opts.method ?? 'GET',
-        opts.u ?? url,
-        opts.at ?? now,
+  it(
+    'refuses a wrong secret, a missing or malformed header, ' + 'a stale or future timestamp, a tampered query',
+    async () => {
+      const now = 1_700_000_000;
+      const url = new URL(
+        'https://rabatt.test/v1/accounts/T00000001/checkout/callback' +
+          '?transaction_id=T00000001.tx1&session_id=T00000001.s1',
       );
-    expect(await check(header)).toEqual({ ok: true });
-    expect(await check(header, { secret: 'the-wrong-secret-123' })).toEqual({ ok: false, reason: 'mismatch' });
-    expect(await check(null)).toEqual({ ok: false, reason: 'missing' });
-    expect(await check('v0-hmac-sha256=abc')).toEqual({ ok: false, reason: 'malformed' });
-    expect(await check(header, { at: now + 301 })).toEqual({ ok: false, reason: 'stale' });
-    expect(await check(header, { at: now - 301 })).toEqual({ ok: false, reason: 'stale' });
-    expect(await check(header, { at: now + 300 })).toEqual({ ok: true });
-    const tampered = new URL(url);
-    tampered.searchParams.set('transaction_id', 'T00000001.tx2');
-    expect(await check(header, { u: tampered })).toEqual({ ok: false, reason: 'mismatch' });
-    expect(await check(header, { method: 'POST' })).toEqual({ ok: false, reason: 'mismatch' });
-    expect(await check(header, { account: 'T00000002' })).toEqual({ ok: false, reason: 'mismatch' });
-  });
+      const header = await signatureHeader('the-right-secret-123', 'T00000001', 'GET', url, now);
+      const check = (
+        h: string | null,
+        opts: { secret?: string; at?: number; u?: URL; method?: string; account?: string } = {},
+      ) =>
+        verifySignature(
+          h,
+          opts.secret ?? 'the-right-secret-123',
+          opts.account ?? 'T00000001',
+          opts.method ?? 'GET',
+          opts.u ?? url,
+          opts.at ?? now,
+        );
+      expect(await check(header)).toEqual({ ok: true });
+      expect(await check(header, { secret: 'the-wrong-secret-123' })).toEqual({ ok: false, reason: 'mismatch' });
+      expect(await check(null)).toEqual({ ok: false, reason: 'missing' });
+      expect(await check('v0-hmac-sha256=abc')).toEqual({ ok: false, reason: 'malformed' });
+      expect(await check(header, { at: now + 301 })).toEqual({ ok: false, reason: 'stale' });
+      expect(await check(header, { at: now - 301 })).toEqual({ ok: false, reason: 'stale' });
+      expect(await check(header, { at: now + 300 })).toEqual({ ok: true });
+      const tampered = new URL(url);
+      tampered.searchParams.set('transaction_id', 'T00000001.tx2');
+      expect(await check(header, { u: tampered })).toEqual({ ok: false, reason: 'mismatch' });
+      expect(await check(header, { method: 'POST' })).toEqual({ ok: false, reason: 'mismatch' });
+      expect(await check(header, { account: 'T00000002' })).toEqual({ ok: false, reason: 'mismatch' });
+    },
+  );
 
   it('accepts any one of several v0 digests (secret rotation)', async () => {
     const url = new URL('https://x.test/cb?a=1');

@@ -74,30 +74,34 @@ describe('a replayed signed URL with a forged body', async () => {
     ).toBe('claimed');
   });
 
-  it('a signed partial refund event keeps the claim even without a body; a body cannot turn a partial into a full one', async () => {
-    const { tx, sid } = await paid('partial-event');
-    for (const event of ['PARTIALLY_REFUNDED', 'PARTIALLY_CAPTURED_REFUNDED']) {
-      const got = await m.dintero('GET', `/callback?transaction_id=${tx}&session_id=${sid}&event=${event}`, {
-        secret: SECRET,
-      });
-      expect(got.body.outcome).toBe('partial_refund_kept');
-      const forged = await m.dintero(
-        'POST',
-        `/callback?transaction_id=${tx}&session_id=${sid}&event=${event}&method=POST`,
-        {
+  it(
+    'a signed partial refund event keeps the claim even without a body; ' +
+      'a body cannot turn a partial into a full one',
+    async () => {
+      const { tx, sid } = await paid('partial-event');
+      for (const event of ['PARTIALLY_REFUNDED', 'PARTIALLY_CAPTURED_REFUNDED']) {
+        const got = await m.dintero('GET', `/callback?transaction_id=${tx}&session_id=${sid}&event=${event}`, {
           secret: SECRET,
-          body: { id: tx, status: 'REFUNDED' },
-        },
-      );
-      expect(forged.body.outcome).toBe('partial_refund_kept');
-    }
-    expect((await m.claimsByRef(tx))[0].deleted_at).toBeUndefined();
-    // A signed full REFUND still releases.
-    expect(
-      (await m.dintero('GET', `/callback?transaction_id=${tx}&session_id=${sid}&event=REFUND`, { secret: SECRET })).body
-        .outcome,
-    ).toBe('released');
-  });
+        });
+        expect(got.body.outcome).toBe('partial_refund_kept');
+        const forged = await m.dintero(
+          'POST',
+          `/callback?transaction_id=${tx}&session_id=${sid}&event=${event}&method=POST`,
+          {
+            secret: SECRET,
+            body: { id: tx, status: 'REFUNDED' },
+          },
+        );
+        expect(forged.body.outcome).toBe('partial_refund_kept');
+      }
+      expect((await m.claimsByRef(tx))[0].deleted_at).toBeUndefined();
+      // A signed full REFUND still releases.
+      expect(
+        (await m.dintero('GET', `/callback?transaction_id=${tx}&session_id=${sid}&event=REFUND`, { secret: SECRET }))
+          .body.outcome,
+      ).toBe('released');
+    },
+  );
 
   it('the transaction released is the signed one: a body naming another is 400, a body alone names none', async () => {
     const victim = await paid('victim');

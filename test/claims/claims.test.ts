@@ -50,44 +50,47 @@ describe('POST claims', { timeout: 30_000 }, () => {
     expect(res.body.discounts).toEqual([{ id: did, refs: [{ id: refId, amount: 10, usage: 1, stamp: 0 }] }]);
   });
 
-  it('refuses refs that are unknown, of another discount, of another customer, or unusable, naming the ref', async () => {
-    const did = await api.rule();
-    const other = await api.rule();
-    const [own] = await api.give(did, ['cecilie']);
-    const [anonymous] = await api.give(did, ['/']);
-    const [everyone] = await api.give(did, ['*']);
-    const cases: [unknown, string, string][] = [
-      [claimBody(did, '00000000-0000-4000-8000-000000000000', 'cecilie'), 'discounts.0.refs.0.id', 'unknown_ref'],
-      [claimBody(other, own!, 'cecilie'), 'discounts.0.refs.0.id', 'wrong_discount'],
-      [claimBody(did, own!, 'dag'), 'discounts.0.refs.0.id', 'not_held'],
-      [claimBody(did, anonymous!, 'cecilie'), 'discounts.0.refs.0.id', 'not_held'],
-      [claimBody(did, everyone!, undefined), 'discounts.0.refs.0.id', 'not_held'],
-      [
-        { ...claimBody(did, own!, 'cecilie'), purchase_at: '2019-06-01T00:00:00Z' },
-        'discounts.0.refs.0.id',
-        'not_usable',
-      ],
-    ];
-    for (const [body, field, code] of cases) {
-      const res = await api.claim(body);
-      expect(res.status, code).toBe(400);
-      expect(res.body.error.errors).toEqual([expect.objectContaining({ field, code })]);
-    }
-    // A `/` ref serves a claim without a customer; a `*` ref any customer.
-    const anon = await api.claim(claimBody(did, anonymous!, undefined));
-    expect(anon.status).toBe(200);
-    expect(anon.body.customer_id).toBeUndefined();
-    expect(anon.body.discounts).toEqual([{ id: did, refs: [expect.objectContaining({ id: anonymous, usage: 1 })] }]);
-    const star = await api.claim(claimBody(did, everyone!, 'dag'));
-    expect(star.status).toBe(200);
-    expect(star.body).toMatchObject({
-      customer_id: 'dag',
-      discounts: [{ id: did, refs: [{ id: everyone, usage: 1 }] }],
-    });
-    // Counted for dag on the shared ref, and nowhere else.
-    expect((await api.ref('dag', everyone!)).body.statistics).toMatchObject({ usage: 1, purchases: 1 });
-    expect((await api.ref('cecilie', everyone!)).body.statistics).toMatchObject({ usage: 0 });
-  });
+  it(
+    'refuses refs that are unknown, of another discount, of another customer, ' + 'or unusable, naming the ref',
+    async () => {
+      const did = await api.rule();
+      const other = await api.rule();
+      const [own] = await api.give(did, ['cecilie']);
+      const [anonymous] = await api.give(did, ['/']);
+      const [everyone] = await api.give(did, ['*']);
+      const cases: [unknown, string, string][] = [
+        [claimBody(did, '00000000-0000-4000-8000-000000000000', 'cecilie'), 'discounts.0.refs.0.id', 'unknown_ref'],
+        [claimBody(other, own!, 'cecilie'), 'discounts.0.refs.0.id', 'wrong_discount'],
+        [claimBody(did, own!, 'dag'), 'discounts.0.refs.0.id', 'not_held'],
+        [claimBody(did, anonymous!, 'cecilie'), 'discounts.0.refs.0.id', 'not_held'],
+        [claimBody(did, everyone!, undefined), 'discounts.0.refs.0.id', 'not_held'],
+        [
+          { ...claimBody(did, own!, 'cecilie'), purchase_at: '2019-06-01T00:00:00Z' },
+          'discounts.0.refs.0.id',
+          'not_usable',
+        ],
+      ];
+      for (const [body, field, code] of cases) {
+        const res = await api.claim(body);
+        expect(res.status, code).toBe(400);
+        expect(res.body.error.errors).toEqual([expect.objectContaining({ field, code })]);
+      }
+      // A `/` ref serves a claim without a customer; a `*` ref any customer.
+      const anon = await api.claim(claimBody(did, anonymous!, undefined));
+      expect(anon.status).toBe(200);
+      expect(anon.body.customer_id).toBeUndefined();
+      expect(anon.body.discounts).toEqual([{ id: did, refs: [expect.objectContaining({ id: anonymous, usage: 1 })] }]);
+      const star = await api.claim(claimBody(did, everyone!, 'dag'));
+      expect(star.status).toBe(200);
+      expect(star.body).toMatchObject({
+        customer_id: 'dag',
+        discounts: [{ id: did, refs: [{ id: everyone, usage: 1 }] }],
+      });
+      // Counted for dag on the shared ref, and nowhere else.
+      expect((await api.ref('dag', everyone!)).body.statistics).toMatchObject({ usage: 1, purchases: 1 });
+      expect((await api.ref('cecilie', everyone!)).body.statistics).toMatchObject({ usage: 0 });
+    },
+  );
 
   it('validates the body, naming the field and never echoing it', async () => {
     const did = await api.rule();
@@ -179,25 +182,30 @@ describe('POST claims', { timeout: 30_000 }, () => {
     expect(await api.ruleStats(did)).toMatchObject({ debit_balance: 1000, amount: 0, usage: 0 });
   });
 
-  it('discount_debit: releasing a claim on a deleted ref restores the ref, not the rule (which sums live refs)', async () => {
-    const did = await api.rule({ reward: { type: 'discount_debit', value: 500 } });
-    const [refId, keptId] = await api.give(did, ['helga', 'helmer']);
-    const claimed = await api.claim(claimBody(did, refId!, 'helga', {}, { amount: 200 }));
-    expect(await api.ruleStats(did)).toMatchObject({ debit_balance: 800, amount: 200, usage: 1 });
-    expect((await call('DELETE', `${api.base}/customers/helga/refs/${refId}`, { token: api.token })).status).toBe(200);
-    expect(await api.ruleStats(did)).toMatchObject({ debit_balance: 500 });
-    expect((await api.release(claimed.body.id)).status).toBe(200);
-    // The deleted ref's own figures follow its ledger; the rule's balance is the live ref's alone.
-    expect((await api.ref('helga', refId!)).body).toMatchObject({
-      deleted_at: expect.any(String),
-      statistics: { amount: 0, usage: 0, debit_balance: 500 },
-    });
-    expect(await api.ruleStats(did)).toMatchObject({ debit_balance: 500, amount: 0, usage: 0 });
-    // Releasing again changes nothing, and the live ref still draws the rule's balance down.
-    await api.release(claimed.body.id);
-    await api.claim(claimBody(did, keptId!, 'helmer', {}, { amount: 100 }));
-    expect(await api.ruleStats(did)).toMatchObject({ debit_balance: 400, amount: 100, usage: 1 });
-  });
+  it(
+    'discount_debit: releasing a claim on a deleted ref restores the ref, ' + 'not the rule (which sums live refs)',
+    async () => {
+      const did = await api.rule({ reward: { type: 'discount_debit', value: 500 } });
+      const [refId, keptId] = await api.give(did, ['helga', 'helmer']);
+      const claimed = await api.claim(claimBody(did, refId!, 'helga', {}, { amount: 200 }));
+      expect(await api.ruleStats(did)).toMatchObject({ debit_balance: 800, amount: 200, usage: 1 });
+      expect((await call('DELETE', `${api.base}/customers/helga/refs/${refId}`, { token: api.token })).status).toBe(
+        200,
+      );
+      expect(await api.ruleStats(did)).toMatchObject({ debit_balance: 500 });
+      expect((await api.release(claimed.body.id)).status).toBe(200);
+      // The deleted ref's own figures follow its ledger; the rule's balance is the live ref's alone.
+      expect((await api.ref('helga', refId!)).body).toMatchObject({
+        deleted_at: expect.any(String),
+        statistics: { amount: 0, usage: 0, debit_balance: 500 },
+      });
+      expect(await api.ruleStats(did)).toMatchObject({ debit_balance: 500, amount: 0, usage: 0 });
+      // Releasing again changes nothing, and the live ref still draws the rule's balance down.
+      await api.release(claimed.body.id);
+      await api.claim(claimBody(did, keptId!, 'helmer', {}, { amount: 100 }));
+      expect(await api.ruleStats(did)).toMatchObject({ debit_balance: 400, amount: 100, usage: 1 });
+    },
+  );
 
   it('scopes: the path-scoped ones grant claims, read scopes only reads', async () => {
     const did = await api.rule();
@@ -301,7 +309,8 @@ describe('idempotency by ref', { timeout: 30_000 }, () => {
         purchases: n,
         amount: 20000 * n,
       });
-      // The customer's rule list keeps the rule while a purchase is left (usage 2 already equals the limit after the first).
+      // The customer's rule list keeps the rule while a purchase is left
+      // (usage 2 already equals the limit after the first).
       const listed = await json(call('GET', `${api.base}/customers/nils/rules`, { token: api.token }));
       expect(listed.body.filter((r: { id: string }) => r.id === did).map((r: { ref_id: string }) => r.ref_id)).toEqual(
         n < 2 ? [refId] : [],
@@ -356,43 +365,46 @@ describe('idempotency by ref', { timeout: 30_000 }, () => {
     expect((await api.ref('lise', refId!)).body.statistics.usage).toBe(2);
   });
 
-  it('release reverts exactly, releasing twice is a no-op, the ref stays taken, and the ref can be claimed again', async () => {
-    const did = await api.rule({ limitation: { discount_repeat_usage: 1 } });
-    const [refId] = await api.give(did, ['mari']);
-    const body = claimBody(did, refId!, 'mari', { ref: 'tx-release' }, { amount: 400, stamp: 2 });
-    const claimed = await api.claim(body);
-    expect((await api.claim(claimBody(did, refId!, 'mari'))).status).toBe(400);
+  it(
+    'release reverts exactly, releasing twice is a no-op, the ref stays taken, ' + 'and the ref can be claimed again',
+    async () => {
+      const did = await api.rule({ limitation: { discount_repeat_usage: 1 } });
+      const [refId] = await api.give(did, ['mari']);
+      const body = claimBody(did, refId!, 'mari', { ref: 'tx-release' }, { amount: 400, stamp: 2 });
+      const claimed = await api.claim(body);
+      expect((await api.claim(claimBody(did, refId!, 'mari'))).status).toBe(400);
 
-    const released = await api.release(claimed.body.id);
-    expect(released.status).toBe(200);
-    expect(released.body).toMatchObject({ id: claimed.body.id, deleted_by: 'test-client' });
-    expect(released.body.deleted_at).toBeTruthy();
-    expect((await api.ref('mari', refId!)).body.statistics).toMatchObject({ usage: 0, amount: 0, stamp: 0 });
-    expect(await api.ruleStats(did)).toMatchObject({ usage: 0, amount: 0, stamp: 0 });
+      const released = await api.release(claimed.body.id);
+      expect(released.status).toBe(200);
+      expect(released.body).toMatchObject({ id: claimed.body.id, deleted_by: 'test-client' });
+      expect(released.body.deleted_at).toBeTruthy();
+      expect((await api.ref('mari', refId!)).body.statistics).toMatchObject({ usage: 0, amount: 0, stamp: 0 });
+      expect(await api.ruleStats(did)).toMatchObject({ usage: 0, amount: 0, stamp: 0 });
 
-    const again = await api.release(claimed.body.id);
-    expect(again.body).toEqual(released.body);
-    expect((await api.ref('mari', refId!)).body.statistics).toMatchObject({ usage: 0, amount: 0 });
+      const again = await api.release(claimed.body.id);
+      expect(again.body).toEqual(released.body);
+      expect((await api.ref('mari', refId!)).body.statistics).toMatchObject({ usage: 0, amount: 0 });
 
-    // The ref stays taken: a retry answers the released claim, another body is still a 409.
-    const retry = await api.claim(body);
-    expect(retry.status).toBe(200);
-    expect(retry.body).toMatchObject({ id: claimed.body.id, deleted_at: released.body.deleted_at });
-    expect((await api.claim({ ...body, type: 'web' })).status).toBe(409);
+      // The ref stays taken: a retry answers the released claim, another body is still a 409.
+      const retry = await api.claim(body);
+      expect(retry.status).toBe(200);
+      expect(retry.body).toMatchObject({ id: claimed.body.id, deleted_at: released.body.deleted_at });
+      expect((await api.claim({ ...body, type: 'web' })).status).toBe(409);
 
-    // The discount itself is free again.
-    const fresh = await api.claim(claimBody(did, refId!, 'mari', { ref: 'tx-release-2' }));
-    expect(fresh.status).toBe(200);
-    expect(fresh.body.id).not.toBe(claimed.body.id);
-    expect((await api.ref('mari', refId!)).body.statistics.usage).toBe(1);
+      // The discount itself is free again.
+      const fresh = await api.claim(claimBody(did, refId!, 'mari', { ref: 'tx-release-2' }));
+      expect(fresh.status).toBe(200);
+      expect(fresh.body.id).not.toBe(claimed.body.id);
+      expect((await api.ref('mari', refId!)).body.statistics.usage).toBe(1);
 
-    const ledger = (await api.usages(did, `?ref_id=${refId}`)).body;
-    expect(ledger).toHaveLength(2);
-    expect(ledger[0]).toMatchObject({ source: 'claim', source_ref: claimed.body.id, amount: 400, stamp: 2 });
-    expect(ledger[0].released_at).toBeTruthy();
-    expect(ledger[1].released_at).toBeUndefined();
-    expect((await api.release('00000000-0000-4000-8000-000000000000')).status).toBe(404);
-  });
+      const ledger = (await api.usages(did, `?ref_id=${refId}`)).body;
+      expect(ledger).toHaveLength(2);
+      expect(ledger[0]).toMatchObject({ source: 'claim', source_ref: claimed.body.id, amount: 400, stamp: 2 });
+      expect(ledger[0].released_at).toBeTruthy();
+      expect(ledger[1].released_at).toBeUndefined();
+      expect((await api.release('00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    },
+  );
 });
 
 describe('GET claims', { timeout: 30_000 }, () => {

@@ -179,43 +179,47 @@ describe('what a redemption spends', { timeout: 60_000 }, () => {
       (
         await sql(
           aid,
-          'SELECT stamp - spent AS free FROM ref_usages WHERE stamp > 0 AND released_at IS NULL ORDER BY purchase_at, seq',
+          'SELECT stamp - spent AS free FROM ref_usages WHERE stamp > 0 AND released_at IS NULL ' +
+            'ORDER BY purchase_at, seq',
         )
       ).map((r) => r.free);
     return { api, did, refId: refId!, stamp, redeem, stats, unspent };
   };
 
-  it('3 expired + 5 valid stamps, card of 5: the reward spends the 5 valid ones, and the next needs 5 new', async () => {
-    const { api, did, stamp, redeem, stats } = await stampsApi('T33000101', 5, 'anna', { stamp_expire_days: 30 });
-    await stamp(3, at(40));
-    for (let d = 5; d >= 1; d--) await stamp(1, at(d));
-    expect(await stats()).toMatchObject({ stamp: 8, current_stamp: 5 });
-    const reward = await offer(api, did, receipt('a-1', 'anna'));
-    expect(reward).toMatchObject({ amount: 3500, usage: 1, statistics: { stamp: 5 } });
-    expect((await redeem(NOW(), 'a-1')).status).toBe(200);
-    // The 3 expired stamps are untouched (still unspent until the cleanup marks them) and count for nothing.
-    expect(await stats()).toMatchObject({ stamp: 3, current_stamp: 0, usage: 1 });
-    expect(await api.ruleStats(did)).toMatchObject({ stamp: 3, usage: 1 });
-    for (let i = 1; i <= 4; i++) {
-      expect(await offer(api, did, receipt(`a-next-${i}`, 'anna')), `purchase ${i}`).toMatchObject({
+  it(
+    '3 expired + 5 valid stamps, card of 5: the reward spends the 5 valid ones, ' + 'and the next needs 5 new',
+    async () => {
+      const { api, did, stamp, redeem, stats } = await stampsApi('T33000101', 5, 'anna', { stamp_expire_days: 30 });
+      await stamp(3, at(40));
+      for (let d = 5; d >= 1; d--) await stamp(1, at(d));
+      expect(await stats()).toMatchObject({ stamp: 8, current_stamp: 5 });
+      const reward = await offer(api, did, receipt('a-1', 'anna'));
+      expect(reward).toMatchObject({ amount: 3500, usage: 1, statistics: { stamp: 5 } });
+      expect((await redeem(NOW(), 'a-1')).status).toBe(200);
+      // The 3 expired stamps are untouched (still unspent until the cleanup marks them) and count for nothing.
+      expect(await stats()).toMatchObject({ stamp: 3, current_stamp: 0, usage: 1 });
+      expect(await api.ruleStats(did)).toMatchObject({ stamp: 3, usage: 1 });
+      for (let i = 1; i <= 4; i++) {
+        expect(await offer(api, did, receipt(`a-next-${i}`, 'anna')), `purchase ${i}`).toMatchObject({
+          amount: 0,
+          stamp: 1,
+          statistics: { stamp: i - 1 },
+        });
+        await stamp(1, NOW());
+      }
+      expect(await offer(api, did, receipt('a-next-5', 'anna'))).toMatchObject({
         amount: 0,
         stamp: 1,
-        statistics: { stamp: i - 1 },
+        statistics: { stamp: 4 },
       });
       await stamp(1, NOW());
-    }
-    expect(await offer(api, did, receipt('a-next-5', 'anna'))).toMatchObject({
-      amount: 0,
-      stamp: 1,
-      statistics: { stamp: 4 },
-    });
-    await stamp(1, NOW());
-    expect(await offer(api, did, receipt('a-next-6', 'anna'))).toMatchObject({
-      amount: 3500,
-      usage: 1,
-      statistics: { stamp: 5 },
-    });
-  });
+      expect(await offer(api, did, receipt('a-next-6', 'anna'))).toMatchObject({
+        amount: 3500,
+        usage: 1,
+        statistics: { stamp: 5 },
+      });
+    },
+  );
 
   it('a claim redeeming more stamps than the ref holds valid is refused, naming the ref', async () => {
     const { api, did, refId, stamp, redeem, stats } = await stampsApi('T33000102', 3, 'berit', {

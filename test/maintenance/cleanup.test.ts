@@ -67,7 +67,8 @@ describe('scheduled cleanup', { timeout: 60_000 }, () => {
     ] as const) {
       await sql(
         aid,
-        `INSERT INTO checkout_events (id, event, outcome, created_at, created_by) VALUES (?, 'CAPTURE', 'claimed', ?, 'x')`,
+        `INSERT INTO checkout_events (id, event, outcome, created_at, created_by) ` +
+          `VALUES (?, 'CAPTURE', 'claimed', ?, 'x')`,
         id,
         at,
       );
@@ -323,7 +324,8 @@ describe('scheduled cleanup', { timeout: 60_000 }, () => {
     );
     await sql(
       aid,
-      `INSERT INTO checkout_events (id, event, outcome, created_at, created_by) VALUES ('e-old', 'CAPTURE', 'claimed', ?, 'x')`,
+      `INSERT INTO checkout_events (id, event, outcome, created_at, created_by) ` +
+        `VALUES ('e-old', 'CAPTURE', 'claimed', ?, 'x')`,
       cutoff - 1,
     );
     const S = await api.rule(stampRule);
@@ -395,12 +397,14 @@ describe('scheduled cleanup', { timeout: 60_000 }, () => {
     await sql(
       aid,
       `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500)
-      INSERT INTO checkout_events (id, event, outcome, created_at, created_by) SELECT 'old-' || i, 'CAPTURE', 'claimed', ? - i, 'x' FROM n`,
+      INSERT INTO checkout_events (id, event, outcome, created_at, created_by) ` +
+        `SELECT 'old-' || i, 'CAPTURE', 'claimed', ? - i, 'x' FROM n`,
       cutoff,
     );
     await sql(
       aid,
-      `INSERT INTO checkout_events (id, event, outcome, created_at, created_by) VALUES ('keep', 'CAPTURE', 'claimed', ?, 'x')`,
+      `INSERT INTO checkout_events (id, event, outcome, created_at, created_by) ` +
+        `VALUES ('keep', 'CAPTURE', 'claimed', ?, 'x')`,
       cutoff,
     );
     await sql(
@@ -444,7 +448,8 @@ describe('scheduled cleanup', { timeout: 60_000 }, () => {
     await sql(
       aid,
       `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
-      INSERT INTO checkout_events (id, event, outcome, created_at, created_by) SELECT 'e-' || i, 'CAPTURE', 'claimed', ? - i, 'x' FROM n`,
+      INSERT INTO checkout_events (id, event, outcome, created_at, created_by) ` +
+        `SELECT 'e-' || i, 'CAPTURE', 'claimed', ? - i, 'x' FROM n`,
       T,
     );
     await sql(
@@ -512,7 +517,8 @@ describe('scheduled cleanup', { timeout: 60_000 }, () => {
     ] as const) {
       await sql(
         aid,
-        `INSERT INTO checkout_events (id, event, outcome, created_at, created_by) VALUES (?, 'CAPTURE', 'claimed', ?, 'x')`,
+        `INSERT INTO checkout_events (id, event, outcome, created_at, created_by) ` +
+          `VALUES (?, 'CAPTURE', 'claimed', ?, 'x')`,
         id,
         at,
       );

@@ -66,7 +66,8 @@ async function problemsOf(key: string, documented: Record<string, any>, res: Res
   const entry = documented[status];
   if (!entry)
     return [
-      `${key} answered ${status}, which is not documented (${Object.keys(documented).join(', ')}): ${text.slice(0, 200)}`,
+      `${key} answered ${status}, which is not documented (${Object.keys(documented).join(', ')}): ` +
+        `${text.slice(0, 200)}`,
     ];
   const media = entry.content?.['application/json'];
   if (!media)

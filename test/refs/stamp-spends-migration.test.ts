@@ -41,7 +41,8 @@ describe('refs/003: redemptions made before spends were recorded', () => {
       sql.exec('DROP TABLE stamp_spends');
       sql.exec('ALTER TABLE ref_usages DROP COLUMN spent');
       sql.exec(
-        `CREATE INDEX ref_usages_stamps ON ref_usages (ref_id, customer_id, purchase_at) WHERE stamp > 0 AND released_at IS NULL`,
+        `CREATE INDEX ref_usages_stamps ON ref_usages (ref_id, customer_id, purchase_at) ` +
+          `WHERE stamp > 0 AND released_at IS NULL`,
       );
       sql.exec(`DELETE FROM _migrations WHERE id = 'refs/003'`);
       const row = (
@@ -55,7 +56,8 @@ describe('refs/003: redemptions made before spends were recorded', () => {
         expired = false,
       ) =>
         sql.exec(
-          `INSERT INTO ref_usages (id, ref_id, rule_id, customer_id, source, source_ref, usage, amount, stamp, debit, purchase_at, created_at, created_by, expired_at)
+          `INSERT INTO ref_usages (id, ref_id, rule_id, customer_id, source, source_ref, ` +
+            `usage, amount, stamp, debit, purchase_at, created_at, created_by, expired_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 'x', ?)`,
           id,
           ref,
