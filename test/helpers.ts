@@ -1,5 +1,5 @@
 import { env, exports } from 'cloudflare:workers';
-import { issueToken } from '../shared/auth/jwt';
+import { issueToken } from '../functions/auth/jwt';
 import { ALL_SCOPES, type Scope } from '../shared/auth/scopes';
 
 export const BASE = 'http://rabatt.test';

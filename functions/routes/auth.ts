@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
-import { accountOf, storeOf, type AppEnv } from '../../shared/app-env';
+import { accountOf, storeOf, type AppEnv } from '../app-env';
 import { hashSecret, randomSecret, timingSafeEqual } from '../../shared/auth/crypto';
-import { guard } from '../../shared/auth/guard';
-import { issueToken, signingSecret, TOKEN_LIFETIME_SECONDS } from '../../shared/auth/jwt';
+import { guard } from '../auth/guard';
+import { issueToken, signingSecret, TOKEN_LIFETIME_SECONDS } from '../auth/jwt';
 import { ALL_SCOPES, scopes, type Scope } from '../../shared/auth/scopes';
-import { ApiError, notFound } from '../../shared/errors';
+import { notFound, validationError } from '../../shared/errors';
+import { HttpError } from '../errors';
 import { clientCreateSchema, tokenRequestSchema } from '../../shared/schemas/auth';
-import { doc, ok } from '../../shared/openapi';
+import { doc, ok } from '../openapi';
 import { apiClientCreatedSchema, apiClientSchema, tokenResponseSchema } from '../../shared/schemas/responses';
 import {
   exampleApiClient,
@@ -15,14 +16,14 @@ import {
   exampleTokenRequest,
 } from '../../shared/schemas/examples';
 import * as v from 'valibot';
-import { jsonBody } from '../../shared/validate';
+import { jsonBody } from '../validate';
 
-const invalidClient = () => new ApiError(401, 'invalid_client', 'Unknown client or wrong secret');
+const invalidClient = () => new HttpError(401, 'invalid_client', 'Unknown client or wrong secret');
 
 function basicCredentials(header: string | undefined): { id: string; secret: string } {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header ?? '');
   if (!match)
-    throw new ApiError(
+    throw new HttpError(
       401,
       'invalid_client',
       'Send client credentials: Authorization: Basic base64(client_id:client_secret)',
@@ -56,7 +57,7 @@ export const auth = new Hono<AppEnv>()
       const secret = signingSecret(c.env.JWT_SECRET);
       const body = c.req.valid('json');
       if (!new URL(body.audience).pathname.replace(/\/+$/, '').endsWith(`/v1/accounts/${aid}`)) {
-        throw new ApiError(400, 'validation_error', 'The request is invalid', [
+        throw validationError([
           {
             field: 'audience',
             code: 'audience',
@@ -105,7 +106,7 @@ export const auth = new Hono<AppEnv>()
       const held = c.get('caller').scopes;
       const beyond = input.scopes.filter((s) => !held.includes(s));
       if (beyond.length) {
-        throw new ApiError(403, 'forbidden', `Your token cannot grant scopes it does not hold: ${beyond.join(', ')}`);
+        throw new HttpError(403, 'forbidden', `Your token cannot grant scopes it does not hold: ${beyond.join(', ')}`);
       }
       const clientId = crypto.randomUUID();
       const clientSecret = randomSecret();

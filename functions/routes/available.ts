@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
-import { storeOf, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
+import { storeOf, type AppEnv } from '../app-env';
+import { guard } from '../auth/guard';
 import type { Scope } from '../../shared/auth/scopes';
-import { doc, ok } from '../../shared/openapi';
+import { doc, ok } from '../openapi';
 import { exampleEvaluatedReceipt, exampleReceipt } from '../../shared/schemas/examples';
 import { receiptSchema } from '../../shared/schemas/receipt';
 import { evaluatedReceiptSchema } from '../../shared/schemas/receipt-result';
-import { jsonBody } from '../../shared/validate';
+import { jsonBody } from '../validate';
 
 /** Evaluating changes nothing, so read scopes grant it as well as the path-scoped ones. */
 const EVALUATE: Scope[] = [

@@ -1,16 +1,16 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { storeOf, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
+import { storeOf, type AppEnv } from '../app-env';
+import { guard } from '../auth/guard';
 import { scopes } from '../../shared/auth/scopes';
-import { doc, ok, totalCountHeader } from '../../shared/openapi';
+import { doc, ok, totalCountHeader } from '../openapi';
 import {
   campaignCreateSchema,
   campaignListQuerySchema,
   campaignSchema,
   campaignUpdateSchema,
 } from '../../shared/schemas/campaign';
-import { jsonBody, paramOf, queryOf } from '../../shared/validate';
+import { jsonBody, paramOf, queryOf } from '../validate';
 
 // Any string that cannot be a campaign_id is simply not found.
 const campaignParam = paramOf({

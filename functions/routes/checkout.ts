@@ -2,13 +2,13 @@ import { claimRefKey, writeClaimRef } from '../../shared/claim-refs';
 import type { Claim } from '../../shared/schemas/claim';
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { accountOf, afterResponse, storeOf, type AppContext, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
+import { accountOf, afterResponse, storeOf, type AppContext, type AppEnv } from '../app-env';
+import { guard } from '../auth/guard';
 import { scopes } from '../../shared/auth/scopes';
 import { seal } from '../../shared/auth/secret-box';
 import { SIGNATURE_HEADER } from '../../shared/auth/signature';
-import { ApiError } from '../../shared/errors';
-import { doc, documented, ok, totalCountHeader } from '../../shared/openapi';
+import { HttpError } from '../errors';
+import { doc, documented, ok, totalCountHeader } from '../openapi';
 import {
   callbackAnswerSchema,
   callbackQuerySchema,
@@ -21,7 +21,7 @@ import {
   signatureStatusSchema,
 } from '../../shared/schemas/checkout';
 import { SIGNATURE_PURPOSE } from '../../shared/store/checkout-callbacks';
-import { jsonBody, queryOf } from '../../shared/validate';
+import { jsonBody, queryOf } from '../validate';
 
 /**
  * Dintero Checkout → rabatt (docs/checkout.md). The callbacks are called by Dintero, not with our
@@ -68,7 +68,7 @@ const JSON_MEDIA = /^application\/([\w.-]+\+)?json$/i;
 async function rawBody(c: AppContext, requireJson: boolean): Promise<string | undefined> {
   if (c.req.method !== 'POST') return undefined;
   if (requireJson && !JSON_MEDIA.test((c.req.header('content-type') ?? '').split(';')[0]!.trim())) {
-    throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json');
+    throw new HttpError(415, 'unsupported_media_type', 'Send the body as application/json');
   }
   return c.req.text();
 }

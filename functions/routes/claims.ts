@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { accountOf, afterResponse, storeOf, type AppContext, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
+import { accountOf, afterResponse, storeOf, type AppContext, type AppEnv } from '../app-env';
+import { guard } from '../auth/guard';
 import type { Scope } from '../../shared/auth/scopes';
 import { claimRefKey, readClaimRef, writeClaimRef } from '../../shared/claim-refs';
-import { ApiError } from '../../shared/errors';
-import { doc, ok, totalCountHeader } from '../../shared/openapi';
+import { validationError } from '../../shared/errors';
+import { doc, ok, totalCountHeader } from '../openapi';
 import {
   claimBodyHash,
   claimCreateSchema,
@@ -15,7 +15,7 @@ import {
   type Claim,
 } from '../../shared/schemas/claim';
 import { uuidParam } from '../../shared/schemas/common';
-import { jsonBody, paramOf, queryOf } from '../../shared/validate';
+import { jsonBody, paramOf, queryOf } from '../validate';
 
 const WRITE: Scope[] = ['admin:discounts', 'write:discounts', 'write:discounts:/available_for_receipt'];
 const READ: Scope[] = ['admin:discounts', 'read:discounts', 'read:discounts:/available_for_receipt'];
@@ -47,9 +47,7 @@ function refOf(c: AppContext, bodyRef: string | undefined): string | null {
   const header = c.req.header('idempotency-key');
   if (header === undefined) return null;
   if (!v.is(idempotencyKey, header)) {
-    throw new ApiError(400, 'validation_error', 'The request is invalid', [
-      { field: 'Idempotency-Key', code: 'invalid', message: 'Expected 1 to 255 characters' },
-    ]);
+    throw validationError([{ field: 'Idempotency-Key', code: 'invalid', message: 'Expected 1 to 255 characters' }]);
   }
   return header;
 }

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { storeOf, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
+import { storeOf, type AppEnv } from '../app-env';
+import { guard } from '../auth/guard';
 import { scopes } from '../../shared/auth/scopes';
-import { doc, ok, totalCountHeader } from '../../shared/openapi';
+import { doc, ok, totalCountHeader } from '../openapi';
 import { uuidParam } from '../../shared/schemas/common';
 import {
   customerRuleSchema,
@@ -11,7 +11,7 @@ import {
   refWithStatisticsSchema,
   usageRefSchema,
 } from '../../shared/schemas/ref';
-import { jsonBody, paramOf, queryOf } from '../../shared/validate';
+import { jsonBody, paramOf, queryOf } from '../validate';
 import { exampleRef } from './refs';
 
 const customerParam = v.pipe(v.string(), v.minLength(1, 'Customer not found'), v.maxLength(255, 'Customer not found'));

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { storeOf, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
+import { storeOf, type AppEnv } from '../app-env';
+import { guard } from '../auth/guard';
 import { scopes } from '../../shared/auth/scopes';
-import { doc, ok, totalCountHeader } from '../../shared/openapi';
+import { doc, ok, totalCountHeader } from '../openapi';
 import {
   customerCreateSchema,
   customerIdSchema,
@@ -15,7 +15,7 @@ import {
   customerUpdateSchema,
   exampleCustomer,
 } from '../../shared/schemas/customer';
-import { jsonBody, paramOf, queryOf } from '../../shared/validate';
+import { jsonBody, paramOf, queryOf } from '../validate';
 
 const tags = ['Customers'];
 const read = scopes.read('customers');

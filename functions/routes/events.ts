@@ -1,13 +1,14 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { storeOf, type AppContext, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
+import { storeOf, type AppContext, type AppEnv } from '../app-env';
+import { guard } from '../auth/guard';
 import { scopes, type Scope } from '../../shared/auth/scopes';
-import { ApiError } from '../../shared/errors';
-import { doc, documented, noContent } from '../../shared/openapi';
+import { validationError } from '../../shared/errors';
+import { parse } from '../../shared/schemas/parse';
+import { doc, documented, noContent } from '../openapi';
 import { tokenSchema } from '../../shared/schemas/customer';
 import { receiptSchema } from '../../shared/schemas/receipt';
-import { jsonBody, parseOr400 } from '../../shared/validate';
+import { jsonBody } from '../validate';
 
 /**
  * `POST /discounts/events`: the `event` header names what happened; each event is one entry of
@@ -63,7 +64,7 @@ export const events = new Hono<AppEnv>().post(
   guard(allowed),
   async (c, next) => {
     if (!Object.hasOwn(EVENTS, c.req.header('event') ?? '')) {
-      throw new ApiError(400, 'validation_error', 'The request is invalid', [
+      throw validationError([
         {
           field: 'event',
           code: 'picklist',
@@ -76,7 +77,7 @@ export const events = new Hono<AppEnv>().post(
   eventBody,
   async (c) => {
     const handler = EVENTS[c.req.header('event')!]!;
-    await handler.handle(c, parseOr400(handler.body, c.req.valid('json')));
+    await handler.handle(c, parse(handler.body, c.req.valid('json')));
     return c.body(null, 204);
   },
 );

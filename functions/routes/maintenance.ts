@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { storeOf, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
+import { storeOf, type AppEnv } from '../app-env';
+import { guard } from '../auth/guard';
 import { scopes } from '../../shared/auth/scopes';
-import { doc, ok } from '../../shared/openapi';
+import { doc, ok } from '../openapi';
 import { maintenanceSchema } from '../../shared/schemas/maintenance';
 
 const admin = scopes.admin('discounts');

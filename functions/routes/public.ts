@@ -1,11 +1,12 @@
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import * as v from 'valibot';
-import { accountOf, storeOf, type AppEnv } from '../../shared/app-env';
-import { authenticate, hasAnyScope } from '../../shared/auth/guard';
+import { accountOf, storeOf, type AppEnv } from '../app-env';
+import { authenticate, hasAnyScope } from '../auth/guard';
 import type { Scope } from '../../shared/auth/scopes';
-import { ApiError, notFound } from '../../shared/errors';
-import { doc, noContent, ok } from '../../shared/openapi';
+import { notFound } from '../../shared/errors';
+import { HttpError } from '../errors';
+import { doc, noContent, ok } from '../openapi';
 import { uuidParam } from '../../shared/schemas/common';
 import {
   publicRuleSchema,
@@ -13,7 +14,7 @@ import {
   type PublicCacheInfo,
   type PublicRulesQuery,
 } from '../../shared/schemas/public-rules';
-import { paramOf, queryOf } from '../../shared/validate';
+import { paramOf, queryOf } from '../validate';
 import { cacheKey, serveCached } from '../public-cache';
 
 /**
@@ -69,13 +70,13 @@ const access = createMiddleware<PublicEnv>(async (c, next) => {
   const authorization = c.req.header('authorization');
   if (authorization === undefined) {
     if (!(await publicInfo(c)).anonymous) {
-      throw new ApiError(401, 'unauthorized', 'Send an access token: Authorization: Bearer <token>');
+      throw new HttpError(401, 'unauthorized', 'Send an access token: Authorization: Bearer <token>');
     }
     c.set('caller', { clientId: 'anonymous', scopes: [], anonymous: true });
   } else {
     const [caller] = await Promise.all([authenticate(authorization, c.env.JWT_SECRET, accountOf(c)), publicInfo(c)]);
     if (!hasAnyScope(caller.scopes, PUBLIC_SCOPES)) {
-      throw new ApiError(403, 'forbidden', `This operation needs one of the scopes: ${PUBLIC_SCOPES.join(', ')}`);
+      throw new HttpError(403, 'forbidden', `This operation needs one of the scopes: ${PUBLIC_SCOPES.join(', ')}`);
     }
     c.set('caller', caller);
   }

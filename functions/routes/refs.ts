@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { storeOf, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
+import { storeOf, type AppEnv } from '../app-env';
+import { guard } from '../auth/guard';
 import { scopes } from '../../shared/auth/scopes';
-import { doc, ok, totalCountHeader } from '../../shared/openapi';
+import { doc, ok, totalCountHeader } from '../openapi';
 import { uuidParam } from '../../shared/schemas/common';
 import {
   refGiveSchema,
@@ -13,7 +13,7 @@ import {
   usageEntrySchema,
   usageListQuerySchema,
 } from '../../shared/schemas/ref';
-import { jsonBody, paramOf, queryOf } from '../../shared/validate';
+import { jsonBody, paramOf, queryOf } from '../validate';
 
 const didParam = paramOf({ did: uuidParam('Discount rule') });
 const tags = ['Discount refs'];

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import { storeOf, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
+import { storeOf, type AppEnv } from '../app-env';
+import { guard } from '../auth/guard';
 import { scopes } from '../../shared/auth/scopes';
 import { uuidParam } from '../../shared/schemas/common';
 import {
@@ -11,10 +11,10 @@ import {
   type Rule,
 } from '../../shared/schemas/rule';
 import * as v from 'valibot';
-import { doc, ok, totalCountHeader } from '../../shared/openapi';
+import { doc, ok, totalCountHeader } from '../openapi';
 import { exampleRule, exampleRuleInput } from '../../shared/schemas/examples';
 import { ruleSchema } from '../../shared/schemas/responses';
-import { jsonBody, paramOf, queryOf } from '../../shared/validate';
+import { jsonBody, paramOf, queryOf } from '../validate';
 
 const didParam = paramOf({ did: uuidParam('Discount rule') });
 

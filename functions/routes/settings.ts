@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
-import { storeOf, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
+import { storeOf, type AppEnv } from '../app-env';
+import { guard } from '../auth/guard';
 import { scopes } from '../../shared/auth/scopes';
-import { doc, ok } from '../../shared/openapi';
+import { doc, ok } from '../openapi';
 import { settingsPatchSchema, settingsSchema } from '../../shared/schemas/settings';
-import { jsonBody } from '../../shared/validate';
+import { jsonBody } from '../validate';
 
 const tags = ['Settings'];
 const admin = scopes.admin('discounts');

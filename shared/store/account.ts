@@ -210,7 +210,7 @@ export class AccountStore extends DurableObject<Env> {
   importCustomers(inputs: unknown[], actor: string) {
     return this.tx(() => this.customers.import(inputs, actor));
   }
-  /** The customer, deleted ones as their tombstone; 404 ApiError when the customer_id was never used. */
+  /** The customer, deleted ones as their tombstone; a not_found DomainError when the customer_id was never used. */
   getCustomer(customerId: string) {
     return this.customers.get(customerId);
   }

@@ -1,4 +1,4 @@
-import { badRequest, conflict, notFound } from '../errors';
+import { invalid, conflict, notFound } from '../errors';
 import type { Campaign, CampaignInput, CampaignListQuery, CampaignUpdate } from '../schemas/campaign';
 import { bumpContentVersion, type Migration } from './migrations';
 import { softDeleteBody } from './soft-delete';
@@ -87,7 +87,7 @@ export class CampaignStore {
         q.starting_after,
       );
       if (!after)
-        throw badRequest('starting_after names no campaign', [
+        throw invalid('starting_after names no campaign', [
           { field: 'starting_after', code: 'unknown_id', message: 'No campaign with this id' },
         ]);
       where.add('seq > ?', after.seq);
@@ -105,7 +105,7 @@ export class CampaignStore {
   update(campaignId: string, patch: CampaignUpdate, actor: string): Campaign {
     const current = this.get(campaignId);
     if (patch.campaign_id !== undefined && patch.campaign_id !== campaignId) {
-      throw badRequest('campaign_id cannot change', [
+      throw invalid('campaign_id cannot change', [
         { field: 'campaign_id', code: 'immutable', message: 'campaign_id cannot change' },
       ]);
     }

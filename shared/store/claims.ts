@@ -1,5 +1,5 @@
 import type { EvaluationResult, Receipt } from '../engine';
-import { ApiError, badRequest, conflict, notFound } from '../errors';
+import { conflict, internal, notFound, refused as refusedClaim } from '../errors';
 import type { Claim, ClaimInput, ClaimListQuery } from '../schemas/claim';
 import type { Migration } from './migrations';
 import { type RefStore, unusableReason, usedUp, type RefRow } from './refs';
@@ -75,7 +75,7 @@ interface ClaimRow {
 }
 
 const refused = (field: string, code: string, message: string) =>
-  badRequest('This claim cannot be committed', [{ field, code, message }]);
+  refusedClaim('This claim cannot be committed', [{ field, code, message }]);
 
 /** Whether `customerId` (absent = anonymous purchase) may use the ref at all. */
 function holds(ref: RefRow, customerId: string | null): boolean {
@@ -269,7 +269,7 @@ export class ClaimStore {
         const stamp = Math.floor(r.stamp);
         if (!r.usage && !r.amount && !stamp) continue;
         const row = this.refs.row(r.id);
-        if (!row) throw new ApiError(500, 'internal_error', 'The engine named a ref storage does not hold');
+        if (!row) throw internal('The engine named a ref storage does not hold');
         this.refs.record(
           row,
           ownerOf(row, customerId),
@@ -282,7 +282,7 @@ export class ClaimStore {
             purchaseAt,
             actor,
             // The engine just counted these stamps in this transaction, so a shortfall is our bug.
-            shortfall: () => new ApiError(500, 'internal_error', 'The engine redeemed stamps storage does not hold'),
+            shortfall: () => internal('The engine redeemed stamps storage does not hold'),
           },
           now,
         );

@@ -1,5 +1,5 @@
 import type { RefState } from '../engine/types';
-import { badRequest, notFound } from '../errors';
+import { invalid, notFound, refused } from '../errors';
 import type { Rule } from '../schemas/rule';
 import type {
   CustomerRulesQuery,
@@ -216,7 +216,7 @@ export class RefStore {
 
   give(ruleId: string, input: RefGive, actor: string, now = Date.now()): Ref[] {
     const rule = this.ruleOr404(ruleId);
-    if (rule.deleted_at) throw badRequest('A deleted discount rule cannot be given to customers');
+    if (rule.deleted_at) throw invalid('A deleted discount rule cannot be given to customers');
     const constraint = input.offering_constraint_id ?? null;
     const out: Ref[] = [];
     let created = 0;
@@ -415,9 +415,7 @@ export class RefStore {
   deleteCustomerRef(customerId: string, refId: string, actor: string, now = Date.now()) {
     const row = this.customerRow(customerId, refId);
     if (row.kind === '*') {
-      throw badRequest(
-        'This ref was given to every customer; take it back with DELETE /discounts/rules/{did}/customers',
-      );
+      throw invalid('This ref was given to every customer; take it back with DELETE /discounts/rules/{did}/customers');
     }
     if (row.deleted_at === null) {
       this.softDelete(row, actor, now);
@@ -429,7 +427,7 @@ export class RefStore {
   /** Stamps/usage/amount added by hand; a `usage_ref.ref` already recorded for this ref changes nothing. */
   addUsage(customerId: string, refId: string, input: UsageRef, actor: string, now = Date.now()) {
     const row = this.customerRow(customerId, refId);
-    if (row.deleted_at !== null) throw badRequest('The ref has been deleted');
+    if (row.deleted_at !== null) throw invalid('The ref has been deleted');
     const owner = row.kind === '*' ? customerId : row.customer_id;
     const seen = one(
       this.sql,
@@ -453,7 +451,7 @@ export class RefStore {
           purchaseAt: now,
           actor,
           shortfall: () =>
-            badRequest('The ref holds fewer valid stamps than this usage redeems', [
+            refused('The ref holds fewer valid stamps than this usage redeems', [
               {
                 field: 'usage_ref.usage',
                 code: 'stamps',

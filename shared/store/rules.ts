@@ -1,4 +1,4 @@
-import { badRequest, notFound } from '../errors';
+import { invalid, notFound } from '../errors';
 import {
   deriveType,
   ruleCreateSchema,
@@ -10,7 +10,7 @@ import {
 } from '../schemas/rule';
 import { canonicalTime } from '../time';
 import { canonicalJson } from '../json';
-import { parseOr400 } from '../validate';
+import { parse } from '../schemas/parse';
 import { bumpContentVersion, type Migration } from './migrations';
 import { softDeleteBody } from './soft-delete';
 import { cursorSeq, all, one, Where, type Sql } from './sql';
@@ -181,7 +181,7 @@ export class RuleStore {
 
   update(id: string, patch: RuleUpdate, actor: string): Rule {
     const current = this.get(id);
-    if (current.deleted_at) throw badRequest('A deleted discount rule cannot be updated');
+    if (current.deleted_at) throw invalid('A deleted discount rule cannot be updated');
     const { requirement: reqPatch, reward: rewardPatch, ...rest } = editableFields(patch);
     const requirement = { ...current.requirement, ...(reqPatch ?? {}) };
     const reward = { ...current.reward, ...(rewardPatch ?? {}) };
@@ -201,7 +201,7 @@ export class RuleStore {
     if (canonicalJson(rewardRest) !== canonicalJson(currentRewardRest)) {
       errors.push({ field: 'reward', code: 'immutable', message: 'reward cannot change, except reward.base' });
     }
-    if (errors.length) throw badRequest('This update is not allowed', errors);
+    if (errors.length) throw invalid('This update is not allowed', errors);
 
     const {
       id: _i,
@@ -215,7 +215,7 @@ export class RuleStore {
     } = current;
     const merged = { ...kept, ...rest, requirement, reward };
     // The merged rule must still be a valid rule as a whole (e.g. purchase_to after purchase_from).
-    const valid = parseOr400(ruleCreateSchema, merged);
+    const valid = parse(ruleCreateSchema, merged);
     const now = new Date().toISOString();
     const rule = withoutNulls({
       ...editableFields(valid),

@@ -1,5 +1,5 @@
 /** Thin typed helpers over the Durable Object's synchronous SQLite API. */
-import { badRequest } from '../errors';
+import { invalid } from '../errors';
 export type Sql = SqlStorage;
 export type Value = SqlStorageValue;
 
@@ -38,7 +38,7 @@ export class Where {
 export function cursorSeq(sql: Sql, table: string, what: string, id: string, column = 'id'): number {
   const row = one<{ seq: number }>(sql, `SELECT seq FROM ${table} WHERE ${column} = ?`, id);
   if (!row) {
-    throw badRequest(`starting_after names no ${what}`, [
+    throw invalid(`starting_after names no ${what}`, [
       { field: 'starting_after', code: 'unknown_id', message: `No ${what} with this ${column}` },
     ]);
   }

@@ -4,7 +4,7 @@
  * A route is documented by one `doc(...)` middleware placed first; request parameters and bodies
  * are documented by `jsonBody` / `queryOf` / `paramOf` (shared/validate.ts) themselves:
  *
- *   import { doc, ok, noContent } from '../../shared/openapi';
+ *   import { doc, ok, noContent } from '../openapi';
  *   import { ruleSchema } from '../../shared/schemas/responses';
  *
  *   .get('/:did',
@@ -27,9 +27,9 @@
 import * as v from 'valibot';
 import { describeRoute, resolver, uniqueSymbol } from 'hono-openapi';
 import type { MiddlewareHandler } from 'hono';
-import type { Scope } from './auth/scopes';
+import type { Scope } from '../shared/auth/scopes';
+import { errorBodySchema } from '../shared/schemas/error';
 import type { ErrorStatus } from './errors';
-import { errorBodySchema } from './schemas/error';
 
 /**
  * Requests are documented as sent (conversion stops at the first transform); answers as produced.
@@ -138,7 +138,7 @@ export function doc({ scopes, responses, errors = [], requestExample, ...rest }:
 }
 
 /**
- * Makes a validator middleware (ours, which throws `ApiError`) also document its input, exactly as
+ * Makes a validator middleware (ours, which throws a DomainError or HttpError) also document its input, exactly as
  * hono-openapi's own `validator` does, so the generator picks it up.
  */
 export function documented<M extends object>(
