@@ -4,8 +4,8 @@ import type { ClientCreate } from '../schemas/auth';
 import type { RuleInput, RuleListQuery, RuleUpdate } from '../schemas/rule';
 import { ClientStore, clientMigrations } from './clients';
 import { CustomerStore, customerMigrations, type TokenInput } from './customers';
-import type { CustomerInput, CustomerListQuery, CustomerUpdate, TokenRef } from '../schemas/customer';
-import { applyMigrations, contentVersion, metaMigrations } from './migrations';
+import type { CustomerInput, CustomerListQuery, CustomerUpdate } from '../schemas/customer';
+import { applyMigrations, metaMigrations } from './migrations';
 import { RefStore } from './refs';
 import { purchaseCountMigrations, refMigrations, stampSpendMigrations } from './refs-migrations';
 import { ReceiptEvaluator } from './evaluation';
@@ -121,10 +121,6 @@ export class AccountStore extends DurableObject<Env> {
   };
   private registration: Promise<boolean> | undefined;
 
-  contentVersion(): number {
-    return contentVersion(this.ctx.storage.sql);
-  }
-
   // Public offers (storefront): the cached path makes exactly one call, `publicCacheInfo`.
   publicCacheInfo() {
     return this.publicRules.cacheInfo();
@@ -202,8 +198,7 @@ export class AccountStore extends DurableObject<Env> {
     return this.tx(() => this.clients.revoke(clientId, actor));
   }
 
-  // Customers (docs/customers.md). Lookups for refs/claims: customerExists, getCustomer,
-  // customerFacts, resolveToken.
+  // Customers (docs/customers.md)
   createCustomer(input: CustomerInput, actor: string) {
     return this.tx(() => this.customers.create(input, actor));
   }
@@ -213,17 +208,6 @@ export class AccountStore extends DurableObject<Env> {
   /** The customer, deleted ones as their tombstone; a not_found DomainError when the customer_id was never used. */
   getCustomer(customerId: string) {
     return this.customers.get(customerId);
-  }
-  /** True while the customer exists and is not deleted. */
-  customerExists(customerId: string): boolean {
-    return this.customers.find(customerId) !== null;
-  }
-  /**
-   * The stored customer (addresses, company, attributes ...) for `requirement.customer`; null if unknown or
-   * deleted.
-   */
-  customerFacts(customerId: string) {
-    return this.customers.find(customerId);
   }
   listCustomers(query: CustomerListQuery) {
     return this.customers.list(query);
@@ -242,10 +226,6 @@ export class AccountStore extends DurableObject<Env> {
   }
   removeToken(token: TokenInput): void {
     this.tx(() => this.customers.removeToken(token));
-  }
-  /** The customer_id a receipt's `customer.token` belongs to, or null (unknown or ambiguous). */
-  resolveToken(token: TokenRef): string | null {
-    return this.customers.resolveToken(token);
   }
 
   // Refs (docs/refs.md). `refs` caches rule bodies for one call only, hence `fresh()`.
