@@ -5,7 +5,7 @@ import type { RuleInput, RuleListQuery, RuleUpdate } from '../schemas/rule';
 import { ClientStore, clientMigrations } from './clients';
 import { CustomerStore, customerMigrations, type TokenInput } from './customers';
 import type { CustomerInput, CustomerListQuery, CustomerUpdate } from '../schemas/customer';
-import { applyMigrations, metaMigrations } from './migrations';
+import { applyMigrations, inOrder, metaMigrations } from './migrations';
 import { RefStore } from './refs';
 import { purchaseCountMigrations, refMigrations, stampSpendMigrations } from './refs-migrations';
 import { ReceiptEvaluator } from './evaluation';
@@ -29,20 +29,21 @@ import { AccountCleanup } from '../maintenance/cleanup';
 import { maintenanceMigrations } from '../maintenance/migrations';
 import { registerAccount } from '../maintenance/registry';
 
-const MIGRATIONS = [
+/** Every area's migrations, applied in MIGRATION_ORDER (shared/store/migrations.ts). */
+export const MIGRATIONS = inOrder([
   ...metaMigrations,
   ...ruleMigrations,
   ...clientMigrations,
   ...refMigrations,
+  ...stampSpendMigrations,
+  ...purchaseCountMigrations,
   ...claimMigrations,
   ...customerMigrations,
   ...settingsMigrations,
   ...campaignMigrations,
   ...checkoutMigrations,
   ...maintenanceMigrations,
-  ...stampSpendMigrations,
-  ...purchaseCountMigrations,
-];
+]);
 
 /**
  * One merchant account's system of record (one object per account id). It owns transactions and
