@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { accountOf, storeOf, type AppEnv } from '../../shared/app-env';
 import { hashSecret, randomSecret, timingSafeEqual } from '../../shared/auth/crypto';
-import { guard } from '../../shared/auth/guard';
 import { issueToken, signingSecret, TOKEN_LIFETIME_SECONDS } from '../../shared/auth/jwt';
 import { ALL_SCOPES, scopes, type Scope } from '../../shared/auth/scopes';
 import { ApiError, notFound } from '../../shared/errors';
 import { clientCreateSchema, tokenRequestSchema } from '../../shared/schemas/auth';
-import { doc, ok } from '../../shared/openapi';
+import { ok } from '../../shared/openapi';
+import { operation } from '../operation';
 import { apiClientCreatedSchema, apiClientSchema, tokenResponseSchema } from '../../shared/schemas/responses';
 import {
   exampleApiClient,
@@ -41,7 +41,7 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
 export const auth = new Hono<AppEnv>()
   .post(
     '/token',
-    doc({
+    operation({
       tags: ['Auth'],
       summary: 'Get an access token',
       description:
@@ -84,7 +84,7 @@ export const auth = new Hono<AppEnv>()
   )
   .post(
     '/clients',
-    doc({
+    operation({
       tags: ['Auth'],
       summary: 'Create an API client',
       scopes: scopes.admin('discounts'),
@@ -96,7 +96,6 @@ export const auth = new Hono<AppEnv>()
         }),
       },
     }),
-    guard(scopes.admin('discounts')),
     jsonBody(clientCreateSchema),
     async (c) => {
       const input = c.req.valid('json');
@@ -123,19 +122,18 @@ export const auth = new Hono<AppEnv>()
   )
   .get(
     '/clients',
-    doc({
+    operation({
       tags: ['Auth'],
       summary: 'List API clients',
       description: 'Every client of the account, revoked ones included; never their secrets. Needs `admin:discounts`.',
       scopes: scopes.admin('discounts'),
       responses: { 200: ok(v.array(apiClientSchema), 'The clients', [exampleApiClient]) },
     }),
-    guard(scopes.admin('discounts')),
     async (c) => c.json(await storeOf(c).listClients()),
   )
   .delete(
     '/clients/:client_id',
-    doc({
+    operation({
       tags: ['Auth'],
       summary: 'Revoke an API client',
       description:
@@ -151,7 +149,6 @@ export const auth = new Hono<AppEnv>()
         }),
       },
     }),
-    guard(scopes.admin('discounts')),
     async (c) => {
       const id = c.req.param('client_id');
       if (id.length > 255) throw notFound('API client');

@@ -3,12 +3,12 @@ import type { Claim } from '../../shared/schemas/claim';
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { accountOf, afterResponse, storeOf, type AppContext, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
 import { scopes } from '../../shared/auth/scopes';
 import { seal } from '../../shared/auth/secret-box';
 import { SIGNATURE_HEADER } from '../../shared/auth/signature';
 import { ApiError } from '../../shared/errors';
-import { doc, documented, ok, totalCountHeader } from '../../shared/openapi';
+import { documented, ok, totalCountHeader } from '../../shared/openapi';
+import { operation } from '../operation';
 import {
   callbackAnswerSchema,
   callbackQuerySchema,
@@ -74,7 +74,7 @@ async function rawBody(c: AppContext, requireJson: boolean): Promise<string | un
 }
 
 const callbackDoc = (method: 'GET' | 'POST') =>
-  doc({
+  operation({
     tags,
     summary:
       method === 'GET'
@@ -126,18 +126,17 @@ async function handleCallback(c: AppContext) {
 export const checkout = new Hono<AppEnv>()
   .get(
     '/signature',
-    doc({
+    operation({
       tags,
       summary: 'Whether callbacks must be signed',
       scopes: admin,
       responses: { 200: ok(signatureStatusSchema, 'The secret is never returned') },
     }),
-    guard(admin),
     async (c) => c.json(await storeOf(c).checkoutSignature()),
   )
   .put(
     '/signature',
-    doc({
+    operation({
       tags,
       summary: 'Set the Dintero-Signature secret',
       description:
@@ -148,7 +147,6 @@ export const checkout = new Hono<AppEnv>()
       errors: [503],
       requestExample: { secret: 'a-long-random-secret-from-dintero' },
     }),
-    guard(admin),
     jsonBody(signaturePutSchema),
     async (c) => {
       const sealed = await seal(c.env.SECRETS_KEY, SIGNATURE_PURPOSE, c.req.valid('json').secret);
@@ -157,18 +155,17 @@ export const checkout = new Hono<AppEnv>()
   )
   .delete(
     '/signature',
-    doc({
+    operation({
       tags,
       summary: 'Remove the Dintero-Signature secret',
       scopes: admin,
       responses: { 200: ok(signatureStatusSchema, 'No secret set') },
     }),
-    guard(admin),
     async (c) => c.json(await storeOf(c).deleteCheckoutSecret()),
   )
   .post(
     '/discount_codes',
-    doc({
+    operation({
       tags,
       summary: 'Express discount-code callback (Dintero express.discount_codes.callback_url)',
       description:
@@ -188,13 +185,12 @@ export const checkout = new Hono<AppEnv>()
   .post('/callback', callbackDoc('POST'), callbackQuery, transactionBody, handleCallback)
   .get(
     '/events',
-    doc({
+    operation({
       tags,
       summary: 'Handled transaction callbacks, newest first',
       scopes: read,
       responses: { 200: ok(v.array(checkoutEventSchema), 'Callback log entries', undefined, totalCountHeader) },
     }),
-    guard(read),
     queryOf(checkoutEventsQuerySchema),
     async (c) => {
       const { events, total } = await storeOf(c).listCheckoutEvents(c.req.valid('query'));

@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { accountOf, afterResponse, storeOf, type AppContext, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
 import type { Scope } from '../../shared/auth/scopes';
 import { claimRefKey, readClaimRef, writeClaimRef } from '../../shared/claim-refs';
 import { ApiError } from '../../shared/errors';
-import { doc, ok, totalCountHeader } from '../../shared/openapi';
+import { ok, totalCountHeader } from '../../shared/openapi';
+import { operation } from '../operation';
 import {
   claimBodyHash,
   claimCreateSchema,
@@ -57,7 +57,7 @@ function refOf(c: AppContext, bodyRef: string | undefined): string | null {
 export const claims = new Hono<AppEnv>()
   .post(
     '/',
-    doc({
+    operation({
       tags,
       summary: 'Claim discounts',
       description:
@@ -87,7 +87,6 @@ export const claims = new Hono<AppEnv>()
       responses: { 200: ok(claimSchema, 'The claim (the first one, for a repeated ref)', exampleClaim) },
       errors: [409],
     }),
-    guard(WRITE),
     jsonBody(claimCreateSchema),
     async (c) => {
       const { ref: bodyRef, ...input } = c.req.valid('json');
@@ -110,7 +109,7 @@ export const claims = new Hono<AppEnv>()
   )
   .get(
     '/',
-    doc({
+    operation({
       tags,
       summary: 'List claims',
       description:
@@ -119,7 +118,6 @@ export const claims = new Hono<AppEnv>()
       scopes: READ,
       responses: { 200: ok(v.array(claimSchema), 'Claims, oldest first', [exampleClaim], totalCountHeader) },
     }),
-    guard(READ),
     queryOf(claimListQuerySchema),
     async (c) => {
       const { claims, total } = await storeOf(c).listClaims(c.req.valid('query'));
@@ -129,19 +127,18 @@ export const claims = new Hono<AppEnv>()
   )
   .get(
     '/:claim_id',
-    doc({
+    operation({
       tags,
       summary: 'Read a claim',
       scopes: READ,
       responses: { 200: ok(claimSchema, 'The claim', exampleClaim) },
     }),
-    guard(READ),
     claimParam,
     async (c) => c.json(await storeOf(c).getClaim(c.req.valid('param').claim_id)),
   )
   .delete(
     '/:claim_id',
-    doc({
+    operation({
       tags,
       summary: 'Release a claim',
       description:
@@ -156,7 +153,6 @@ export const claims = new Hono<AppEnv>()
         }),
       },
     }),
-    guard(WRITE),
     claimParam,
     async (c) => {
       const { claim, bodyHash } = await storeOf(c).releaseClaim(

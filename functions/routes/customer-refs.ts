@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { storeOf, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
 import { scopes } from '../../shared/auth/scopes';
-import { doc, ok, totalCountHeader } from '../../shared/openapi';
+import { ok, totalCountHeader } from '../../shared/openapi';
+import { operation } from '../operation';
 import { uuidParam } from '../../shared/schemas/common';
 import {
   customerRuleSchema,
@@ -26,7 +26,7 @@ const exampleRefWithStatistics = { ...exampleRef, statistics: exampleStatistics 
 export const customerRefs = new Hono<AppEnv>()
   .get(
     '/:customer_id/rules',
-    doc({
+    operation({
       tags,
       summary: "A customer's usable discount rules",
       description:
@@ -37,7 +37,6 @@ export const customerRefs = new Hono<AppEnv>()
       scopes: scopes.read('discounts'),
       responses: { 200: ok(v.array(customerRuleSchema), 'The rules, in ref order', undefined, totalCountHeader) },
     }),
-    guard(scopes.read('discounts')),
     customerOnly,
     queryOf(customerRulesQuerySchema),
     async (c) => {
@@ -48,7 +47,7 @@ export const customerRefs = new Hono<AppEnv>()
   )
   .get(
     '/:customer_id/refs/:ref_id',
-    doc({
+    operation({
       tags,
       summary: "Read one of a customer's refs",
       description:
@@ -58,7 +57,6 @@ export const customerRefs = new Hono<AppEnv>()
       scopes: scopes.read('discounts'),
       responses: { 200: ok(refWithStatisticsSchema, 'The ref', exampleRefWithStatistics) },
     }),
-    guard(scopes.read('discounts')),
     customerAndRef,
     async (c) => {
       const { customer_id, ref_id } = c.req.valid('param');
@@ -67,7 +65,7 @@ export const customerRefs = new Hono<AppEnv>()
   )
   .post(
     '/:customer_id/refs/:ref_id',
-    doc({
+    operation({
       tags,
       summary: 'Add stamps or usage to a ref',
       description:
@@ -79,7 +77,6 @@ export const customerRefs = new Hono<AppEnv>()
       requestExample: { usage_ref: { ref: 'visit-2024-05-01', ref_type: 'pos', stamp: 1 } },
       responses: { 200: ok(refWithStatisticsSchema, 'The ref after the change', exampleRefWithStatistics) },
     }),
-    guard(scopes.write('discounts')),
     customerAndRef,
     jsonBody(usageRefSchema),
     async (c) => {
@@ -91,7 +88,7 @@ export const customerRefs = new Hono<AppEnv>()
   )
   .delete(
     '/:customer_id/refs/:ref_id',
-    doc({
+    operation({
       tags,
       summary: "Delete one of a customer's refs",
       description:
@@ -106,7 +103,6 @@ export const customerRefs = new Hono<AppEnv>()
         }),
       },
     }),
-    guard(scopes.write('discounts')),
     customerAndRef,
     async (c) => {
       const { customer_id, ref_id } = c.req.valid('param');

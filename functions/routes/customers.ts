@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { storeOf, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
 import { scopes } from '../../shared/auth/scopes';
-import { doc, ok, totalCountHeader } from '../../shared/openapi';
+import { ok, totalCountHeader } from '../../shared/openapi';
+import { operation } from '../operation';
 import {
   customerCreateSchema,
   customerIdSchema,
@@ -41,7 +41,7 @@ const {
 export const customers = new Hono<AppEnv>()
   .get(
     '/',
-    doc({
+    operation({
       tags,
       summary: 'List customers',
       description:
@@ -52,7 +52,6 @@ export const customers = new Hono<AppEnv>()
         200: ok(v.array(customerSchema), 'Matching customers, oldest first', [exampleCustomer], totalCountHeader),
       },
     }),
-    guard(read),
     queryOf(customerListQuerySchema),
     async (c) => {
       const { customers, total } = await storeOf(c).listCustomers(c.req.valid('query'));
@@ -62,7 +61,7 @@ export const customers = new Hono<AppEnv>()
   )
   .post(
     '/',
-    doc({
+    operation({
       tags,
       summary: 'Create a customer',
       scopes: write,
@@ -70,13 +69,12 @@ export const customers = new Hono<AppEnv>()
       errors: [409],
       requestExample: exampleInput,
     }),
-    guard(write),
     jsonBody(customerCreateSchema),
     async (c) => c.json(await storeOf(c).createCustomer(c.req.valid('json'), c.get('caller').clientId)),
   )
   .post(
     '/import',
-    doc({
+    operation({
       tags,
       summary: 'Import customers in bulk',
       description: 'Up to 1000 customers, all or none; errors name `customers.<n>.<field>`. Needs `admin:customers`.',
@@ -85,25 +83,23 @@ export const customers = new Hono<AppEnv>()
       errors: [409],
       requestExample: { customers: [exampleInput] },
     }),
-    guard(scopes.admin('customers')),
     jsonBody(customerImportSchema),
     async (c) => c.json(await storeOf(c).importCustomers(c.req.valid('json').customers, c.get('caller').clientId)),
   )
   .get(
     '/:customer_id',
-    doc({
+    operation({
       tags,
       summary: 'Read a customer',
       scopes: read,
       responses: one('The customer (a deleted one as its tombstone)'),
     }),
-    guard(read),
     customerParam,
     async (c) => c.json(await storeOf(c).getCustomer(c.req.valid('param').customer_id)),
   )
   .put(
     '/:customer_id',
-    doc({
+    operation({
       tags,
       summary: 'Update a customer',
       description:
@@ -112,7 +108,6 @@ export const customers = new Hono<AppEnv>()
       responses: one('The updated customer'),
       errors: [409],
     }),
-    guard(write),
     customerParam,
     jsonBody(customerUpdateSchema),
     async (c) =>
@@ -126,27 +121,25 @@ export const customers = new Hono<AppEnv>()
   )
   .delete(
     '/:customer_id',
-    doc({
+    operation({
       tags,
       summary: 'Delete a customer',
       description: 'Erases every personal field; ids and stamps remain.',
       scopes: write,
       responses: one('The tombstone'),
     }),
-    guard(write),
     customerParam,
     async (c) => c.json(await storeOf(c).deleteCustomer(c.req.valid('param').customer_id, c.get('caller').clientId)),
   )
   .put(
     '/:customer_id/tags',
-    doc({
+    operation({
       tags,
       summary: "Set a customer's tags",
       scopes: write,
       responses: one('The customer with its tag_ids'),
       requestExample: { tag_ids: ['vip'] },
     }),
-    guard(write),
     customerParam,
     jsonBody(customerTagsSchema),
     async (c) =>

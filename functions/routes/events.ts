@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { storeOf, type AppContext, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
 import { scopes, type Scope } from '../../shared/auth/scopes';
 import { ApiError } from '../../shared/errors';
-import { doc, documented, noContent } from '../../shared/openapi';
+import { documented, noContent } from '../../shared/openapi';
+import { operation } from '../operation';
 import { tokenSchema } from '../../shared/schemas/customer';
 import { receiptSchema } from '../../shared/schemas/receipt';
 import { jsonBody, parseOr400 } from '../../shared/validate';
@@ -38,7 +38,7 @@ const eventBody = documented(jsonBody(v.unknown()), 'json', v.union(Object.value
 
 export const events = new Hono<AppEnv>().post(
   '/',
-  doc({
+  operation({
     tags: ['Events'],
     summary: 'Report an event',
     description:
@@ -60,7 +60,6 @@ export const events = new Hono<AppEnv>().post(
       token: { token_id: 'card-1', type: 'member_card', value: '7080001234567', customer_id: 'member-1001' },
     },
   }),
-  guard(allowed),
   async (c, next) => {
     if (!Object.hasOwn(EVENTS, c.req.header('event') ?? '')) {
       throw new ApiError(400, 'validation_error', 'The request is invalid', [

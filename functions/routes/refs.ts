@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { storeOf, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
 import { scopes } from '../../shared/auth/scopes';
-import { doc, ok, totalCountHeader } from '../../shared/openapi';
+import { ok, totalCountHeader } from '../../shared/openapi';
+import { operation } from '../operation';
 import { uuidParam } from '../../shared/schemas/common';
 import {
   refGiveSchema,
@@ -34,7 +34,7 @@ const exampleWildcardRef = { ...exampleRef, id: '8d3f1a2b-4c5d-4e6f-8a9b-0c1d2e3
 export const ruleRefs = new Hono<AppEnv>()
   .get(
     '/',
-    doc({
+    operation({
       tags,
       summary: 'List the refs of a discount rule',
       description:
@@ -47,7 +47,6 @@ export const ruleRefs = new Hono<AppEnv>()
         200: ok(v.array(refSchema), 'The refs, oldest first', [exampleRef, exampleWildcardRef], totalCountHeader),
       },
     }),
-    guard(scopes.read('discounts')),
     didParam,
     queryOf(refListQuerySchema),
     async (c) => {
@@ -58,7 +57,7 @@ export const ruleRefs = new Hono<AppEnv>()
   )
   .post(
     '/',
-    doc({
+    operation({
       tags,
       summary: 'Give a discount rule to customers',
       description:
@@ -75,7 +74,6 @@ export const ruleRefs = new Hono<AppEnv>()
         ]),
       },
     }),
-    guard(scopes.write('discounts')),
     didParam,
     jsonBody(refGiveSchema),
     async (c) =>
@@ -83,7 +81,7 @@ export const ruleRefs = new Hono<AppEnv>()
   )
   .delete(
     '/',
-    doc({
+    operation({
       tags,
       summary: 'Take a discount rule back from customers',
       description:
@@ -98,7 +96,6 @@ export const ruleRefs = new Hono<AppEnv>()
         ]),
       },
     }),
-    guard(scopes.write('discounts')),
     didParam,
     jsonBody(refTakeSchema),
     async (c) =>
@@ -108,7 +105,7 @@ export const ruleRefs = new Hono<AppEnv>()
 /** `/discounts/rules/{did}/usages`: the rule's usage ledger. */
 export const ruleUsages = new Hono<AppEnv>().get(
   '/',
-  doc({
+  operation({
     tags,
     summary: 'The usage ledger of a discount rule',
     description:
@@ -141,7 +138,6 @@ export const ruleUsages = new Hono<AppEnv>().get(
       ),
     },
   }),
-  guard(scopes.read('discounts')),
   didParam,
   queryOf(usageListQuerySchema),
   async (c) => {

@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import { storeOf, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
 import { scopes } from '../../shared/auth/scopes';
 import { uuidParam } from '../../shared/schemas/common';
 import {
@@ -11,7 +10,8 @@ import {
   type Rule,
 } from '../../shared/schemas/rule';
 import * as v from 'valibot';
-import { doc, ok, totalCountHeader } from '../../shared/openapi';
+import { ok, totalCountHeader } from '../../shared/openapi';
+import { operation } from '../operation';
 import { exampleRule, exampleRuleInput } from '../../shared/schemas/examples';
 import { ruleSchema } from '../../shared/schemas/responses';
 import { jsonBody, paramOf, queryOf } from '../../shared/validate';
@@ -26,7 +26,7 @@ const tags = ['Discount rules'];
 export const rules = new Hono<AppEnv>()
   .get(
     '/',
-    doc({
+    operation({
       tags,
       summary: 'List discount rules',
       description:
@@ -36,7 +36,6 @@ export const rules = new Hono<AppEnv>()
       scopes: scopes.read('discounts'),
       responses: { 200: ok(v.array(ruleSchema), 'The rules, oldest first', [exampleRule], totalCountHeader) },
     }),
-    guard(scopes.read('discounts')),
     queryOf(ruleListQuerySchema),
     async (c) => {
       const { rules, total } = await storeOf(c).listRules(c.req.valid('query'));
@@ -46,7 +45,7 @@ export const rules = new Hono<AppEnv>()
   )
   .post(
     '/',
-    doc({
+    operation({
       tags,
       summary: 'Create a discount rule',
       description:
@@ -55,20 +54,18 @@ export const rules = new Hono<AppEnv>()
       requestExample: exampleRuleInput,
       responses: { 200: ok(ruleSchema, 'The stored rule', liveRule) },
     }),
-    guard(scopes.write('discounts')),
     jsonBody(ruleCreateSchema),
     async (c) => c.json((await storeOf(c).createRule(c.req.valid('json'), c.get('caller').clientId)) as Rule),
   )
   .get(
     '/:did',
-    doc({
+    operation({
       tags,
       summary: 'Read a discount rule',
       description: 'Deleted rules are still readable. `include=statistics` adds usage figures.',
       scopes: scopes.read('discounts'),
       responses: { 200: ok(ruleSchema, 'The rule', { ...liveRule, statistics: exampleRule.statistics }) },
     }),
-    guard(scopes.read('discounts')),
     didParam,
     queryOf(ruleReadQuerySchema),
     async (c) => {
@@ -78,7 +75,7 @@ export const rules = new Hono<AppEnv>()
   )
   .put(
     '/:did',
-    doc({
+    operation({
       tags,
       summary: 'Update a discount rule',
       description:
@@ -89,7 +86,6 @@ export const rules = new Hono<AppEnv>()
       requestExample: { name: 'Spar 150,-', requirement: { purchase_to: '2023-12-31T23:00:00Z' }, campaign_id: null },
       responses: { 200: ok(ruleSchema, 'The updated rule', liveRule) },
     }),
-    guard(scopes.write('discounts')),
     didParam,
     jsonBody(ruleUpdateSchema),
     async (c) =>
@@ -99,14 +95,13 @@ export const rules = new Hono<AppEnv>()
   )
   .delete(
     '/:did',
-    doc({
+    operation({
       tags,
       summary: 'Delete a discount rule',
       description: 'Soft delete: the rule keeps answering reads with `deleted_at` and `deleted_by` set.',
       scopes: scopes.write('discounts'),
       responses: { 200: ok(ruleSchema, 'The deleted rule', exampleRule) },
     }),
-    guard(scopes.write('discounts')),
     didParam,
     async (c) => c.json((await storeOf(c).deleteRule(c.req.valid('param').did, c.get('caller').clientId)) as Rule),
   );
