@@ -17,12 +17,7 @@ describe('refs that take no amount, claimed through the signed callbacks', async
     { item: { items: [{ id: 'table' }] }, stamp: 2 },
     ['c-stamp', 'c-repeat'],
   );
-  const bonus = await m.rule(
-    'Bonus 10 %',
-    { type: 'discount_percent', value: 10, effect: 'bonus' },
-    {},
-    ['c-bonus'],
-  );
+  const bonus = await m.rule('Bonus 10 %', { type: 'discount_percent', value: 10, effect: 'bonus' }, {}, ['c-bonus']);
   const cardOf = async (customer: string) => {
     const res = await json(call('GET', `${m.base}/discounts/customers/${customer}/rules`, { token: m.token }));
     expect(res.status).toBe(200);
@@ -58,9 +53,7 @@ describe('refs that take no amount, claimed through the signed callbacks', async
     // The stamps earned through checkout give the reward on the next purchase.
     const third = await buy('c-stamp', 3);
     expect(third.order.amount).toBe(120000 - 60000);
-    expect(third.claim.discounts).toEqual([
-      { id: card, refs: [expect.objectContaining({ amount: 60000, usage: 1 })] },
-    ]);
+    expect(third.claim.discounts).toEqual([{ id: card, refs: [expect.objectContaining({ amount: 60000, usage: 1 })] }]);
     expect(await cardOf('c-stamp')).toMatchObject({ stamp: 0, current_stamp: 0, usage: 1 });
   });
 
