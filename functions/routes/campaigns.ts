@@ -2,8 +2,9 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import { storeOf, type AppEnv } from '../../shared/app-env';
 import { scopes } from '../../shared/auth/scopes';
-import { ok, totalCountHeader } from '../../shared/openapi';
+import { ok } from '../../shared/openapi';
 import { operation } from '../operation';
+import { listOf, totalCount } from '../paging';
 import {
   campaignCreateSchema,
   campaignListQuerySchema,
@@ -25,12 +26,12 @@ export const campaigns = new Hono<AppEnv>()
       tags,
       summary: 'List campaigns',
       scopes: scopes.read('discounts'),
-      responses: { 200: ok(v.array(campaignSchema), 'Campaigns', undefined, totalCountHeader) },
+      responses: { 200: listOf(campaignSchema, 'Campaigns') },
     }),
     queryOf(campaignListQuerySchema),
     async (c) => {
       const { campaigns, total } = await storeOf(c).listCampaigns(c.req.valid('query'));
-      if (total !== undefined) c.header('total-count', String(total));
+      totalCount(c, total);
       return c.json(campaigns);
     },
   )

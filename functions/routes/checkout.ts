@@ -1,14 +1,14 @@
 import { claimRefKey, writeClaimRef } from '../../shared/claim-refs';
 import type { Claim } from '../../shared/schemas/claim';
 import { Hono } from 'hono';
-import * as v from 'valibot';
 import { accountOf, afterResponse, storeOf, type AppContext, type AppEnv } from '../../shared/app-env';
 import { scopes } from '../../shared/auth/scopes';
 import { seal } from '../../shared/auth/secret-box';
 import { SIGNATURE_HEADER } from '../../shared/auth/signature';
 import { ApiError } from '../../shared/errors';
-import { documented, ok, totalCountHeader } from '../../shared/openapi';
+import { documented, ok } from '../../shared/openapi';
 import { operation } from '../operation';
+import { listOf, totalCount } from '../paging';
 import {
   callbackAnswerSchema,
   callbackQuerySchema,
@@ -21,7 +21,7 @@ import {
   signatureStatusSchema,
 } from '../../shared/schemas/checkout';
 import { SIGNATURE_PURPOSE } from '../../shared/store/checkout-callbacks';
-import { jsonBody, queryOf } from '../../shared/validate';
+import { isJsonMedia, jsonBody, queryOf } from '../../shared/validate';
 
 /**
  * Dintero Checkout → rabatt (docs/checkout.md). The callbacks are called by Dintero, not with our
@@ -62,12 +62,10 @@ const sessionBody = documented(
   dinteroSessionSchema,
 );
 
-const JSON_MEDIA = /^application\/([\w.-]+\+)?json$/i;
-
 /** The body as sent; `undefined` for a GET callback. */
 async function rawBody(c: AppContext, requireJson: boolean): Promise<string | undefined> {
   if (c.req.method !== 'POST') return undefined;
-  if (requireJson && !JSON_MEDIA.test((c.req.header('content-type') ?? '').split(';')[0]!.trim())) {
+  if (requireJson && !isJsonMedia(c.req.header('content-type'))) {
     throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json');
   }
   return c.req.text();
@@ -189,12 +187,12 @@ export const checkout = new Hono<AppEnv>()
       tags,
       summary: 'Handled transaction callbacks, newest first',
       scopes: read,
-      responses: { 200: ok(v.array(checkoutEventSchema), 'Callback log entries', undefined, totalCountHeader) },
+      responses: { 200: listOf(checkoutEventSchema, 'Callback log entries') },
     }),
     queryOf(checkoutEventsQuerySchema),
     async (c) => {
       const { events, total } = await storeOf(c).listCheckoutEvents(c.req.valid('query'));
-      if (total !== undefined) c.header('total-count', String(total));
+      totalCount(c, total);
       return c.json(events);
     },
   );

@@ -2,8 +2,9 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import { storeOf, type AppEnv } from '../../shared/app-env';
 import { scopes } from '../../shared/auth/scopes';
-import { ok, totalCountHeader } from '../../shared/openapi';
+import { ok } from '../../shared/openapi';
 import { operation } from '../operation';
+import { listOf, totalCount } from '../paging';
 import { uuidParam } from '../../shared/schemas/common';
 import {
   customerRuleSchema,
@@ -12,15 +13,12 @@ import {
   usageRefSchema,
 } from '../../shared/schemas/ref';
 import { jsonBody, paramOf, queryOf } from '../../shared/validate';
-import { exampleRef } from './refs';
+import { exampleRef, exampleRefWithStatistics } from '../../shared/schemas/examples';
 
 const customerParam = v.pipe(v.string(), v.minLength(1, 'Customer not found'), v.maxLength(255, 'Customer not found'));
 const customerOnly = paramOf({ customer_id: customerParam });
 const customerAndRef = paramOf({ customer_id: customerParam, ref_id: uuidParam('Ref') });
 const tags = ['Discount refs'];
-
-const exampleStatistics = { stamp: 4, current_stamp: 3, usage: 1, purchases: 1, amount: 10000, debit_balance: 0 };
-const exampleRefWithStatistics = { ...exampleRef, statistics: exampleStatistics };
 
 /** `/discounts/customers/{customer_id}`: what one customer holds. */
 export const customerRefs = new Hono<AppEnv>()
@@ -35,13 +33,13 @@ export const customerRefs = new Hono<AppEnv>()
         "`purchase_to` or the ref's `dynamic_purchase_to_days`, and refs used up under `discount_repeat_usage`. " +
         'Paged by ref: `limit` (1–1000), `starting_after` (a ref id); `total=true` adds a `total-count` header.',
       scopes: scopes.read('discounts'),
-      responses: { 200: ok(v.array(customerRuleSchema), 'The rules, in ref order', undefined, totalCountHeader) },
+      responses: { 200: listOf(customerRuleSchema, 'The rules, in ref order') },
     }),
     customerOnly,
     queryOf(customerRulesQuerySchema),
     async (c) => {
       const { rules, total } = await storeOf(c).customerRules(c.req.valid('param').customer_id, c.req.valid('query'));
-      if (total !== undefined) c.header('total-count', String(total));
+      totalCount(c, total);
       return c.json(rules);
     },
   )

@@ -2,8 +2,9 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import { storeOf, type AppEnv } from '../../shared/app-env';
 import { scopes } from '../../shared/auth/scopes';
-import { ok, totalCountHeader } from '../../shared/openapi';
+import { ok } from '../../shared/openapi';
 import { operation } from '../operation';
+import { listOf, totalCount } from '../paging';
 import {
   customerCreateSchema,
   customerIdSchema,
@@ -13,8 +14,8 @@ import {
   customerSchema,
   customerTagsSchema,
   customerUpdateSchema,
-  exampleCustomer,
 } from '../../shared/schemas/customer';
+import { exampleCustomer } from '../../shared/schemas/examples';
 import { jsonBody, paramOf, queryOf } from '../../shared/validate';
 
 const tags = ['Customers'];
@@ -49,13 +50,13 @@ export const customers = new Hono<AppEnv>()
         'Contacts are left out unless `type=contact` or `type=any`.',
       scopes: read,
       responses: {
-        200: ok(v.array(customerSchema), 'Matching customers, oldest first', [exampleCustomer], totalCountHeader),
+        200: listOf(customerSchema, 'Matching customers, oldest first', [exampleCustomer]),
       },
     }),
     queryOf(customerListQuerySchema),
     async (c) => {
       const { customers, total } = await storeOf(c).listCustomers(c.req.valid('query'));
-      if (total !== undefined) c.header('total-count', String(total));
+      totalCount(c, total);
       return c.json(customers);
     },
   )

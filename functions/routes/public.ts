@@ -7,14 +7,14 @@ import type { Scope } from '../../shared/auth/scopes';
 import { ApiError, notFound } from '../../shared/errors';
 import { noContent, ok } from '../../shared/openapi';
 import { operation } from '../operation';
-import { uuidParam } from '../../shared/schemas/common';
+import { didParam } from '../params';
 import {
   publicRuleSchema,
   publicRulesQuerySchema,
   type PublicCacheInfo,
   type PublicRulesQuery,
 } from '../../shared/schemas/public-rules';
-import { paramOf, queryOf } from '../../shared/validate';
+import { queryOf } from '../../shared/validate';
 import { cacheKey, serveCached } from '../public-cache';
 
 /**
@@ -116,8 +116,6 @@ const ANONYMOUS_NOTE =
   'Needs a token with `public:discounts` (or `read:discounts`/`admin:discounts`), or no token at all when the ' +
   'account has turned on `public_offers.anonymous` in its settings. Served from the edge cache; `If-None-Match` ' +
   'answers 304.';
-
-const didParam = paramOf({ did: uuidParam('Discount rule') });
 
 export const publicRules = new Hono<PublicEnv>()
   .use('*', cors)

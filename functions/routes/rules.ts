@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import { storeOf, type AppEnv } from '../../shared/app-env';
 import { scopes } from '../../shared/auth/scopes';
-import { uuidParam } from '../../shared/schemas/common';
 import {
   ruleCreateSchema,
   ruleListQuerySchema,
@@ -9,14 +8,13 @@ import {
   ruleUpdateSchema,
   type Rule,
 } from '../../shared/schemas/rule';
-import * as v from 'valibot';
-import { ok, totalCountHeader } from '../../shared/openapi';
+import { ok } from '../../shared/openapi';
 import { operation } from '../operation';
+import { listOf, totalCount } from '../paging';
+import { didParam } from '../params';
 import { exampleRule, exampleRuleInput } from '../../shared/schemas/examples';
 import { ruleSchema } from '../../shared/schemas/responses';
-import { jsonBody, paramOf, queryOf } from '../../shared/validate';
-
-const didParam = paramOf({ did: uuidParam('Discount rule') });
+import { jsonBody, queryOf } from '../../shared/validate';
 
 const { deleted_at: _da, deleted_by: _db, statistics: _st, ...liveRule } = exampleRule;
 const tags = ['Discount rules'];
@@ -34,12 +32,12 @@ export const rules = new Hono<AppEnv>()
         'usage figures. Page with `limit` and `starting_after`, or follow changes with `since_datetime`; ' +
         '`total=true` adds a `total-count` header.',
       scopes: scopes.read('discounts'),
-      responses: { 200: ok(v.array(ruleSchema), 'The rules, oldest first', [exampleRule], totalCountHeader) },
+      responses: { 200: listOf(ruleSchema, 'The rules, oldest first', [exampleRule]) },
     }),
     queryOf(ruleListQuerySchema),
     async (c) => {
       const { rules, total } = await storeOf(c).listRules(c.req.valid('query'));
-      if (total !== undefined) c.header('total-count', String(total));
+      totalCount(c, total);
       return c.json(rules as Rule[]);
     },
   )
