@@ -1,16 +1,14 @@
 /**
  * OpenAPI for every route, from the same valibot schemas that validate it.
  *
- * A route is documented by one `doc(...)` middleware placed first; request parameters and bodies
- * are documented by `jsonBody` / `queryOf` / `paramOf` (shared/validate.ts) themselves:
- *
- *   import { doc, ok, noContent } from '../openapi';
- *   import { ruleSchema } from '../../shared/schemas/responses';
+ * A route is declared by one `operation(...)` middleware placed first (functions/operation.ts: it
+ * gives both this document, through `doc`, and the runtime scope check); request parameters and
+ * bodies are documented by `jsonBody` / `queryOf` / `paramOf` (functions/validate.ts) themselves:
  *
  *   .get('/:did',
- *     doc({ tags: ['Rules'], summary: 'Read a rule', scopes: scopes.read('discounts'),
- *           responses: { 200: ok(ruleSchema, 'The rule', exampleRule) }, errors: [409] }),
- *     guard(scopes.read('discounts')), didParam, async (c) => ...)
+ *     operation({ tags: ['Rules'], summary: 'Read a rule', scopes: scopes.read('discounts'),
+ *                 responses: { 200: ok(ruleSchema, 'The rule', exampleRule) }, errors: [409] }),
+ *     didParam, async (c) => ...)
  *
  * - `scopes`: the scopes any one of which grants the call (bearer JWT), `'public'` for no auth, or
  *   `'client'` for HTTP Basic client credentials (the token endpoint).

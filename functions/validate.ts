@@ -21,12 +21,15 @@ type Validated<T extends 'json' | 'query' | 'param', S extends AnySchema> = Midd
 >;
 const JSON_MEDIA = /^application\/([\w.-]+\+)?json$/i;
 
+/** Whether a Content-Type header names JSON (`application/json`, `application/<x>+json`, any parameters). */
+export const isJsonMedia = (contentType: string | undefined): boolean =>
+  JSON_MEDIA.test((contentType ?? '').split(';')[0]!.trim());
+
 /** A JSON body validated by `schema`; 415 without a JSON content type, 400 for malformed JSON. */
 export const jsonBody = <S extends AnySchema>(schema: S): Validated<'json', S> =>
   documented(
     validator('json', (value, c): v.InferOutput<S> => {
-      const media = (c.req.header('content-type') ?? '').split(';')[0]!.trim();
-      if (!JSON_MEDIA.test(media)) {
+      if (!isJsonMedia(c.req.header('content-type'))) {
         throw new HttpError(415, 'unsupported_media_type', 'Send the body as application/json');
       }
       // Valibot's object schemas accept arrays; every body of this API is a JSON object.

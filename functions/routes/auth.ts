@@ -1,13 +1,13 @@
 import { Hono } from 'hono';
 import { accountOf, storeOf, type AppEnv } from '../app-env';
 import { hashSecret, randomSecret, timingSafeEqual } from '../../shared/auth/crypto';
-import { guard } from '../auth/guard';
 import { issueToken, signingSecret, TOKEN_LIFETIME_SECONDS } from '../auth/jwt';
 import { ALL_SCOPES, scopes, type Scope } from '../../shared/auth/scopes';
 import { notFound, validationError } from '../../shared/errors';
 import { HttpError } from '../errors';
 import { clientCreateSchema, tokenRequestSchema } from '../../shared/schemas/auth';
-import { doc, ok } from '../openapi';
+import { ok } from '../openapi';
+import { operation } from '../operation';
 import { apiClientCreatedSchema, apiClientSchema, tokenResponseSchema } from '../../shared/schemas/responses';
 import {
   exampleApiClient,
@@ -42,7 +42,7 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
 export const auth = new Hono<AppEnv>()
   .post(
     '/token',
-    doc({
+    operation({
       tags: ['Auth'],
       summary: 'Get an access token',
       description:
@@ -85,7 +85,7 @@ export const auth = new Hono<AppEnv>()
   )
   .post(
     '/clients',
-    doc({
+    operation({
       tags: ['Auth'],
       summary: 'Create an API client',
       scopes: scopes.admin('discounts'),
@@ -97,7 +97,6 @@ export const auth = new Hono<AppEnv>()
         }),
       },
     }),
-    guard(scopes.admin('discounts')),
     jsonBody(clientCreateSchema),
     async (c) => {
       const input = c.req.valid('json');
@@ -124,19 +123,18 @@ export const auth = new Hono<AppEnv>()
   )
   .get(
     '/clients',
-    doc({
+    operation({
       tags: ['Auth'],
       summary: 'List API clients',
       description: 'Every client of the account, revoked ones included; never their secrets. Needs `admin:discounts`.',
       scopes: scopes.admin('discounts'),
       responses: { 200: ok(v.array(apiClientSchema), 'The clients', [exampleApiClient]) },
     }),
-    guard(scopes.admin('discounts')),
     async (c) => c.json(await storeOf(c).listClients()),
   )
   .delete(
     '/clients/:client_id',
-    doc({
+    operation({
       tags: ['Auth'],
       summary: 'Revoke an API client',
       description:
@@ -152,7 +150,6 @@ export const auth = new Hono<AppEnv>()
         }),
       },
     }),
-    guard(scopes.admin('discounts')),
     async (c) => {
       const id = c.req.param('client_id');
       if (id.length > 255) throw notFound('API client');

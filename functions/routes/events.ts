@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { storeOf, type AppContext, type AppEnv } from '../app-env';
-import { guard } from '../auth/guard';
 import { scopes, type Scope } from '../../shared/auth/scopes';
 import { validationError } from '../../shared/errors';
 import { parse } from '../../shared/schemas/parse';
-import { doc, documented, noContent } from '../openapi';
+import { documented, noContent } from '../openapi';
+import { operation } from '../operation';
 import { tokenSchema } from '../../shared/schemas/customer';
 import { receiptSchema } from '../../shared/schemas/receipt';
 import { jsonBody } from '../validate';
@@ -39,7 +39,7 @@ const eventBody = documented(jsonBody(v.unknown()), 'json', v.union(Object.value
 
 export const events = new Hono<AppEnv>().post(
   '/',
-  doc({
+  operation({
     tags: ['Events'],
     summary: 'Report an event',
     description:
@@ -61,7 +61,6 @@ export const events = new Hono<AppEnv>().post(
       token: { token_id: 'card-1', type: 'member_card', value: '7080001234567', customer_id: 'member-1001' },
     },
   }),
-  guard(allowed),
   async (c, next) => {
     if (!Object.hasOwn(EVENTS, c.req.header('event') ?? '')) {
       throw validationError([

@@ -3,7 +3,7 @@ import { conflict, internal, notFound, refused as refusedClaim } from '../errors
 import type { Claim, ClaimInput, ClaimListQuery } from '../schemas/claim';
 import type { Migration } from './migrations';
 import { type RefStore, unusableReason, usedUp, type RefRow } from './refs';
-import { cursorSeq, all, one, Where, type Sql } from './sql';
+import { all, one, paging, Where, type Sql } from './sql';
 
 /**
  * Claims: what a purchase took from refs. The claim row keeps the answer as returned plus the
@@ -205,12 +205,10 @@ export class ClaimStore {
     const total = q.total
       ? one<{ n: number }>(this.sql, `SELECT COUNT(*) AS n FROM claims ${where}`, ...where.args)!.n
       : undefined;
-    if (q.starting_after) {
-      where.add('seq > ?', cursorSeq(this.sql, 'claims', 'claim', q.starting_after));
-    }
+    const order = paging(this.sql, where, q, { table: 'claims', what: 'claim' });
     const rows = all<ClaimRow>(
       this.sql,
-      `SELECT body FROM claims ${where} ORDER BY seq LIMIT ?`,
+      `SELECT body FROM claims ${where} ORDER BY ${order} LIMIT ?`,
       ...where.args,
       q.limit,
     );

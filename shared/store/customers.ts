@@ -9,7 +9,7 @@ import {
 import { parse, toFieldErrors } from '../schemas/parse';
 import * as v from 'valibot';
 import type { Migration } from './migrations';
-import { cursorSeq, all, one, Where, type Sql, type Value } from './sql';
+import { cursorSeq, all, one, paging, Where, type Sql, type Value } from './sql';
 
 /**
  * Customers (spec §4). The row keeps the customer as JSON in `body` plus lowercase copies of the
@@ -385,13 +385,16 @@ export class CustomerStore {
     const countSql = `SELECT COUNT(*) AS n FROM ${from} ${where}`;
     const countArgs = [...where.args];
 
-    let order = key;
-    if (q.since_datetime) {
-      where.add('updated_at >= ?', Date.parse(q.since_datetime));
-      order = `c.updated_at, ${key}`;
-    } else if (q.starting_after !== undefined) {
-      where.add(`${key} > ?`, cursorSeq(this.sql, 'customers', 'customer', q.starting_after, 'customer_id'));
-    }
+    const customerList = {
+      table: 'customers',
+      what: 'customer',
+      cursor: 'customer_id',
+      seq: key,
+      updatedAt: 'c.updated_at',
+    };
+    // Unlike the other lists, an empty `starting_after=` is read as an id here, one that names no customer.
+    if (q.starting_after === '') cursorSeq(this.sql, customerList.table, customerList.what, '', customerList.cursor);
+    const order = paging(this.sql, where, q, customerList);
     return {
       sql: `SELECT c.seq, c.body FROM ${from} ${where} ORDER BY ${order} LIMIT ?`,
       args: [...where.args, q.limit],

@@ -13,7 +13,7 @@ import { canonicalJson } from '../json';
 import { parse } from '../schemas/parse';
 import { bumpContentVersion, type Migration } from './migrations';
 import { softDeleteBody } from './soft-delete';
-import { cursorSeq, all, one, Where, type Sql } from './sql';
+import { all, one, paging, Where, type Sql } from './sql';
 
 export const ruleMigrations: Migration[] = [
   {
@@ -162,13 +162,7 @@ export class RuleStore {
       ? this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM rules ${where}`, ...where.args).one().n
       : undefined;
 
-    let order = 'seq';
-    if (q.since_datetime) {
-      where.add('updated_at >= ?', Date.parse(q.since_datetime));
-      order = 'updated_at, seq';
-    } else if (q.starting_after) {
-      where.add('seq > ?', cursorSeq(this.sql, 'rules', 'discount rule', q.starting_after));
-    }
+    const order = paging(this.sql, where, q, { table: 'rules', what: 'discount rule' });
     const rows = all<RuleRow>(
       this.sql,
       `SELECT ${COLUMNS} FROM rules ${where} ORDER BY ${order} LIMIT ?`,
