@@ -128,6 +128,8 @@ export class AccountStore extends DurableObject<Env> {
     this.rules.fresh();
   };
 
+  // Wraps every public method (each is an RPC) so it starts with `fresh()`; answerErrorsOverRpc
+  // (below the class) wraps them again. A static block, so it may call the private `fresh`.
   static {
     const proto: object = AccountStore.prototype;
     let running = 0;
