@@ -80,8 +80,56 @@ function withoutNulls<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as T;
 }
 
+/** What one write adds to a rule's statistics counters (negative to take off). */
+export interface StatisticsDelta {
+  usage?: number;
+  amount?: number;
+  stamp?: number;
+  debitBalance?: number;
+}
+
 export class RuleStore {
+  /**
+   * Rule bodies read by refs, the ledger, claims and checkout: the one cache of them, for one RPC
+   * call. The account object empties it at the start of every call and transaction (`fresh()`,
+   * account.ts), and this store's writes drop the rule they change; a body may also change under
+   * other paths (the cleanup's purge, a rolled-back transaction), which a per-call cache survives.
+   */
+  private readonly bodies = new Map<string, Rule>();
+
   constructor(private readonly sql: Sql) {}
+
+  fresh(): void {
+    this.bodies.clear();
+  }
+
+  /** The stored rule (deleted and archived ones too), without statistics; undefined if never made. */
+  body(id: string): Rule | undefined {
+    let rule = this.bodies.get(id);
+    if (!rule) {
+      const row = one<{ body: string }>(this.sql, 'SELECT body FROM rules WHERE id = ?', id);
+      if (!row) return undefined;
+      rule = JSON.parse(row.body) as Rule;
+      this.bodies.set(id, rule);
+    }
+    return rule;
+  }
+
+  /**
+   * The one writer of the statistics counters (refs, the ledger and the stamp cleanup call it),
+   * in the caller's transaction. `debitBalance` sums the live refs' balances.
+   */
+  addStatistics(id: string, d: StatisticsDelta): void {
+    this.sql.exec(
+      `UPDATE rules SET stat_usage = stat_usage + ?, stat_amount = stat_amount + ?, stat_stamp = stat_stamp + ?,
+         stat_debit_balance = stat_debit_balance + ? WHERE id = ?`,
+      d.usage ?? 0,
+      d.amount ?? 0,
+      d.stamp ?? 0,
+      d.debitBalance ?? 0,
+      id,
+    );
+  }
 
   create(input: RuleInput, actor: string, id: string): Rule {
     const now = new Date().toISOString();
@@ -111,6 +159,7 @@ export class RuleStore {
       Date.parse(now),
     );
     bumpContentVersion(this.sql);
+    this.bodies.delete(id);
     return rule;
   }
 
@@ -234,6 +283,7 @@ export class RuleStore {
       id,
     );
     bumpContentVersion(this.sql);
+    this.bodies.delete(id);
     return rule;
   }
 
@@ -241,6 +291,7 @@ export class RuleStore {
   delete(id: string, actor: string): Rule {
     const current = this.get(id);
     if (!current.deleted_at) softDeleteBody(this.sql, 'rules', 'id', id, current, actor);
+    this.bodies.delete(id);
     return this.get(id, true);
   }
 }
