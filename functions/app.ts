@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../shared/app-env';
 import { ApiError, toErrorBody, type ErrorStatus } from '../shared/errors';
 import { mountDocs } from './docs';
+import { requestIdFor, requestLog, routePattern } from './request-log';
 import { auth } from './routes/auth';
 import { rules } from './routes/rules';
 import { campaigns } from './routes/campaigns';
@@ -23,6 +24,7 @@ const ACCOUNT_ID = /^[PT]\d{8}$/;
 
 const app = new Hono<AppEnv>();
 
+app.use('*', requestLog);
 app.use(
   '*',
   bodyLimit({
@@ -88,7 +90,9 @@ app.onError((err, c) => {
     JSON.stringify({
       level: 'error',
       msg: 'unhandled',
-      path: c.req.path,
+      request_id: requestIdFor(c),
+      // The pattern, not the path: path segments may be customer ids or discount codes.
+      route: routePattern(c),
       method: c.req.method,
       error: String(err),
       stack: (err as Error)?.stack,

@@ -8,10 +8,14 @@ export interface Env {
   /** The account registry the cron walks (one object, `registry`); see docs/maintenance.md. */
   REGISTRY: DurableObjectNamespace<AccountRegistry>;
   JWT_SECRET?: string;
+  /** During a rotation: the secret before JWT_SECRET, still accepted for verification (docs/deploy.md). */
+  JWT_SECRET_PREVIOUS?: string;
   BOOTSTRAP_CLIENT_ID?: string;
   BOOTSTRAP_CLIENT_SECRET?: string;
   /** Seals secrets merchants give us (checkout signature secret); see docs/checkout.md. */
   SECRETS_KEY?: string;
+  /** During a rotation: the key before SECRETS_KEY, still used to open what it sealed (docs/deploy.md). */
+  SECRETS_KEY_PREVIOUS?: string;
 }
 
 // The same bindings for `env` / `exports` imported from 'cloudflare:workers' (tests use them).

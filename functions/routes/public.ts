@@ -73,7 +73,7 @@ const access = createMiddleware<PublicEnv>(async (c, next) => {
     }
     c.set('caller', { clientId: 'anonymous', scopes: [], anonymous: true });
   } else {
-    const [caller] = await Promise.all([authenticate(authorization, c.env.JWT_SECRET, accountOf(c)), publicInfo(c)]);
+    const [caller] = await Promise.all([authenticate(authorization, c.env, accountOf(c)), publicInfo(c)]);
     if (!hasAnyScope(caller.scopes, PUBLIC_SCOPES)) {
       throw new ApiError(403, 'forbidden', `This operation needs one of the scopes: ${PUBLIC_SCOPES.join(', ')}`);
     }

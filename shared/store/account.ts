@@ -88,7 +88,7 @@ export class AccountStore extends DurableObject<Env> {
       discountCodeOf: (ruleId) => this.refStore.rule(ruleId)?.requirement?.discount_code,
       isRule: (id) => this.refStore.rule(id) !== undefined,
       allowUnsigned: () => this.settings.values().checkout.allow_unsigned_callbacks,
-      secretsKey: () => this.env.SECRETS_KEY,
+      secretsKeys: () => ({ current: this.env.SECRETS_KEY, previous: this.env.SECRETS_KEY_PREVIOUS }),
       tx: (fn) => {
         this.refStore.fresh();
         return this.tx(fn);
@@ -332,7 +332,9 @@ export class AccountStore extends DurableObject<Env> {
   }
 
   // Scheduled cleanups (docs/maintenance.md): `now` is the cron's scheduled time.
-  cleanup(now: number) {
+  async cleanup(now: number) {
+    // Not part of the summary: nothing is deleted, and without a rotation it does nothing.
+    await this.checkoutDesk.resealSecret();
     this.refStore.fresh();
     return this.maintenance.run(Number.isFinite(now) ? now : Date.now());
   }
