@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../shared/app-env';
 import { ApiError, toErrorBody, type ErrorStatus } from '../shared/errors';
 import { mountDocs } from './docs';
+import { purgeAfterWrites } from './public-cache';
 import { requestIdFor, requestLog, routePattern } from './request-log';
 import { auth } from './routes/auth';
 import { rules } from './routes/rules';
@@ -43,6 +44,8 @@ app.use('/v1/accounts/:aid/*', async (c, next) => {
   }
   await next();
 });
+// After a write, the account's public offers are forgotten here before the answer leaves.
+app.use('/v1/accounts/:aid/*', purgeAfterWrites);
 
 app.get('/', (c) => c.json({ name: 'rabatt', docs: '/docs', openapi: '/openapi.json' }));
 mountDocs(app);

@@ -16,6 +16,10 @@ export interface Env {
   SECRETS_KEY?: string;
   /** During a rotation: the key before SECRETS_KEY, still used to open what it sealed (docs/deploy.md). */
   SECRETS_KEY_PREVIOUS?: string;
+  /** Optional: purge public offers in every data centre after a write (docs/public-offers.md). */
+  CACHE_PURGE_ZONE_ID?: string;
+  /** An API token with Cache Purge permission for that zone (a secret). */
+  CACHE_PURGE_API_TOKEN?: string;
 }
 
 // The same bindings for `env` / `exports` imported from 'cloudflare:workers' (tests use them).

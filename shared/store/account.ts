@@ -125,15 +125,23 @@ export class AccountStore extends DurableObject<Env> {
     return contentVersion(this.ctx.storage.sql);
   }
 
-  // Public offers (storefront): the cached path makes exactly one call, `publicCacheInfo`.
+  // Public offers (storefront): called only when the edge cache has no usable entry
+  // (functions/public-cache.ts). `publicReads` counts those calls for tests and benchmarks.
+  private publicReads = 0;
   publicCacheInfo() {
+    this.publicReads++;
     return this.publicRules.cacheInfo();
   }
   listPublicRules(query: PublicRulesQuery, now: number) {
+    this.publicReads++;
     return this.publicRules.list(query, now);
   }
   getPublicRule(id: string, now: number) {
+    this.publicReads++;
     return this.publicRules.get(id, now);
+  }
+  publicReadCount() {
+    return this.publicReads;
   }
 
   // Settings
