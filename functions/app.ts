@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../shared/app-env';
 import { ApiError, toErrorBody, type ErrorStatus } from '../shared/errors';
 import { mountDocs } from './docs';
+import { platformError } from './platform-errors';
 import { purgeAfterWrites } from './public-cache';
 import { requestIdFor, requestLog, routePattern } from './request-log';
 import { auth } from './routes/auth';
@@ -83,6 +84,12 @@ app.notFound((c) => {
 app.onError((err, c) => {
   const known = toErrorBody(err);
   if (known) return c.json({ error: known.body }, known.status);
+  const platform = platformError(err);
+  if (platform) {
+    c.header('Retry-After', String(platform.retryAfter));
+    console.error(JSON.stringify({ level: 'warn', msg: platform.body.code, request_id: requestIdFor(c) }));
+    return c.json({ error: platform.body }, platform.status);
+  }
   if (err instanceof HTTPException) {
     const status = err.status as ErrorStatus;
     const code = status === 400 ? 'bad_request' : status === 401 ? 'unauthorized' : 'error';
