@@ -3,7 +3,8 @@
 // callers, beside the same load spread over several accounts (objects). If spreading is faster,
 // the single object is what limits; if not, the machine is (its cores run the Worker too).
 //
-//   node bench/account-ceiling.bench.mjs [--seconds 5] [--concurrency 32] [--accounts 4] [--rules 1000] [--quick] [--write]
+//   node bench/account-ceiling.bench.mjs [--seconds 5] [--concurrency 32] [--accounts 4] [--rules 1000]
+//     [--rounds 3] [--quick] [--write]
 import { command, flags, machine, median, report, startWorker, throughputRounds } from './harness.mjs';
 
 const opt = flags();
