@@ -62,7 +62,8 @@ const claimOn = (a) =>
     token: a.token,
     body: {
       ref: `ceiling-${++n}`,
-      customer_id: 'member-1',
+      // Spread over members, as a shop's claims are (a `*` ref counts usage per customer, docs/refs.md).
+      customer_id: `member-${n % 1000}`,
       purchase_at: '2026-05-01T12:00:00Z',
       discounts: [{ id: a.claimable.rule, refs: [{ id: a.claimable.ref, amount: 100, usage: 1 }] }],
     },

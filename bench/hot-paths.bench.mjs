@@ -50,10 +50,13 @@ const receipt = (n) => ({
     groups: [{ id: `group-${i % 4}` }],
   })),
 });
-const claim = (ref) => ({
+// Claims spread over 1,000 members, as a shop's are: a `*` ref's usage is counted per customer from
+// the customer's own ledger rows (docs/refs.md), so one customer claiming thousands of times in a row
+// measures that customer's history, not the claim path.
+const claim = (ref, n = 0) => ({
   ref,
   purchase_at: '2026-05-01T12:00:00Z',
-  customer_id: 'member-1',
+  customer_id: `member-${n % 1000}`,
   discounts: [{ id: claimable.rule, refs: [{ id: claimable.ref, amount: 500, usage: 1 }] }],
 });
 const evaluated = await req('POST', `${discounts}/available_for_receipt`, { token, body: receipt(0) });
@@ -70,7 +73,7 @@ const kinds = {
   trivial: () => send('GET', '/', { headers: BROWSER }).then(ok(200)),
   evaluate: () => send('POST', `${discounts}/available_for_receipt`, { token, body: receipt(++n) }).then(ok(200)),
   claim: () =>
-    send('POST', `${discounts}/available_for_receipt/claims`, { token, body: claim(`bench-${++n}`) }).then(ok(200)),
+    send('POST', `${discounts}/available_for_receipt/claims`, { token, body: claim(`bench-${++n}`, n) }).then(ok(200)),
   publicList: () => send('GET', `${discounts}/public/rules?limit=20`, { headers: BROWSER }).then(ok(200)),
   async retry() {
     const res = await send('POST', `${discounts}/available_for_receipt/claims`, { token, body: known });
