@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { afterResponse, type AppEnv } from '../shared/app-env';
+import { afterResponse, type AppEnv } from './app-env';
 import { sha256Hex } from '../shared/auth/crypto';
 import type { PublicAnswer, PublicCacheInfo } from '../shared/schemas/public-rules';
 

@@ -1,6 +1,6 @@
 import type { Context, Next } from 'hono';
 import { matchedRoutes } from 'hono/route';
-import type { AppEnv } from '../shared/app-env';
+import type { AppEnv } from './app-env';
 
 /**
  * One JSON line per request (docs/deploy.md, "Logs") and an `x-request-id` on every answer.

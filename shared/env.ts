@@ -21,15 +21,3 @@ export interface Env {
   /** An API token with Cache Purge permission for that zone (a secret). */
   CACHE_PURGE_API_TOKEN?: string;
 }
-
-// The same bindings for `env` / `exports` imported from 'cloudflare:workers' (tests use them).
-type RabattEnv = Env;
-declare global {
-  namespace Cloudflare {
-    interface GlobalProps {
-      mainModule: typeof import('../functions/index');
-      durableNamespaces: 'AccountStore' | 'AccountRegistry';
-    }
-    interface Env extends RabattEnv {}
-  }
-}

@@ -2,7 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import app from '../../functions/app';
-import { issueToken, verificationSecrets } from '../../shared/auth/jwt';
+import { issueToken, verificationSecrets } from '../../functions/auth/jwt';
 import { AID, BASE } from '../helpers';
 
 /** Rotating JWT_SECRET without downtime (docs/deploy.md, "Rotating secrets"). */
