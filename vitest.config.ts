@@ -23,5 +23,8 @@ export default defineConfig({
     // Some tests set up hundreds of objects through HTTP; on a loaded 2-core CI box that can take
     // longer than vitest's 5 s default. Speed is measured in benchmarks, never by timeouts.
     testTimeout: 30_000,
+    // The request log (one JSON line per request, functions/request-log.ts) would bury test output;
+    // test/app/request-log.test.ts checks it with a spy.
+    onConsoleLog: (log) => !log.includes('"msg":"request"'),
   },
 });

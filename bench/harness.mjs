@@ -9,6 +9,7 @@ import { Miniflare } from 'miniflare';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
+import { createInterface } from 'node:readline';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -112,6 +113,14 @@ export async function startWorker({ bindings = {} } = {}) {
     kvNamespaces: wo.kvNamespaces,
     bindings: { ...wo.bindings, ...SECRETS, ...bindings },
     cache: true,
+    // The Worker's request log (one JSON line per request) would flood the terminal and time the
+    // terminal; in production Workers Logs takes it off the request path. Other output passes.
+    handleRuntimeStdio(stdout, stderr) {
+      const pass = (stream, to) =>
+        createInterface({ input: stream }).on('line', (l) => l.includes('"msg":"request"') || to.write(`${l}\n`));
+      pass(stdout, process.stdout);
+      pass(stderr, process.stderr);
+    },
   });
   // Straight to workerd's socket over kept-alive connections: dispatchFetch adds a proxy hop per
   // request that would blur both sides of every ratio.

@@ -4,6 +4,9 @@ import type { AppEnv } from './app-env';
 import { validationError, type ErrorBody } from '../shared/errors';
 import { errorAnswer, HttpError, INTERNAL_ERROR } from './errors';
 import { mountDocs } from './docs';
+import { platformError } from './platform-errors';
+import { purgeAfterWrites } from './public-cache';
+import { requestIdFor, requestLog, routePattern } from './request-log';
 import { auth } from './routes/auth';
 import { rules } from './routes/rules';
 import { campaigns } from './routes/campaigns';
@@ -23,6 +26,7 @@ const ACCOUNT_ID = /^[PT]\d{8}$/;
 
 const app = new Hono<AppEnv>();
 
+app.use('*', requestLog);
 app.use(
   '*',
   bodyLimit({
@@ -41,6 +45,8 @@ app.use('/v1/accounts/:aid/*', async (c, next) => {
   }
   await next();
 });
+// After a write, the account's public offers are forgotten here before the answer leaves.
+app.use('/v1/accounts/:aid/*', purgeAfterWrites);
 
 app.get('/', (c) => c.json({ name: 'rabatt', docs: '/docs', openapi: '/openapi.json' }));
 mountDocs(app);
@@ -80,11 +86,19 @@ app.notFound((c) => {
 app.onError((err, c) => {
   const known = errorAnswer(err);
   if (known) return c.json({ error: known.body }, known.status);
+  const platform = platformError(err);
+  if (platform) {
+    c.header('Retry-After', String(platform.retryAfter));
+    console.error(JSON.stringify({ level: 'warn', msg: platform.body.code, request_id: requestIdFor(c) }));
+    return c.json({ error: platform.body }, platform.status);
+  }
   console.error(
     JSON.stringify({
       level: 'error',
       msg: 'unhandled',
-      path: c.req.path,
+      request_id: requestIdFor(c),
+      // The pattern, not the path: path segments may be customer ids or discount codes.
+      route: routePattern(c),
       method: c.req.method,
       error: String(err),
       stack: (err as Error)?.stack,

@@ -8,8 +8,16 @@ export interface Env {
   /** The account registry the cron walks (one object, `registry`); see docs/maintenance.md. */
   REGISTRY: DurableObjectNamespace<AccountRegistry>;
   JWT_SECRET?: string;
+  /** During a rotation: the secret before JWT_SECRET, still accepted for verification (docs/deploy.md). */
+  JWT_SECRET_PREVIOUS?: string;
   BOOTSTRAP_CLIENT_ID?: string;
   BOOTSTRAP_CLIENT_SECRET?: string;
   /** Seals secrets merchants give us (checkout signature secret); see docs/checkout.md. */
   SECRETS_KEY?: string;
+  /** During a rotation: the key before SECRETS_KEY, still used to open what it sealed (docs/deploy.md). */
+  SECRETS_KEY_PREVIOUS?: string;
+  /** Optional: purge public offers in every data centre after a write (docs/public-offers.md). */
+  CACHE_PURGE_ZONE_ID?: string;
+  /** An API token with Cache Purge permission for that zone (a secret). */
+  CACHE_PURGE_API_TOKEN?: string;
 }

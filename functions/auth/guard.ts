@@ -2,13 +2,17 @@ import { createMiddleware } from 'hono/factory';
 import type { Scope } from '../../shared/auth/scopes';
 import type { AppEnv } from '../app-env';
 import { HttpError } from '../errors';
-import { signingSecret, verifyToken } from './jwt';
+import { verificationSecrets, verifyToken } from './jwt';
 
 /** Reads and verifies the bearer token; 401 when it is missing or invalid, 403 for another account. */
-export async function authenticate(authorization: string | undefined, secret: string | undefined, aid: string) {
+export async function authenticate(
+  authorization: string | undefined,
+  secrets: { JWT_SECRET?: string; JWT_SECRET_PREVIOUS?: string },
+  aid: string,
+) {
   const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
   if (!match) throw new HttpError(401, 'unauthorized', 'Send an access token: Authorization: Bearer <token>');
-  const claims = await verifyToken(signingSecret(secret), match[1]!);
+  const claims = await verifyToken(verificationSecrets(secrets), match[1]!);
   if (claims.aid !== aid) throw new HttpError(403, 'forbidden', 'The access token is for another account');
   return { clientId: claims.sub, scopes: claims.scopes };
 }
@@ -20,7 +24,7 @@ export function hasAnyScope(held: readonly string[], allowed: readonly Scope[]):
 /** Requires a valid token for the path's account carrying at least one of `allowed`. */
 export const guard = (allowed: readonly Scope[]) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const caller = await authenticate(c.req.header('authorization'), c.env.JWT_SECRET, c.req.param('aid') as string);
+    const caller = await authenticate(c.req.header('authorization'), c.env, c.req.param('aid') as string);
     if (!hasAnyScope(caller.scopes, allowed)) {
       throw new HttpError(403, 'forbidden', `This operation needs one of the scopes: ${allowed.join(', ')}`);
     }

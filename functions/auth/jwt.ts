@@ -35,34 +35,51 @@ export async function issueToken(
   return sign({ ...full }, await hmacKey(secret), 'HS256');
 }
 
-/** Importing the HMAC key costs more than checking a signature; keep it per isolate and secret. */
-let cachedKey: { secret: string; key: Promise<CryptoKey> } | undefined;
-function hmacKey(secret: string): Promise<CryptoKey> {
-  if (cachedKey?.secret !== secret) {
-    const key = crypto.subtle.importKey(
-      'raw',
-      new TextEncoder().encode(secret),
-      { name: 'HMAC', hash: 'SHA-256' },
-      false,
-      ['sign', 'verify'],
-    );
-    cachedKey = { secret, key };
-  }
-  return cachedKey.key;
+/**
+ * The secrets a token may be signed with: `JWT_SECRET`, and during a rotation the one before it
+ * (`JWT_SECRET_PREVIOUS`, docs/deploy.md "Rotating secrets"), so tokens issued before the switch
+ * keep working until they expire. New tokens are always signed with `JWT_SECRET`.
+ */
+export function verificationSecrets(env: { JWT_SECRET?: string; JWT_SECRET_PREVIOUS?: string }): string[] {
+  const current = signingSecret(env.JWT_SECRET);
+  const previous = env.JWT_SECRET_PREVIOUS;
+  return previous && previous !== current && new TextEncoder().encode(previous).length >= 32
+    ? [current, previous]
+    : [current];
 }
 
-export async function verifyToken(secret: string, token: string): Promise<TokenClaims> {
-  try {
-    const payload = (await verify(token, await hmacKey(secret), 'HS256')) as unknown as TokenClaims;
-    if (typeof payload.aid !== 'string' || typeof payload.sub !== 'string' || !Array.isArray(payload.scopes)) {
-      throw new Error('incomplete claims');
-    }
-    return payload;
-  } catch {
-    throw new HttpError(
-      401,
-      'invalid_token',
-      'The access token is missing, malformed, expired or not signed by this server',
-    );
+/** Importing the HMAC key costs more than checking a signature; keep it per isolate and secret. */
+const cachedKeys = new Map<string, Promise<CryptoKey>>();
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = cachedKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]);
+    // Two secrets at most are in use at once (current and previous); a third means a rotation.
+    if (cachedKeys.size >= 2) cachedKeys.clear();
+    cachedKeys.set(secret, key);
   }
+  return key;
+}
+
+/** The claims of a token signed with one of `secrets` (tried in order), else 401. */
+export async function verifyToken(secrets: string | readonly string[], token: string): Promise<TokenClaims> {
+  for (const secret of typeof secrets === 'string' ? [secrets] : secrets) {
+    try {
+      const payload = (await verify(token, await hmacKey(secret), 'HS256')) as unknown as TokenClaims;
+      if (typeof payload.aid !== 'string' || typeof payload.sub !== 'string' || !Array.isArray(payload.scopes)) {
+        break;
+      }
+      return payload;
+    } catch {
+      // Another secret may have signed it.
+    }
+  }
+  throw new HttpError(
+    401,
+    'invalid_token',
+    'The access token is missing, malformed, expired or not signed by this server',
+  );
 }

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type TypedResponse } from 'hono';
 import { storeOf, type AppEnv } from '../app-env';
 import type { Scope } from '../../shared/auth/scopes';
 import { ok } from '../openapi';
@@ -6,6 +6,7 @@ import { operation } from '../operation';
 import { exampleEvaluatedReceipt, exampleReceipt } from '../../shared/schemas/examples';
 import { receiptSchema } from '../../shared/schemas/receipt';
 import { evaluatedReceiptSchema } from '../../shared/schemas/receipt-result';
+import type { ResultReceipt } from '../../shared/engine';
 import { jsonBody } from '../validate';
 
 /** Evaluating changes nothing, so read scopes grant it as well as the path-scoped ones. */
@@ -32,7 +33,13 @@ export const available = new Hono<AppEnv>().post(
   }),
   jsonBody(receiptSchema),
   async (c) => {
-    const { receipt } = await storeOf(c).evaluateReceipt(c.req.valid('json'), new Date().toISOString());
-    return c.json(receipt);
+    const now = new Date().toISOString();
+    const text = await storeOf(c).evaluateReceiptJson(JSON.stringify(c.req.valid('json')), now);
+    // The object renders the answer; typed as what it is for `hono/client` users.
+    return c.body(text, 200, { 'content-type': 'application/json' }) as unknown as TypedResponse<
+      ResultReceipt,
+      200,
+      'json'
+    >;
   },
 );

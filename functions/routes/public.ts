@@ -16,31 +16,33 @@ import {
   type PublicRulesQuery,
 } from '../../shared/schemas/public-rules';
 import { queryOf } from '../validate';
-import { cacheKey, serveCached } from '../public-cache';
+import { cacheKey, type InfoRead, readPublicInfo, serveCached } from '../public-cache';
 
 /**
  * The storefront's "current offers": the busiest endpoint, served from the edge cache.
- * Per request: one call to the account object (`publicCacheInfo`: content version + settings),
- * then the cache. Authorisation happens before the cache is consulted; CORS headers are added per
- * request afterwards, so the cached body is the same for every origin and every caller.
+ * Per request: the account's content version and public settings, from the cache within
+ * `max_age` (functions/public-cache.ts; else one call to the account object), then the answer.
+ * Authorisation happens before the answer is looked up; CORS headers are added per request
+ * afterwards, so the cached body is the same for every origin and every caller.
  */
-type PublicEnv = AppEnv & { Variables: { publicInfo?: PublicCacheInfo; publicInfoPending?: Promise<PublicCacheInfo> } };
+type PublicEnv = AppEnv & { Variables: { publicInfo?: InfoRead; publicInfoPending?: Promise<InfoRead> } };
 
 const PUBLIC_SCOPES: Scope[] = ['public:discounts', 'read:discounts', 'admin:discounts'];
-const EXPOSED = 'ETag, Cache-Control, x-rabatt-cache';
+const EXPOSED = 'ETag, Cache-Control, Age, x-rabatt-cache';
 
-function allowedOrigin(info: PublicCacheInfo | undefined, origin: string | undefined): string | undefined {
+function allowedOrigin(read: InfoRead | undefined, origin: string | undefined): string | undefined {
+  const info: PublicCacheInfo | undefined = read?.info;
   if (!info || !origin) return undefined;
   if (info.allowed_origins.includes('*')) return '*';
   return info.allowed_origins.includes(origin.toLowerCase()) ? origin : undefined;
 }
 
 /**
- * Starts the one read of the account object (content version + public settings) and decorates
+ * Starts the read of the account's info (content version + public settings; cached) and decorates
  * whatever answer comes back, errors included, with CORS headers for allowed origins.
  */
 const cors = createMiddleware<PublicEnv>(async (c, next) => {
-  const pending = storeOf(c).publicCacheInfo();
+  const pending = readPublicInfo(c, accountOf(c), () => storeOf(c).publicCacheInfo());
   pending.catch(() => undefined); // awaited below; an early 401 must not leave it unobserved
   c.set('publicInfoPending', pending);
   try {
@@ -57,7 +59,7 @@ const cors = createMiddleware<PublicEnv>(async (c, next) => {
   }
 });
 
-async function publicInfo(c: Context<PublicEnv>): Promise<PublicCacheInfo> {
+async function publicInfo(c: Context<PublicEnv>): Promise<InfoRead> {
   const info = await c.get('publicInfoPending')!;
   c.set('publicInfo', info);
   return info;
@@ -71,12 +73,12 @@ const access = (allowed: readonly Scope[]) =>
   createMiddleware<PublicEnv>(async (c, next) => {
     const authorization = c.req.header('authorization');
     if (authorization === undefined) {
-      if (!(await publicInfo(c)).anonymous) {
+      if (!(await publicInfo(c)).info.anonymous) {
         throw new HttpError(401, 'unauthorized', 'Send an access token: Authorization: Bearer <token>');
       }
       c.set('caller', { clientId: 'anonymous', scopes: [], anonymous: true });
     } else {
-      const [caller] = await Promise.all([authenticate(authorization, c.env.JWT_SECRET, accountOf(c)), publicInfo(c)]);
+      const [caller] = await Promise.all([authenticate(authorization, c.env, accountOf(c)), publicInfo(c)]);
       if (!hasAnyScope(caller.scopes, allowed)) {
         throw new HttpError(403, 'forbidden', `This operation needs one of the scopes: ${allowed.join(', ')}`);
       }
@@ -109,9 +111,12 @@ const cacheHeaders = {
     schema: { type: 'string' },
   },
   'x-rabatt-cache': {
-    description: 'Whether the answer came from the edge cache',
-    schema: { type: 'string', enum: ['hit', 'miss'] },
+    description:
+      '`hit`: from the edge cache; `stale`: from the edge cache past `max_age` while a refresh runs; ' +
+      '`miss`: computed now',
+    schema: { type: 'string', enum: ['hit', 'stale', 'miss'] },
   },
+  Age: { description: 'Seconds since the account object was last asked (RFC 9111 §5.1)', schema: { type: 'string' } },
 };
 const ANONYMOUS_NOTE =
   'Needs a token with `public:discounts` (or `read:discounts`/`admin:discounts`), or no token at all when the ' +
@@ -141,13 +146,12 @@ export const publicRules = new Hono<PublicEnv>()
       const q = c.req.valid('query');
       const aid = accountOf(c);
       const query = normalisedQuery(q);
-      return serveCached(
-        c,
-        (version) => cacheKey(aid, version, 'public/rules', query),
-        c.get('publicInfo')!,
-        () => storeOf(c).listPublicRules(q, Date.now()),
-        () => notFound('Public discount rule'),
-      );
+      return serveCached(c, c.get('publicInfo')!, {
+        aid,
+        key: (version) => cacheKey(aid, version, 'public/rules', query),
+        compute: () => storeOf(c).listPublicRules(q, Date.now()),
+        onMissing: () => notFound('Public discount rule'),
+      });
     },
   )
   .get(
@@ -168,12 +172,11 @@ export const publicRules = new Hono<PublicEnv>()
     async (c) => {
       const did = c.req.valid('param').did;
       const aid = accountOf(c);
-      return serveCached(
-        c,
-        (version) => cacheKey(aid, version, `public/rules/${did}`),
-        c.get('publicInfo')!,
-        () => storeOf(c).getPublicRule(did, Date.now()),
-        () => notFound('Public discount rule'),
-      );
+      return serveCached(c, c.get('publicInfo')!, {
+        aid,
+        key: (version) => cacheKey(aid, version, `public/rules/${did}`),
+        compute: () => storeOf(c).getPublicRule(did, Date.now()),
+        onMissing: () => notFound('Public discount rule'),
+      });
     },
   );

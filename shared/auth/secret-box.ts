@@ -63,3 +63,28 @@ export async function open(secretsKey: string | undefined, purpose: string, seal
     );
   }
 }
+
+/** The key that seals, and during a rotation the one before it, which still opens (docs/deploy.md). */
+export interface SecretsKeys {
+  current?: string;
+  previous?: string;
+}
+
+/**
+ * Opens with the current key, else with the previous one; in that case also answers the secret
+ * sealed again under the current key, for the caller to store, so that once every stored secret
+ * has been used (or re-sealed) the previous key can go.
+ */
+export async function openRotating(
+  keys: SecretsKeys,
+  purpose: string,
+  sealed: string,
+): Promise<{ plaintext: string; resealed?: string }> {
+  try {
+    return { plaintext: await open(keys.current, purpose, sealed) };
+  } catch (err) {
+    if (!keys.previous || !keys.current || keys.previous === keys.current) throw err;
+    const plaintext = await open(keys.previous, purpose, sealed);
+    return { plaintext, resealed: await seal(keys.current, purpose, plaintext) };
+  }
+}

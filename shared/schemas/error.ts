@@ -23,6 +23,8 @@ export const ERROR_CODES = [
   'token_signing_unavailable',
   'secrets_key_missing',
   'secret_unreadable',
+  'account_overloaded',
+  'temporarily_unavailable',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -52,7 +52,11 @@ export interface PublicOffersSettings {
   anonymous: boolean;
   /** Origins that get CORS headers on the public rules endpoints. */
   allowed_origins: string[];
-  /** Seconds browsers and shared caches may keep a public list (`Cache-Control: max-age`). */
+  /**
+   * Seconds a public answer is served from the edge without asking the account object, and the
+   * most browsers may keep it (`Cache-Control: max-age`); stale answers up to twice that while a
+   * refresh runs (docs/public-offers.md, "Staleness").
+   */
   max_age: number;
 }
 
@@ -74,7 +78,7 @@ export interface Settings extends SettingsValues {
 }
 
 export const SETTINGS_DEFAULTS: SettingsValues = {
-  public_offers: { anonymous: false, allowed_origins: [], max_age: 60 },
+  public_offers: { anonymous: false, allowed_origins: [], max_age: 30 },
   checkout: { allow_unsigned_callbacks: false },
   retention_days: 90,
 };

@@ -89,7 +89,7 @@ export class AccountStore extends DurableObject<Env> {
       discountCodeOf: (ruleId) => this.rules.body(ruleId)?.requirement?.discount_code,
       isRule: (id) => this.rules.body(id) !== undefined,
       allowUnsigned: () => this.settings.values().checkout.allow_unsigned_callbacks,
-      secretsKey: () => this.env.SECRETS_KEY,
+      secretsKeys: () => ({ current: this.env.SECRETS_KEY, previous: this.env.SECRETS_KEY_PREVIOUS }),
       tx: (fn) => this.tx(fn),
     });
     this.maintenance = new AccountCleanup(ctx.storage.sql, {
@@ -154,15 +154,23 @@ export class AccountStore extends DurableObject<Env> {
     }
   }
 
-  // Public offers (storefront): the cached path makes exactly one call, `publicCacheInfo`.
+  // Public offers (storefront): called only when the edge cache has no usable entry
+  // (functions/public-cache.ts). `publicReads` counts those calls for tests and benchmarks.
+  private publicReads = 0;
   publicCacheInfo() {
+    this.publicReads++;
     return this.publicRules.cacheInfo();
   }
   listPublicRules(query: PublicRulesQuery, now: number) {
+    this.publicReads++;
     return this.publicRules.list(query, now);
   }
   getPublicRule(id: string, now: number) {
+    this.publicReads++;
     return this.publicRules.get(id, now);
+  }
+  publicReadCount() {
+    return this.publicReads;
   }
 
   // Settings
@@ -191,8 +199,13 @@ export class AccountStore extends DurableObject<Env> {
   }
 
   // Receipts: evaluation never writes.
-  evaluateReceipt(receipt: ReceiptInput, now: string) {
-    return this.evaluator.evaluate(receipt, now);
+  /**
+   * The hot path's form: the receipt (already validated by the Worker) in and the answer out as
+   * JSON text. Strings cross RPC as one copy; the same objects cost a structured clone each way,
+   * several times the JSON work for a 50-line receipt (bench/RESULTS.md, "Hot paths").
+   */
+  evaluateReceiptJson(receipt: string, now: string): string {
+    return JSON.stringify(this.evaluator.evaluate(JSON.parse(receipt) as ReceiptInput, now).receipt);
   }
 
   // Rules (every write invalidates the compiled rule set the evaluator keeps in memory)
@@ -337,7 +350,10 @@ export class AccountStore extends DurableObject<Env> {
   }
 
   // Scheduled cleanups (docs/maintenance.md): `now` is the cron's scheduled time.
-  cleanup(now: number) {
+  async cleanup(now: number) {
+    // Not part of the summary: nothing is deleted, and without a rotation it does nothing.
+    await this.checkoutDesk.resealSecret();
+    this.fresh(); // storage may have changed while the reseal awaited
     return this.maintenance.run(Number.isFinite(now) ? now : Date.now());
   }
   maintenanceStatus() {

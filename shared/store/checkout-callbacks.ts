@@ -1,4 +1,4 @@
-import { open } from '../auth/secret-box';
+import { openRotating, type SecretsKeys } from '../auth/secret-box';
 import { verifySignature } from '../auth/signature';
 import {
   acceptedCodes,
@@ -42,7 +42,7 @@ export interface CheckoutDeps {
   /** Whether the id is one of this account's rules (deleted ones included: their lines are still ours). */
   isRule(id: string): boolean;
   allowUnsigned(): boolean;
-  secretsKey(): string | undefined;
+  secretsKeys(): SecretsKeys;
   /** Runs `fn` in one storage transaction (and clears per-call caches first). */
   tx<T>(fn: () => T): T;
 }
@@ -156,8 +156,11 @@ export class CheckoutDesk {
         'signature_not_configured',
       );
     }
-    if (this.opened?.sealed !== sealed)
-      this.opened = { sealed, secret: await open(this.deps.secretsKey(), SIGNATURE_PURPOSE, sealed) };
+    if (this.opened?.sealed !== sealed) {
+      const { plaintext, resealed } = await openRotating(this.deps.secretsKeys(), SIGNATURE_PURPOSE, sealed);
+      const kept = resealed !== undefined && this.deps.store.resealSecret(sealed, resealed);
+      this.opened = { sealed: kept ? resealed : sealed, secret: plaintext };
+    }
     const check = await verifySignature(
       call.signature,
       this.opened.secret,
@@ -176,6 +179,19 @@ export class CheckoutDesk {
       throw new DomainError('unauthorized', 'invalid_signature', why);
     }
     return CHECKOUT_ACTOR;
+  }
+
+  /**
+   * During a SECRETS_KEY rotation (SECRETS_KEY_PREVIOUS set): seals the stored secret again under
+   * the current key when only the previous one opens it. The hourly cleanup calls it, so every
+   * account is re-sealed within a cleanup cycle even without a callback (docs/deploy.md).
+   */
+  async resealSecret(): Promise<boolean> {
+    const keys = this.deps.secretsKeys();
+    const sealed = this.deps.store.sealedSecret();
+    if (sealed === null || !keys.previous) return false;
+    const opened = await openRotating(keys, SIGNATURE_PURPOSE, sealed).catch(() => undefined);
+    return opened?.resealed !== undefined && this.deps.store.resealSecret(sealed, opened.resealed);
   }
 
   /** Evaluates a session as received and the plan its payment would claim. */

@@ -99,6 +99,19 @@ export class CheckoutStore {
     return { configured: true, updated_at, updated_by };
   }
 
+  /**
+   * The same secret sealed under a new SECRETS_KEY (a rotation), kept only if the stored one is
+   * still `was`: a secret set meanwhile is never overwritten by an older one.
+   */
+  resealSecret(was: string, sealed: string): boolean {
+    const row = one<{ value: string }>(this.sql, 'SELECT value FROM meta WHERE key = ?', SIGNATURE_KEY);
+    if (!row) return false;
+    const value = JSON.parse(row.value) as { sealed: string };
+    if (value.sealed !== was) return false;
+    this.sql.exec('UPDATE meta SET value = ? WHERE key = ?', JSON.stringify({ ...value, sealed }), SIGNATURE_KEY);
+    return true;
+  }
+
   setSecret(sealed: string, actor: string): SignatureStatus {
     const value = JSON.stringify({ sealed, updated_at: new Date().toISOString(), updated_by: actor });
     this.sql.exec(

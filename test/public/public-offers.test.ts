@@ -235,7 +235,7 @@ describe('edge cache', () => {
 
     const first = await getPublic(aid, { token: pub });
     expect(first.headers.get('x-rabatt-cache')).toBe('miss');
-    expect(first.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(first.headers.get('cache-control')).toBe('public, max-age=30');
     const etag = first.headers.get('etag')!;
     expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
     expect(names(first.body)).toEqual(['delete me', 'edit me', 'keep', 'take me back']);

@@ -10,7 +10,7 @@ describe('account settings', () => {
     const res = await json(call('GET', path(aid), { token: await admin(aid) }));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      public_offers: { anonymous: false, allowed_origins: [], max_age: 60 },
+      public_offers: { anonymous: false, allowed_origins: [], max_age: 30 },
       checkout: { allow_unsigned_callbacks: false },
       retention_days: 90,
     });
@@ -38,7 +38,7 @@ describe('account settings', () => {
     expect(second.body.public_offers).toEqual({
       anonymous: true,
       allowed_origins: ['https://shop.example.com', 'http://localhost:5173'],
-      max_age: 60,
+      max_age: 30,
     });
     const roundTrip = await json(call('PUT', path(aid), { token, body: second.body }));
     expect(roundTrip.status).toBe(200);
@@ -74,7 +74,7 @@ describe('account settings', () => {
       415,
     );
     // Nothing was stored.
-    expect((await json(call('GET', path(aid), { token }))).body.public_offers.max_age).toBe(60);
+    expect((await json(call('GET', path(aid), { token }))).body.public_offers.max_age).toBe(30);
   });
 
   it('needs admin:discounts', async () => {
