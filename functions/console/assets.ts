@@ -33,7 +33,7 @@ form.stack { display: grid; gap: 12px; max-width: 720px; }
 fieldset { border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px 12px; margin: 0; min-width: 0; }
 legend { font-weight: 600; padding: 0 4px; }
 .grid { display: grid; gap: 12px; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); }
-.field { display: grid; gap: 4px; min-width: 0; }
+.field { display: grid; gap: 4px; min-width: 0; align-content: start; }
 .field label { font-weight: 600; }
 .field .hint { color: var(--muted); font-size: 0.85rem; }
 .field .error, .error-text { color: var(--bad); font-weight: 600; font-size: 0.9rem; }
