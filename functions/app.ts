@@ -17,7 +17,7 @@ import { ruleRefs, ruleUsages } from './routes/refs';
 import { customerRefs } from './routes/customer-refs';
 import { claims } from './routes/claims';
 import { maintenance } from './routes/maintenance';
-import { consoleApp } from './console';
+import { CONSOLE_PATH, consoleApp } from './console';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const ACCOUNT_ID = /^[PT]\d{8}$/;
@@ -69,7 +69,7 @@ app.route('/', refRoutes);
 
 // The merchant console calls the routes above in process, with the signed-in client's token.
 app.route(
-  '/console',
+  CONSOLE_PATH,
   consoleApp(async (request, c) => app.fetch(request, c.env, executionCtxOf(c))),
 );
 

@@ -41,6 +41,7 @@ input, select, textarea { font: inherit; padding: 6px 8px; border: 1px solid #8c
   width: 100%; min-width: 0; background: #fff; }
 input[aria-invalid="true"], select[aria-invalid="true"], textarea[aria-invalid="true"] { border: 2px solid var(--bad); }
 input[type="checkbox"] { width: auto; }
+input:disabled, select:disabled { background: var(--soft); color: var(--muted); }
 .check { display: flex; gap: 8px; align-items: center; }
 button, .button { font: inherit; padding: 8px 14px; border-radius: 6px; border: 1px solid var(--accent);
   background: var(--accent); color: #fff; cursor: pointer; text-decoration: none; display: inline-block; }

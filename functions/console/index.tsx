@@ -14,6 +14,9 @@ import { simulatePages } from './simulate';
 import { statisticsPages } from './statistics';
 import { storefrontPages } from './storefront';
 
+/** Where the app mounts the console; its pages are HTML for people, not part of the API document. */
+export const CONSOLE_PATH = '/console';
+
 /** The account most local setups use (README quickstart); only a default for the sign-in form. */
 const DEFAULT_ACCOUNT = 'T12345678';
 

@@ -271,7 +271,7 @@ async function list(c: C) {
   );
 }
 
-function newForm(c: C, values: FormValues, problem?: ApiProblem, status: 200 | 400 = 200) {
+function newForm(c: C, values: FormValues, problem?: ApiProblem, status: 200 | 400 | 403 = 200) {
   return c.html(
     <Page title="New rule" who={c.get('who')} current="/console/rules">
       <Problem problem={problem} fields={FIELDS} />
@@ -284,7 +284,7 @@ function newForm(c: C, values: FormValues, problem?: ApiProblem, status: 200 | 4
 async function create(c: C) {
   const values = await formValues(c.req);
   const answer = await c.get('api').post<Rule>('/discounts/rules', bodyFrom(SPEC, values));
-  if (!answer.ok) return newForm(c, values, answer.error, 400);
+  if (!answer.ok) return newForm(c, values, answer.error, answer.status === 403 ? 403 : 400);
   return c.redirect(`/console/rules/${answer.body.id}?saved=created`, 303);
 }
 
@@ -338,14 +338,6 @@ async function detail(c: C, override?: { values?: FormValues; problem?: ApiProbl
           {rule.statistics?.used ?? 0} purchases, {money(rule.statistics?.amount ?? 0)} discounted
         </dd>
       </dl>
-      <h2>Edit</h2>
-      <Problem problem={override?.problem} fields={FIELDS} />
-      <RuleForm
-        action={`/console/rules/${rule.id}`}
-        values={override?.values ?? valuesOf(rule)}
-        errors={override?.problem?.errors}
-        editing
-      />
       <h2>Give to customers</h2>
       <p class="muted">
         Held by {refs.ok ? (refs.headers.get('total-count') ?? refs.body.length) : '?'} refs:{' '}
@@ -363,6 +355,14 @@ async function detail(c: C, override?: { values?: FormValues; problem?: ApiProbl
           <button type="submit">Give</button>
         </div>
       </form>
+      <h2>Edit</h2>
+      <Problem problem={override?.problem} fields={FIELDS} />
+      <RuleForm
+        action={`/console/rules/${rule.id}`}
+        values={override?.values ?? valuesOf(rule)}
+        errors={override?.problem?.errors}
+        editing
+      />
       <h2>Delete</h2>
       <form method="post" action={`/console/rules/${rule.id}/delete`} class="row">
         <div class="check">

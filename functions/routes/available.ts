@@ -3,10 +3,10 @@ import { storeOf, type AppEnv } from '../../shared/app-env';
 import { guard } from '../../shared/auth/guard';
 import type { Scope } from '../../shared/auth/scopes';
 import { doc, ok } from '../../shared/openapi';
-import { exampleEvaluatedReceipt, exampleReceipt } from '../../shared/schemas/examples';
-import { receiptSchema } from '../../shared/schemas/receipt';
+import { exampleEvaluatedReceipt, exampleExplanations, exampleReceipt } from '../../shared/schemas/examples';
+import { receiptQuerySchema, receiptSchema } from '../../shared/schemas/receipt';
 import { evaluatedReceiptSchema } from '../../shared/schemas/receipt-result';
-import { jsonBody } from '../../shared/validate';
+import { jsonBody, queryOf } from '../../shared/validate';
 
 /** Evaluating changes nothing, so read scopes grant it as well as the path-scoped ones. */
 const EVALUATE: Scope[] = [
@@ -25,15 +25,29 @@ export const available = new Hono<AppEnv>().post(
     description:
       'Evaluates the receipt against the refs the customer holds (their own and `*`; `/` without a customer) and ' +
       'returns it with `discount_lines`, `bonus_lines`, `is_changed` and `discounts[]`. Changes nothing: send the ' +
-      '`discounts[].refs` to claims to use them.',
+      '`discounts[].refs` to claims to use them. With `explain=true` the answer adds `explanations[]`: for every ' +
+      "rule the receipt could reach, and every rule id listed in the body's `explain_rules`, whether it applied " +
+      'and if not the first check it failed (`reason`, `field`, `needed`, `had`; closed list in docs/explain.md). ' +
+      'Without `explain` the answer is unchanged and `explain_rules` is ignored.',
     scopes: EVALUATE,
     requestExample: exampleReceipt,
-    responses: { 200: ok(evaluatedReceiptSchema, 'The receipt with its discounts', exampleEvaluatedReceipt) },
+    responses: {
+      200: ok(evaluatedReceiptSchema, 'The receipt with its discounts (`explanations` only with explain=true)', {
+        ...exampleEvaluatedReceipt,
+        explanations: exampleExplanations,
+      }),
+    },
   }),
   guard(EVALUATE),
+  queryOf(receiptQuerySchema),
   jsonBody(receiptSchema),
   async (c) => {
-    const { receipt } = await storeOf(c).evaluateReceipt(c.req.valid('json'), new Date().toISOString());
-    return c.json(receipt);
+    const explain = c.req.valid('query').explain === true;
+    const { receipt, explanations } = await storeOf(c).evaluateReceipt(
+      c.req.valid('json'),
+      new Date().toISOString(),
+      explain,
+    );
+    return c.json(explain ? { ...(receipt as object), explanations: explanations ?? [] } : receipt);
   },
 );

@@ -6,6 +6,7 @@
 import type { CompiledRule } from './compile';
 import { localTime } from './hours';
 import type { Ctx } from './match';
+import type { RefState } from './types';
 
 export const REASONS = [
   'unknown_rule',
@@ -112,7 +113,10 @@ export function receiptDetail(reason: ReceiptReason, c: CompiledRule, ctx: Ctx):
   }
 }
 
-/** How many units of matching lines the rule needs, and how many the receipt has. */
+/**
+ * How many units of matching lines the rule needs, and how many the receipt has: exactly the
+ * bound matchLines tests (`had < max(needed, 0.001)`), so a rule without a quantity needs 0.001.
+ */
 export function itemDetail(c: CompiledRule, hadMilli: number, mix?: number): Detail {
   if (mix !== undefined) {
     return {
@@ -122,4 +126,20 @@ export function itemDetail(c: CompiledRule, hadMilli: number, mix?: number): Det
     };
   }
   return { field: 'requirement.item', needed: Math.max(c.itemQtyMilli, 1) / 1000, had: hadMilli / 1000 };
+}
+
+/** The field, need and fact behind a ref reason, for the ref the engine would have used first. */
+export function refDetail(reason: Reason, c: CompiledRule, ref: RefState | undefined, ctx: Ctx): Detail {
+  switch (reason) {
+    case 'usage_limit_reached':
+      return { field: 'limitation.discount_repeat_usage', needed: c.repeatUsage, had: ref?.purchases ?? 0 };
+    case 'ref_expired':
+      return {
+        field: 'limitation.dynamic_purchase_to_days',
+        needed: c.rule.limitation?.dynamic_purchase_to_days,
+        had: ref?.created_at ?? null,
+      };
+    default:
+      return { field: 'customer_id', had: ctx.receipt.customer_id ?? null };
+  }
 }

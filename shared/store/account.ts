@@ -162,8 +162,8 @@ export class AccountStore extends DurableObject<Env> {
   }
 
   // Receipts: evaluation never writes.
-  evaluateReceipt(receipt: ReceiptInput, now: string) {
-    return this.evaluator.evaluate(receipt, now);
+  evaluateReceipt(receipt: ReceiptInput, now: string, explain = false) {
+    return this.evaluator.evaluate(receipt, now, explain);
   }
 
   // Rules (every write invalidates the compiled rule set the evaluator keeps in memory)

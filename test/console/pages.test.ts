@@ -172,7 +172,7 @@ describe('console pages', () => {
     expect((await browser.signIn(client.body.client_id, client.body.client_secret)).status).toBe(303);
     expect((await browser.get('/console/rules')).status).toBe(200);
     const refused = await browser.post('/console/rules', ruleForm());
-    expect(refused.status).toBe(400);
+    expect(refused.status).toBe(403);
     expect(await refused.text()).toContain('This operation needs one of the scopes');
     expect(await (await browser.get('/console/settings')).text()).toContain('This operation needs one of the scopes');
   });
