@@ -1,4 +1,4 @@
-import type { AppEnv } from '../../shared/app-env';
+import type { AppEnv } from '../app-env';
 import type { Api } from './api';
 import type { Who } from './layout';
 

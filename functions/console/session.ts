@@ -5,7 +5,7 @@ type BindingsOnly = { Bindings: Env };
 
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Env } from '../../shared/env';
-import { signingSecret, verifyToken, type TokenClaims } from '../../shared/auth/jwt';
+import { signingSecret, verifyToken, type TokenClaims } from '../auth/jwt';
 
 /**
  * The console's session is the API client's own access token, kept in an HttpOnly, SameSite=Strict

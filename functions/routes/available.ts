@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
-import { storeOf, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
+import { storeOf, type AppEnv } from '../app-env';
 import type { Scope } from '../../shared/auth/scopes';
-import { doc, ok } from '../../shared/openapi';
+import { ok } from '../openapi';
+import { operation } from '../operation';
 import { exampleEvaluatedReceipt, exampleExplanations, exampleReceipt } from '../../shared/schemas/examples';
 import { receiptQuerySchema, receiptSchema } from '../../shared/schemas/receipt';
 import { evaluatedReceiptSchema } from '../../shared/schemas/receipt-result';
-import { jsonBody, queryOf } from '../../shared/validate';
+import { jsonBody, queryOf } from '../validate';
 
 /** Evaluating changes nothing, so read scopes grant it as well as the path-scoped ones. */
 const EVALUATE: Scope[] = [
@@ -19,7 +19,7 @@ const EVALUATE: Scope[] = [
 
 export const available = new Hono<AppEnv>().post(
   '/',
-  doc({
+  operation({
     tags: ['Receipts'],
     summary: 'Discounts a receipt qualifies for',
     description:
@@ -38,7 +38,6 @@ export const available = new Hono<AppEnv>().post(
       }),
     },
   }),
-  guard(EVALUATE),
   queryOf(receiptQuerySchema),
   jsonBody(receiptSchema),
   async (c) => {

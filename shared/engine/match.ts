@@ -5,6 +5,7 @@ import type { CompiledRule, Leaf, Pattern } from './compile';
 import { inHours, localTime, type LocalTime } from './hours';
 import type { ReceiptReason } from './explain';
 import type { Receipt, RefState } from './types';
+import { inDynamicWindow, inPurchaseWindow, usedUp, validStampCount } from './usability';
 
 export interface Line {
   idx: number;
@@ -152,7 +153,7 @@ function hoursOk(c: CompiledRule, ctx: Ctx): boolean {
 export function receiptMiss(c: CompiledRule, ctx: Ctx): ReceiptReason | null {
   const r = ctx.receipt;
   if (!c.usable) return 'inactive';
-  if (!(ctx.purchaseMs >= c.fromMs && ctx.purchaseMs <= c.toMs)) return 'outside_purchase_window';
+  if (!inPurchaseWindow(c, ctx.purchaseMs)) return 'outside_purchase_window';
   if (!(ctx.grossTotal >= c.grossMin)) return 'gross_amount_below';
   if (!(ctx.netTotal >= c.netMin)) return 'net_amount_below';
   if (c.codes && !c.codes.some((code) => ctx.codes.has(code))) return 'discount_code_missing';
@@ -171,12 +172,9 @@ export type RefReason = 'no_ref_for_customer' | 'usage_limit_reached' | 'ref_exp
 /** Why the ref cannot be used (deleted, used up, outside its dynamic window), or null when it can. */
 export function refMiss(c: CompiledRule, ref: RefState, ctx: Ctx): RefReason | null {
   if (ref.deleted_at) return 'no_ref_for_customer';
-  // Purchases, not rewards: one purchase taking several rewards still spends one repeat.
-  if (c.repeatUsage >= 0 && ref.purchases >= c.repeatUsage) return 'usage_limit_reached';
-  if (c.dynamicMs !== null) {
-    const end = Date.parse(ref.created_at) + c.dynamicMs;
-    if (!(ctx.purchaseMs <= end && ctx.nowMs <= end)) return 'ref_expired';
-  }
+  if (usedUp(c, ref.purchases)) return 'usage_limit_reached';
+  const created = Date.parse(ref.created_at);
+  if (!(inDynamicWindow(c, created, ctx.purchaseMs) && inDynamicWindow(c, created, ctx.nowMs))) return 'ref_expired';
   return null;
 }
 
@@ -185,18 +183,10 @@ export const refOk = (c: CompiledRule, ref: RefState, ctx: Ctx): boolean => refM
 
 /**
  * Stamps that count at purchase time. `ref.stamps` are the ref's unspent stamps (storage records
- * which stamps each reward spent), so the engine only drops stamps dated after the purchase and
- * stamps older than `stamp_expire_days` before it (so every counted stamp and the purchase lie
- * within stamp_expire_days of the first counted stamp).
+ * which stamps each reward spent), so only their dates matter (usability.ts).
  */
 export function validStamps(c: CompiledRule, ref: RefState, ctx: Ctx): number {
-  const oldest = c.stampExpireMs === null ? -Infinity : ctx.purchaseMs - c.stampExpireMs;
-  let count = 0;
-  for (const s of ref.stamps) {
-    const at = Date.parse(s.at);
-    if (at <= ctx.purchaseMs && at >= oldest && s.quantity > 0) count += s.quantity;
-  }
-  return count;
+  return validStampCount(c, ref.stamps, ctx.purchaseMs);
 }
 
 export interface LineMatch {
