@@ -75,7 +75,7 @@ export class Api {
     }
     if (res.ok) return { ok: true, status: res.status, body: parsed as T, headers: res.headers };
     const error = (parsed as { error?: ApiProblem } | undefined)?.error ?? {
-      code: 'error',
+      code: 'internal_error',
       message: `The API answered ${res.status}`,
     };
     return { ok: false, status: res.status, error, headers: res.headers };

@@ -418,7 +418,11 @@ async function remove(c: C) {
   const values = await formValues(c.req);
   if (values.confirm !== 'yes') {
     return detail(c, {
-      problem: { code: 'confirm', message: 'Tick the box to confirm the deletion', errors: [] },
+      problem: {
+        code: 'validation_error',
+        message: 'The rule was not deleted',
+        errors: [{ field: 'confirm', code: 'required', message: 'Tick the box to confirm the deletion' }],
+      },
     });
   }
   const answer = await c.get('api').delete(`/discounts/rules/${id}`);

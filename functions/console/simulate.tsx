@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import type { Explanation, Reason } from '../../shared/engine';
 import type { Rule } from '../../shared/schemas/rule';
 import type { ApiProblem } from './api';
 import type { ConsoleEnv } from './env';
@@ -24,15 +25,7 @@ interface ResultItem {
   discount_lines: DiscountLine[];
   bonus_lines: DiscountLine[];
 }
-export interface Explanation {
-  discount_id: string;
-  name?: string;
-  applied: boolean;
-  reason?: string;
-  field?: string;
-  needed?: unknown;
-  had?: unknown;
-}
+
 interface Evaluated {
   items: ResultItem[];
   discounts: { id: string; name?: string; receipt_text?: string }[];
@@ -160,8 +153,28 @@ function SimulatorForm(props: { values: FormValues; problem?: ApiProblem }) {
   );
 }
 
-const REASON_TEXT: Record<string, string> = {
-  applied: 'applied',
+/** The merchant's words for each reason of docs/explain.md; typed so a new reason cannot be missed. */
+const REASON_TEXT: Record<Reason, string> = {
+  unknown_rule: 'No such rule',
+  inactive: 'The rule is not active (or deleted)',
+  outside_purchase_window: 'The purchase is outside the rule’s window',
+  gross_amount_below: 'The receipt’s gross amount is below the minimum',
+  net_amount_below: 'The receipt’s net amount is below the minimum',
+  discount_code_missing: 'The receipt lacks the rule’s discount code',
+  currency: 'Another currency',
+  store: 'Another store',
+  customer_requirement: 'The customer does not meet the rule’s customer requirement',
+  outside_discount_hours: 'Outside the rule’s discount hours',
+  receipt_has_discount: 'The receipt already has a discount',
+  item_quantity: 'Too few matching items',
+  no_ref_for_customer: 'The customer does not hold the rule',
+  usage_limit_reached: 'The customer has used the rule up',
+  ref_expired: 'The customer’s ref has expired',
+  stamps_collecting: 'Collecting stamps',
+  deactivated_by: 'Switched off by another rule that applies',
+  lost_to_exclusive: 'An exclusive rule gives more',
+  exclusive_not_best: 'Exclusive, and other rules give more',
+  nothing_left_to_discount: 'Nothing left to discount on its lines',
 };
 
 function show(x: unknown): string {
@@ -260,10 +273,10 @@ function Result(props: { result: Evaluated; names: Map<string, string> }) {
               {notApplied.map((e) => (
                 <tr>
                   <td>
-                    <a href={`/console/rules/${e.discount_id}`}>{e.name ?? label(e.discount_id)}</a>
+                    <a href={`/console/rules/${e.discount_id}`}>{label(e.discount_id)}</a>
                   </td>
                   <td>
-                    <code>{REASON_TEXT[e.reason ?? ''] ?? e.reason}</code>
+                    {e.reason && REASON_TEXT[e.reason]} <code>{e.reason}</code>
                   </td>
                   <td>
                     <code>{e.field ?? ''}</code>

@@ -135,7 +135,7 @@ describe('console in Chromium', () => {
       await page.getByLabel('Line 1 gross amount').fill('40000');
       await page.getByRole('button', { name: 'Simulate' }).click();
       await page.getByText('gross_amount_below').waitFor();
-      expect(await page.getByTestId('total-discount').textContent()).toBe('−0,00');
+      expect(await page.getByTestId('total-discount').textContent()).toBe('0,00');
       await capture(page, '06-simulate-400');
 
       // Claim through the API, then release it from the claims page.
