@@ -62,8 +62,9 @@ pre { background: var(--soft); padding: 8px; overflow-x: auto; font-size: 0.85re
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px; }
 dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+figure { margin: 0 0 16px; }
 svg.chart { width: 100%; height: auto; max-width: 720px; display: block; }
-svg.chart text { font-size: 11px; fill: var(--muted); }
+svg.chart text { font-size: 13px; fill: var(--muted); }
 svg.chart rect.bar { fill: var(--accent); }
 svg.chart rect.bar.amount { fill: #6f42c1; }
 .offer { border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; margin-bottom: 8px; }

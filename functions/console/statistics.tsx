@@ -44,9 +44,9 @@ export function perDay(rows: readonly UsageEntry[], endMs: number, days = DAYS):
 /** A bar chart drawn here, on the server: plain SVG with a title and a text alternative. */
 export function Chart(props: { days: Day[]; pick: (d: Day) => number; label: string; format: (n: number) => string }) {
   const { days, pick } = props;
-  const width = 720;
+  const width = 480;
   const height = 180;
-  const left = 56;
+  const left = 64;
   const bottom = 24;
   const max = Math.max(...days.map(pick), 1);
   const step = (width - left) / days.length;
@@ -85,7 +85,7 @@ export function Chart(props: { days: Day[]; pick: (d: Day) => number; label: str
           );
         })}
         {days.map((d, i) =>
-          i % 7 === 0 || i === days.length - 1 ? (
+          (days.length - 1 - i) % 7 === 0 ? (
             <text x={left + i * step + step / 2} y={height - 6} text-anchor="middle">
               {d.day.slice(5)}
             </text>

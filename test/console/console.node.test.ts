@@ -156,19 +156,23 @@ describe('console in Chromium', () => {
         },
       });
       expect(evaluated.body.discounts).toHaveLength(1);
-      const claim = await api('/discounts/available_for_receipt/claims', {
-        token,
-        body: {
-          ref: 'e2e-till-1',
-          purchase_at: evaluated.body.purchase_at,
-          customer_id: 'console-customer',
-          discounts: evaluated.body.discounts.map((d: any) => ({
-            id: d.id,
-            refs: d.refs.map((r: any) => ({ id: r.id, amount: r.amount, usage: r.usage })),
-          })),
-        },
-      });
+      // Two purchases claim the rule; the first is returned and released below, the second stays.
+      const claimOf = (ref: string) =>
+        api('/discounts/available_for_receipt/claims', {
+          token,
+          body: {
+            ref,
+            purchase_at: evaluated.body.purchase_at,
+            customer_id: 'console-customer',
+            discounts: evaluated.body.discounts.map((d: any) => ({
+              id: d.id,
+              refs: d.refs.map((r: any) => ({ id: r.id, amount: r.amount, usage: r.usage })),
+            })),
+          },
+        });
+      const claim = await claimOf('e2e-till-1');
       expect(claim.status).toBe(200);
+      expect((await claimOf('e2e-till-2')).status).toBe(200);
       await page.getByRole('link', { name: 'Claims' }).click();
       await capture(page, '07-claims');
       await page.locator(`a[href="/console/claims/${claim.body.id}"]`).click();
@@ -180,17 +184,30 @@ describe('console in Chromium', () => {
       const released = await api(`/discounts/available_for_receipt/claims/${claim.body.id}`, { token });
       expect(released.body.deleted_at).toBeDefined();
 
-      for (const [link, name] of [
-        ['Statistics', '09-statistics'],
-        ['Storefront preview', '10-storefront'],
-        ['Settings', '11-settings'],
-        ['Rules', '12-rules'],
-      ] as const) {
-        await page.getByRole('navigation').getByRole('link', { name: link, exact: true }).click();
-        await page.getByRole('heading', { name: link === 'Storefront preview' ? link : link, exact: true }).waitFor();
-        await capture(page, name);
-      }
-      expect(await page.locator('svg.chart').count()).toBe(0); // on the rules page now
+      // Statistics: the claim that stayed, drawn per day.
+      await page.getByRole('navigation').getByRole('link', { name: 'Statistics', exact: true }).click();
+      const today = new Date().toISOString().slice(0, 10);
+      expect(
+        await page
+          .locator('svg.chart rect title')
+          .filter({ hasText: `${today}: 100,00` })
+          .count(),
+      ).toBe(1);
+      await capture(page, '09-statistics');
+
+      // Settings: let anonymous storefronts read the public list; the preview then shows the offer.
+      await page.getByRole('navigation').getByRole('link', { name: 'Settings', exact: true }).click();
+      await page.getByLabel('Serve the public list without a token').check();
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByText('Saved.').waitFor();
+      await capture(page, '10-settings');
+      await page.getByRole('navigation').getByRole('link', { name: 'Storefront preview', exact: true }).click();
+      await page.getByRole('heading', { name: '100,- off above 500,-' }).waitFor();
+      await capture(page, '11-storefront');
+
+      await page.getByRole('navigation').getByRole('link', { name: 'Rules', exact: true }).click();
+      await page.getByRole('heading', { name: 'Rules', exact: true }).waitFor();
+      await capture(page, '12-rules');
 
       // Sign out: the console refuses the next page and asks for a sign-in again.
       await page.getByRole('button', { name: 'Sign out' }).click();

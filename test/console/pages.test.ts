@@ -114,12 +114,16 @@ describe('console pages', () => {
         token,
         body: {
           ref: 'till-1',
-          purchase_at: '2026-06-01T12:00:00Z',
+          purchase_at: new Date().toISOString(),
           discounts: [{ id: rule.body.id, refs: [{ id: ref.id, amount: 500, usage: 1 }] }],
         },
       }),
     );
     const browser = await signedIn();
+    // Statistics per day come from the usage ledger: today's bar holds the claim until it is released.
+    const today = `${new Date().toISOString().slice(0, 10)}: `;
+    const stats = () => browser.get(`/console/statistics?rule=${rule.body.id}`).then((r) => r.text());
+    expect(await stats()).toContain(`<title>${today}5,00</title>`);
     expect(await (await browser.get('/console/claims?ref=till-1')).text()).toContain(claim.body.id);
     const confirm = await (await browser.get(`/console/claims/${claim.body.id}/release`)).text();
     expect(confirm).toContain('Release this claim?');
@@ -130,6 +134,7 @@ describe('console pages', () => {
     expect((await browser.post(`/console/claims/${claim.body.id}/release`, {})).status).toBe(303);
     const after = await json(call('GET', `${V1}/discounts/available_for_receipt/claims/${claim.body.id}`, { token }));
     expect(after.body.deleted_at).toBeDefined();
+    expect(await stats()).toContain(`<title>${today}0,00</title>`);
   });
 
   it('previews exactly the anonymous public list, and saves settings through the API', async () => {

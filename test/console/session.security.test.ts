@@ -1,4 +1,8 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { issueToken } from '../../functions/auth/jwt';
+import { ALL_SCOPES } from '../../shared/auth/scopes';
+import { AID, BASE } from '../helpers';
 import { ConsoleClient } from './helpers';
 
 describe('console session', () => {
@@ -30,5 +34,19 @@ describe('console session', () => {
     expect(res.status).toBe(401);
     expect(await res.text()).toContain('Unknown client or wrong secret');
     expect(browser.cookie).toBe('');
+  });
+
+  it('refuses a session token older than an hour, though the API would still take it', async () => {
+    const browser = new ConsoleClient();
+    const claims = { sub: 'test-client', aud: `${BASE}/v1/accounts/${AID}`, aid: AID, scopes: [...ALL_SCOPES] };
+    const now = Math.floor(Date.now() / 1000);
+    browser.cookie = `rabatt_console=${await issueToken(env.JWT_SECRET!, claims, now - 3500)}`;
+    expect((await browser.get('/console/rules')).status).toBe(200);
+    browser.cookie = `rabatt_console=${await issueToken(env.JWT_SECRET!, claims, now - 3601)}`;
+    const old = await browser.get('/console/rules');
+    expect(old.status).toBe(303);
+    expect(old.headers.get('location')).toBe('/console/sign-in');
+    browser.cookie = 'rabatt_console=not-a-token';
+    expect((await browser.get('/console/claims')).headers.get('location')).toBe('/console/sign-in');
   });
 });
