@@ -86,7 +86,11 @@ export function Chart(props: { days: Day[]; pick: (d: Day) => number; label: str
         })}
         {days.map((d, i) =>
           (days.length - 1 - i) % 7 === 0 ? (
-            <text x={left + i * step + step / 2} y={height - 6} text-anchor="middle">
+            <text
+              x={i === days.length - 1 ? width : left + i * step + step / 2}
+              y={height - 6}
+              text-anchor={i === days.length - 1 ? 'end' : 'middle'}
+            >
               {d.day.slice(5)}
             </text>
           ) : null,
