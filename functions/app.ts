@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from './app-env';
 import { validationError, type ErrorBody } from '../shared/errors';
@@ -20,6 +20,7 @@ import { ruleRefs, ruleUsages } from './routes/refs';
 import { customerRefs } from './routes/customer-refs';
 import { claims } from './routes/claims';
 import { maintenance } from './routes/maintenance';
+import { CONSOLE_PATH, consoleApp } from './console';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const ACCOUNT_ID = /^[PT]\d{8}$/;
@@ -72,6 +73,12 @@ const refRoutes = new Hono<AppEnv>()
   .route('/v1/accounts/:aid/maintenance', maintenance);
 app.route('/', refRoutes);
 
+// The merchant console calls the routes above in process, with the signed-in client's token.
+app.route(
+  CONSOLE_PATH,
+  consoleApp(async (request, c) => app.fetch(request, c.env, executionCtxOf(c))),
+);
+
 app.notFound((c) => {
   const allowed = allowedMethods(c.req.path);
   if (allowed.length) {
@@ -117,6 +124,15 @@ function allowedMethods(path: string): string[] {
       re: new RegExp(`^${r.path.replace(/\/\*$/, '(/.*)?').replace(/:[A-Za-z_]+(\{[^}]*\})?/g, '[^/]+')}/?$`),
     }));
   return [...new Set(patterns.filter((p) => p.re.test(path)).map((p) => p.method))];
+}
+
+/** The request's execution context, when it has one (a direct `app.fetch` in a script has none). */
+function executionCtxOf<E extends { Bindings: AppEnv['Bindings'] }>(c: Context<E>) {
+  try {
+    return c.executionCtx;
+  } catch {
+    return undefined;
+  }
 }
 
 export type AppType = typeof routes;

@@ -3,11 +3,11 @@ import { storeOf, type AppEnv } from '../app-env';
 import type { Scope } from '../../shared/auth/scopes';
 import { ok } from '../openapi';
 import { operation } from '../operation';
-import { exampleEvaluatedReceipt, exampleReceipt } from '../../shared/schemas/examples';
-import { receiptSchema } from '../../shared/schemas/receipt';
+import { exampleEvaluatedReceipt, exampleExplanations, exampleReceipt } from '../../shared/schemas/examples';
+import { receiptQuerySchema, receiptSchema } from '../../shared/schemas/receipt';
 import { evaluatedReceiptSchema } from '../../shared/schemas/receipt-result';
 import type { ResultReceipt } from '../../shared/engine';
-import { jsonBody } from '../validate';
+import { jsonBody, queryOf } from '../validate';
 
 /** Evaluating changes nothing, so read scopes grant it as well as the path-scoped ones. */
 const EVALUATE: Scope[] = [
@@ -26,15 +26,25 @@ export const available = new Hono<AppEnv>().post(
     description:
       'Evaluates the receipt against the refs the customer holds (their own and `*`; `/` without a customer) and ' +
       'returns it with `discount_lines`, `bonus_lines`, `is_changed` and `discounts[]`. Changes nothing: send the ' +
-      '`discounts[].refs` to claims to use them.',
+      '`discounts[].refs` to claims to use them. With `explain=true` the answer adds `explanations[]`: for every ' +
+      "rule the receipt could reach, and every rule id listed in the body's `explain_rules`, whether it applied " +
+      'and if not the first check it failed (`reason`, `field`, `needed`, `had`; closed list in docs/explain.md). ' +
+      'Without `explain` the answer is unchanged and `explain_rules` is ignored.',
     scopes: EVALUATE,
     requestExample: exampleReceipt,
-    responses: { 200: ok(evaluatedReceiptSchema, 'The receipt with its discounts', exampleEvaluatedReceipt) },
+    responses: {
+      200: ok(evaluatedReceiptSchema, 'The receipt with its discounts (`explanations` only with explain=true)', {
+        ...exampleEvaluatedReceipt,
+        explanations: exampleExplanations,
+      }),
+    },
   }),
+  queryOf(receiptQuerySchema),
   jsonBody(receiptSchema),
   async (c) => {
+    const explain = c.req.valid('query').explain === true;
     const now = new Date().toISOString();
-    const text = await storeOf(c).evaluateReceiptJson(JSON.stringify(c.req.valid('json')), now);
+    const text = await storeOf(c).evaluateReceiptJson(JSON.stringify(c.req.valid('json')), now, explain);
     // The object renders the answer; typed as what it is for `hono/client` users.
     return c.body(text, 200, { 'content-type': 'application/json' }) as unknown as TypedResponse<
       ResultReceipt,

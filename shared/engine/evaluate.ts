@@ -3,8 +3,19 @@
 // (`now` is an input) and never writes to its input.
 
 import type { CompiledRule, CompiledRules } from './compile';
-import { buildCtx, matchLines, receiptOk, refOk, validStamps, type Ctx, type Line } from './match';
-import { byAge, chooseOutcome, type Candidate } from './order';
+import { itemDetail, receiptDetail, refDetail, type Detail, type Explanation, type Reason } from './explain';
+import {
+  buildCtx,
+  matchLines,
+  receiptMiss,
+  refMiss,
+  refOk,
+  validStamps,
+  type Ctx,
+  type Line,
+  type LineMiss,
+} from './match';
+import { byAge, chooseOutcome, type Candidate, type Outcome } from './order';
 import { debitAvailable, type Application } from './rewards';
 import type {
   DiscountResult,
@@ -76,6 +87,13 @@ export function evaluate(input: EvaluateInput): EvaluationResult {
   const ctx = buildCtx(receipt, Date.parse(now));
 
   const reach = reachable(rules, ctx);
+  // Rules named to be explained join the reachable ones. That cannot change the answer: a rule no
+  // eligible line reaches through the index fails matchLines (the index keys are patterns every
+  // match needs), and an unindexed (inactive, deleted) rule fails receiptMiss.
+  for (const id of input.explain?.rules ?? []) {
+    const c = rules.byId.get(id);
+    if (c) reach.set(id, c);
+  }
   const refsByRule = new Map<CompiledRule, RefState[]>();
   const take = (c: CompiledRule, ref: RefState) => {
     const list = refsByRule.get(c);
@@ -99,15 +117,39 @@ export function evaluate(input: EvaluateInput): EvaluationResult {
     for (const [id, c] of reach) for (const ref of input.sharedRefs.byRule.get(id) ?? []) take(c, ref);
   }
 
+  // Without explain only rules with a ref are looked at; with it every reachable rule is, and
+  // the first check a rule fails is kept as its reason. The checks are the same either way.
+  const misses = input.explain ? new Map<CompiledRule, { reason: Reason; detail: Detail }>() : undefined;
+  const why: LineMiss | undefined = misses ? { reason: 'item_quantity', hadMilli: 0 } : undefined;
+  const looked = misses ? [...reach.values()].map((c) => [c, refsByRule.get(c) ?? []] as const) : [...refsByRule];
+
   const qualified: Candidate[] = [];
   const stampRules: Collect[] = [];
-  for (const [c, held] of [...refsByRule].sort((a, b) => byAge(a[0], b[0]))) {
-    if (!receiptOk(c, ctx)) continue;
-    const m = matchLines(c, ctx, ctx.initial);
-    if (!m) continue;
+  for (const [c, held] of looked.sort((a, b) => byAge(a[0], b[0]))) {
+    const receiptReason = receiptMiss(c, ctx);
+    if (receiptReason) {
+      misses?.set(c, { reason: receiptReason, detail: receiptDetail(receiptReason, c, ctx) });
+      continue;
+    }
+    const m = matchLines(c, ctx, ctx.initial, why);
+    if (!m) {
+      if (misses && why) {
+        const detail =
+          why.reason === 'item_quantity' ? itemDetail(c, why.hadMilli, why.mix) : receiptDetail(why.reason, c, ctx);
+        misses.set(c, { reason: why.reason, detail });
+      }
+      continue;
+    }
     const usable = held.filter((r) => refOk(c, r, ctx)).sort(refOrder);
     const first = usable[0];
-    if (!first) continue;
+    if (!first) {
+      if (misses) {
+        const ref = [...held].sort(refOrder)[0];
+        const reason = ref ? (refMiss(c, ref, ctx) ?? 'no_ref_for_customer') : 'no_ref_for_customer';
+        misses.set(c, { reason, detail: refDetail(reason, c, ref, ctx) });
+      }
+      continue;
+    }
     if (c.stamp > 0) {
       let full: RefState | undefined;
       let valid = 0;
@@ -127,14 +169,82 @@ export function evaluate(input: EvaluateInput): EvaluationResult {
   // not depend on the order rules are looked at.
   const qualifiedIds = new Set(qualified.map((q) => q.rule.id));
   const active = (c: CompiledRule) => !c.deactivatedBy.some((id) => qualifiedIds.has(id));
+  const exclusiveTotals = misses ? new Map<CompiledRule, number>() : undefined;
   const outcome = chooseOutcome(
     qualified.filter((q) => active(q.rule)),
     ctx,
+    exclusiveTotals,
   );
   const applied = new Set(outcome.apps.map((a) => a.rule));
   const collecting = stampRules.filter((s) => active(s.rule) && !applied.has(s.rule));
 
-  return { receipt: render(ctx, outcome.apps, collecting) };
+  const result: EvaluationResult = { receipt: render(ctx, outcome.apps, collecting) };
+  if (misses) {
+    const decided = { applied, collecting, qualifiedIds, active, outcome, exclusiveTotals: exclusiveTotals! };
+    result.explanations = [
+      ...looked.map(([c]) => explanation(c, ctx, misses.get(c), decided)),
+      ...(input.explain?.rules ?? [])
+        .filter((id) => !rules.byId.has(id))
+        .map(
+          (id): Explanation => ({
+            discount_id: id,
+            applied: false,
+            reason: 'unknown_rule',
+            field: 'explain_rules',
+            had: id,
+          }),
+        ),
+    ];
+  }
+  return result;
+}
+
+interface Decided {
+  applied: Set<CompiledRule>;
+  collecting: Collect[];
+  qualifiedIds: Set<string>;
+  active: (c: CompiledRule) => boolean;
+  outcome: Outcome;
+  exclusiveTotals: Map<CompiledRule, number>;
+}
+
+/** One rule's explanation, read off what evaluate decided (never decided again here). */
+function explanation(
+  c: CompiledRule,
+  ctx: Ctx,
+  miss: { reason: Reason; detail: Detail } | undefined,
+  d: Decided,
+): Explanation {
+  const no = (reason: Reason, detail: Detail): Explanation => ({
+    discount_id: c.id,
+    applied: false,
+    reason,
+    ...detail,
+  });
+  if (miss) return no(miss.reason, miss.detail);
+  if (d.applied.has(c)) return { discount_id: c.id, applied: true };
+  const collect = d.collecting.find((s) => s.rule === c);
+  if (collect) {
+    return {
+      discount_id: c.id,
+      applied: true,
+      reason: 'stamps_collecting',
+      field: 'requirement.stamp',
+      needed: c.stamp,
+      had: validStamps(c, collect.ref, ctx),
+    };
+  }
+  if (!d.active(c)) {
+    const by = c.deactivatedBy.filter((id) => d.qualifiedIds.has(id));
+    return no('deactivated_by', { field: 'limitation.discount_activation', had: by });
+  }
+  const field = 'limitation.discount_combination';
+  const winner = d.outcome.apps.find((a) => a.rule.exclusive)?.rule;
+  if (c.exclusive && (d.exclusiveTotals.get(c) ?? 0) > 0) {
+    return no('exclusive_not_best', { field, had: winner ? [winner.id] : d.outcome.apps.map((a) => a.rule.id) });
+  }
+  if (!c.exclusive && winner) return no('lost_to_exclusive', { field, had: winner.id });
+  return no('nothing_left_to_discount', { field: 'items' });
 }
 
 function statistics(c: CompiledRule, ref: RefState, ctx: Ctx, lines: readonly Line[]) {

@@ -5,3 +5,4 @@ export * from './types';
 export { compileRules } from './compile';
 export { evaluate, reachableRuleIds, indexRefs } from './evaluate';
 export { allocate, largestRemainder } from './money';
+export { REASONS, type Explanation, type Reason } from './explain';

@@ -3,6 +3,7 @@
 
 import type { CompiledRule, Leaf, Pattern } from './compile';
 import { inHours, localTime, type LocalTime } from './hours';
+import type { ReceiptReason } from './explain';
 import type { Receipt, RefState } from './types';
 import { inDynamicWindow, inPurchaseWindow, usedUp, validStampCount } from './usability';
 
@@ -144,30 +145,41 @@ function hoursOk(c: CompiledRule, ctx: Ctx): boolean {
   return t !== null && inHours(t, c.hours.windows);
 }
 
-/** Everything about the rule that does not depend on lines or refs. */
-export function receiptOk(c: CompiledRule, ctx: Ctx): boolean {
+/**
+ * Everything about the rule that does not depend on lines or refs: the first check it fails, or
+ * null. The reason is the decision itself (receiptOk is this compared with null), so `explain`
+ * can never disagree with what was decided.
+ */
+export function receiptMiss(c: CompiledRule, ctx: Ctx): ReceiptReason | null {
   const r = ctx.receipt;
-  return (
-    c.usable &&
-    inPurchaseWindow(c, ctx.purchaseMs) &&
-    ctx.grossTotal >= c.grossMin &&
-    ctx.netTotal >= c.netMin &&
-    (!c.codes || c.codes.some((code) => ctx.codes.has(code))) &&
-    currencyOk(c, r) &&
-    storeOk(c, r) &&
-    customerOk(c, r) &&
-    hoursOk(c, ctx) &&
-    (c.eligible !== 'receipt_no_discount' || !ctx.initial.anyDiscount)
-  );
+  if (!c.usable) return 'inactive';
+  if (!inPurchaseWindow(c, ctx.purchaseMs)) return 'outside_purchase_window';
+  if (!(ctx.grossTotal >= c.grossMin)) return 'gross_amount_below';
+  if (!(ctx.netTotal >= c.netMin)) return 'net_amount_below';
+  if (c.codes && !c.codes.some((code) => ctx.codes.has(code))) return 'discount_code_missing';
+  if (!currencyOk(c, r)) return 'currency';
+  if (!storeOk(c, r)) return 'store';
+  if (!customerOk(c, r)) return 'customer_requirement';
+  if (!hoursOk(c, ctx)) return 'outside_discount_hours';
+  if (c.eligible === 'receipt_no_discount' && ctx.initial.anyDiscount) return 'receipt_has_discount';
+  return null;
+}
+
+export const receiptOk = (c: CompiledRule, ctx: Ctx): boolean => receiptMiss(c, ctx) === null;
+
+export type RefReason = 'no_ref_for_customer' | 'usage_limit_reached' | 'ref_expired';
+
+/** Why the ref cannot be used (deleted, used up, outside its dynamic window), or null when it can. */
+export function refMiss(c: CompiledRule, ref: RefState, ctx: Ctx): RefReason | null {
+  if (ref.deleted_at) return 'no_ref_for_customer';
+  if (usedUp(c, ref.purchases)) return 'usage_limit_reached';
+  const created = Date.parse(ref.created_at);
+  if (!(inDynamicWindow(c, created, ctx.purchaseMs) && inDynamicWindow(c, created, ctx.nowMs))) return 'ref_expired';
+  return null;
 }
 
 /** The ref is alive, not used up, and inside its dynamic window at purchase time and now. */
-export function refOk(c: CompiledRule, ref: RefState, ctx: Ctx): boolean {
-  if (ref.deleted_at) return false;
-  if (usedUp(c, ref.purchases)) return false;
-  const created = Date.parse(ref.created_at);
-  return inDynamicWindow(c, created, ctx.purchaseMs) && inDynamicWindow(c, created, ctx.nowMs);
-}
+export const refOk = (c: CompiledRule, ref: RefState, ctx: Ctx): boolean => refMiss(c, ref, ctx) === null;
 
 /**
  * Stamps that count at purchase time. `ref.stamps` are the ref's unspent stamps (storage records
@@ -186,9 +198,24 @@ export interface LineMatch {
   mixLines: Line[][];
 }
 
-/** Which lines the rule sees in `state`, or null when its item requirements are not met. */
-export function matchLines(c: CompiledRule, ctx: Ctx, state: State): LineMatch | null {
-  if (c.eligible === 'receipt_no_discount' && state.anyDiscount) return null;
+/** Filled in by matchLines when it answers null and the caller asked why (`explain`). */
+export interface LineMiss {
+  reason: 'item_quantity' | 'receipt_has_discount';
+  /** matching units the receipt had, thousandths */
+  hadMilli: number;
+  /** the mix that was short, when it was a mix */
+  mix?: number;
+}
+
+/**
+ * Which lines the rule sees in `state`, or null when its item requirements are not met; then
+ * `why`, when given, says which requirement failed (no allocation when it is not asked for).
+ */
+export function matchLines(c: CompiledRule, ctx: Ctx, state: State, why?: LineMiss): LineMatch | null {
+  if (c.eligible === 'receipt_no_discount' && state.anyDiscount) {
+    if (why) Object.assign(why, { reason: 'receipt_has_discount', hadMilli: 0 });
+    return null;
+  }
   const noDiscount = c.eligible === 'item_eligible_for_discount_no_discount';
   const pool: Line[] = [];
   for (const line of ctx.lines) {
@@ -201,14 +228,20 @@ export function matchLines(c: CompiledRule, ctx: Ctx, state: State): LineMatch |
   if (c.items) {
     const items = c.items;
     itemLines = pool.filter((l) => matchesAny(items, l));
-    if (itemLines.length === 0) return null;
   }
   const qtyMilli = itemLines.reduce((s, l) => s + l.qtyMilli, 0);
-  if (qtyMilli < c.itemQtyMilli || qtyMilli === 0) return null;
+  if (qtyMilli < c.itemQtyMilli || qtyMilli === 0) {
+    if (why) Object.assign(why, { reason: 'item_quantity', hadMilli: qtyMilli });
+    return null;
+  }
   const mixLines: Line[][] = [];
-  for (const mix of c.mixes) {
+  for (const [i, mix] of c.mixes.entries()) {
     const ls = pool.filter((l) => matchesAny(mix.patterns, l));
-    if (ls.reduce((s, l) => s + l.qtyMilli, 0) < Math.max(mix.qtyMilli, 1)) return null;
+    const had = ls.reduce((s, l) => s + l.qtyMilli, 0);
+    if (had < Math.max(mix.qtyMilli, 1)) {
+      if (why) Object.assign(why, { reason: 'item_quantity', hadMilli: had, mix: i });
+      return null;
+    }
     mixLines.push(ls);
   }
   let reward = itemLines;

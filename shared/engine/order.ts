@@ -69,8 +69,15 @@ export function applyInOrder(cands: readonly Candidate[], ctx: Ctx): Outcome {
   return { apps, total: apps.reduce((s, a) => s + a.total, 0) };
 }
 
-/** The best exclusive rule alone against all combinable rules together; a tie keeps the combinable set. */
-export function chooseOutcome(cands: readonly Candidate[], ctx: Ctx): Outcome {
+/**
+ * The best exclusive rule alone against all combinable rules together; a tie keeps the combinable
+ * set. `exclusiveTotals`, when given, receives what each exclusive rule gives alone (`explain`).
+ */
+export function chooseOutcome(
+  cands: readonly Candidate[],
+  ctx: Ctx,
+  exclusiveTotals?: Map<CompiledRule, number>,
+): Outcome {
   const combinable = applyInOrder(
     cands.filter((c) => !c.rule.exclusive),
     ctx,
@@ -79,6 +86,7 @@ export function chooseOutcome(cands: readonly Candidate[], ctx: Ctx): Outcome {
   for (const c of cands) {
     if (!c.rule.exclusive) continue;
     const o = applyInOrder([c], ctx);
+    exclusiveTotals?.set(c.rule, o.total);
     if (!best || o.total > best.o.total || (o.total === best.o.total && byAge(c.rule, best.c.rule) < 0))
       best = { c, o };
   }

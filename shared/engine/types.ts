@@ -234,6 +234,8 @@ export interface ResultReceipt extends Receipt {
 
 export interface EvaluationResult {
   receipt: ResultReceipt;
+  /** Only when `explain` was asked for: docs/explain.md. */
+  explanations?: Explanation[];
 }
 
 export interface EvaluateInput {
@@ -248,6 +250,8 @@ export interface EvaluateInput {
   sharedRefs?: RefIndex;
   /** RFC 3339; only for the ref's `dynamic_purchase_to_days` window (with purchase_at). */
   now: string;
+  /** Explain every reachable rule, and these rule ids whether reachable or not (docs/explain.md). */
+  explain?: { rules?: readonly string[] };
 }
 
 /** Refs grouped by rule id; build with `indexRefs`. */
@@ -255,6 +259,8 @@ export interface RefIndex {
   readonly size: number;
   readonly byRule: ReadonlyMap<string, readonly RefState[]>;
 }
+
+import type { Explanation } from './explain';
 
 /** Opaque to callers: build with compileRules, keep while the account's rules are unchanged. */
 import type { CompiledRules } from './compile';

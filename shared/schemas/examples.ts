@@ -314,6 +314,21 @@ export const exampleEvaluatedReceipt = {
   ],
 };
 
+/**
+ * `explanations[]` of the same receipt asked with `?explain=true`: the member rule applied, a
+ * "100,- off above 500,-" rule the 131,50 receipt is too small for (docs/explain.md).
+ */
+export const exampleExplanations = [
+  { discount_id: exampleRule.id, applied: true },
+  {
+    discount_id: '0e6f2b1a-7c3d-4e8f-9a0b-1c2d3e4f5a6b',
+    applied: false,
+    reason: 'gross_amount_below',
+    field: 'requirement.gross_amount',
+    needed: 50000,
+    had: 13150,
+  },
+];
 /** Examples of the other areas' answers, shown in the OpenAPI document. */
 export const exampleCustomer = {
   id: '8f7c9a52-2b1e-4c3d-9f0a-1b2c3d4e5f60',

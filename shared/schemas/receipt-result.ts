@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { REASONS } from '../engine/explain';
 
 /** What `available_for_receipt` answers: the receipt as sent, plus what the engine added. */
 const money = v.pipe(v.number(), v.integer());
@@ -22,6 +23,21 @@ export const evaluatedRefSchema = v.object({
   items: v.array(v.object({ line_id: v.number(), amount: money, bonus: money })),
 });
 
+/** One rule's entry of `explanations[]` (`?explain=true`): docs/explain.md. */
+export const explanationSchema = v.pipe(
+  v.strictObject({
+    discount_id: v.string(),
+    applied: v.pipe(v.boolean(), v.description("The rule is in the answer's discounts[]")),
+    reason: v.optional(
+      v.pipe(v.picklist(REASONS), v.description('The first check the rule failed, in the order they run')),
+    ),
+    field: v.optional(v.pipe(v.string(), v.description('The rule or receipt field the reason is about'))),
+    needed: v.optional(v.pipe(v.unknown(), v.description('What the rule needs'))),
+    had: v.optional(v.pipe(v.unknown(), v.description('What the receipt had'))),
+  }),
+  v.metadata({ ref: 'ReceiptExplanation', description: 'Why a rule did or did not apply to the receipt' }),
+);
+
 export const evaluatedReceiptSchema = v.looseObject({
   receipt_id: v.string(),
   purchase_at: v.string(),
@@ -42,5 +58,11 @@ export const evaluatedReceiptSchema = v.looseObject({
       type: v.picklist(['item', 'receipt']),
       refs: v.array(evaluatedRefSchema),
     }),
+  ),
+  explanations: v.optional(
+    v.pipe(
+      v.array(explanationSchema),
+      v.description('Only with `explain=true`: one entry per rule the receipt could reach or `explain_rules` names'),
+    ),
   ),
 });

@@ -1,10 +1,13 @@
 import * as v from 'valibot';
-import { dateTime, money } from './common';
+import { boolParam, dateTime, money } from './common';
 
 /**
  * The Receipt of `POST /discounts/available_for_receipt` (spec §3). Objects are loose: a POS sends
  * many more fields than discounts need (vat, descriptions, payments), and they come back untouched.
  */
+/** Rule ids one evaluation explains on request besides the reachable ones (docs/explain.md). */
+export const MAX_EXPLAIN_RULES = 100;
+
 const shortText = (max = 255) => v.pipe(v.string(), v.maxLength(max));
 
 const discountLine = v.looseObject({
@@ -57,6 +60,13 @@ export const receiptSchema = v.pipe(
     net_amount: v.optional(money),
     currency: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'Expected an ISO 4217 currency code'))),
     discount_code: v.optional(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(255)))),
+    explain_rules: v.optional(
+      v.pipe(
+        v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
+        v.maxLength(MAX_EXPLAIN_RULES, `Expected at most ${MAX_EXPLAIN_RULES} rule ids`),
+        v.description('With `explain=true`: rules to explain even when the receipt cannot reach them; never echoed'),
+      ),
+    ),
   }),
   v.check((r) => {
     const ids = (r.items ?? []).map((i) => i.line_id).filter((id) => id !== undefined);
@@ -65,3 +75,6 @@ export const receiptSchema = v.pipe(
 );
 
 export type ReceiptInput = v.InferOutput<typeof receiptSchema>;
+
+/** `?explain=true` adds `explanations[]` (docs/explain.md). Other query parameters stay ignored, as before. */
+export const receiptQuerySchema = v.object({ explain: v.optional(boolParam) });

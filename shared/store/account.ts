@@ -202,10 +202,12 @@ export class AccountStore extends DurableObject<Env> {
   /**
    * The hot path's form: the receipt (already validated by the Worker) in and the answer out as
    * JSON text. Strings cross RPC as one copy; the same objects cost a structured clone each way,
-   * several times the JSON work for a 50-line receipt (bench/RESULTS.md, "Hot paths").
+   * several times the JSON work for a 50-line receipt (bench/RESULTS.md, "Hot paths"). With
+   * `explain`, the answer carries `explanations[]` (docs/explain.md).
    */
-  evaluateReceiptJson(receipt: string, now: string): string {
-    return JSON.stringify(this.evaluator.evaluate(JSON.parse(receipt) as ReceiptInput, now).receipt);
+  evaluateReceiptJson(receipt: string, now: string, explain = false): string {
+    const result = this.evaluator.evaluate(JSON.parse(receipt) as ReceiptInput, now, explain);
+    return JSON.stringify(explain ? { ...result.receipt, explanations: result.explanations ?? [] } : result.receipt);
   }
 
   // Rules (every write invalidates the compiled rule set the evaluator keeps in memory)

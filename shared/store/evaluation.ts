@@ -46,8 +46,11 @@ export class ReceiptEvaluator {
     return this.compiled;
   }
 
-  evaluate(sent: ReceiptInput, now: string): EvaluationResult {
-    const receipt = this.withoutOwnLines(sent);
+  /** `explain`: add `explanations` for the reachable rules and those named in `explain_rules`. */
+  evaluate(sent: ReceiptInput, now: string, explain = false): EvaluationResult {
+    // `explain_rules` is a question to rabatt, not part of the purchase: never echoed.
+    const { explain_rules: named = [], ...withoutNamed } = sent;
+    const receipt = this.withoutOwnLines(withoutNamed);
     const customerId = this.customerOf(receipt);
     const facts = customerId ? this.sources.customerFacts(customerId) : null;
     // Stored facts fill in what the receipt does not say, so `requirement.customer` can match a
@@ -56,9 +59,10 @@ export class ReceiptEvaluator {
     const rules = this.rules();
     // A token nobody registered means an unknown shopper: no discounts at all, not the `/` ones.
     // Ref state (usage, stamps) is loaded only for rules some line can reach.
-    const refs =
-      customerId === undefined ? [] : this.sources.refsForPurchase(customerId, reachableRuleIds(seen, rules, now));
-    const result = evaluate({ receipt: seen, rules, refs, now });
+    const ids = reachableRuleIds(seen, rules, now);
+    if (explain) for (const id of named) ids.add(id);
+    const refs = customerId === undefined ? [] : this.sources.refsForPurchase(customerId, ids);
+    const result = evaluate({ receipt: seen, rules, refs, now, ...(explain && { explain: { rules: named } }) });
     if (facts) {
       if (receipt.customer === undefined) delete result.receipt.customer;
       else result.receipt.customer = receipt.customer;

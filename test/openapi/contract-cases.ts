@@ -310,6 +310,10 @@ export const cases: Record<string, Case> = {
         token: t.token,
         body: { ...receipt, store: {} },
       }),
+      await call('POST', `${t.base}/discounts/available_for_receipt?explain=true`, {
+        token: t.token,
+        body: { ...receipt, explain_rules: [id, 'no-such-rule'] },
+      }),
     ];
   },
   'POST /v1/accounts/{aid}/discounts/available_for_receipt/claims': async (t) => {

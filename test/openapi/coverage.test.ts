@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import app from '../../functions/app';
+import { CONSOLE_PATH } from '../../functions/console';
 import { SCALAR_BUNDLE_PATH, UNDOCUMENTED } from '../../functions/docs';
 import { call, json } from '../helpers';
 
@@ -10,11 +11,12 @@ const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z_]+)(\{[^}]*\})?\
 
 /**
  * Every method+path the app answers. Left out: middleware (`ALL`), CORS preflights (`OPTIONS`, not
- * part of an API contract) and the routes that describe the API (`UNDOCUMENTED`).
+ * part of an API contract), the routes that describe the API (`UNDOCUMENTED`) and the console's HTML
+ * pages (`CONSOLE_PATH`, docs/console.md), which are a client of the API, not part of it.
  */
 function appRoutes(): string[] {
   const keys = app.routes
-    .filter((r) => r.method !== 'ALL' && r.method !== 'OPTIONS')
+    .filter((r) => r.method !== 'ALL' && r.method !== 'OPTIONS' && !r.path.startsWith(CONSOLE_PATH))
     .map((r) => `${r.method} ${toOpenApiPath(r.path)}`)
     .filter((key) => !UNDOCUMENTED.has(key));
   return [...new Set(keys)].sort();

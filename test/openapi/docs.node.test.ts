@@ -3,81 +3,26 @@
  * (static assets included): the document validates against the OpenAPI 3.1 schema, its examples
  * match their schemas, and /docs renders in a real headless Chromium without any outside request.
  */
-import { spawn, type ChildProcess, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS, root, startWorker, type DevWorker } from '../wrangler-dev';
 
-const CHROMIUM = '/usr/bin/chromium';
-const root = join(import.meta.dirname, '../..');
-let worker: ChildProcess | undefined;
+let worker: DevWorker;
 let origin = '';
-let workerLog = '';
-const scratch = mkdtempSync(join(tmpdir(), 'rabatt-docs-'));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   execFileSync(process.execPath, [join(root, 'scripts/copy-scalar.mjs')]);
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
-  worker = spawn(
-    process.execPath,
-    [
-      join(root, 'node_modules/wrangler/bin/wrangler.js'),
-      'dev',
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--persist-to',
-      join(scratch, 'state'),
-      '--show-interactive-dev-session=false',
-      '--log-level',
-      'warn',
-    ],
-    {
-      cwd: root,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-    },
-  );
-  worker.stdout!.on('data', (d) => (workerLog += d));
-  worker.stderr!.on('data', (d) => (workerLog += d));
-  const deadline = Date.now() + 45_000;
-  while (Date.now() < deadline) {
-    if (worker.exitCode !== null) break;
-    try {
-      if ((await fetch(`${origin}/openapi.json`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`wrangler dev did not come up on ${origin}:\n${workerLog}`);
+  worker = await startWorker();
+  origin = worker.origin;
 });
 
-afterAll(() => {
-  // wrangler starts workerd as a child: end the whole group this test started.
-  if (worker?.pid && worker.exitCode === null) process.kill(-worker.pid, 'SIGTERM');
-  rmSync(scratch, { recursive: true, force: true });
-});
+afterAll(() => worker?.stop());
 
 const getDocument = async () => (await fetch(`${origin}/openapi.json`)).json() as Promise<any>;
 
@@ -136,18 +81,10 @@ describe('/docs', () => {
 
   it.skipIf(skip)('renders the API reference in headless Chromium, offline', async () => {
     const doc = await getDocument();
-    const context = await chromium.launchPersistentContext(join(scratch, 'chromium-profile'), {
+    const context = await chromium.launchPersistentContext(join(worker.scratch, 'chromium-profile'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 800 },
     });
     try {

@@ -1,0 +1,440 @@
+import { Hono, type Context } from 'hono';
+import type { FieldError } from '../../shared/errors';
+import { REWARD_TYPES, RULE_STATES, type Rule } from '../../shared/schemas/rule';
+import type { ApiProblem } from './api';
+import type { ConsoleEnv } from './env';
+import { bodyFrom, formValues, getPath, textOf, type FormSpec, type FormValues } from './form';
+import { Field, money, Notice, Page, Problem, when } from './layout';
+
+type C = Context<ConsoleEnv>;
+
+/**
+ * The rule form covers the fields a merchant sets by hand; every other field of a rule (customer
+ * requirements, discount hours, mixes, metadata…) is kept as stored when the form is saved, and is
+ * edited through the API (docs/console.md).
+ */
+const SPEC: FormSpec = [
+  ['name', 'text'],
+  ['receipt_text', 'text'],
+  ['description', 'text'],
+  ['campaign_id', 'text'],
+  ['active', 'bool'],
+  ['private', 'bool'],
+  ['requirement.purchase_from', 'text'],
+  ['requirement.purchase_to', 'text'],
+  ['requirement.gross_amount', 'int'],
+  ['requirement.item.items', 'items'],
+  ['requirement.item.quantity', 'int'],
+  ['requirement.discount_code', 'text'],
+  ['requirement.store_ids', 'list'],
+  ['requirement.currencies', 'list'],
+  ['reward.type', 'text'],
+  ['reward.value', 'int'],
+  ['reward.effect', 'text'],
+  ['limitation.discount_combination', 'int'],
+  ['limitation.discount_repeat_usage', 'int'],
+  ['limitation.discount_reward_usage', 'int'],
+];
+const FIELDS = SPEC.map(([n]) => n);
+/** A rule's reward is fixed once created (API: PUT refuses a changed reward, except `base`). */
+const CREATE_ONLY = new Set(['reward.type', 'reward.value', 'reward.effect', 'requirement.purchase_from']);
+
+const YES_NO = [
+  ['true', 'Yes'],
+  ['false', 'No'],
+] as const;
+
+function valuesOf(rule: Partial<Rule>): FormValues {
+  const out: FormValues = {};
+  for (const [name, kind] of SPEC) out[name] = textOf(kind, getPath(rule, name));
+  return out;
+}
+
+function RuleForm(props: { action: string; values: FormValues; errors?: FieldError[]; editing: boolean }) {
+  const { values: v, errors, editing } = props;
+  const f = (name: string) => ({ name, value: v[name], errors, disabled: editing && CREATE_ONLY.has(name) });
+  return (
+    <form method="post" action={props.action} class="stack" novalidate>
+      <fieldset>
+        <legend>Rule</legend>
+        <div class="grid">
+          <Field {...f('name')} label="Name" />
+          <Field {...f('receipt_text')} label="Receipt text" hint="Printed on the discount line" />
+          <Field {...f('campaign_id')} label="Campaign id" />
+          <Field {...f('active')} label="Active" options={YES_NO} />
+          <Field {...f('private')} label="Private (never in the public list)" options={YES_NO} />
+        </div>
+        <Field {...f('description')} label="Description" textarea />
+      </fieldset>
+      <fieldset>
+        <legend>Requirement</legend>
+        <div class="grid">
+          <Field {...f('requirement.purchase_from')} label="Purchase from" hint="RFC 3339, e.g. 2026-01-01T00:00:00Z" />
+          <Field {...f('requirement.purchase_to')} label="Purchase to" hint="RFC 3339; may only move later" />
+          <Field
+            {...f('requirement.gross_amount')}
+            label="Receipt gross amount at least"
+            hint="Minor units: 50000 = 500,00"
+            inputmode="numeric"
+          />
+          <Field
+            {...f('requirement.item.items')}
+            label="Items"
+            hint="Item ids, or group:<group id>; comma-separated. Empty: the whole receipt"
+          />
+          <Field {...f('requirement.item.quantity')} label="Item quantity at least" inputmode="numeric" />
+          <Field {...f('requirement.discount_code')} label="Discount code" />
+          <Field {...f('requirement.store_ids')} label="Store ids" hint="Comma-separated; empty: every store" />
+          <Field {...f('requirement.currencies')} label="Currencies" hint="Comma-separated, e.g. NOK" />
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>Reward</legend>
+        {editing && <p class="hint muted">A rule's reward cannot change once it is created.</p>}
+        <div class="grid">
+          <Field {...f('reward.type')} label="Reward type" options={REWARD_TYPES.map((t) => [t, t] as const)} />
+          <Field
+            {...f('reward.value')}
+            label="Reward value"
+            hint="Minor units for amounts (10000 = 100,00); percent for percent rewards; units for free items"
+            inputmode="numeric"
+          />
+          <Field
+            {...f('reward.effect')}
+            label="Effect"
+            options={[
+              ['', 'discount (default)'],
+              ['bonus', 'bonus'],
+            ]}
+          />
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>Limitation</legend>
+        <div class="grid">
+          <Field
+            {...f('limitation.discount_combination')}
+            label="Combination"
+            options={[
+              ['', 'combinable (default)'],
+              ['-1', 'combinable'],
+              ['0', 'exclusive'],
+            ]}
+          />
+          <Field
+            {...f('limitation.discount_repeat_usage')}
+            label="Purchases per ref"
+            hint="-1 or empty: unlimited"
+            inputmode="numeric"
+          />
+          <Field
+            {...f('limitation.discount_reward_usage')}
+            label="Rewards per purchase"
+            hint="-1 or empty: unlimited"
+            inputmode="numeric"
+          />
+        </div>
+      </fieldset>
+      <div class="row">
+        <button type="submit">{editing ? 'Save changes' : 'Create rule'}</button>
+      </div>
+    </form>
+  );
+}
+
+function defaults(): FormValues {
+  const now = new Date();
+  const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())).toISOString();
+  const to = new Date(Date.UTC(now.getUTCFullYear() + 1, 11, 31, 23, 59, 59)).toISOString();
+  return {
+    ...valuesOf({}),
+    active: 'true',
+    private: 'false',
+    'requirement.purchase_from': from.replace('.000Z', 'Z'),
+    'requirement.purchase_to': to.replace('.000Z', 'Z'),
+    'reward.type': 'discount_amount',
+  };
+}
+
+async function list(c: C) {
+  const api = c.get('api');
+  const state = c.req.query('state') ?? 'active';
+  const campaign = c.req.query('campaign_id') ?? '';
+  const after = c.req.query('starting_after') ?? '';
+  const [answer, campaigns] = await Promise.all([
+    api.get<Rule[]>('/discounts/rules', {
+      state,
+      campaign_id: campaign,
+      starting_after: after,
+      include: 'statistics',
+      limit: '100',
+    }),
+    api.get<{ id: string; name?: string }[]>('/discounts/campaigns', { limit: '100' }),
+  ]);
+  const names = new Map((campaigns.ok ? campaigns.body : []).map((x) => [x.id, x.name ?? x.id]));
+  const rules = answer.ok ? answer.body : [];
+  const groups = new Map<string, Rule[]>();
+  for (const r of rules) {
+    const key = r.campaign_id ?? '';
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const notice = c.req.query('deleted') ? 'The rule was deleted.' : undefined;
+  return c.html(
+    <Page title="Rules" who={c.get('who')} current="/console/rules">
+      {notice && <Notice kind="good">{notice}</Notice>}
+      <form method="get" action="/console/rules" class="row" aria-label="Filter rules">
+        <div class="field">
+          <label for="f-state">State</label>
+          <select id="f-state" name="state">
+            {RULE_STATES.map((s) => (
+              <option value={s} selected={s === state}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="f-campaign">Campaign</label>
+          <select id="f-campaign" name="campaign_id">
+            <option value="">every campaign</option>
+            {[...names].map(([id, name]) => (
+              <option value={id} selected={id === campaign}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" class="secondary">
+          Filter
+        </button>
+        <a class="button" href="/console/rules/new">
+          New rule
+        </a>
+      </form>
+      <Problem problem={answer.ok ? undefined : answer.error} />
+      {answer.ok && rules.length === 0 && <p>No rules in this state.</p>}
+      {[...groups].map(([key, group]) => (
+        <section>
+          <h2>{key ? `Campaign: ${names.get(key) ?? key}` : 'Without a campaign'}</h2>
+          <div class="scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Reward</th>
+                  <th>Window</th>
+                  <th class="num">Used</th>
+                  <th class="num">Amount</th>
+                  <th>Try</th>
+                </tr>
+              </thead>
+              <tbody>
+                {group.map((r) => (
+                  <tr>
+                    <td>
+                      <a href={`/console/rules/${r.id}`}>{r.name || r.id}</a>
+                      {r.active ? '' : ' '}
+                      {!r.active && <span class="tag">inactive</span>}
+                      {r.deleted_at && <span class="tag">deleted</span>}
+                    </td>
+                    <td>
+                      {r.reward.type} {r.reward.value}
+                    </td>
+                    <td>
+                      {when(r.requirement.purchase_from)} – {when(r.requirement.purchase_to)}
+                    </td>
+                    <td class="num">{r.statistics?.used ?? 0}</td>
+                    <td class="num">{money(r.statistics?.amount ?? 0)}</td>
+                    <td>
+                      <a
+                        href={`/console/simulate?rule=${r.id}`}
+                        aria-label={`Simulate a receipt for ${r.name ?? r.id}`}
+                      >
+                        Simulate
+                      </a>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ))}
+      {rules.length === 100 && (
+        <p>
+          <a href={`/console/rules?state=${state}&campaign_id=${campaign}&starting_after=${rules[99]!.id}`}>
+            Next page
+          </a>
+        </p>
+      )}
+    </Page>,
+  );
+}
+
+function newForm(c: C, values: FormValues, problem?: ApiProblem, status: 200 | 400 | 403 = 200) {
+  return c.html(
+    <Page title="New rule" who={c.get('who')} current="/console/rules">
+      <Problem problem={problem} fields={FIELDS} />
+      <RuleForm action="/console/rules" values={values} errors={problem?.errors} editing={false} />
+    </Page>,
+    status,
+  );
+}
+
+async function create(c: C) {
+  const values = await formValues(c.req);
+  const answer = await c.get('api').post<Rule>('/discounts/rules', bodyFrom(SPEC, values));
+  if (!answer.ok) return newForm(c, values, answer.error, answer.status === 403 ? 403 : 400);
+  return c.redirect(`/console/rules/${answer.body.id}?saved=created`, 303);
+}
+
+interface Ref {
+  id: string;
+  customer_id: string | null;
+  kind: string;
+  deleted_at?: string;
+}
+
+async function detail(c: C, override?: { values?: FormValues; problem?: ApiProblem; giveProblem?: ApiProblem }) {
+  const api = c.get('api');
+  const id = c.req.param('id') as string;
+  const [answer, refs] = await Promise.all([
+    api.get<Rule>(`/discounts/rules/${id}`, { include: 'statistics' }),
+    api.get<Ref[]>(`/discounts/rules/${id}/customers`, { state: 'available', limit: '50', total: 'true' }),
+  ]);
+  const who = c.get('who');
+  if (!answer.ok) {
+    return c.html(
+      <Page title="Rule" who={who} current="/console/rules">
+        <Problem problem={answer.error} />
+      </Page>,
+      answer.status === 404 ? 404 : 400,
+    );
+  }
+  const rule = answer.body;
+  const saved = c.req.query('saved');
+  const status = override?.problem || override?.giveProblem ? 400 : 200;
+  return c.html(
+    <Page title={`Rule: ${rule.name || rule.id}`} who={who} current="/console/rules">
+      {saved && <Notice kind="good">{saved === 'given' ? 'Given to customers.' : `The rule was ${saved}.`}</Notice>}
+      {rule.deleted_at && <Notice kind="bad">Deleted {when(rule.deleted_at)}.</Notice>}
+      <p class="row">
+        <a class="button" href={`/console/simulate?rule=${rule.id}`}>
+          Simulate a receipt for this rule
+        </a>
+        <a class="button secondary" href={`/console/statistics?rule=${rule.id}`}>
+          Statistics
+        </a>
+      </p>
+      <dl class="facts">
+        <dt>Id</dt>
+        <dd>
+          <code>{rule.id}</code>
+        </dd>
+        <dt>Type</dt>
+        <dd>{rule.type}</dd>
+        <dt>Used</dt>
+        <dd>
+          {rule.statistics?.used ?? 0} purchases, {money(rule.statistics?.amount ?? 0)} discounted
+        </dd>
+      </dl>
+      <h2>Give to customers</h2>
+      <p class="muted">
+        Held by {refs.ok ? (refs.headers.get('total-count') ?? refs.body.length) : '?'} refs:{' '}
+        {refs.ok ? refs.body.map((r) => r.customer_id ?? r.kind).join(', ') || 'nobody yet' : refs.error.message}
+      </p>
+      <Problem problem={override?.giveProblem} fields={['customers']} />
+      <form method="post" action={`/console/rules/${rule.id}/customers`} class="stack">
+        <Field
+          name="customers"
+          label="Customers"
+          hint="* = every customer, / = purchases without a customer, or customer ids; comma-separated"
+          errors={override?.giveProblem?.errors}
+        />
+        <div class="row">
+          <button type="submit">Give</button>
+        </div>
+      </form>
+      <h2>Edit</h2>
+      <Problem problem={override?.problem} fields={FIELDS} />
+      <RuleForm
+        action={`/console/rules/${rule.id}`}
+        values={override?.values ?? valuesOf(rule)}
+        errors={override?.problem?.errors}
+        editing
+      />
+      <h2>Delete</h2>
+      <form method="post" action={`/console/rules/${rule.id}/delete`} class="row">
+        <div class="check">
+          <input type="checkbox" id="f-confirm-delete" name="confirm" value="yes" required />
+          <label for="f-confirm-delete">Yes, delete this rule (its refs stop working; the rule stays readable)</label>
+        </div>
+        <button type="submit" class="danger">
+          Delete rule
+        </button>
+      </form>
+    </Page>,
+    status,
+  );
+}
+
+async function update(c: C) {
+  const id = c.req.param('id') as string;
+  const values = await formValues(c.req);
+  const api = c.get('api');
+  const current = await api.get<Rule>(`/discounts/rules/${id}`);
+  if (!current.ok) return detail(c);
+  // PUT replaces `limitation` as a whole; fields the form does not show are kept as stored.
+  const form = bodyFrom(
+    SPEC.filter(([n]) => !CREATE_ONLY.has(n)),
+    values,
+  );
+  const body = { ...form, limitation: { ...current.body.limitation, ...(form.limitation as object) } };
+  for (const [name] of SPEC) {
+    const key = name.split('.')[1];
+    if (name.startsWith('limitation.') && key && (values[name] ?? '').trim() === '') {
+      delete (body.limitation as Record<string, unknown>)[key];
+    }
+  }
+  const answer = await api.put<Rule>(`/discounts/rules/${id}`, body);
+  if (!answer.ok) {
+    const keep = Object.fromEntries(SPEC.map(([n, k]) => [n, values[n] ?? textOf(k, getPath(current.body, n))]));
+    return detail(c, { values: keep, problem: answer.error });
+  }
+  return c.redirect(`/console/rules/${id}?saved=saved`, 303);
+}
+
+async function give(c: C) {
+  const id = c.req.param('id') as string;
+  const values = await formValues(c.req);
+  const customers = bodyFrom([['customers', 'list']], values).customers ?? [];
+  const answer = await c.get('api').post(`/discounts/rules/${id}/customers`, { customers });
+  if (!answer.ok) return detail(c, { giveProblem: answer.error });
+  return c.redirect(`/console/rules/${id}?saved=given`, 303);
+}
+
+async function remove(c: C) {
+  const id = c.req.param('id') as string;
+  const values = await formValues(c.req);
+  if (values.confirm !== 'yes') {
+    return detail(c, {
+      problem: {
+        code: 'validation_error',
+        message: 'The rule was not deleted',
+        errors: [{ field: 'confirm', code: 'required', message: 'Tick the box to confirm the deletion' }],
+      },
+    });
+  }
+  const answer = await c.get('api').delete(`/discounts/rules/${id}`);
+  if (!answer.ok) return detail(c, { problem: answer.error });
+  return c.redirect('/console/rules?deleted=1', 303);
+}
+
+export const rulePages = new Hono<ConsoleEnv>()
+  .get('/', list)
+  .get('/new', (c) => newForm(c, defaults()))
+  .post('/', create)
+  .get('/:id', (c) => detail(c))
+  .post('/:id', update)
+  .post('/:id/customers', give)
+  .post('/:id/delete', remove);
