@@ -13,15 +13,3 @@ export interface Env {
   /** Seals secrets merchants give us (checkout signature secret); see docs/checkout.md. */
   SECRETS_KEY?: string;
 }
-
-// The same bindings for `env` / `exports` imported from 'cloudflare:workers' (tests use them).
-type RabattEnv = Env;
-declare global {
-  namespace Cloudflare {
-    interface GlobalProps {
-      mainModule: typeof import('../functions/index');
-      durableNamespaces: 'AccountStore' | 'AccountRegistry';
-    }
-    interface Env extends RabattEnv {}
-  }
-}
