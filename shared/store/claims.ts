@@ -152,6 +152,7 @@ export class ClaimStore {
             usage: r.usage,
             amount: r.amount,
             stamp: r.stamp,
+            bonus: 'bonus' in r ? r.bonus : 0,
             purchaseAt,
             actor,
             shortfall: () =>
@@ -267,7 +268,7 @@ export class ClaimStore {
       for (const r of discount.refs) {
         // Stamps are whole: weighed goods (fractional quantities) earn their whole units only.
         const stamp = Math.floor(r.stamp);
-        if (!r.usage && !r.amount && !stamp) continue;
+        if (!r.usage && !r.amount && !stamp && !r.bonus) continue;
         const row = this.refs.row(r.id);
         if (!row) throw new ApiError(500, 'internal_error', 'The engine named a ref storage does not hold');
         this.refs.record(
@@ -279,6 +280,7 @@ export class ClaimStore {
             usage: r.usage,
             amount: r.amount,
             stamp,
+            bonus: r.bonus,
             purchaseAt,
             actor,
             // The engine just counted these stamps in this transaction, so a shortfall is our bug.

@@ -1,5 +1,5 @@
 import type { RefState } from '../engine/types';
-import { badRequest, notFound } from '../errors';
+import { ApiError, badRequest, notFound } from '../errors';
 import type { Rule } from '../schemas/rule';
 import type {
   CustomerRulesQuery,
@@ -11,6 +11,8 @@ import type {
   UsageListQuery,
   UsageRef,
 } from '../schemas/ref';
+import type { DiscountUsageQuery } from '../schemas/usage';
+import { discountUsages } from './discount-usages';
 import { bumpContentVersion } from './migrations';
 import { cursorSeq, all, one, Where, type Sql } from './sql';
 
@@ -40,6 +42,8 @@ export interface RefRow {
   amount: number;
   stamp: number;
   debit_balance: number;
+  /** bonus given (rules with `effect: bonus`) */
+  bonus: number;
 }
 
 interface UsageRow {
@@ -57,6 +61,7 @@ interface UsageRow {
   /** how many of `stamp` rewards have spent */
   spent: number;
   debit: number;
+  bonus: number;
   purchase_at: number;
   created_at: number;
   created_by: string;
@@ -72,6 +77,8 @@ export interface UsageInput {
   usage: number;
   amount: number;
   stamp: number;
+  /** bonus given (rules with `effect: bonus`); default 0 */
+  bonus?: number;
   purchaseAt: number;
   actor: string;
   /**
@@ -124,6 +131,20 @@ function toUsage(row: UsageRow): UsageEntry {
   };
 }
 
+/** Dintero answers 400 "Discount ref already deleted" when a deleted ref is read, changed or deleted. */
+const refDeleted = () => new ApiError(400, 'ref_deleted', 'The discount ref has been deleted');
+
+/**
+ * A rule as one customer holds it through a ref (Dintero's `Discount & CustomerDiscountStatistics &
+ * {ref_id}`): the discount itself (`id` is the rule's), the ref's id, and the ref's statistics for
+ * this customer in place of the rule's.
+ */
+export type CustomerDiscount = Omit<Rule, 'statistics'> & { ref_id: string; statistics: RefStatistics };
+export function customerDiscount(rule: Rule, refId: string, statistics: RefStatistics): CustomerDiscount {
+  const { statistics: _ruleStatistics, ...discount } = rule;
+  return { ...discount, ref_id: refId, statistics };
+}
+
 const isDebit = (rule: Rule) => rule.reward.type === 'discount_debit';
 /** What a debit ref holds before any claim: the rule's value (the engine reads it the same way). */
 const startingBalance = (rule: Rule) => (isDebit(rule) ? rule.reward.value : 0);
@@ -156,6 +177,12 @@ function dynamicEnd(ref: RefRow, rule: Rule): number {
   const days = limitDays(rule.limitation?.dynamic_purchase_to_days);
   return days === null ? Infinity : ref.created_at + days * DAY_MS;
 }
+
+/**
+ * When a customer starts seeing the rule in their list: `visible_from`, else `purchase_from`
+ * (Dintero: by default a customer sees a discount only between purchase_from and purchase_to).
+ */
+const visibleFrom = (rule: Rule) => Date.parse(rule.visible_from ?? rule.requirement.purchase_from);
 
 /** Why `ref` cannot serve a purchase at `atMs` (rule state and windows), or null when it can. */
 export function unusableReason(ref: RefRow, rule: Rule, atMs: number): string | null {
@@ -357,17 +384,20 @@ export class RefStore {
        WHERE ref_id = ? ${owner} AND stamp > spent AND released_at IS NULL AND expired_at IS NULL ORDER BY purchase_at`,
       ...args,
     ).map((s) => ({ at: iso(s.purchase_at), quantity: s.free }));
-    let { usage, purchases, amount, debit_balance } = row;
+    let { usage, purchases, amount, debit_balance, bonus } = row;
     if (slice) {
-      const sums = one<{ usage: number | null; purchases: number | null; amount: number | null; debit: number | null }>(
+      type Sums = Record<'usage' | 'purchases' | 'amount' | 'debit' | 'bonus', number | null>;
+      const sums = one<Sums>(
         this.sql,
-        `SELECT SUM(usage) AS usage, SUM(usage > 0) AS purchases, SUM(amount) AS amount, SUM(debit) AS debit
+        `SELECT SUM(usage) AS usage, SUM(usage > 0) AS purchases, SUM(amount) AS amount, SUM(debit) AS debit,
+           SUM(bonus) AS bonus
          FROM ref_usages WHERE ref_id = ? AND customer_id = ? AND released_at IS NULL`,
         ...args,
       )!;
       usage = sums.usage ?? 0;
       purchases = sums.purchases ?? 0;
       amount = sums.amount ?? 0;
+      bonus = sums.bonus ?? 0;
       debit_balance = row.debit_balance - (sums.debit ?? 0);
     }
     return {
@@ -380,6 +410,7 @@ export class RefStore {
       usage,
       purchases,
       amount,
+      bonus,
       debit_balance,
       stamps,
     };
@@ -390,8 +421,10 @@ export class RefStore {
       stamp: state.stamps.reduce((s, x) => s + x.quantity, 0),
       current_stamp: rule ? currentStamps(state, rule, now) : 0,
       usage: state.usage,
+      used: state.usage,
       purchases: state.purchases,
       amount: state.amount,
+      bonus: state.bonus ?? 0,
       debit_balance: state.debit_balance,
     };
   }
@@ -403,12 +436,15 @@ export class RefStore {
     return row;
   }
 
-  private withStatistics(row: RefRow, customerId: string) {
-    return { ...toRef(row), statistics: this.statistics(this.state(row, customerId), this.rule(row.rule_id)) };
+  private asDiscount(row: RefRow, customerId: string): CustomerDiscount {
+    const rule = this.rule(row.rule_id)!;
+    return customerDiscount(rule, row.id, this.statistics(this.state(row, customerId), rule));
   }
 
-  customerRef(customerId: string, refId: string) {
-    return this.withStatistics(this.customerRow(customerId, refId), customerId);
+  customerRef(customerId: string, refId: string): CustomerDiscount {
+    const row = this.customerRow(customerId, refId);
+    if (row.deleted_at !== null) throw refDeleted();
+    return this.asDiscount(row, customerId);
   }
 
   /** A `*` ref belongs to everyone, so one customer's path cannot delete it. */
@@ -419,17 +455,19 @@ export class RefStore {
         'This ref was given to every customer; take it back with DELETE /discounts/rules/{did}/customers',
       );
     }
-    if (row.deleted_at === null) {
-      this.softDelete(row, actor, now);
-      bumpContentVersion(this.sql);
-    }
-    return this.withStatistics(this.row(refId)!, customerId);
+    if (row.deleted_at !== null) throw refDeleted();
+    this.softDelete(row, actor, now);
+    bumpContentVersion(this.sql);
+    const discount = this.asDiscount(this.row(refId)!, customerId);
+    // Dintero's answer repeats the (deprecated) debit balance at the top level.
+    return { ...discount, debit_balance: discount.statistics.debit_balance };
   }
 
   /** Stamps/usage/amount added by hand; a `usage_ref.ref` already recorded for this ref changes nothing. */
-  addUsage(customerId: string, refId: string, input: UsageRef, actor: string, now = Date.now()) {
+  addUsage(customerId: string, refId: string, input: UsageRef | undefined, actor: string, now = Date.now()) {
     const row = this.customerRow(customerId, refId);
-    if (row.deleted_at !== null) throw badRequest('The ref has been deleted');
+    if (row.deleted_at !== null) throw refDeleted();
+    if (!input) return this.asDiscount(row, customerId);
     const owner = row.kind === '*' ? customerId : row.customer_id;
     const seen = one(
       this.sql,
@@ -464,7 +502,7 @@ export class RefStore {
         now,
       );
     }
-    return this.withStatistics(this.row(refId)!, customerId);
+    return this.asDiscount(this.row(refId)!, customerId);
   }
 
   /**
@@ -472,10 +510,9 @@ export class RefStore {
    * active, not past its window (nor the ref's dynamic window) and not used up.
    */
   customerRules(customerId: string, q: CustomerRulesQuery, now = Date.now()) {
-    const out: (Omit<Rule, 'statistics'> & { ref_id: string; statistics: RefStatistics })[] = [];
+    const out: CustomerDiscount[] = [];
     this.usableRefs(customerId, q.starting_after ? this.seqOf(q.starting_after) : 0, now, (row, rule, state) => {
-      const { statistics: _ruleStatistics, ...body } = rule;
-      out.push({ ...body, ref_id: row.id, statistics: this.statistics(state, rule, now) });
+      out.push(customerDiscount(rule, row.id, this.statistics(state, rule, now)));
       return out.length < q.limit;
     });
     let total: number | undefined;
@@ -507,6 +544,7 @@ export class RefStore {
         after = row.seq;
         const rule = this.rule(row.rule_id)!;
         const state = this.state(row, customerId);
+        if (now < visibleFrom(rule)) continue;
         if (usedUp(state, rule)) continue;
         if (now > dynamicEnd(row, rule)) continue;
         if (!visit(row, rule, state)) return;
@@ -548,10 +586,11 @@ export class RefStore {
       debit = Math.min(u.amount, Math.max(this.state(row, customerId).debit_balance, 0));
     }
     const id = crypto.randomUUID();
+    const bonus = u.bonus ?? 0;
     this.sql.exec(
       `INSERT INTO ref_usages (id, ref_id, rule_id, customer_id, source, source_ref, ref_type, ` +
-        `usage, amount, stamp, debit, purchase_at, created_at, created_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `usage, amount, stamp, debit, bonus, purchase_at, created_at, created_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       id,
       row.id,
       row.rule_id,
@@ -563,11 +602,12 @@ export class RefStore {
       u.amount,
       u.stamp,
       debit,
+      bonus,
       u.purchaseAt,
       now,
       u.actor,
     );
-    this.count(row, u.usage, u.amount, u.stamp, debit);
+    this.count(row, u.usage, u.amount, u.stamp, debit, bonus);
     const need = Math.max(rule.requirement.stamp ?? 0, 0);
     if (need > 0 && u.usage > 0) this.spendStamps(row, customerId, id, u.usage * need, rule, u);
     return { id, debit };
@@ -632,7 +672,7 @@ export class RefStore {
       // Only unspent stamps are on the counters, and the cleanup's expired ones left them already
       // (docs/maintenance.md).
       const stamp = live.expired_at === null ? live.stamp - live.spent : 0;
-      this.count(ref, -u.usage, -u.amount, -stamp, -u.debit);
+      this.count(ref, -u.usage, -u.amount, -stamp, -u.debit, -u.bonus);
     }
     return rows.length;
   }
@@ -659,7 +699,7 @@ export class RefStore {
    * `usage` is a whole ledger row's usage, its negation (release) or 0, so its sign is the row's
    * effect on `purchases`: a row that used the ref is one purchase.
    */
-  private count(ref: RefRow, usage: number, amount: number, stamp: number, debit: number): void {
+  private count(ref: RefRow, usage: number, amount: number, stamp: number, debit: number, bonus = 0): void {
     // A `*` ref's debit is per customer (computed from the ledger); its column keeps the starting balance.
     const refDebit = ref.kind === '*' ? 0 : debit;
     // The rule's balance sums live refs only: deleting a ref took its balance off (softDelete), so
@@ -667,12 +707,13 @@ export class RefStore {
     const ruleDebit = ref.deleted_at === null ? refDebit : 0;
     this.sql.exec(
       'UPDATE refs SET usage = usage + ?, purchases = purchases + ?, amount = amount + ?, ' +
-        'stamp = stamp + ?, debit_balance = debit_balance - ? WHERE id = ?',
+        'stamp = stamp + ?, debit_balance = debit_balance - ?, bonus = bonus + ? WHERE id = ?',
       usage,
       Math.sign(usage),
       amount,
       stamp,
       refDebit,
+      bonus,
       ref.id,
     );
     this.sql.exec(
@@ -686,6 +727,15 @@ export class RefStore {
     );
   }
 
+  /** Dintero's `DiscountUsage[]` (discount-usages.ts); a `*` ref's statistics sum every customer. */
+  discountUsages(ruleId: string, q: DiscountUsageQuery) {
+    this.ruleOr404(ruleId);
+    return discountUsages<RefRow>(this.sql, ruleId, q, (row) =>
+      this.statistics(this.state(row, null), this.rule(row.rule_id)),
+    );
+  }
+
+  /** The ledger: every row, released ones too (`GET /rules/{did}/ledger`). */
   usages(ruleId: string, q: UsageListQuery): { usages: UsageEntry[]; total?: number } {
     this.ruleOr404(ruleId);
     const where = new Where().add('rule_id = ?', ruleId);

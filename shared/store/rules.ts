@@ -240,7 +240,8 @@ export class RuleStore {
       id,
     );
     bumpContentVersion(this.sql);
-    return rule;
+    // Dintero answers an update as `Discount & Statistics`.
+    return this.get(id, true);
   }
 
   /** Soft delete; deleting again returns the rule as it was deleted. */
