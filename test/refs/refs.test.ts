@@ -30,12 +30,14 @@ describe('giving rules to customers', { timeout: 30_000 }, () => {
     const did = await rule();
     const given = await give(did, { customers: ['alice', '*', '/', 'alice'] });
     expect(given.status).toBe(200);
-    expect(given.body.map((r: any) => [r.customer_id, r.kind])).toEqual([
+    expect(given.body.id).toBe(did);
+    expect(given.body.statistics).toMatchObject({ usage: 0, amount: 0 });
+    expect(given.body.refs.map((r: any) => [r.customer_id, r.kind])).toEqual([
       ['alice', 'customer'],
       [null, '*'],
       [null, '/'],
     ]);
-    const ref = given.body[0];
+    const ref = given.body.refs[0];
     expect(ref).toMatchObject({ discount_id: did, created_by: 'test-client', updated_by: 'test-client' });
     expect(ref.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(ref.deleted_at).toBeUndefined();
@@ -51,7 +53,7 @@ describe('giving rules to customers', { timeout: 30_000 }, () => {
     for (let i = 0; i < 3; i++) {
       const res = await give(did, { customers: ['bob'], offering_constraint_id: 'welcome' });
       expect(res.status).toBe(200);
-      ids.add(res.body[0].id);
+      ids.add(res.body.refs[0].id);
     }
     expect(ids.size).toBe(1);
     expect((await refsOf(did)).body).toHaveLength(1);
@@ -66,7 +68,7 @@ describe('giving rules to customers', { timeout: 30_000 }, () => {
     const answers = await Promise.all(
       Array.from({ length: 20 }, () => give(did, { customers: ['carol', '*'], offering_constraint_id: 'x' })),
     );
-    expect(new Set(answers.map((a) => a.body[0].id)).size).toBe(1);
+    expect(new Set(answers.map((a) => a.body.refs[0].id)).size).toBe(1);
     expect((await refsOf(did)).body).toHaveLength(2);
   });
 
@@ -126,13 +128,14 @@ describe('listing and taking back refs', { timeout: 30_000 }, () => {
     await give(did, { customers: ['d1', 'd2', '*', '/'] });
     const one = await json(call('DELETE', `${base}/rules/${did}/customers`, { token, body: { customers: ['d1'] } }));
     expect(one.status).toBe(200);
-    expect(one.body.map((r: any) => r.customer_id)).toEqual(['d1']);
-    expect(one.body[0].deleted_by).toBe('test-client');
+    expect(one.body.id).toBe(did);
+    expect(one.body.refs.map((r: any) => r.customer_id)).toEqual(['d1']);
+    expect(one.body.refs[0].deleted_by).toBe('test-client');
     expect((await refsOf(did, '?state=deleted')).body).toHaveLength(1);
     expect((await refsOf(did, '?state=available')).body).toHaveLength(3);
 
     const all = await json(call('DELETE', `${base}/rules/${did}/customers`, { token, body: { customers: ['*'] } }));
-    expect(all.body.map((r: any) => r.kind)).toEqual(['customer', '*', '/']);
+    expect(all.body.refs.map((r: any) => r.kind)).toEqual(['customer', '*', '/']);
     expect((await refsOf(did, '?state=available')).body).toHaveLength(0);
     expect((await refsOf(did, '?state=deleted')).body).toHaveLength(4);
   });
@@ -171,7 +174,7 @@ describe("a customer's rules and refs", { timeout: 30_000 }, () => {
     const own = await rule({ name: 'own' });
     const everyone = await rule({ name: 'everyone' });
     const anonymous = await rule({ name: 'anonymous' });
-    const ownRef = (await give(own, { customers: ['gina'] })).body[0];
+    const ownRef = (await give(own, { customers: ['gina'] })).body.refs[0];
     await give(everyone, { customers: ['*'] });
     await give(anonymous, { customers: ['/'] });
     const res = await rulesOf('gina');
@@ -197,7 +200,7 @@ describe("a customer's rules and refs", { timeout: 30_000 }, () => {
     });
     const inactive = await rule({ name: 'inactive', active: false });
     const removed = await rule({ name: 'removed' });
-    const ref = (await give(twice, { customers: [cid] })).body[0];
+    const ref = (await give(twice, { customers: [cid] })).body.refs[0];
     await give(ended, { customers: [cid] });
     await give(inactive, { customers: [cid] });
     await give(removed, { customers: [cid] });
@@ -221,7 +224,7 @@ describe("a customer's rules and refs", { timeout: 30_000 }, () => {
     const { env } = await import('cloudflare:workers');
     const { runInDurableObject } = await import('cloudflare:test');
     const did = await rule({ name: 'dynamic', limitation: { dynamic_purchase_to_days: 3 } });
-    const ref = (await give(did, { customers: ['ivar'] })).body[0];
+    const ref = (await give(did, { customers: ['ivar'] })).body.refs[0];
     expect((await rulesOf('ivar')).body.map((r: any) => r.name)).toEqual(['dynamic']);
     // Age the ref by four days: storage is the only way to move a ref's creation time.
     await runInDurableObject(env.ACCOUNTS.getByName(aid), (_i, state) => {
@@ -255,12 +258,13 @@ describe("a customer's rules and refs", { timeout: 30_000 }, () => {
     const did = await rule({
       requirement: { purchase_from: '2020-01-01T00:00:00Z', purchase_to: '2099-01-01T00:00:00Z', stamp: 3 },
     });
-    const ref = (await give(did, { customers: [cid] })).body[0];
+    const ref = (await give(did, { customers: [cid] })).body.refs[0];
     const path = `${base}/customers/${cid}/refs/${ref.id}`;
     const read = await json(call('GET', path, { token }));
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({
-      id: ref.id,
+      id: did,
+      ref_id: ref.id,
       statistics: { stamp: 0, current_stamp: 0, usage: 0, amount: 0, debit_balance: 0 },
     });
 
@@ -276,7 +280,7 @@ describe("a customer's rules and refs", { timeout: 30_000 }, () => {
     // Three stamps (this entry's own included), one reward that spent three: none left.
     expect(usage.body.statistics).toMatchObject({ stamp: 0, current_stamp: 0, usage: 1 });
 
-    const ledger = await json(call('GET', `${base}/rules/${did}/usages?ref_id=${ref.id}`, { token }));
+    const ledger = await json(call('GET', `${base}/rules/${did}/ledger?ref_id=${ref.id}`, { token }));
     expect(ledger.body.map((u: any) => [u.source, u.source_ref, u.stamp])).toEqual([
       ['usage_ref', 'visit-1', 2],
       ['usage_ref', 'visit-2', 1],
@@ -289,14 +293,18 @@ describe("a customer's rules and refs", { timeout: 30_000 }, () => {
 
     const del = await json(call('DELETE', path, { token }));
     expect(del.status).toBe(200);
-    expect(del.body.deleted_at).toBeTruthy();
-    expect((await json(call('DELETE', path, { token }))).body.deleted_at).toBe(del.body.deleted_at);
-    expect((await json(call('POST', path, { token, body: { usage_ref: { ref: 'late' } } }))).status).toBe(400);
+    expect(del.body).toMatchObject({ id: did, ref_id: ref.id, statistics: { usage: 1, amount: 50 } });
+    expect((await refsOf(did, '?state=deleted')).body.map((r: any) => r.id)).toEqual([ref.id]);
+    // A deleted ref answers Dintero's 400 "Discount ref already deleted" to every call.
+    for (const method of ['DELETE', 'GET', 'POST']) {
+      const late = await json(call(method, path, { token, body: method === 'POST' ? { usage_ref: { ref: 'late' } } : undefined }));
+      expect([late.status, late.body.error.code]).toEqual([400, 'ref_deleted']);
+    }
   });
 
   it('a * ref counts per customer and cannot be deleted through one customer', async () => {
     const did = await rule({ limitation: { discount_repeat_usage: 1 } });
-    const star = (await give(did, { customers: ['*'] })).body[0];
+    const star = (await give(did, { customers: ['*'] })).body.refs[0];
     const use = (cid: string) =>
       claim({
         purchase_at: new Date().toISOString(),
