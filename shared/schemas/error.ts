@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'token_signing_unavailable',
   'secrets_key_missing',
   'secret_unreadable',
+  'ref_deleted',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -349,9 +349,47 @@ export const exampleWildcardRef = {
   customer_id: null,
   kind: '*',
 };
-export const exampleRefWithStatistics = {
-  ...exampleRef,
-  statistics: { stamp: 4, current_stamp: 3, usage: 1, purchases: 1, amount: 10000, debit_balance: 0 },
+const exampleRefStatistics = {
+  stamp: 4,
+  current_stamp: 3,
+  usage: 1,
+  used: 1,
+  purchases: 1,
+  amount: 10000,
+  bonus: 0,
+  debit_balance: 0,
+};
+const { statistics: _ruleStatistics, ...exampleDiscount } = exampleRule;
+/** A rule as one customer holds it: the rule (`id`), the ref (`ref_id`) and the ref's statistics. */
+export const exampleCustomerDiscount = {
+  ...exampleDiscount,
+  id: exampleRef.discount_id,
+  ref_id: exampleRef.id,
+  statistics: exampleRefStatistics,
+};
+
+/** Dintero's DiscountUsage: one ref with what was recorded on it. */
+export const exampleDiscountUsage = {
+  id: exampleRef.id,
+  ref_id: exampleRef.id,
+  discount_id: exampleRef.discount_id,
+  customer_id: 'member-1001',
+  create_at: exampleRef.created_at,
+  updated_at: '2023-11-07T05:31:57.000Z',
+  created_by: exampleRef.created_by,
+  usage_refs: [
+    {
+      ref: '7a1e5c9b-2f4d-4b8e-9c3a-1d2e3f4a5b6c',
+      ref_type: 'claim',
+      usage: 1,
+      stamp: 4,
+      amount: 10000,
+      customer_id: 'member-1001',
+      created_at: '2023-11-07T05:31:57.000Z',
+      created_by: exampleRef.created_by,
+    },
+  ],
+  statistics: exampleRefStatistics,
 };
 
 export const exampleUsageEntry = {

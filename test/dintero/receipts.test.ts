@@ -92,9 +92,9 @@ describe('Dintero contract: receipts and claims', () => {
     const did = await givenDiscount(
       client,
       tillDiscount({ name: 'Bonus 10%', reward: { type: 'discount_percent', value: 10, effect: 'bonus' } }),
-      ['C13db4f63'],
+      ['C-bonus'],
     );
-    const res = await client.post('/discounts/available_for_receipt', posReceipt('714119', 'C13db4f63'));
+    const res = await client.post('/discounts/available_for_receipt', posReceipt('714119', 'C-bonus'));
     expect(res.status).toBe(200);
     expectShape(Receipt, res.body);
     const lines = res.body.items.flatMap((i: { bonus_lines: unknown[] }) => i.bonus_lines);
@@ -109,6 +109,22 @@ describe('Dintero contract: receipts and claims', () => {
     expect(discount.id).toBe(did);
     expect(discount.refs[0]).toMatchObject({ amount: 0, bonus: 5980 });
     expect(discount.refs[0].statistics.bonus).toBe(0);
+
+    // Claimed with the refs as answered, the bonus counts on the ref from then on.
+    const claim = await client.post('/discounts/available_for_receipt/claims', {
+      purchase_at: res.body.purchase_at,
+      customer_id: 'C-bonus',
+      discounts: [{ id: did, refs: discount.refs }],
+    });
+    expect(claim.status).toBe(200);
+    const again = await client.post('/discounts/available_for_receipt', posReceipt('714122', 'C-bonus'));
+    expect(again.body.discounts[0].refs[0].statistics.bonus).toBe(5980);
+    const held = await client.get(`/discounts/customers/C-bonus/refs/${discount.refs[0].id}`);
+    expect(held.body.statistics.bonus).toBe(5980);
+    await client.delete(`/discounts/available_for_receipt/claims/${claim.body.id}`);
+    expect((await client.get(`/discounts/customers/C-bonus/refs/${discount.refs[0].id}`)).body.statistics.bonus).toBe(
+      0,
+    );
   });
 
   it('aid_discounts_available_for_receipt_post_claim: Claim', async () => {

@@ -51,7 +51,7 @@ describe('Dintero contract: discount customers (refs) and usages', () => {
     const did = await givenDiscount(client, tillDiscount(), ['C13db4f63', 'C2']);
     const ref = await refOf(client, 'C13db4f63', did);
     const evaluated = await client.post('/discounts/available_for_receipt', posReceipt('714118', 'C13db4f63'));
-    const [discount] = evaluated.body.discounts;
+    const discount = evaluated.body.discounts.find((d: { id: string }) => d.id === did);
     const claim = await client.post('/discounts/available_for_receipt/claims', {
       ref: 'transactionid1',
       type: 'pos',
