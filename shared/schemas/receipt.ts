@@ -39,6 +39,7 @@ const item = v.looseObject({
       v.number(),
       v.minValue(-1_000_000, 'Expected a quantity of at least -1000000'),
       v.maxValue(1_000_000, 'Expected a quantity of at most 1000000'),
+      v.check((q) => Math.abs(q) >= 0.001, 'Expected a quantity of at least 0.001 (below zero on a return line)'),
       v.check((q) => Math.abs(q * 1000 - Math.round(q * 1000)) < 1e-6, 'Expected at most three decimals'),
     ),
   ),
