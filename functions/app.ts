@@ -16,7 +16,7 @@ import { customers } from './routes/customers';
 import { events } from './routes/events';
 import { available } from './routes/available';
 import { checkout } from './routes/checkout';
-import { ruleRefs, ruleUsages } from './routes/refs';
+import { ruleLedger, ruleRefs, ruleUsages } from './routes/refs';
 import { customerRefs } from './routes/customer-refs';
 import { claims } from './routes/claims';
 import { maintenance } from './routes/maintenance';
@@ -68,6 +68,7 @@ const routes = app
 const refRoutes = new Hono<AppEnv>()
   .route('/v1/accounts/:aid/discounts/rules/:did/customers', ruleRefs)
   .route('/v1/accounts/:aid/discounts/rules/:did/usages', ruleUsages)
+  .route('/v1/accounts/:aid/discounts/rules/:did/ledger', ruleLedger)
   .route('/v1/accounts/:aid/discounts/customers', customerRefs)
   .route('/v1/accounts/:aid/discounts/available_for_receipt/claims', claims)
   .route('/v1/accounts/:aid/maintenance', maintenance);

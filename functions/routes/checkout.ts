@@ -168,7 +168,8 @@ export const checkout = new Hono<AppEnv>()
       summary: 'Express discount-code callback (Dintero express.discount_codes.callback_url)',
       description:
         'Receives the session, evaluates `order.items` with `order.discount_codes` and answers the order after ' +
-        'discounts: unknown codes dropped, every item with its `discount_lines`, `amount` = sum of the items. ' +
+        'discounts: unknown codes dropped, every item with its `discount_lines`, `amount` = the items after ' +
+        'discounts plus the selected `order.shipping_option.amount`; `shipping_options` echoed at the top level. ' +
         'Remembers the evaluation for 24 h so the payment claims exactly what the shopper saw. ' +
         CALLBACK_DESCRIPTION,
       scopes: 'public',

@@ -7,18 +7,23 @@ import { operation } from '../operation';
 import { listOf, totalCount } from '../paging';
 import { uuidParam } from '../../shared/schemas/common';
 import {
-  customerRuleSchema,
+  customerDiscountSchema,
   customerRulesQuerySchema,
-  refWithStatisticsSchema,
+  deletedCustomerDiscountSchema,
   usageRefSchema,
 } from '../../shared/schemas/ref';
 import { jsonBody, paramOf, queryOf } from '../validate';
-import { exampleRef, exampleRefWithStatistics } from '../../shared/schemas/examples';
+import { exampleCustomerDiscount } from '../../shared/schemas/examples';
 
 const customerParam = v.pipe(v.string(), v.minLength(1, 'Customer not found'), v.maxLength(255, 'Customer not found'));
 const customerOnly = paramOf({ customer_id: customerParam });
 const customerAndRef = paramOf({ customer_id: customerParam, ref_id: uuidParam('Ref') });
 const tags = ['Discount refs'];
+/** Dintero: `admin:discounts`, `read:discounts`, `user:discounts` read a customer's discounts. */
+const readCustomer = [...scopes.read('discounts'), 'user:discounts' as const];
+const DELETED_REF =
+  'A deleted ref answers 400 (code `ref_deleted`, Dintero\'s "Discount ref already deleted") when read, ' +
+  'changed or deleted again.';
 
 /** `/discounts/customers/{customer_id}`: what one customer holds. */
 export const customerRefs = new Hono<AppEnv>()
@@ -28,12 +33,13 @@ export const customerRefs = new Hono<AppEnv>()
       tags,
       summary: "A customer's usable discount rules",
       description:
-        'The rules the customer holds through their own refs and `*` refs, each as stored plus `ref_id` and the ' +
-        "ref's `statistics` for this customer. Leaves out deleted refs and rules, inactive rules, rules past " +
-        "`purchase_to` or the ref's `dynamic_purchase_to_days`, and refs used up under `discount_repeat_usage`. " +
-        'Paged by ref: `limit` (1–1000), `starting_after` (a ref id); `total=true` adds a `total-count` header.',
-      scopes: scopes.read('discounts'),
-      responses: { 200: listOf(customerRuleSchema, 'The rules, in ref order') },
+        'The rules the customer holds through their own refs and `*` refs, each as stored (`id` is the rule) plus ' +
+        "`ref_id` and the ref's `statistics` for this customer. Shows a rule from its `visible_from` (else its " +
+        '`purchase_from`) until its `purchase_to`; leaves out deleted refs and rules, inactive rules, refs past ' +
+        'their `dynamic_purchase_to_days` and refs used up under `discount_repeat_usage`. Paged by ref: `limit` ' +
+        '(1–100), `starting_after` (a `ref_id`); `total=true` adds a `total-count` header.',
+      scopes: readCustomer,
+      responses: { 200: listOf(customerDiscountSchema, 'The rules, in ref order', [exampleCustomerDiscount]) },
     }),
     customerOnly,
     queryOf(customerRulesQuerySchema),
@@ -49,11 +55,13 @@ export const customerRefs = new Hono<AppEnv>()
       tags,
       summary: "Read one of a customer's refs",
       description:
-        "The customer's own ref or a `*` ref, with its statistics for this customer: `stamp` (stamps recorded, not " +
-        'released, not spent by a reward and not yet expired by the scheduled cleanup), `current_stamp` (of those, ' +
-        'the ones that count now: not older than `stamp_expire_days`), `usage`, `amount`, `debit_balance`.',
+        "The rule the customer's own ref (or a `*` ref) gives, with `ref_id` and the ref's statistics for this " +
+        'customer: `stamp` (stamps recorded, not released, not spent by a reward and not yet expired by the ' +
+        'scheduled cleanup), `current_stamp` (of those, the ones that count now: not older than ' +
+        '`stamp_expire_days`), `usage` (= `used`), `purchases`, `amount`, `bonus`, `debit_balance`. ' +
+        DELETED_REF,
       scopes: scopes.read('discounts'),
-      responses: { 200: ok(refWithStatisticsSchema, 'The ref', exampleRefWithStatistics) },
+      responses: { 200: ok(customerDiscountSchema, 'The rule with the ref', exampleCustomerDiscount) },
     }),
     customerAndRef,
     async (c) => {
@@ -70,10 +78,14 @@ export const customerRefs = new Hono<AppEnv>()
         'Records `usage`, `stamp` and `amount` (each default 0) on the ref for this customer, as of now, in the ' +
         "rule's usage ledger. The same `usage_ref.ref` counts once per ref and customer: sending it again changes " +
         'nothing. Limits are not enforced here, but on a stamp card each `usage` spends `requirement.stamp` valid ' +
-        "stamps (this entry's own included); fewer is a 400 on `usage_ref.usage`.",
+        "stamps (this entry's own included); fewer is a 400 on `usage_ref.usage`. Without `usage_ref` nothing " +
+        'changes. ' +
+        DELETED_REF,
       scopes: scopes.write('discounts'),
       requestExample: { usage_ref: { ref: 'visit-2024-05-01', ref_type: 'pos', stamp: 1 } },
-      responses: { 200: ok(refWithStatisticsSchema, 'The ref after the change', exampleRefWithStatistics) },
+      responses: {
+        200: ok(customerDiscountSchema, 'The rule with the ref, after the change', exampleCustomerDiscount),
+      },
     }),
     customerAndRef,
     jsonBody(usageRefSchema),
@@ -90,14 +102,15 @@ export const customerRefs = new Hono<AppEnv>()
       tags,
       summary: "Delete one of a customer's refs",
       description:
-        'Soft delete; deleting again answers the deleted ref. A `*` ref belongs to every customer and is taken back ' +
-        'only through `DELETE /discounts/rules/{did}/customers` (400 here).',
+        'Soft delete: the rule is no longer available to the customer through this ref. Answers the rule with ' +
+        '`ref_id`, the statistics and (as Dintero) `debit_balance`. A `*` ref belongs to every customer and is ' +
+        'taken back only through `DELETE /discounts/rules/{did}/customers` (400 here). ' +
+        DELETED_REF,
       scopes: scopes.write('discounts'),
       responses: {
-        200: ok(refWithStatisticsSchema, 'The deleted ref', {
-          ...exampleRefWithStatistics,
-          deleted_at: '2023-11-08T10:00:00.000Z',
-          deleted_by: exampleRef.created_by,
+        200: ok(deletedCustomerDiscountSchema, 'The rule with the deleted ref', {
+          ...exampleCustomerDiscount,
+          debit_balance: 0,
         }),
       },
     }),

@@ -60,16 +60,15 @@ export const rules = new Hono<AppEnv>()
     operation({
       tags,
       summary: 'Read a discount rule',
-      description: 'Deleted rules are still readable. `include=statistics` adds usage figures.',
+      description:
+        'Deleted rules are still readable. The answer includes `statistics` (as Dintero documents); ' +
+        '`include=statistics` is accepted and changes nothing.',
       scopes: scopes.read('discounts'),
       responses: { 200: ok(ruleSchema, 'The rule', { ...liveRule, statistics: exampleRule.statistics }) },
     }),
     didParam,
     queryOf(ruleReadQuerySchema),
-    async (c) => {
-      const withStatistics = c.req.valid('query').include?.includes('statistics') ?? false;
-      return c.json((await storeOf(c).getRule(c.req.valid('param').did, withStatistics)) as Rule);
-    },
+    async (c) => c.json((await storeOf(c).getRule(c.req.valid('param').did, true)) as Rule),
   )
   .put(
     '/:did',
@@ -82,7 +81,12 @@ export const rules = new Hono<AppEnv>()
         'removes the campaign.',
       scopes: scopes.write('discounts'),
       requestExample: { name: 'Spar 150,-', requirement: { purchase_to: '2023-12-31T23:00:00Z' }, campaign_id: null },
-      responses: { 200: ok(ruleSchema, 'The updated rule', liveRule) },
+      responses: {
+        200: ok(ruleSchema, 'The updated rule, with its statistics', {
+          ...liveRule,
+          statistics: exampleRule.statistics,
+        }),
+      },
     }),
     didParam,
     jsonBody(ruleUpdateSchema),

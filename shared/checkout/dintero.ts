@@ -106,7 +106,7 @@ export function acceptedCodes(
 
 function dinteroLine(line: ReceiptDiscountLine) {
   return {
-    amount: line.amount,
+    amount: line.amount ?? 0,
     ...(line.percentage !== undefined && { percentage: line.percentage }),
     discount_type: line.discount_type ?? 'customer',
     discount_id: line.discount_id,
@@ -115,7 +115,11 @@ function dinteroLine(line: ReceiptDiscountLine) {
   };
 }
 
-/** The express discount-code answer: every item, reduced by its new discount lines; shipping echoed. */
+/**
+ * The express discount-code answer: every item, reduced by its new discount lines; `amount` is what
+ * the shopper pays, the items after discounts plus the selected shipping option (as Dintero's
+ * express sample computes it); the shipping options echoed at the top level.
+ */
 export function discountCodesAnswer(
   session: DinteroSession,
   prepared: PreparedSession,
@@ -125,7 +129,7 @@ export function discountCodesAnswer(
   const byLine = new Map<number, ResultItem>(result.receipt.items.map((i) => [i.line_id, i]));
   const items = prepared.items.map((p, i) => {
     const added = (byLine.get(i + 1)?.discount_lines ?? []).slice(p.kept.length);
-    const amount = p.amount - sum(added);
+    const amount = p.amount - added.reduce((s, l) => s + (l.amount ?? 0), 0);
     const out: Record<string, unknown> = {
       ...p.source,
       amount,
@@ -134,8 +138,9 @@ export function discountCodesAnswer(
     if (p.source.vat_amount !== undefined || p.source.vat !== undefined) out.vat_amount = vatOf(p.source, amount);
     return out as DiscountCodesAnswer['order']['items'][number];
   });
+  const shipping = session.order.shipping_option?.amount ?? 0;
   return {
-    order: { discount_codes: codes, amount: items.reduce((s, i) => s + i.amount, 0), items },
+    order: { discount_codes: codes, amount: items.reduce((s, i) => s + i.amount, 0) + shipping, items },
     shipping_options: session.express?.shipping_options ?? [],
   };
 }
@@ -146,8 +151,14 @@ export function claimDiscounts(result: EvaluationResult): ClaimInput['discounts'
     .map((d) => ({
       id: d.id,
       refs: d.refs
-        .map((r) => ({ id: r.id, amount: r.amount, usage: r.usage, stamp: Math.floor(r.stamp) }))
-        .filter((r) => r.amount > 0 || r.usage > 0 || r.stamp > 0),
+        .map((r) => ({
+          id: r.id,
+          amount: r.amount,
+          usage: r.usage,
+          stamp: Math.floor(r.stamp),
+          ...(r.bonus > 0 && { bonus: r.bonus }),
+        }))
+        .filter((r) => r.amount > 0 || r.usage > 0 || r.stamp > 0 || (r.bonus ?? 0) > 0),
     }))
     .filter((d) => d.refs.length > 0);
 }

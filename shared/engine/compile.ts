@@ -152,7 +152,11 @@ function compileRule(rule: Rule): CompiledRule {
   const customerLeaves = leaves(customer, [], [], (k) => k === 'addresses');
 
   const store = req.store;
-  const mccRanges = Array.isArray(store?.mcc_ranges) ? store.mcc_ranges : [];
+  // Dintero's types send codes as strings, seed 001 as numbers: ranges compare as numbers.
+  const mccRanges = (Array.isArray(store?.mcc_ranges) ? store.mcc_ranges : []).map((r) => ({
+    start: Number(r.start),
+    end: Number(r.end),
+  }));
   const storeLeaves = leaves(store, [], [], (k) => k === 'mcc_ranges');
 
   const currencyAllow = new Set<string>();

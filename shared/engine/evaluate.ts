@@ -22,6 +22,7 @@ import type {
   EvaluateInput,
   EvaluationResult,
   Receipt,
+  ReceiptBonusLine,
   ReceiptDiscountLine,
   RefResult,
   RefIndex,
@@ -252,18 +253,17 @@ function statistics(c: CompiledRule, ref: RefState, ctx: Ctx, lines: readonly Li
     stamp: validStamps(c, ref, ctx),
     usage: ref.usage,
     amount: ref.amount,
+    bonus: ref.bonus ?? 0,
     debit_balance: c.reward.type === 'discount_debit' ? debitAvailable(c, ref, lines) : ref.debit_balance,
   };
 }
 
-function header(c: CompiledRule): Omit<DiscountResult, 'refs'> {
-  const r = c.rule;
-  return {
-    id: c.id,
-    ...(r.name !== undefined ? { name: r.name } : {}),
-    ...(r.receipt_text !== undefined ? { receipt_text: r.receipt_text } : {}),
-    type: c.level,
-  };
+/**
+ * The whole rule as stored (Dintero's `DiscountRefs`): every field the caller's rule object carries
+ * (stored bodies hold no statistics), not only the ones the engine reads.
+ */
+function header(c: CompiledRule): { id: string; type: DiscountResult['type']; [field: string]: unknown } {
+  return { ...c.rule, id: c.id, type: c.level };
 }
 
 function render(ctx: Ctx, apps: readonly Application[], collecting: readonly Collect[]) {
@@ -287,16 +287,17 @@ function render(ctx: Ctx, apps: readonly Application[], collecting: readonly Col
     const description = c.rule.receipt_text ?? c.rule.name ?? '';
     for (const p of app.parts) {
       const item = items[p.line.idx] as ResultItem;
-      const target = bonus ? item.bonus_lines : item.discount_lines;
-      const line: ReceiptDiscountLine = {
-        amount: p.amount,
+      // Dintero's BonusItem carries `bonus` where a DiscountItem carries `amount`.
+      const line: ReceiptDiscountLine | ReceiptBonusLine = {
+        ...(bonus ? { bonus: p.amount } : { amount: p.amount }),
         ...(p.percentage !== undefined ? { percentage: p.percentage } : {}),
         discount_type: 'customer',
         discount_id: c.id,
         description,
-        line_id: target.length + 1,
+        line_id: (bonus ? item.bonus_lines : item.discount_lines).length + 1,
       };
-      target.push(line);
+      if (bonus) item.bonus_lines.push(line);
+      else item.discount_lines.push(line);
       item.is_changed = true;
     }
     const ref: RefResult = {
@@ -317,10 +318,10 @@ function render(ctx: Ctx, apps: readonly Application[], collecting: readonly Col
         bonus: bonus ? p.amount : 0,
       })),
     };
-    discounts.push({ ...header(c), refs: [ref] });
+    discounts.push({ ...header(c), refs: [ref] } as DiscountResult);
   }
   for (const s of [...collecting].sort((a, b) => byAge(a.rule, b.rule))) {
-    discounts.push({
+    discounts.push(<DiscountResult>{
       ...header(s.rule),
       refs: [
         {

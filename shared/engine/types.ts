@@ -39,7 +39,7 @@ export interface StoreRequirement {
   organization_number?: string[];
   phone_number?: string[];
   mcc?: (number | string)[];
-  mcc_ranges?: { start: number; end: number }[];
+  mcc_ranges?: { start: number | string; end: number | string }[];
   bax?: string[];
   terminal_id?: string[];
 }
@@ -139,12 +139,26 @@ export interface RefState {
   usage: number;
   purchases: number;
   amount: number;
+  /** Total bonus recorded on this ref so far (rules with `effect: bonus`); 0 when absent. */
+  bonus?: number;
   debit_balance: number;
   stamps: { at: string; quantity: number }[];
 }
 
 export interface ReceiptDiscountLine {
-  amount: number;
+  /** Optional in Dintero's `DiscountItem`; a line without one takes nothing off. */
+  amount?: number;
+  percentage?: number;
+  discount_type?: string;
+  discount_id?: string;
+  description?: string;
+  line_id?: number;
+  [extra: string]: unknown;
+}
+
+/** Dintero's `BonusItem`: a bonus on a line (rules with `effect: bonus`), never taken off the price. */
+export interface ReceiptBonusLine {
+  bonus?: number;
   percentage?: number;
   discount_type?: string;
   discount_id?: string;
@@ -167,7 +181,7 @@ export interface ReceiptItem {
   /** Missing means eligible; only an explicit `false` excludes the line. */
   eligible_for_discount?: boolean;
   discount_lines?: ReceiptDiscountLine[];
-  bonus_lines?: ReceiptDiscountLine[];
+  bonus_lines?: ReceiptBonusLine[];
   is_changed?: boolean;
   [extra: string]: unknown;
 }
@@ -207,23 +221,25 @@ export interface RefResult {
   /** Rewards in this purchase (e.g. 2 for "buy 3 pay 2" on 7 units). Send to claims. */
   usage: number;
   /** The ref before this purchase; `stamp` = valid unspent stamps. */
-  statistics: { stamp: number; usage: number; amount: number; debit_balance: number };
+  statistics: { stamp: number; usage: number; amount: number; bonus: number; debit_balance: number };
   items: RefResultItem[];
 }
 
+/** Dintero's `DiscountRefs`: the whole rule as stored (without its statistics) and the refs used. */
 export interface DiscountResult {
   id: string;
   name?: string;
   receipt_text?: string;
   type: 'item' | 'receipt';
   refs: RefResult[];
+  [field: string]: unknown;
 }
 
 export interface ResultItem extends ReceiptItem {
   line_id: number;
   is_changed: boolean;
   discount_lines: ReceiptDiscountLine[];
-  bonus_lines: ReceiptDiscountLine[];
+  bonus_lines: ReceiptBonusLine[];
 }
 
 export interface ResultReceipt extends Receipt {

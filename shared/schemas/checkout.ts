@@ -48,6 +48,8 @@ export const dinteroSessionSchema = v.looseObject({
     items: v.optional(v.pipe(v.array(dinteroItemSchema), v.maxLength(1000, 'Expected at most 1000 items')), []),
     discount_codes: v.optional(v.pipe(v.array(text()), v.maxLength(50, 'Expected at most 50 codes')), []),
     merchant_reference: v.optional(v.pipe(v.string(), v.maxLength(1000))),
+    /** The shipping option the shopper selected; its `amount` is part of what they pay. */
+    shipping_option: v.optional(v.looseObject({ id: v.optional(text()), amount: money })),
   }),
   customer: v.optional(v.looseObject({ customer_id: v.optional(text()) })),
   express: v.optional(v.looseObject({ shipping_options: v.optional(v.array(v.unknown())) })),

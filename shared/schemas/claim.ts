@@ -21,7 +21,9 @@ const text = (max: number) =>
 
 /**
  * One ref of a claim. Loose on purpose: a client may pass the refs available_for_receipt answered
- * (with `statistics`, `items`, `bonus`); only `id, amount, usage, stamp` are kept and stored.
+ * (with `statistics`, `items`); only `id, amount, usage, stamp` and a `bonus` above 0 (rules with
+ * `effect: bonus`) are kept and stored. A bonus of 0 is dropped, so claims hash as they did before
+ * bonuses were kept (a retry of an older claim still replays it).
  */
 const claimRefSchema = v.pipe(
   v.object({
@@ -29,9 +31,11 @@ const claimRefSchema = v.pipe(
     amount: money,
     usage: count,
     stamp: v.optional(count, 0),
+    bonus: v.optional(money),
   }),
   // Money off is always at least one use: otherwise amounts could be claimed past discount_repeat_usage.
   v.check((r) => r.amount === 0 || r.usage > 0, 'A ref that takes an amount needs a usage of at least 1'),
+  v.transform(({ bonus, ...r }) => (bonus ? { ...r, bonus } : r)),
 );
 
 const claimDiscountSchema = v.object({
@@ -79,7 +83,15 @@ export const claimSchema = v.pipe(
     discounts: v.array(
       v.strictObject({
         id: v.string(),
-        refs: v.array(v.strictObject({ id: v.string(), amount: v.number(), usage: v.number(), stamp: v.number() })),
+        refs: v.array(
+          v.strictObject({
+            id: v.string(),
+            amount: v.number(),
+            usage: v.number(),
+            stamp: v.number(),
+            bonus: v.optional(v.number()),
+          }),
+        ),
       }),
     ),
     ref: v.optional(v.string()),

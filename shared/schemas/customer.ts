@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { boolParam, metadata, noSinceWithStartingAfter, paging, repeated, serverOwned } from './common';
+import { boolParam, dateTime, metadata, noSinceWithStartingAfter, paging, repeated, serverOwned } from './common';
 
 export const CUSTOMER_TYPES = ['customer', 'company', 'contact', 'employee', 'other'] as const;
 export type CustomerType = (typeof CUSTOMER_TYPES)[number];
@@ -39,14 +39,25 @@ const address = v.strictObject({
   longitude: opt(v.number()),
 });
 
-const company = v.strictObject({
-  business_name: opt(text()),
+/**
+ * Dintero's company: `bussiness_name` is Dintero's spelling (requirements match it:
+ * `requirement.customer.company.bussiness_name`). `business_name`, rabatt's earlier spelling, is
+ * still accepted and stored as `bussiness_name`.
+ */
+const companyFields = {
+  bussiness_name: opt(text()),
   organization_number: opt(text(100)),
   department: opt(text()),
   industry: opt(text()),
   number_of_employees: opt(v.union([text(100), v.pipe(v.number(), v.integer(), v.minValue(0))])),
   website: opt(text()),
-});
+};
+const company = v.pipe(
+  v.strictObject({ ...companyFields, business_name: opt(text()) }),
+  v.transform(({ business_name, ...c }) =>
+    business_name === undefined || c.bussiness_name !== undefined ? c : { ...c, bussiness_name: business_name },
+  ),
+);
 
 const consent = v.strictObject({ consent: v.boolean(), updated_at: v.optional(v.string()) });
 
@@ -72,7 +83,9 @@ const editable = {
   company: opt(company),
   gender: opt(text(50)),
   date_of_birth: opt(v.pipe(v.string(), v.isoDate('Expected a date such as 1990-09-20'))),
-  term: opt(v.strictObject({ id: text(255) })),
+  term: opt(v.strictObject({ id: text(255), accepted_at: v.optional(dateTime) })),
+  /** The customers a `contact` is a contact for (Dintero: supported when type is contact). */
+  contact_for: opt(v.pipe(v.array(v.strictObject({ customer_id: customerIdSchema })), v.maxLength(100))),
   metadata: v.optional(v.nullable(v.pipe(plainObject, metadata))),
 };
 
@@ -91,6 +104,10 @@ export const customerCreateSchema = v.pipe(
       'company is only supported for type company or other',
     ),
     ['company'],
+  ),
+  v.forward(
+    v.check((c) => !c.contact_for || c.type === 'contact', 'contact_for is only supported for type contact'),
+    ['contact_for'],
   ),
 );
 export type CustomerInput = v.InferOutput<typeof customerCreateSchema>;
@@ -143,7 +160,8 @@ export interface Customer {
   };
   gender?: string;
   date_of_birth?: string;
-  term?: { id: string };
+  term?: { id: string; accepted_at?: string };
+  contact_for?: { customer_id: string }[];
 }
 
 const queryText = (max = 255) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));
@@ -209,6 +227,7 @@ export const customerSchema = v.pipe(
     id: v.pipe(v.string(), v.uuid()),
     customer_id: v.string(),
     ...(nonNull(editable) as { [K in keyof typeof editable]: v.OptionalSchema<v.GenericSchema, undefined> }),
+    company: v.optional(v.strictObject(nonNull(companyFields))),
     tag_ids: v.optional(v.array(v.string())),
     created_at: instant,
     created_by: v.string(),

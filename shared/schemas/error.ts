@@ -25,6 +25,7 @@ export const ERROR_CODES = [
   'secret_unreadable',
   'account_overloaded',
   'temporarily_unavailable',
+  'ref_deleted',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -202,6 +202,7 @@ export const exampleRule = {
     debit_balance: 12350,
   },
 };
+const { statistics: _exampleRuleStatistics, ...exampleRuleWithoutStatistics } = exampleRule;
 
 const {
   id: _id,
@@ -292,10 +293,13 @@ export const exampleEvaluatedReceipt = {
   is_changed: true,
   discounts: [
     {
-      id: exampleRule.id,
+      // The whole rule (Dintero's DiscountRefs), without its rule-wide statistics.
+      ...exampleRuleWithoutStatistics,
       name: 'Member 10 %',
       receipt_text: 'Medlemsrabatt',
       type: 'receipt',
+      requirement: { purchase_from: '2026-01-01T00:00:00Z', purchase_to: '2030-12-31T23:59:59Z' },
+      reward: { type: 'discount_percent', value: 10 },
       refs: [
         {
           id: '8d3f1a2b-4c5d-4e6f-8a9b-0c1d2e3f4a5b',
@@ -303,7 +307,7 @@ export const exampleEvaluatedReceipt = {
           stamp: 0,
           bonus: 0,
           usage: 1,
-          statistics: { stamp: 0, usage: 0, amount: 0, debit_balance: 0 },
+          statistics: { stamp: 0, usage: 0, amount: 0, bonus: 0, debit_balance: 0 },
           items: [
             { line_id: 1, amount: 900, bonus: 0 },
             { line_id: 2, amount: 415, bonus: 0 },
@@ -364,9 +368,46 @@ export const exampleWildcardRef = {
   customer_id: null,
   kind: '*',
 };
-export const exampleRefWithStatistics = {
-  ...exampleRef,
-  statistics: { stamp: 4, current_stamp: 3, usage: 1, purchases: 1, amount: 10000, debit_balance: 0 },
+const exampleRefStatistics = {
+  stamp: 4,
+  current_stamp: 3,
+  usage: 1,
+  used: 1,
+  purchases: 1,
+  amount: 10000,
+  bonus: 0,
+  debit_balance: 0,
+};
+/** A rule as one customer holds it: the rule (`id`), the ref (`ref_id`) and the ref's statistics. */
+export const exampleCustomerDiscount = {
+  ...exampleRuleWithoutStatistics,
+  id: exampleRef.discount_id,
+  ref_id: exampleRef.id,
+  statistics: exampleRefStatistics,
+};
+
+/** Dintero's DiscountUsage: one ref with what was recorded on it. */
+export const exampleDiscountUsage = {
+  id: exampleRef.id,
+  ref_id: exampleRef.id,
+  discount_id: exampleRef.discount_id,
+  customer_id: 'member-1001',
+  create_at: exampleRef.created_at,
+  updated_at: '2023-11-07T05:31:57.000Z',
+  created_by: exampleRef.created_by,
+  usage_refs: [
+    {
+      ref: '7a1e5c9b-2f4d-4b8e-9c3a-1d2e3f4a5b6c',
+      ref_type: 'claim',
+      usage: 1,
+      stamp: 4,
+      amount: 10000,
+      customer_id: 'member-1001',
+      created_at: '2023-11-07T05:31:57.000Z',
+      created_by: exampleRef.created_by,
+    },
+  ],
+  statistics: exampleRefStatistics,
 };
 
 export const exampleUsageEntry = {

@@ -1,17 +1,21 @@
 import * as v from 'valibot';
 import { REASONS } from '../engine/explain';
+import { ruleSchema } from './responses';
 
 /** What `available_for_receipt` answers: the receipt as sent, plus what the engine added. */
 const money = v.pipe(v.number(), v.integer());
 
-const discountLine = v.looseObject({
-  amount: money,
+const lineFields = {
   percentage: v.optional(v.number()),
   discount_type: v.optional(v.string()),
   discount_id: v.optional(v.string()),
   description: v.optional(v.string()),
   line_id: v.optional(v.number()),
-});
+};
+/** Dintero's `DiscountItem` (`amount` optional on lines the receipt brought). */
+const discountLine = v.looseObject({ amount: v.optional(money), ...lineFields });
+/** Dintero's `BonusItem`: `bonus` where a discount line has `amount`. */
+const bonusLine = v.looseObject({ bonus: v.optional(money), ...lineFields });
 
 export const evaluatedRefSchema = v.object({
   id: v.string(),
@@ -19,7 +23,13 @@ export const evaluatedRefSchema = v.object({
   stamp: v.number(),
   bonus: money,
   usage: v.number(),
-  statistics: v.object({ stamp: v.number(), usage: v.number(), amount: money, debit_balance: money }),
+  statistics: v.object({
+    stamp: v.number(),
+    usage: v.number(),
+    amount: money,
+    bonus: money,
+    debit_balance: money,
+  }),
   items: v.array(v.object({ line_id: v.number(), amount: money, bonus: money })),
 });
 
@@ -38,6 +48,14 @@ export const explanationSchema = v.pipe(
   v.metadata({ ref: 'ReceiptExplanation', description: 'Why a rule did or did not apply to the receipt' }),
 );
 
+const { statistics: _ruleStatistics, ...ruleEntries } = ruleSchema.pipe[0].entries;
+
+/** Dintero's `DiscountRefs`: the whole rule as stored (no rule-wide statistics) and the refs this receipt uses. */
+export const discountRefsSchema = v.pipe(
+  v.strictObject({ ...ruleEntries, refs: v.array(evaluatedRefSchema) }),
+  v.metadata({ ref: 'DiscountRefs' }),
+);
+
 export const evaluatedReceiptSchema = v.looseObject({
   receipt_id: v.string(),
   purchase_at: v.string(),
@@ -47,16 +65,7 @@ export const evaluatedReceiptSchema = v.looseObject({
       line_id: v.number(),
       is_changed: v.boolean(),
       discount_lines: v.array(discountLine),
-      bonus_lines: v.array(discountLine),
-    }),
-  ),
-  discounts: v.array(
-    v.looseObject({
-      id: v.string(),
-      name: v.optional(v.string()),
-      receipt_text: v.optional(v.string()),
-      type: v.picklist(['item', 'receipt']),
-      refs: v.array(evaluatedRefSchema),
+      bonus_lines: v.array(bonusLine),
     }),
   ),
   explanations: v.optional(
@@ -65,4 +74,5 @@ export const evaluatedReceiptSchema = v.looseObject({
       v.description('Only with `explain=true`: one entry per rule the receipt could reach or `explain_rules` names'),
     ),
   ),
+  discounts: v.array(discountRefsSchema),
 });

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { entityFields } from './responses';
+import { entityFields, ruleSchema } from './responses';
 import { boolParam, intParam, money } from './common';
 
 /**
@@ -50,7 +50,11 @@ export const refListQuerySchema = v.strictObject({
 });
 export type RefListQuery = v.InferOutput<typeof refListQuerySchema>;
 
-export const customerRulesQuerySchema = v.strictObject({ ...refPaging });
+/** A customer's rules page by ref id like Dintero's: `limit` 1–100 (default 10). */
+export const customerRulesQuerySchema = v.strictObject({
+  ...refPaging,
+  limit: v.optional(intParam(1, 100), '10'),
+});
 export type CustomerRulesQuery = v.InferOutput<typeof customerRulesQuerySchema>;
 
 export const usageListQuerySchema = v.strictObject({
@@ -68,18 +72,23 @@ const count = v.pipe(
   v.maxValue(1_000_000, 'Expected at most 1000000'),
 );
 
-/** `POST /customers/{cid}/refs/{ref_id}`: stamps/usage recorded by hand; one `ref` counts once. */
+/**
+ * `POST /customers/{cid}/refs/{ref_id}`: stamps/usage recorded by hand; one `ref` counts once.
+ * `usage_ref` is optional as in Dintero: without it the ref is answered unchanged.
+ */
 export const usageRefSchema = v.strictObject({
   // A manual adjustment: unlike a claim it may record an amount without a use.
-  usage_ref: v.strictObject({
-    ref: v.pipe(v.string(), v.minLength(1), v.maxLength(255)),
-    ref_type: v.optional(v.pipe(v.string(), v.maxLength(255))),
-    usage: v.optional(count, 0),
-    stamp: v.optional(count, 0),
-    amount: v.optional(money, 0),
-  }),
+  usage_ref: v.optional(
+    v.strictObject({
+      ref: v.pipe(v.string(), v.minLength(1), v.maxLength(255)),
+      ref_type: v.optional(v.pipe(v.string(), v.maxLength(255))),
+      usage: v.optional(count, 0),
+      stamp: v.optional(count, 0),
+      amount: v.optional(money, 0),
+    }),
+  ),
 });
-export type UsageRef = v.InferOutput<typeof usageRefSchema>['usage_ref'];
+export type UsageRef = NonNullable<v.InferOutput<typeof usageRefSchema>['usage_ref']>;
 
 // Answers
 
@@ -118,32 +127,50 @@ export const refStatisticsSchema = v.pipe(
       v.number(),
       v.description('Rewards taken: the sum of `usage` over live claims, receipts and usage_refs'),
     ),
+    used: v.pipe(v.number(), v.description('The same as `usage` (Dintero keeps this older name)')),
     purchases: v.pipe(
       v.number(),
       v.description('Purchases that used the ref (live entries with usage > 0); `discount_repeat_usage` limits this'),
     ),
     amount: v.number(),
+    bonus: v.pipe(v.number(), v.description('Bonus given so far (rules with `effect: bonus`)')),
     debit_balance: v.number(),
   }),
   v.metadata({ ref: 'DiscountRefStatistics' }),
 );
 export type RefStatistics = v.InferOutput<typeof refStatisticsSchema>;
 
-export const refWithStatisticsSchema = v.pipe(
-  v.strictObject({ ...refSchema.entries, statistics: refStatisticsSchema }),
-  v.metadata({ ref: 'DiscountRefWithStatistics' }),
-);
+const { statistics: _ruleStatistics, ...ruleEntries } = ruleSchema.pipe[0].entries;
 
-/** A customer's usable rule: the rule as stored, plus the ref that gives it and its statistics. */
-export const customerRuleSchema = v.pipe(
-  v.looseObject({
-    id: v.string(),
-    ref_id: v.string(),
-    requirement: v.looseObject({}),
-    reward: v.looseObject({}),
+/**
+ * A rule as one customer holds it (Dintero's `Discount & CustomerDiscountStatistics & {ref_id}`):
+ * the rule as stored (`id` is the rule's), the ref's id, and the ref's statistics for this customer.
+ */
+export const customerDiscountSchema = v.pipe(
+  v.strictObject({
+    ...ruleEntries,
+    ref_id: v.pipe(v.string(), v.description("The customer's ref that gives the rule")),
     statistics: refStatisticsSchema,
   }),
-  v.metadata({ ref: 'CustomerDiscountRule' }),
+  v.metadata({ ref: 'CustomerDiscount' }),
+);
+
+/** `DELETE /customers/{cid}/refs/{ref_id}` repeats the debit balance at the top level, as Dintero does. */
+export const deletedCustomerDiscountSchema = v.pipe(
+  v.strictObject({
+    ...customerDiscountSchema.pipe[0].entries,
+    debit_balance: v.pipe(v.number(), v.description('Deprecated by Dintero: the same as statistics.debit_balance')),
+  }),
+  v.metadata({ ref: 'DeletedCustomerDiscount' }),
+);
+
+/** `POST`/`DELETE /rules/{did}/customers`: the rule with its statistics, and the refs the call changed. */
+export const ruleWithRefsSchema = v.pipe(
+  v.strictObject({
+    ...ruleSchema.pipe[0].entries,
+    refs: v.pipe(v.array(refSchema), v.description('The refs this call gave (or took back), in request order')),
+  }),
+  v.metadata({ ref: 'RuleWithRefs' }),
 );
 
 export const usageEntrySchema = v.pipe(
@@ -168,6 +195,6 @@ export const usageEntrySchema = v.pipe(
     released_at: v.optional(stamp),
     released_by: v.optional(v.string()),
   }),
-  v.metadata({ ref: 'DiscountUsage', description: "One entry of a rule's usage ledger" }),
+  v.metadata({ ref: 'DiscountLedgerEntry', description: "One entry of a rule's usage ledger" }),
 );
 export type UsageEntry = v.InferOutput<typeof usageEntrySchema>;

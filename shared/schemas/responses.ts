@@ -46,7 +46,9 @@ export const ruleSchema = v.pipe(
     description: v.optional(v.string()),
     limitation: v.optional(limitationSchema),
     metadata: v.optional(v.record(v.string(), v.unknown())),
-    links: v.optional(v.array(v.strictObject({ href: v.string(), rel: v.string(), type: v.optional(v.string()) }))),
+    links: v.optional(
+      v.array(v.strictObject({ href: v.string(), rel: v.optional(v.string()), type: v.optional(v.string()) })),
+    ),
     statistics: v.optional(ruleStatisticsSchema),
   }),
   v.metadata({ ref: 'Rule', description: 'A discount rule; `type` is derived from the requirement' }),

@@ -15,9 +15,22 @@ import {
 const oneOf = v.array(v.pipe(v.string(), v.maxLength(1000)));
 const strict = v.strictObject;
 
-const itemPattern = v.pipe(
-  strict({ id: v.optional(v.string()), group_id: v.optional(v.string()) }),
+/**
+ * Dintero's `Item`: both keys optional, so `{}` is a wildcard (like `{"id": "*"}`) where Dintero
+ * allows it: `requirement.item.items` and `limitation.blacklist`.
+ */
+const itemPattern = strict({ id: v.optional(v.string()), group_id: v.optional(v.string()) });
+const isWildcard = (p: { id?: string; group_id?: string }) =>
+  (p.id === undefined || p.id === '*') && p.group_id === undefined;
+/** `reward.values[].items`: Dintero requires `id` or `group_id`. */
+const namedItem = v.pipe(
+  itemPattern,
   v.check((p) => p.id !== undefined || p.group_id !== undefined, 'An item needs id or group_id'),
+);
+/** `item.mixes[].items`: Dintero accepts no wildcard. */
+const mixItem = v.pipe(
+  itemPattern,
+  v.check((p) => !isWildcard(p), 'A mix item needs an id or group_id other than the wildcard *'),
 );
 
 const customerRequirement = strict({
@@ -65,11 +78,20 @@ const customerRequirement = strict({
 const count = (min: number) =>
   v.pipe(v.number(), v.integer('Expected an integer'), v.minValue(min), v.maxValue(1_000_000_000));
 const amount = money;
-/** `-1` means unlimited everywhere (spec §3, Limitations). */
+/**
+ * `-1` means unlimited everywhere (spec §3, Limitations). Dintero leaves `0` open; it is accepted
+ * and means what it says (docs/api-decisions.md): no rewards, no purchases; for days, no limit.
+ */
 const limitOrUnlimited = v.pipe(
   v.number(),
   v.integer('Expected an integer'),
-  v.check((n) => n === -1 || n >= 1, 'Expected -1 (unlimited) or at least 1'),
+  v.minValue(-1, 'Expected -1 (unlimited) or at least 0'),
+);
+
+/** A Merchant Category Code: a string (Dintero's types) or a number (seed 001), stored as sent. */
+const mcc = v.union(
+  [count(0), v.pipe(v.string(), v.regex(/^\d{1,6}$/, 'Expected a merchant category code such as 5814'))],
+  'Expected a merchant category code such as 5814',
 );
 
 const storeRequirement = strict({
@@ -84,12 +106,12 @@ const storeRequirement = strict({
   gln: v.optional(oneOf),
   organization_number: v.optional(oneOf),
   phone_number: v.optional(oneOf),
-  mcc: v.optional(v.array(count(0))),
+  mcc: v.optional(v.array(mcc)),
   mcc_ranges: v.optional(
     v.array(
       v.pipe(
-        strict({ start: count(0), end: count(0) }),
-        v.check((r) => r.start <= r.end, 'start must not be after end'),
+        strict({ start: mcc, end: mcc }),
+        v.check((r) => Number(r.start) <= Number(r.end), 'start must not be after end'),
       ),
     ),
   ),
@@ -112,7 +134,7 @@ export const requirementSchema = v.pipe(
             strict({
               quantity: v.optional(count(1)),
               reward_eligible: v.optional(v.boolean()),
-              items: v.pipe(v.array(itemPattern), v.minLength(1)),
+              items: v.pipe(v.array(mixItem), v.minLength(1)),
             }),
           ),
         ),
@@ -154,7 +176,7 @@ export const rewardSchema = v.pipe(
   strict({
     type: v.picklist(REWARD_TYPES),
     value: rewardValue,
-    values: v.optional(v.array(strict({ items: v.pipe(v.array(itemPattern), v.minLength(1)), value: rewardValue }))),
+    values: v.optional(v.array(strict({ items: v.pipe(v.array(namedItem), v.minLength(1)), value: rewardValue }))),
     base: v.optional(v.picklist(['gross', 'net'])),
     effect: v.optional(v.picklist(['discount', 'bonus'])),
   }),
@@ -168,7 +190,8 @@ export const rewardSchema = v.pipe(
 );
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-const clock = v.pipe(v.string(), v.regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'Expected HH:MM'));
+/** `H:MM` or `HH:MM` as Dintero's types allow, and `24:00` as the end of a day. */
+const clock = v.pipe(v.string(), v.regex(/^([01]?\d|2[0-3]):[0-5]\d$|^24:00$/, 'Expected H:MM or HH:MM'));
 
 const timezone = v.pipe(
   v.string(),
@@ -193,10 +216,8 @@ export const limitationSchema = strict({
   discount_hours: v.optional(
     strict({
       hours: v.array(
-        v.pipe(
-          strict({ day: v.picklist(WEEKDAYS), start: clock, end: clock }),
-          v.check((h) => h.start < h.end, 'start must be before end'),
-        ),
+        // An end at or before the start runs past midnight into the next day (docs/semantics.md).
+        strict({ day: v.picklist(WEEKDAYS), start: clock, end: clock }),
       ),
       timezone: v.optional(timezone),
     }),
@@ -213,7 +234,7 @@ export const limitationSchema = strict({
 
 const link = strict({
   href: v.pipe(v.string(), v.url('Expected a URL')),
-  rel: v.pipe(v.string(), v.minLength(1)),
+  rel: v.optional(v.pipe(v.string(), v.minLength(1))),
   type: v.optional(v.string()),
 });
 
@@ -277,7 +298,7 @@ export interface Rule {
   description?: string;
   limitation?: Limitation;
   metadata?: Record<string, unknown>;
-  links?: { href: string; rel: string; type?: string }[];
+  links?: { href: string; rel?: string; type?: string }[];
   created_at: string;
   created_by: string;
   updated_at: string;
@@ -296,12 +317,11 @@ export type StoredRuleIsEngineRule = Rule extends EngineRule ? true : never;
 const _storedRuleIsEngineRule: StoredRuleIsEngineRule = true;
 
 /**
- * `type` is derived: item rules name items. A list holding only the wildcard `{"id":"*"}` stays a
+ * `type` is derived: item rules name items. A list holding only wildcards (`{}`, `{"id":"*"}`) stays a
  * receipt rule; `ANY_ITEM` is a real item pattern (it matches every line), so it makes an item rule.
  */
 export function deriveType(requirement: Requirement): 'item' | 'receipt' {
-  const items = requirement.item?.items ?? [];
-  return items.every((i) => i.id === '*' && i.group_id === undefined) ? 'receipt' : 'item';
+  return (requirement.item?.items ?? []).every(isWildcard) ? 'receipt' : 'item';
 }
 
 export const RULE_STATES = ['all', 'active', 'scheduled', 'completed', 'available', 'deleted', 'inactive'] as const;

@@ -7,7 +7,7 @@ import { CustomerStore, customerMigrations, type TokenInput } from './customers'
 import type { CustomerInput, CustomerListQuery, CustomerUpdate } from '../schemas/customer';
 import { applyMigrations, inOrder, metaMigrations } from './migrations';
 import { RefStore } from './refs';
-import { purchaseCountMigrations, refMigrations, stampSpendMigrations } from './refs-migrations';
+import { bonusMigrations, purchaseCountMigrations, refMigrations, stampSpendMigrations } from './refs-migrations';
 import { ReceiptEvaluator } from './evaluation';
 import { answerErrorsOverRpc } from './rpc-errors';
 import type { ReceiptInput } from '../schemas/receipt';
@@ -16,6 +16,7 @@ import { CheckoutStore, checkoutMigrations } from './checkout';
 import { CheckoutDesk, type SignedCall } from './checkout-callbacks';
 import type { CheckoutEventsQuery } from '../schemas/checkout';
 import type { CustomerRulesQuery, RefGive, RefListQuery, RefTake, UsageListQuery, UsageRef } from '../schemas/ref';
+import type { DiscountUsageQuery } from '../schemas/usage';
 import type { ClaimInput, ClaimListQuery } from '../schemas/claim';
 import type { Receipt } from '../engine/types';
 import { RuleStore, ruleMigrations } from './rules';
@@ -37,6 +38,7 @@ export const MIGRATIONS = inOrder([
   ...refMigrations,
   ...stampSpendMigrations,
   ...purchaseCountMigrations,
+  ...bonusMigrations,
   ...claimMigrations,
   ...customerMigrations,
   ...settingsMigrations,
@@ -277,16 +279,28 @@ export class AccountStore extends DurableObject<Env> {
   }
 
   // Refs (docs/refs.md)
+  /** Dintero answers giving and taking back with the rule and its statistics; `refs` says which refs changed. */
   giveRule(ruleId: string, input: RefGive, actor: string) {
-    return this.tx(() => this.refs.give(ruleId, input, actor));
+    return this.tx(() => {
+      const refs = this.refs.give(ruleId, input, actor);
+      return { ...this.rules.get(ruleId, true), refs };
+    });
   }
   takeRule(ruleId: string, input: RefTake, actor: string) {
-    return this.tx(() => this.refs.take(ruleId, input.customers, actor));
+    return this.tx(() => {
+      const refs = this.refs.take(ruleId, input.customers, actor);
+      return { ...this.rules.get(ruleId, true), refs };
+    });
   }
   listRefs(ruleId: string, query: RefListQuery) {
     return this.refs.list(ruleId, query);
   }
-  listUsages(ruleId: string, query: UsageListQuery) {
+  /** Dintero's `DiscountUsage[]`: one entry per ref (a `*` ref's figures sum every customer). */
+  listUsages(ruleId: string, query: DiscountUsageQuery) {
+    return this.refs.discountUsages(ruleId, query);
+  }
+  /** The rule's ledger: one entry per row a claim, receipt or usage_ref wrote (released ones too). */
+  listLedger(ruleId: string, query: UsageListQuery) {
     return this.refs.ledger.usages(ruleId, query);
   }
   customerRules(customerId: string, query: CustomerRulesQuery) {
@@ -295,7 +309,7 @@ export class AccountStore extends DurableObject<Env> {
   customerRef(customerId: string, refId: string) {
     return this.refs.customerRef(customerId, refId);
   }
-  addRefUsage(customerId: string, refId: string, usage: UsageRef, actor: string) {
+  addRefUsage(customerId: string, refId: string, usage: UsageRef | undefined, actor: string) {
     return this.tx(() => this.refs.addUsage(customerId, refId, usage, actor));
   }
   deleteCustomerRef(customerId: string, refId: string, actor: string) {

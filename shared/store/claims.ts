@@ -159,6 +159,7 @@ export class ClaimStore {
             usage: r.usage,
             amount: r.amount,
             stamp: r.stamp,
+            bonus: 'bonus' in r ? r.bonus : 0,
             purchaseAt,
             actor,
             shortfall: () =>
@@ -272,7 +273,7 @@ export class ClaimStore {
       for (const r of discount.refs) {
         // Stamps are whole: weighed goods (fractional quantities) earn their whole units only.
         const stamp = Math.floor(r.stamp);
-        if (!r.usage && !r.amount && !stamp) continue;
+        if (!r.usage && !r.amount && !stamp && !r.bonus) continue;
         const row = this.refs.row(r.id);
         if (!row) throw internal('The engine named a ref storage does not hold');
         this.refs.ledger.record(
@@ -284,6 +285,7 @@ export class ClaimStore {
             usage: r.usage,
             amount: r.amount,
             stamp,
+            bonus: r.bonus,
             purchaseAt,
             actor,
             // The engine just counted these stamps in this transaction, so a shortfall is our bug.

@@ -65,6 +65,17 @@ export const customerMigrations: Migration[] = [
       'CREATE INDEX customer_tokens_by_customer ON customer_tokens (customer_seq)',
     ],
   },
+  {
+    // Dintero spells it `bussiness_name`; customers stored under rabatt's earlier `business_name`
+    // move to Dintero's key, so requirements on company.bussiness_name match them.
+    id: 'customers/002',
+    statements: [
+      `UPDATE customers SET body = json_remove(
+         json_set(body, '$.company.bussiness_name', json_extract(body, '$.company.business_name')),
+         '$.company.business_name')
+       WHERE json_extract(body, '$.company.business_name') IS NOT NULL`,
+    ],
+  },
 ];
 
 /** A token as events send it; `type` defaults to '' (a token without a type). */
@@ -307,6 +318,8 @@ export class CustomerStore {
     const tombstone: Customer = {
       id: current.id,
       customer_id: current.customer_id,
+      // Not personal, and Dintero's CustomerResponse always has it.
+      type: current.type ?? 'customer',
       created_at: current.created_at,
       created_by: current.created_by,
       deleted_at: now,

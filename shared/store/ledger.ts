@@ -29,6 +29,7 @@ export interface UsageRow {
   /** how many of `stamp` rewards have spent */
   spent: number;
   debit: number;
+  bonus: number;
   purchase_at: number;
   created_at: number;
   created_by: string;
@@ -44,6 +45,8 @@ export interface UsageInput {
   usage: number;
   amount: number;
   stamp: number;
+  /** bonus given (rules with `effect: bonus`); default 0 */
+  bonus?: number;
   purchaseAt: number;
   actor: string;
   /**
@@ -104,10 +107,11 @@ export class RefLedger {
       debit = Math.min(u.amount, Math.max(this.refs.state(row, customerId).debit_balance, 0));
     }
     const id = crypto.randomUUID();
+    const bonus = u.bonus ?? 0;
     this.sql.exec(
       `INSERT INTO ref_usages (id, ref_id, rule_id, customer_id, source, source_ref, ref_type, ` +
-        `usage, amount, stamp, debit, purchase_at, created_at, created_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `usage, amount, stamp, debit, bonus, purchase_at, created_at, created_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       id,
       row.id,
       row.rule_id,
@@ -119,11 +123,12 @@ export class RefLedger {
       u.amount,
       u.stamp,
       debit,
+      bonus,
       u.purchaseAt,
       now,
       u.actor,
     );
-    this.count(row, u.usage, u.amount, u.stamp, debit);
+    this.count(row, u.usage, u.amount, u.stamp, debit, bonus);
     const need = Math.max(rule.requirement.stamp ?? 0, 0);
     if (need > 0 && u.usage > 0) this.spendStamps(row, customerId, id, u.usage * need, rule, u);
     return { id, debit };
@@ -188,7 +193,7 @@ export class RefLedger {
       // Only unspent stamps are on the counters, and the cleanup's expired ones left them already
       // (docs/maintenance.md).
       const stamp = live.expired_at === null ? live.stamp - live.spent : 0;
-      this.count(ref, -u.usage, -u.amount, -stamp, -u.debit);
+      this.count(ref, -u.usage, -u.amount, -stamp, -u.debit, -u.bonus);
     }
     return rows.length;
   }
@@ -215,7 +220,7 @@ export class RefLedger {
    * `usage` is a whole ledger row's usage, its negation (release) or 0, so its sign is the row's
    * effect on `purchases`: a row that used the ref is one purchase.
    */
-  private count(ref: RefRow, usage: number, amount: number, stamp: number, debit: number): void {
+  private count(ref: RefRow, usage: number, amount: number, stamp: number, debit: number, bonus = 0): void {
     // A `*` ref's debit is per customer (computed from the ledger); its column keeps the starting balance.
     const refDebit = ref.kind === '*' ? 0 : debit;
     // The rule's balance sums live refs only: deleting a ref took its balance off (softDelete), so
@@ -223,12 +228,13 @@ export class RefLedger {
     const ruleDebit = ref.deleted_at === null ? refDebit : 0;
     this.sql.exec(
       'UPDATE refs SET usage = usage + ?, purchases = purchases + ?, amount = amount + ?, ' +
-        'stamp = stamp + ?, debit_balance = debit_balance - ? WHERE id = ?',
+        'stamp = stamp + ?, debit_balance = debit_balance - ?, bonus = bonus + ? WHERE id = ?',
       usage,
       Math.sign(usage),
       amount,
       stamp,
       refDebit,
+      bonus,
       ref.id,
     );
     this.rules.addStatistics(ref.rule_id, { usage, amount, stamp, debitBalance: ruleDebit ? -ruleDebit : 0 });

@@ -151,3 +151,18 @@ export const purchaseCountMigrations: Migration[] = [
     ],
   },
 ];
+
+/**
+ * Bonus (rules with `effect: bonus`) recorded per ledger row and kept on the ref like the other
+ * counters, so a ref's statistics carry `bonus` (Dintero's DiscountRefs). Rows before this
+ * migration recorded none: nothing to backfill.
+ */
+export const bonusMigrations: Migration[] = [
+  {
+    id: 'refs/005',
+    statements: [
+      'ALTER TABLE ref_usages ADD COLUMN bonus INTEGER NOT NULL DEFAULT 0',
+      'ALTER TABLE refs ADD COLUMN bonus INTEGER NOT NULL DEFAULT 0',
+    ],
+  },
+];

@@ -1,8 +1,10 @@
 import type { RefState } from '../engine/types';
 import { inDynamicWindow, refLimits, usedUp, validStampCount } from '../engine/usability';
-import { invalid, notFound, refused } from '../errors';
+import { DomainError, invalid, notFound, refused } from '../errors';
 import type { Rule } from '../schemas/rule';
 import type { CustomerRulesQuery, Ref, RefGive, RefListQuery, RefStatistics, UsageRef } from '../schemas/ref';
+import type { DiscountUsageQuery } from '../schemas/usage';
+import { discountUsages } from './discount-usages';
 import { isDebit, RefLedger } from './ledger';
 import { bumpContentVersion } from './migrations';
 import type { RuleStore } from './rules';
@@ -34,6 +36,8 @@ export interface RefRow {
   amount: number;
   stamp: number;
   debit_balance: number;
+  /** bonus given (rules with `effect: bonus`) */
+  bonus: number;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -54,6 +58,26 @@ export function toRef(row: RefRow): Ref {
     ...(row.deleted_at !== null && { deleted_at: iso(row.deleted_at), deleted_by: row.deleted_by ?? row.created_by }),
   };
 }
+
+/** Dintero answers 400 "Discount ref already deleted" when a deleted ref is read, changed or deleted. */
+const refDeleted = () => new DomainError('refused', 'ref_deleted', 'The discount ref has been deleted');
+
+/**
+ * A rule as one customer holds it through a ref (Dintero's `Discount & CustomerDiscountStatistics &
+ * {ref_id}`): the discount itself (`id` is the rule's), the ref's id, and the ref's statistics for
+ * this customer in place of the rule's.
+ */
+export type CustomerDiscount = Omit<Rule, 'statistics'> & { ref_id: string; statistics: RefStatistics };
+export function customerDiscount(rule: Rule, refId: string, statistics: RefStatistics): CustomerDiscount {
+  const { statistics: _ruleStatistics, ...discount } = rule;
+  return { ...discount, ref_id: refId, statistics };
+}
+
+/**
+ * When a customer starts seeing the rule in their list: `visible_from`, else `purchase_from`
+ * (Dintero: by default a customer sees a discount only between purchase_from and purchase_to).
+ */
+const visibleFrom = (rule: Rule) => Date.parse(rule.visible_from ?? rule.requirement.purchase_from);
 
 /** What a debit ref holds before any claim: the rule's value (the engine reads it the same way). */
 const startingBalance = (rule: Rule) => (isDebit(rule) ? rule.reward.value : 0);
@@ -217,17 +241,20 @@ export class RefStore {
        WHERE ref_id = ? ${owner} AND stamp > spent AND released_at IS NULL AND expired_at IS NULL ORDER BY purchase_at`,
       ...args,
     ).map((s) => ({ at: iso(s.purchase_at), quantity: s.free }));
-    let { usage, purchases, amount, debit_balance } = row;
+    let { usage, purchases, amount, debit_balance, bonus } = row;
     if (slice) {
-      const sums = one<{ usage: number | null; purchases: number | null; amount: number | null; debit: number | null }>(
+      type Sums = Record<'usage' | 'purchases' | 'amount' | 'debit' | 'bonus', number | null>;
+      const sums = one<Sums>(
         this.sql,
-        `SELECT SUM(usage) AS usage, SUM(usage > 0) AS purchases, SUM(amount) AS amount, SUM(debit) AS debit
+        `SELECT SUM(usage) AS usage, SUM(usage > 0) AS purchases, SUM(amount) AS amount, SUM(debit) AS debit,
+           SUM(bonus) AS bonus
          FROM ref_usages WHERE ref_id = ? AND customer_id = ? AND released_at IS NULL`,
         ...args,
       )!;
       usage = sums.usage ?? 0;
       purchases = sums.purchases ?? 0;
       amount = sums.amount ?? 0;
+      bonus = sums.bonus ?? 0;
       debit_balance = row.debit_balance - (sums.debit ?? 0);
     }
     return {
@@ -240,6 +267,7 @@ export class RefStore {
       usage,
       purchases,
       amount,
+      bonus,
       debit_balance,
       stamps,
     };
@@ -250,8 +278,10 @@ export class RefStore {
       stamp: state.stamps.reduce((s, x) => s + x.quantity, 0),
       current_stamp: rule ? validStampCount(refLimits(rule), state.stamps, now) : 0,
       usage: state.usage,
+      used: state.usage,
       purchases: state.purchases,
       amount: state.amount,
+      bonus: state.bonus ?? 0,
       debit_balance: state.debit_balance,
     };
   }
@@ -263,12 +293,15 @@ export class RefStore {
     return row;
   }
 
-  private withStatistics(row: RefRow, customerId: string) {
-    return { ...toRef(row), statistics: this.statistics(this.state(row, customerId), this.rules.body(row.rule_id)) };
+  private asDiscount(row: RefRow, customerId: string): CustomerDiscount {
+    const rule = this.rules.body(row.rule_id)!;
+    return customerDiscount(rule, row.id, this.statistics(this.state(row, customerId), rule));
   }
 
-  customerRef(customerId: string, refId: string) {
-    return this.withStatistics(this.customerRow(customerId, refId), customerId);
+  customerRef(customerId: string, refId: string): CustomerDiscount {
+    const row = this.customerRow(customerId, refId);
+    if (row.deleted_at !== null) throw refDeleted();
+    return this.asDiscount(row, customerId);
   }
 
   /** A `*` ref belongs to everyone, so one customer's path cannot delete it. */
@@ -277,17 +310,19 @@ export class RefStore {
     if (row.kind === '*') {
       throw invalid('This ref was given to every customer; take it back with DELETE /discounts/rules/{did}/customers');
     }
-    if (row.deleted_at === null) {
-      this.softDelete(row, actor, now);
-      bumpContentVersion(this.sql);
-    }
-    return this.withStatistics(this.row(refId)!, customerId);
+    if (row.deleted_at !== null) throw refDeleted();
+    this.softDelete(row, actor, now);
+    bumpContentVersion(this.sql);
+    const discount = this.asDiscount(this.row(refId)!, customerId);
+    // Dintero's answer repeats the (deprecated) debit balance at the top level.
+    return { ...discount, debit_balance: discount.statistics.debit_balance };
   }
 
   /** Stamps/usage/amount added by hand; a `usage_ref.ref` already recorded for this ref changes nothing. */
-  addUsage(customerId: string, refId: string, input: UsageRef, actor: string, now = Date.now()) {
+  addUsage(customerId: string, refId: string, input: UsageRef | undefined, actor: string, now = Date.now()) {
     const row = this.customerRow(customerId, refId);
-    if (row.deleted_at !== null) throw invalid('The ref has been deleted');
+    if (row.deleted_at !== null) throw refDeleted();
+    if (!input) return this.asDiscount(row, customerId);
     const owner = row.kind === '*' ? customerId : row.customer_id;
     const seen = one(
       this.sql,
@@ -322,7 +357,7 @@ export class RefStore {
         now,
       );
     }
-    return this.withStatistics(this.row(refId)!, customerId);
+    return this.asDiscount(this.row(refId)!, customerId);
   }
 
   /**
@@ -330,10 +365,9 @@ export class RefStore {
    * active, not past its window (nor the ref's dynamic window) and not used up.
    */
   customerRules(customerId: string, q: CustomerRulesQuery, now = Date.now()) {
-    const out: (Omit<Rule, 'statistics'> & { ref_id: string; statistics: RefStatistics })[] = [];
+    const out: CustomerDiscount[] = [];
     this.usableRefs(customerId, q.starting_after ? this.seqOf(q.starting_after) : 0, now, (row, rule, state) => {
-      const { statistics: _ruleStatistics, ...body } = rule;
-      out.push({ ...body, ref_id: row.id, statistics: this.statistics(state, rule, now) });
+      out.push(customerDiscount(rule, row.id, this.statistics(state, rule, now)));
       return out.length < q.limit;
     });
     let total: number | undefined;
@@ -365,6 +399,7 @@ export class RefStore {
         after = row.seq;
         const rule = this.rules.body(row.rule_id)!;
         const state = this.state(row, customerId);
+        if (now < visibleFrom(rule)) continue;
         const limits = refLimits(rule);
         if (usedUp(limits, state.purchases)) continue;
         if (!inDynamicWindow(limits, row.created_at, now)) continue;
@@ -394,5 +429,11 @@ export class RefStore {
     return rows.map((r) => this.state(r, customerId));
   }
 
-  // ---- the ledger
+  /** Dintero's `DiscountUsage[]` (discount-usages.ts); a `*` ref's statistics sum every customer. */
+  discountUsages(ruleId: string, q: DiscountUsageQuery) {
+    this.ruleOr404(ruleId);
+    return discountUsages<RefRow>(this.sql, ruleId, q, (row) =>
+      this.statistics(this.state(row, null), this.rules.body(row.rule_id)),
+    );
+  }
 }

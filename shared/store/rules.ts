@@ -284,7 +284,8 @@ export class RuleStore {
     );
     bumpContentVersion(this.sql);
     this.bodies.delete(id);
-    return rule;
+    // Dintero answers an update as `Discount & Statistics`.
+    return this.get(id, true);
   }
 
   /** Soft delete; deleting again returns the rule as it was deleted. */

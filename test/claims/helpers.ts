@@ -17,7 +17,7 @@ export async function accountApi(aid: string) {
     async give(did: string, customers: string[]): Promise<string[]> {
       const res = await json(call('POST', `${base}/rules/${did}/customers`, { token, body: { customers } }));
       expect(res.status).toBe(200);
-      return res.body.map((r: { id: string }) => r.id);
+      return res.body.refs.map((r: { id: string }) => r.id);
     },
     claim: (body: unknown, headers?: Record<string, string>) =>
       json(call('POST', `${base}/available_for_receipt/claims`, { token, body, headers })),
@@ -26,7 +26,7 @@ export async function accountApi(aid: string) {
     ref: (cid: string, refId: string) => json(call('GET', `${base}/customers/${cid}/refs/${refId}`, { token })),
     ruleStats: async (did: string) =>
       (await json(call('GET', `${base}/rules/${did}?include=statistics`, { token }))).body.statistics,
-    usages: (did: string, query = '') => json(call('GET', `${base}/rules/${did}/usages${query}`, { token })),
+    usages: (did: string, query = '') => json(call('GET', `${base}/rules/${did}/ledger${query}`, { token })),
     evaluate: (receipt: unknown) => json(call('POST', `${base}/available_for_receipt`, { token, body: receipt })),
     event: (event: string, body: unknown) => call('POST', `${base}/events`, { token, body, headers: { event } }),
   };

@@ -58,11 +58,19 @@ describe('create and read', () => {
     const created = await create({
       customer_id: 'acme ltd#1',
       type: 'company',
-      company: { business_name: 'Acme', organization_number: '999888777' },
+      company: { bussiness_name: 'Acme', organization_number: '999888777' },
     });
     expect(created.status).toBe(200);
     const read = await json(call('GET', `${path}/${encodeURIComponent('acme ltd#1')}`, { token }));
-    expect(read.body.company.business_name).toBe('Acme');
+    expect(read.body.company).toEqual({ bussiness_name: 'Acme', organization_number: '999888777' });
+    // rabatt's earlier spelling is still accepted, and stored under Dintero's.
+    const older = await json(
+      call('POST', path, {
+        token,
+        body: { customer_id: 'acme-2', type: 'company', company: { business_name: 'Acme' } },
+      }),
+    );
+    expect(older.body.company).toEqual({ bussiness_name: 'Acme' });
   });
 
   it('404 for an unknown customer_id', async () => {
@@ -81,7 +89,8 @@ describe('validation names the field', () => {
     ['customer_id too long', { customer_id: 'x'.repeat(256) }, 'customer_id'],
     ['empty customer_id', { customer_id: '' }, 'customer_id'],
     ['company type without company', { type: 'company' }, 'company'],
-    ['company on a plain customer', { company: { business_name: 'Acme' } }, 'company'],
+    ['company on a plain customer', { company: { bussiness_name: 'Acme' } }, 'company'],
+    ['contact_for on a plain customer', { contact_for: [{ customer_id: 'c-1' }] }, 'contact_for'],
     ['unknown type', { type: 'robot' }, 'type'],
     ['email not a string', { email: 42 }, 'email'],
     ['email malformed', { email: 'not-an-email' }, 'email'],
@@ -205,6 +214,7 @@ describe('delete erases', () => {
       'deleted_at',
       'deleted_by',
       'id',
+      'type',
     ]);
     // Deleting again answers the same tombstone; GET shows it; PUT refuses.
     expect((await json(call('DELETE', `${path}/del-1`, { token }))).body).toEqual(del.body);

@@ -39,7 +39,7 @@ const people: Record<string, unknown>[] = [
   {
     customer_id: 'acme',
     type: 'company',
-    company: { business_name: 'Acme' },
+    company: { bussiness_name: 'Acme' },
     email: 'post@acme.no',
     first_name: 'Acme',
   },

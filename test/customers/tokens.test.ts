@@ -148,7 +148,7 @@ describe('lookups for refs and claims', () => {
       body: {
         customer_id: 'facts-1',
         type: 'company',
-        company: { business_name: 'Acme' },
+        company: { bussiness_name: 'Acme' },
         addresses: [{ country: 'NO', postal_code: '0155' }],
       },
     });
@@ -156,7 +156,7 @@ describe('lookups for refs and claims', () => {
     const facts = await inObject((customers) => customers.find('facts-1'));
     expect(facts).toMatchObject({
       customer_id: 'facts-1',
-      company: { business_name: 'Acme' },
+      company: { bussiness_name: 'Acme' },
       addresses: [{ country: 'NO', postal_code: '0155' }],
     });
     expect(await inObject((customers) => customers.find('nobody'))).toBeNull();

@@ -111,11 +111,13 @@ describe('refs and line ids', () => {
     ]);
   });
   it('the ref reports claimable amount/usage and the state before the purchase', () => {
-    const res = run([rule('a', off(10))], receipt([item('A', 100)]), { refs: [ref('a', { usage: 3, amount: 30 })] });
+    const a = rule('a', off(10));
+    const res = run([a], receipt([item('A', 100)]), { refs: [ref('a', { usage: 3, amount: 30 })] });
+    // The whole rule (Dintero's DiscountRefs), with the refs this receipt uses.
     expect(res.discounts).toEqual([
       {
+        ...a,
         id: 'a',
-        name: 'rule a',
         type: 'receipt',
         refs: [
           {
@@ -124,7 +126,7 @@ describe('refs and line ids', () => {
             stamp: 0,
             bonus: 0,
             usage: 1,
-            statistics: { stamp: 0, usage: 3, amount: 30, debit_balance: 0 },
+            statistics: { stamp: 0, usage: 3, amount: 30, bonus: 0, debit_balance: 0 },
             items: [{ line_id: 1, amount: 10, bonus: 0 }],
           },
         ],

@@ -76,12 +76,12 @@ export function run(rules: Rule[], rcpt: Receipt, opts: { refs?: RefState[]; now
 /** New customer discount per line, in receipt order. */
 export function lines(res: ResultReceipt): number[] {
   return res.items.map((i) =>
-    i.discount_lines.filter((d) => d.discount_type === 'customer').reduce((s, d) => s + d.amount, 0),
+    i.discount_lines.filter((d) => d.discount_type === 'customer').reduce((s, d) => s + (d.amount ?? 0), 0),
   );
 }
 
 export function bonuses(res: ResultReceipt): number[] {
-  return res.items.map((i) => i.bonus_lines.reduce((s, d) => s + d.amount, 0));
+  return res.items.map((i) => i.bonus_lines.reduce((s, d) => s + (d.bonus ?? 0), 0));
 }
 
 /** Total per rule id, from discounts[].refs[0].amount. */

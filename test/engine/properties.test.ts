@@ -175,10 +175,10 @@ describe('properties', () => {
           for (const r of d.refs)
             for (const i of r.items) fromRefs.set(i.line_id, (fromRefs.get(i.line_id) ?? 0) + i.amount);
         res.items.forEach((it, idx) => {
-          const before = (receipt.items?.[idx]?.discount_lines ?? []).reduce((s, d) => s + d.amount, 0);
+          const before = (receipt.items?.[idx]?.discount_lines ?? []).reduce((s, d) => s + (d.amount ?? 0), 0);
           const added = it.discount_lines
             .filter((d) => d.discount_type === 'customer')
-            .reduce((s, d) => s + d.amount, 0);
+            .reduce((s, d) => s + (d.amount ?? 0), 0);
           expect(added).toBe(fromRefs.get(it.line_id) ?? 0);
           expect(added).toBeGreaterThanOrEqual(0);
           expect(before + added <= Math.max(it.gross_amount ?? 0, before)).toBe(true);

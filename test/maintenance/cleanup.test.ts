@@ -145,7 +145,7 @@ describe('scheduled cleanup', { timeout: 60_000 }, () => {
           body: { customers: ['a4'], offering_constraint_id: 'promo-1' },
         }),
       )
-    ).body[0].id;
+    ).body.refs[0].id;
     expect(
       (
         await api.claim({

@@ -266,6 +266,12 @@ export const cases: Record<string, Case> = {
     await claimOn(t, id, ref!, 'c-1');
     return call('GET', `${t.base}/discounts/rules/${id}/usages?total=true`, { token: t.token });
   },
+  'GET /v1/accounts/{aid}/discounts/rules/{did}/ledger': async (t) => {
+    const { id } = await t.rule();
+    const [ref] = await giveTo(t, id, ['c-1']);
+    await claimOn(t, id, ref!, 'c-1');
+    return call('GET', `${t.base}/discounts/rules/${id}/ledger?total=true`, { token: t.token });
+  },
   'GET /v1/accounts/{aid}/discounts/customers/{customer_id}/rules': async (t) => {
     const { id } = await t.rule();
     await giveTo(t, id, ['c-1']);
@@ -447,7 +453,7 @@ async function giveTo(t: CaseContext, ruleId: string, customers: string[]): Prom
     token: t.token,
     body: { customers },
   });
-  return ((await res.json()) as { id: string }[]).map((r) => r.id);
+  return ((await res.json()) as { refs: { id: string }[] }).refs.map((r) => r.id);
 }
 function claimOn(t: CaseContext, ruleId: string, refId: string, customerId: string, ref = 'tx-1') {
   return call('POST', `${t.base}/discounts/available_for_receipt/claims`, {

@@ -22,12 +22,14 @@ describe('giving rules to customers', { timeout: 30_000 }, () => {
     const did = await rule();
     const given = await give(did, { customers: ['alice', '*', '/', 'alice'] });
     expect(given.status).toBe(200);
-    expect(given.body.map((r: any) => [r.customer_id, r.kind])).toEqual([
+    expect(given.body.id).toBe(did);
+    expect(given.body.statistics).toMatchObject({ usage: 0, amount: 0 });
+    expect(given.body.refs.map((r: any) => [r.customer_id, r.kind])).toEqual([
       ['alice', 'customer'],
       [null, '*'],
       [null, '/'],
     ]);
-    const ref = given.body[0];
+    const ref = given.body.refs[0];
     expect(ref).toMatchObject({ discount_id: did, created_by: 'test-client', updated_by: 'test-client' });
     expect(ref.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(ref.deleted_at).toBeUndefined();
@@ -43,7 +45,7 @@ describe('giving rules to customers', { timeout: 30_000 }, () => {
     for (let i = 0; i < 3; i++) {
       const res = await give(did, { customers: ['bob'], offering_constraint_id: 'welcome' });
       expect(res.status).toBe(200);
-      ids.add(res.body[0].id);
+      ids.add(res.body.refs[0].id);
     }
     expect(ids.size).toBe(1);
     expect((await refsOf(did)).body).toHaveLength(1);
@@ -58,7 +60,7 @@ describe('giving rules to customers', { timeout: 30_000 }, () => {
     const answers = await Promise.all(
       Array.from({ length: 20 }, () => give(did, { customers: ['carol', '*'], offering_constraint_id: 'x' })),
     );
-    expect(new Set(answers.map((a) => a.body[0].id)).size).toBe(1);
+    expect(new Set(answers.map((a) => a.body.refs[0].id)).size).toBe(1);
     expect((await refsOf(did)).body).toHaveLength(2);
   });
 
@@ -118,13 +120,14 @@ describe('listing and taking back refs', { timeout: 30_000 }, () => {
     await give(did, { customers: ['d1', 'd2', '*', '/'] });
     const one = await json(call('DELETE', `${base}/rules/${did}/customers`, { token, body: { customers: ['d1'] } }));
     expect(one.status).toBe(200);
-    expect(one.body.map((r: any) => r.customer_id)).toEqual(['d1']);
-    expect(one.body[0].deleted_by).toBe('test-client');
+    expect(one.body.id).toBe(did);
+    expect(one.body.refs.map((r: any) => r.customer_id)).toEqual(['d1']);
+    expect(one.body.refs[0].deleted_by).toBe('test-client');
     expect((await refsOf(did, '?state=deleted')).body).toHaveLength(1);
     expect((await refsOf(did, '?state=available')).body).toHaveLength(3);
 
     const all = await json(call('DELETE', `${base}/rules/${did}/customers`, { token, body: { customers: ['*'] } }));
-    expect(all.body.map((r: any) => r.kind)).toEqual(['customer', '*', '/']);
+    expect(all.body.refs.map((r: any) => r.kind)).toEqual(['customer', '*', '/']);
     expect((await refsOf(did, '?state=available')).body).toHaveLength(0);
     expect((await refsOf(did, '?state=deleted')).body).toHaveLength(4);
   });

@@ -29,15 +29,17 @@ const coffee = (id: string, customer: string) => ({
 });
 
 describe('-1 means unlimited for dynamic_purchase_to_days and stamp_expire_days', { timeout: 60_000 }, () => {
-  it('is accepted and stored as sent; 0 and other negatives are refused naming the field', async () => {
+  it('is accepted and stored as sent, and so is 0 (Dintero leaves it open); -2 and fractions are refused', async () => {
     const api = await accountApi('T34000001');
     const limitation = { dynamic_purchase_to_days: -1, stamp_expire_days: -1 };
     const did = await api.rule(card('unlimited', limitation));
     const read = await json(call('GET', `${api.base}/rules/${did}`, { token: api.token }));
     expect(read.body.limitation).toEqual(limitation);
+    const zero = { dynamic_purchase_to_days: 0, stamp_expire_days: 0 };
+    const zeroRule = await api.rule(card('zero', zero));
+    const readZero = await json(call('GET', `${api.base}/rules/${zeroRule}`, { token: api.token }));
+    expect(readZero.body.limitation).toEqual(zero);
     for (const [field, value] of [
-      ['dynamic_purchase_to_days', 0],
-      ['stamp_expire_days', 0],
       ['stamp_expire_days', -2],
       ['dynamic_purchase_to_days', 1.5],
     ] as const) {
@@ -96,12 +98,12 @@ describe('-1 means unlimited for dynamic_purchase_to_days and stamp_expire_days'
     // And what they are: both cards filled by old stamps and paid out.
     expect(seen.plain).toEqual([
       200,
-      { stamp: 2, current_stamp: 2, usage: 0, purchases: 0, amount: 0, debit_balance: 0 },
-      { stamp: 2, current_stamp: 2, usage: 0, purchases: 0, amount: 0, debit_balance: 0 },
+      { stamp: 2, current_stamp: 2, usage: 0, used: 0, purchases: 0, amount: 0, bonus: 0, debit_balance: 0 },
+      { stamp: 2, current_stamp: 2, usage: 0, used: 0, purchases: 0, amount: 0, bonus: 0, debit_balance: 0 },
       [[true, true]],
       expect.objectContaining({ id: true, amount: 3500, usage: 1 }),
       200,
-      { stamp: 0, current_stamp: 0, usage: 1, purchases: 1, amount: 3500, debit_balance: 0 },
+      { stamp: 0, current_stamp: 0, usage: 1, used: 1, purchases: 1, amount: 3500, bonus: 0, debit_balance: 0 },
     ]);
   });
 
@@ -122,5 +124,27 @@ describe('-1 means unlimited for dynamic_purchase_to_days and stamp_expire_days'
     const res = await json(call('GET', `${api.base}/public/rules?limit=100`, { token: pub }));
     expect(res.status).toBe(200);
     expect(res.body.map((r: { name: string }) => r.name).sort()).toEqual(['plain', 'unlimited']);
+  });
+});
+
+describe('0 as a limit (docs/api-decisions.md, "Values Dintero leaves open")', { timeout: 60_000 }, () => {
+  it('discount_repeat_usage 0 and discount_reward_usage 0 never apply; days at 0 are no limit', async () => {
+    const api = await accountApi('T34000009');
+    const rule = (name: string, limitation: Record<string, unknown>) =>
+      api.rule({
+        name,
+        requirement: { purchase_from: '2020-01-01T00:00:00Z', purchase_to: '2099-01-01T00:00:00Z' },
+        reward: { type: 'discount_amount', value: 100 },
+        limitation,
+      });
+    const noPurchase = await rule('no purchase', { discount_repeat_usage: 0 });
+    const noReward = await rule('no reward', { discount_reward_usage: 0 });
+    const noWindow = await rule('days 0', { dynamic_purchase_to_days: 0, stamp_expire_days: 0 });
+    for (const did of [noPurchase, noReward, noWindow]) await api.give(did, ['zoe']);
+    const res = await api.evaluate(coffee('r-zero', 'zoe'));
+    expect(res.status).toBe(200);
+    expect(res.body.discounts.map((d: { id: string }) => d.id)).toEqual([noWindow]);
+    const rules = await json(call('GET', `${api.base}/customers/zoe/rules`, { token: api.token }));
+    expect(rules.body.map((r: { id: string }) => r.id).sort()).toEqual([noReward, noWindow].sort());
   });
 });

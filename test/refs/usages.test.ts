@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { call, json } from '../helpers';
 import { accountApi, claimBody } from '../claims/helpers';
 
 let api: Awaited<ReturnType<typeof accountApi>>;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   }
 });
 
-describe('GET /discounts/rules/{did}/usages', { timeout: 30_000 }, () => {
+describe('GET /discounts/rules/{did}/ledger', { timeout: 30_000 }, () => {
   it("customer_id keeps one customer's entries, a * ref's included under the buyer", async () => {
     const anna = await api.usages(did, '?customer_id=anna');
     expect(anna.status).toBe(200);
@@ -63,5 +64,37 @@ describe('GET /discounts/rules/{did}/usages', { timeout: 30_000 }, () => {
     const after = await api.usages(did, '?starting_after=00000000-0000-4000-8000-000000000000');
     expect(after.status).toBe(400);
     expect(after.body.error.errors[0].field).toBe('starting_after');
+  });
+});
+
+describe("GET /discounts/rules/{did}/usages (Dintero's DiscountUsage[])", { timeout: 30_000 }, () => {
+  const usages = (query = '') => json(call('GET', `${api.base}/rules/${did}/usages${query}`, { token: api.token }));
+
+  it('one entry per ref; a * ref sums every buyer; a released claim leaves usage_refs and statistics', async () => {
+    const res = await usages('?limit=1000&total=true');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('total-count')).toBe('3');
+    expect(res.body.map((u: { customer_id: string | null }) => u.customer_id)).toEqual(['anna', 'bent', null]);
+    const [anna, , star] = res.body;
+    expect(anna.usage_refs).toHaveLength(2);
+    expect(anna.statistics).toMatchObject({ usage: 2, used: 2, purchases: 2, amount: 200 });
+    expect(star.usage_refs.map((u: { customer_id: string }) => u.customer_id)).toEqual(['carl']);
+    expect(star.statistics).toMatchObject({ usage: 1, amount: 100 });
+
+    const claimId = (await api.claims('?customer_id=bent')).body[0].id;
+    expect((await api.release(claimId)).status).toBe(200);
+    const after = (await usages('?limit=1000')).body[1];
+    expect(after.usage_refs).toEqual([]);
+    expect(after.statistics).toMatchObject({ usage: 0, amount: 0 });
+    // The ledger keeps the released row.
+    expect((await api.usages(did, '?customer_id=bent')).body[0].released_at).toBeTruthy();
+  });
+
+  it('pages by ref_id; limit 1–1000', async () => {
+    const first = await usages('?limit=2');
+    const next = await usages(`?limit=2&starting_after=${first.body[1].ref_id}`);
+    expect(next.body.map((u: { customer_id: string | null }) => u.customer_id)).toEqual([null]);
+    expect((await usages('?limit=1001')).status).toBe(400);
+    expect((await usages('?starting_after=00000000-0000-4000-8000-000000000000')).status).toBe(400);
   });
 });
