@@ -8,7 +8,7 @@ type C = Context<ConsoleEnv>;
 
 /**
  * Per-day figures are not stored: they are summed from the rule's usage ledger
- * (`GET /discounts/rules/{did}/usages`), one row per ref a purchase touched, dated by its
+ * (`GET /discounts/rules/{did}/ledger`), one row per ref a purchase touched, dated by its
  * `purchase_at`. Released rows are left out, as they are from the rule's statistics. The console
  * reads at most LEDGER_PAGES pages of LEDGER_PAGE rows; beyond that the chart says it is partial.
  */
@@ -105,7 +105,7 @@ async function ledger(c: C, ruleId: string) {
   const rows: UsageEntry[] = [];
   let after = '';
   for (let page = 0; page < LEDGER_PAGES; page++) {
-    const answer = await c.get('api').get<UsageEntry[]>(`/discounts/rules/${ruleId}/usages`, {
+    const answer = await c.get('api').get<UsageEntry[]>(`/discounts/rules/${ruleId}/ledger`, {
       limit: String(LEDGER_PAGE),
       starting_after: after,
     });

@@ -108,7 +108,7 @@ describe('console pages', () => {
     );
     const [ref] = (
       await json(call('POST', `${V1}/discounts/rules/${rule.body.id}/customers`, { token, body: { customers: ['/'] } }))
-    ).body;
+    ).body.refs;
     const claim = await json(
       call('POST', `${V1}/discounts/available_for_receipt/claims`, {
         token,
