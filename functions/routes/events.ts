@@ -6,29 +6,48 @@ import { scopes, type Scope } from '../../shared/auth/scopes';
 import { ApiError } from '../../shared/errors';
 import { doc, documented, noContent } from '../../shared/openapi';
 import { tokenSchema } from '../../shared/schemas/customer';
-import { receiptSchema } from '../../shared/schemas/receipt';
-import { jsonBody, parseOr400 } from '../../shared/validate';
+import { receiptSchema, type ReceiptInput } from '../../shared/schemas/receipt';
+import { isPlainObject, jsonBody, parseOr400 } from '../../shared/validate';
 
 /**
  * `POST /discounts/events`: the `event` header names what happened; each event is one entry of
  * `EVENTS` (its body schema and what it does). Adding an event = adding an entry.
  */
-interface EventHandler<S extends v.GenericSchema = v.GenericSchema> {
-  body: S;
-  handle: (c: AppContext, body: v.InferOutput<S>) => Promise<void>;
+interface EventHandler<T = unknown> {
+  /** The body as documented in OpenAPI. */
+  body: v.GenericSchema;
+  /** Validates the body (400 naming the field) and returns what `handle` takes. */
+  parse: (raw: unknown) => T;
+  handle: (c: AppContext, body: T) => Promise<void>;
 }
-const event = <S extends v.GenericSchema>(body: S, handle: EventHandler<S>['handle']): EventHandler =>
-  ({ body, handle }) as EventHandler;
+const event = <S extends v.GenericSchema>(
+  body: S,
+  handle: (c: AppContext, body: v.InferOutput<S>) => Promise<void>,
+): EventHandler => ({ body, parse: (raw) => parseOr400(body, raw), handle }) as EventHandler;
 
 const tokenEvent = v.strictObject({ token: tokenSchema });
+
+/**
+ * `receipt_add` takes Dintero's `Event` shape, `{"receipt": {...}}` (the receipt may carry Dintero's
+ * `id`), or the bare receipt rabatt accepted first. A body with a `receipt` object and no
+ * `receipt_id` of its own is the wrapped shape; its field errors name `receipt.<field>`.
+ */
+const wrappedReceipt = v.strictObject({ receipt: receiptSchema });
+const isWrapped = (raw: unknown) =>
+  isPlainObject(raw) && isPlainObject(raw.receipt) && !Object.hasOwn(raw, 'receipt_id');
+const receiptEvent: EventHandler<ReceiptInput> = {
+  body: v.union([wrappedReceipt, receiptSchema]),
+  parse: (raw) => (isWrapped(raw) ? parseOr400(wrappedReceipt, raw).receipt : parseOr400(receiptSchema, raw)),
+  // A completed receipt without an explicit claim: its stamps and usage count once per receipt id.
+  handle: async (c, receipt) => {
+    await storeOf(c).recordReceipt(receipt, c.get('caller').clientId);
+  },
+};
 
 const EVENTS: Record<string, EventHandler> = {
   token_add: event(tokenEvent, (c, { token }) => storeOf(c).addToken(token)),
   token_remove: event(tokenEvent, (c, { token }) => storeOf(c).removeToken(token)),
-  // A completed receipt without an explicit claim: its stamps and usage count once per receipt id.
-  receipt_add: event(receiptSchema, async (c, receipt) => {
-    await storeOf(c).recordReceipt(receipt, c.get('caller').clientId);
-  }),
+  receipt_add: receiptEvent as EventHandler,
 };
 
 const allowed: Scope[] = [...scopes.write('discounts'), 'write:discounts:/events'];
@@ -47,6 +66,7 @@ export const events = new Hono<AppEnv>().post(
         .join(', ')}. ` +
       '`token_add` links `{token: {token_id?, type?, value, customer_id}}` to a customer; `token_remove` unlinks by ' +
       'token_id, or by value (and type). `receipt_add` takes a completed receipt (as for available_for_receipt), ' +
+      "either wrapped as Dintero's Event `{receipt: {...}}` or bare, " +
       'evaluates it and records the stamps, usage and amounts it earns, once per `receipt_id`. Needs one of the ' +
       'scopes: ' +
       allowed.map((s) => `\`${s}\``).join(', ') +
@@ -76,7 +96,7 @@ export const events = new Hono<AppEnv>().post(
   eventBody,
   async (c) => {
     const handler = EVENTS[c.req.header('event')!]!;
-    await handler.handle(c, parseOr400(handler.body, c.req.valid('json')));
+    await handler.handle(c, handler.parse(c.req.valid('json')));
     return c.body(null, 204);
   },
 );
