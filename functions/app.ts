@@ -17,6 +17,7 @@ import { ruleRefs, ruleUsages } from './routes/refs';
 import { customerRefs } from './routes/customer-refs';
 import { claims } from './routes/claims';
 import { maintenance } from './routes/maintenance';
+import { automations } from './routes/automations';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const ACCOUNT_ID = /^[PT]\d{8}$/;
@@ -66,6 +67,10 @@ const refRoutes = new Hono<AppEnv>()
   .route('/v1/accounts/:aid/maintenance', maintenance);
 app.route('/', refRoutes);
 
+// Automations and search: a third typed chain (`AutomationsAppType`), for the same reason.
+const automationRoutes = new Hono<AppEnv>().route('/v1/accounts/:aid/automations', automations);
+app.route('/', automationRoutes);
+
 app.notFound((c) => {
   const allowed = allowedMethods(c.req.path);
   if (allowed.length) {
@@ -111,4 +116,5 @@ function allowedMethods(path: string): string[] {
 
 export type AppType = typeof routes;
 export type RefsAppType = typeof refRoutes;
+export type AutomationsAppType = typeof automationRoutes;
 export default app;

@@ -12,6 +12,16 @@ export interface Env {
   BOOTSTRAP_CLIENT_SECRET?: string;
   /** Seals secrets merchants give us (checkout signature secret); see docs/checkout.md. */
   SECRETS_KEY?: string;
+  /** Automations' outbound calls (docs/automations.md); this Worker is also the consumer. */
+  DELIVERIES: Queue<DeliveryMessage>;
+  /** `1` only in development (`.dev.vars`): allows http://localhost receivers, docs/automations.md. */
+  RABATT_DEV?: string;
+}
+
+/** One queue message: the delivery to attempt (its details stay in the account's object). */
+export interface DeliveryMessage {
+  aid: string;
+  delivery_id: string;
 }
 
 // The same bindings for `env` / `exports` imported from 'cloudflare:workers' (tests use them).

@@ -4,6 +4,8 @@ import { storeOf, type AppContext, type AppEnv } from '../../shared/app-env';
 import { guard } from '../../shared/auth/guard';
 import { scopes, type Scope } from '../../shared/auth/scopes';
 import { ApiError } from '../../shared/errors';
+import { sha256Hex } from '../../shared/auth/crypto';
+import { canonicalJson } from '../../shared/json';
 import { doc, documented, noContent } from '../../shared/openapi';
 import { tokenSchema } from '../../shared/schemas/customer';
 import { receiptSchema, type ReceiptInput } from '../../shared/schemas/receipt';
@@ -44,9 +46,24 @@ const receiptEvent: EventHandler<ReceiptInput> = {
   },
 };
 
+/**
+ * What makes a resent token event act once in automations: Dintero's `event-delivery` header (a
+ * UUID per payload) when sent, else a hash of the event and its body. Receipts are keyed by store
+ * and receipt id inside the store, whatever the header says.
+ */
+async function eventId(c: AppContext, body: unknown): Promise<string> {
+  const delivery = c.req.header('event-delivery');
+  if (delivery && delivery.length <= 255) return `delivery:${delivery}`;
+  return `sha256:${await sha256Hex(`${c.req.header('event')}\n${canonicalJson(body)}`)}`;
+}
+
 const EVENTS: Record<string, EventHandler> = {
-  token_add: event(tokenEvent, (c, { token }) => storeOf(c).addToken(token)),
-  token_remove: event(tokenEvent, (c, { token }) => storeOf(c).removeToken(token)),
+  token_add: event(tokenEvent, async (c, body) =>
+    storeOf(c).addToken(body.token, await eventId(c, body), c.get('caller').clientId),
+  ),
+  token_remove: event(tokenEvent, async (c, body) =>
+    storeOf(c).removeToken(body.token, await eventId(c, body), c.get('caller').clientId),
+  ),
   receipt_add: receiptEvent as EventHandler,
 };
 
@@ -74,6 +91,13 @@ export const events = new Hono<AppEnv>().post(
     scopes: allowed,
     parameters: [
       { name: 'event', in: 'header', required: true, schema: { type: 'string', enum: Object.keys(EVENTS) } },
+      {
+        name: 'event-delivery',
+        in: 'header',
+        required: false,
+        description: 'An id for this payload (Dintero: a UUID); a token event resent with the same id acts once.',
+        schema: { type: 'string', maxLength: 255 },
+      },
     ],
     responses: { 204: noContent('Done') },
     requestExample: {

@@ -28,6 +28,9 @@ import type { SettingsPatch } from '../schemas/settings';
 import { AccountCleanup } from '../maintenance/cleanup';
 import { maintenanceMigrations } from '../maintenance/migrations';
 import { registerAccount } from '../maintenance/registry';
+import { AutomationStore, automationMigrations, type AttemptResult, type AutomationEvent } from './automations';
+import type { AutomationInput, AutomationListQuery, DeliveryListQuery } from '../schemas/automation';
+import type { Customer } from '../schemas/customer';
 
 const MIGRATIONS = [
   ...metaMigrations,
@@ -42,6 +45,7 @@ const MIGRATIONS = [
   ...maintenanceMigrations,
   ...stampSpendMigrations,
   ...purchaseCountMigrations,
+  ...automationMigrations,
 ];
 
 /**
@@ -61,6 +65,7 @@ export class AccountStore extends DurableObject<Env> {
   private readonly checkout: CheckoutStore;
   private readonly checkoutDesk: CheckoutDesk;
   private readonly maintenance: AccountCleanup;
+  private readonly automations: AutomationStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -93,6 +98,10 @@ export class AccountStore extends DurableObject<Env> {
         this.refStore.fresh();
         return this.tx(fn);
       },
+    });
+    this.automations = new AutomationStore(ctx.storage.sql, {
+      rule: (id) => this.refStore.rule(id),
+      give: (ruleId, customerId, actor) => this.refStore.give(ruleId, { customers: [customerId] }, actor),
     });
     this.maintenance = new AccountCleanup(ctx.storage.sql, {
       retentionDays: () => this.settings.values().retention_days,
@@ -185,7 +194,13 @@ export class AccountStore extends DurableObject<Env> {
   }
   deleteRule(id: string, actor: string) {
     this.evaluator.rulesChanged();
-    return this.tx(() => this.rules.delete(id, actor));
+    // Deleting a discount deletes the automations that give it (Dintero: "rules automations
+    // belonging to the discount will be deleted").
+    return this.tx(() => {
+      const deleted = this.rules.delete(id, actor);
+      this.automations.deleteForRule(id, actor);
+      return deleted;
+    });
   }
 
   // API clients
@@ -205,10 +220,18 @@ export class AccountStore extends DurableObject<Env> {
   // Customers (docs/customers.md). Lookups for refs/claims: customerExists, getCustomer,
   // customerFacts, resolveToken.
   createCustomer(input: CustomerInput, actor: string) {
-    return this.tx(() => this.customers.create(input, actor));
+    return this.withEvents((fire) => {
+      const customer = this.customers.create(input, actor);
+      fire(customerEvent('customer_add', customer));
+      return customer;
+    }, actor);
   }
   importCustomers(inputs: unknown[], actor: string) {
-    return this.tx(() => this.customers.import(inputs, actor));
+    return this.withEvents((fire) => {
+      const created = this.customers.import(inputs, actor);
+      for (const { customer_id } of created) fire(customerEvent('customer_add', this.customers.get(customer_id)));
+      return created;
+    }, actor);
   }
   /** The customer, deleted ones as their tombstone; 404 ApiError when the customer_id was never used. */
   getCustomer(customerId: string) {
@@ -229,19 +252,36 @@ export class AccountStore extends DurableObject<Env> {
     return this.customers.list(query);
   }
   updateCustomer(customerId: string, patch: CustomerUpdate, actor: string) {
-    return this.tx(() => this.customers.update(customerId, patch, actor));
+    return this.withEvents((fire) => {
+      const customer = this.customers.update(customerId, patch, actor);
+      fire(customerEvent('customer_update', customer));
+      return customer;
+    }, actor);
   }
   setCustomerTags(customerId: string, tagIds: string[], actor: string) {
     return this.tx(() => this.customers.setTags(customerId, tagIds, actor));
   }
   deleteCustomer(customerId: string, actor: string) {
-    return this.tx(() => this.customers.delete(customerId, actor));
+    return this.withEvents((fire) => {
+      const wasLive = this.customers.find(customerId) !== null;
+      const customer = this.customers.delete(customerId, actor);
+      if (wasLive) fire(customerEvent('customer_remove', customer));
+      return customer;
+    }, actor);
   }
-  addToken(token: TokenInput): void {
-    this.tx(() => this.customers.addToken(token));
+  /** `eventId`: what makes a resent event act once (routes/events.ts says how it is chosen). */
+  async addToken(token: TokenInput, eventId: string, actor: string): Promise<void> {
+    await this.withEvents((fire) => {
+      this.customers.addToken(token);
+      fire({ name: 'token_add', id: eventId, payload: token, customerId: token.customer_id ?? null });
+    }, actor);
   }
-  removeToken(token: TokenInput): void {
-    this.tx(() => this.customers.removeToken(token));
+  async removeToken(token: TokenInput, eventId: string, actor: string): Promise<void> {
+    await this.withEvents((fire) => {
+      const customerId = token.customer_id ?? this.customers.resolveToken(token);
+      this.customers.removeToken(token);
+      fire({ name: 'token_remove', id: eventId, payload: token, customerId });
+    }, actor);
   }
   /** The customer_id a receipt's `customer.token` belongs to, or null (unknown or ambiguous). */
   resolveToken(token: TokenRef): string | null {
@@ -300,11 +340,80 @@ export class AccountStore extends DurableObject<Env> {
    */
   recordReceipt(receipt: ReceiptInput, actor: string) {
     this.refStore.fresh();
-    return this.tx(() => {
+    return this.withEvents((fire) => {
       if (this.claims.receiptRecorded(receipt)) return { recorded: false, refs: 0 };
       const result = this.evaluator.evaluate(receipt, new Date().toISOString());
-      return this.claims.recordReceipt(receipt as Receipt, result.receipt.customer_id ?? null, result, actor);
-    });
+      const customerId = result.receipt.customer_id ?? null;
+      // Automations see a receipt once, like its stamps and usage: keyed by store and receipt id.
+      fire({
+        name: 'receipt_add',
+        id: `receipt:${receipt.store.id}:${receipt.receipt_id}`,
+        payload: receipt,
+        customerId,
+      });
+      return this.claims.recordReceipt(receipt as Receipt, customerId, result, actor);
+    }, actor);
+  }
+
+  // Automations (docs/automations.md)
+  /**
+   * Runs `write` in one transaction with the automations its events trigger, then hands the
+   * deliveries they queued to the Cloudflare Queue. A failed send leaves them pending; the
+   * scheduled cleanup sends stranded deliveries again.
+   */
+  private readonly withEvents = async <T>(write: (fire: (e: AutomationEvent) => void) => T, actor: string) => {
+    const queued: string[] = [];
+    this.refStore.fresh();
+    const result = this.tx(() => write((event) => queued.push(...this.automations.fire(event, actor))));
+    await this.enqueueDeliveries(queued);
+    return result;
+  };
+  private readonly enqueueDeliveries = async (ids: string[]) => {
+    if (!ids.length) return;
+    try {
+      for (let i = 0; i < ids.length; i += 100) {
+        const chunk = ids.slice(i, i + 100);
+        await this.env.DELIVERIES.sendBatch(chunk.map((id) => ({ body: { aid: this.ctx.id.name!, delivery_id: id } })));
+        this.ctx.storage.transactionSync(() => this.automations.markEnqueued(chunk));
+      }
+    } catch (err) {
+      console.error(JSON.stringify({ level: 'warn', msg: 'queueing deliveries failed', error: String(err) }));
+    }
+  };
+  createAutomation(input: AutomationInput, actor: string) {
+    this.refStore.fresh();
+    return this.tx(() => this.automations.create(input, actor, crypto.randomUUID()));
+  }
+  getAutomation(id: string) {
+    return this.automations.get(id);
+  }
+  listAutomations(query: AutomationListQuery) {
+    return this.automations.list(query);
+  }
+  deleteAutomation(id: string, actor: string) {
+    return this.tx(() => this.automations.delete(id, actor));
+  }
+  listDeliveries(automationId: string, query: DeliveryListQuery) {
+    return this.automations.deliveries(automationId, query);
+  }
+  deliveryToSend(id: string) {
+    return this.automations.toSend(id);
+  }
+  recordDeliveryAttempt(id: string, result: AttemptResult) {
+    return this.tx(() => this.automations.recordAttempt(id, result));
+  }
+  signingSecretStatus() {
+    return this.automations.signingSecret();
+  }
+  /** `replace`: a new secret (the merchant asked); else the first one wins (a delivery needed one). */
+  setSigningSecret(sealed: string, actor: string, replace: boolean) {
+    return this.tx(() => this.automations.setSigningSecret(sealed, actor, replace));
+  }
+  /** Sends pending deliveries the queue never took; run by the scheduled cleanup. */
+  async resendStranded(now: number) {
+    const ids = this.automations.stranded(now - 15 * 60_000);
+    await this.enqueueDeliveries(ids);
+    return ids.length;
   }
 
   // Checkout (docs/checkout.md): Dintero's callbacks are authorised by signature inside the object,
@@ -340,6 +449,9 @@ export class AccountStore extends DurableObject<Env> {
     return this.maintenance.status();
   }
 }
+
+const customerEvent = (name: 'customer_add' | 'customer_update' | 'customer_remove', customer: Customer) =>
+  ({ name, id: crypto.randomUUID(), payload: customer, customerId: customer.customer_id }) as AutomationEvent;
 
 // RPC callers get expected errors (404, 409, a limit reached) as values, not logged exceptions.
 answerErrorsOverRpc(AccountStore);
