@@ -52,7 +52,7 @@ describe('HTTP deliveries', () => {
     const id = first.body[0].id;
     // The queue's later redeliveries, without waiting for the backoff.
     const second = await redeliver(api.aid, id, 2);
-    expect(second.retryMessages.map((m) => m.msgId)).toEqual([`m-${id}-2`]);
+    expect(second.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual([`m-${id}-2`]);
     // Backoff: 30 s after the first failure, 120 s after the second (the queue holds the message).
     expect(waitAfterLastAttempt((await api.deliveries(arid)).body[0])).toBe(120);
     const third = await redeliver(api.aid, id, 3);
