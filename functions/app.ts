@@ -18,6 +18,7 @@ import { customerRefs } from './routes/customer-refs';
 import { claims } from './routes/claims';
 import { maintenance } from './routes/maintenance';
 import { automations } from './routes/automations';
+import { search } from './routes/search';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const ACCOUNT_ID = /^[PT]\d{8}$/;
@@ -68,7 +69,9 @@ const refRoutes = new Hono<AppEnv>()
 app.route('/', refRoutes);
 
 // Automations and search: a third typed chain (`AutomationsAppType`), for the same reason.
-const automationRoutes = new Hono<AppEnv>().route('/v1/accounts/:aid/automations', automations);
+const automationRoutes = new Hono<AppEnv>()
+  .route('/v1/accounts/:aid/automations', automations)
+  .route('/v1/accounts/:aid/discounts/search', search);
 app.route('/', automationRoutes);
 
 app.notFound((c) => {

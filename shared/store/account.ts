@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
 import type { ClientCreate } from '../schemas/auth';
-import type { RuleInput, RuleListQuery, RuleUpdate } from '../schemas/rule';
+import type { Rule, RuleInput, RuleListQuery, RuleUpdate } from '../schemas/rule';
 import { ClientStore, clientMigrations } from './clients';
 import { CustomerStore, customerMigrations, type TokenInput } from './customers';
 import type { CustomerInput, CustomerListQuery, CustomerUpdate, TokenRef } from '../schemas/customer';
@@ -31,6 +31,8 @@ import { registerAccount } from '../maintenance/registry';
 import { AutomationStore, automationMigrations, type AttemptResult, type AutomationEvent } from './automations';
 import type { AutomationInput, AutomationListQuery, DeliveryListQuery } from '../schemas/automation';
 import type { Customer } from '../schemas/customer';
+import { SearchIndex, searchMigrations } from './search';
+import type { SearchInput, SearchQuery } from '../schemas/search';
 
 const MIGRATIONS = [
   ...metaMigrations,
@@ -46,6 +48,7 @@ const MIGRATIONS = [
   ...stampSpendMigrations,
   ...purchaseCountMigrations,
   ...automationMigrations,
+  ...searchMigrations,
 ];
 
 /**
@@ -66,6 +69,7 @@ export class AccountStore extends DurableObject<Env> {
   private readonly checkoutDesk: CheckoutDesk;
   private readonly maintenance: AccountCleanup;
   private readonly automations: AutomationStore;
+  private readonly search: SearchIndex;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -99,6 +103,7 @@ export class AccountStore extends DurableObject<Env> {
         return this.tx(fn);
       },
     });
+    this.search = new SearchIndex(ctx.storage.sql, (id) => this.refStore.rule(id));
     this.automations = new AutomationStore(ctx.storage.sql, {
       rule: (id) => this.refStore.rule(id),
       give: (ruleId, customerId, actor) => this.refStore.give(ruleId, { customers: [customerId] }, actor),
@@ -178,7 +183,16 @@ export class AccountStore extends DurableObject<Env> {
   // Rules (every write invalidates the compiled rule set the evaluator keeps in memory)
   createRule(input: RuleInput, actor: string) {
     this.evaluator.rulesChanged();
-    return this.tx(() => this.rules.create(input, actor, crypto.randomUUID()));
+    return this.tx(() => this.indexed(this.rules.create(input, actor, crypto.randomUUID())));
+  }
+  /** Rule search's index follows every rule write, in the write's transaction. */
+  private readonly indexed = (rule: Rule) => {
+    this.search.index(rule);
+    return rule;
+  };
+  searchRules(input: SearchInput, query: SearchQuery) {
+    this.refStore.fresh();
+    return this.search.search(input, query);
   }
   getRule(id: string, withStatistics: boolean) {
     return this.rules.get(id, withStatistics);
@@ -190,7 +204,7 @@ export class AccountStore extends DurableObject<Env> {
     this.evaluator.rulesChanged();
     // An archived rule that is changed (e.g. purchase_to moved later) rejoins the engine's set;
     // the next cleanup archives it again if its window still ended long ago.
-    return this.tx(() => this.maintenance.unarchive(id, this.rules.update(id, patch, actor)));
+    return this.tx(() => this.indexed(this.maintenance.unarchive(id, this.rules.update(id, patch, actor))));
   }
   deleteRule(id: string, actor: string) {
     this.evaluator.rulesChanged();
@@ -198,6 +212,7 @@ export class AccountStore extends DurableObject<Env> {
     // belonging to the discount will be deleted").
     return this.tx(() => {
       const deleted = this.rules.delete(id, actor);
+      this.search.unindex(id);
       this.automations.deleteForRule(id, actor);
       return deleted;
     });
