@@ -407,11 +407,8 @@ export class AutomationStore {
   /** Replaces the secret (`replace`) or sets it only if there is none; answers the one in force. */
   setSigningSecret(sealed: string, actor: string, replace: boolean) {
     const value = JSON.stringify({ sealed, created_at: new Date().toISOString(), created_by: actor });
-    this.sql.exec(
-      `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO ${replace ? 'UPDATE SET value = excluded.value' : 'NOTHING'}`,
-      SECRET_KEY,
-      value,
-    );
+    const onConflict = replace ? 'UPDATE SET value = excluded.value' : 'NOTHING';
+    this.sql.exec(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO ${onConflict}`, SECRET_KEY, value);
     return this.signingSecret()!;
   }
 }

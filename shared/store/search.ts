@@ -42,7 +42,8 @@ export const CANDIDATES_SQL = `SELECT ri.value, ri.rule_id FROM rule_items ri JO
     AND ru.deleted_at IS NULL AND ru.active = 1 AND ru.purchase_from <= ? AND ru.purchase_to >= ?`;
 /** Which of `customers` hold which of `rules`, by their own ref or by a `*` ref. */
 export const HOLDERS_SQL = `SELECT rule_id, customer_id FROM refs
-  WHERE deleted_at IS NULL AND rule_id IN (SELECT value FROM json_each(?)) AND customer_id IN (SELECT value FROM json_each(?))
+  WHERE deleted_at IS NULL AND rule_id IN (SELECT value FROM json_each(?))
+    AND customer_id IN (SELECT value FROM json_each(?))
   UNION ALL
   SELECT rule_id, NULL FROM refs
   WHERE deleted_at IS NULL AND rule_id IN (SELECT value FROM json_each(?)) AND customer_id IS NULL AND kind = '*'`;

@@ -25,7 +25,8 @@ describe('automations: refused requests', () => {
         ['requirement.automation_to'],
       ],
       [
-        { requirement: { ...base.requirement, filter: { 'store.id': ['x'] } }, actions: discount }, // JSONPath keys are not repeated back (shared/validate.ts); the message says what a key must be.
+        // JSONPath keys are not repeated back (shared/validate.ts); the message says what a key must be.
+        { requirement: { ...base.requirement, filter: { 'store.id': ['x'] } }, actions: discount },
         ['requirement.filter.(unnamed)'],
       ],
       [
@@ -74,7 +75,7 @@ describe('automations: refused requests', () => {
 });
 
 describe('automations: scopes', () => {
-  it('read:automations reads, write:automations writes, only admin:automations touches the signing secret', async () => {
+  it('read:automations reads, write:automations writes, admin:automations alone has the secret', async () => {
     const aid = 'T44200003';
     const api = await automationsApi(aid);
     const did = await api.rule();

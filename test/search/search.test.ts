@@ -10,7 +10,7 @@ async function searchApi(aid: string) {
   return {
     async rule(items: { id?: string; group_id?: string }[], overrides: Record<string, unknown> = {}) {
       const body = ruleBody({ name: `rule ${JSON.stringify(items)}`, ...overrides });
-      body.requirement = { ...body.requirement, item: { items } };
+      body.requirement = { ...body.requirement, item: { items } } as typeof body.requirement;
       const res = await json(call('POST', `${base}/rules`, { token, body }));
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       return res.body.id as string;
