@@ -180,6 +180,7 @@ export const automations = new Hono<AppEnv>()
       description: 'Never answers the secret itself (it is shown once, when created). 404 before there is one.',
       scopes: scopes.admin('automations'),
       responses: { 200: ok(signingSecretStatusSchema, 'The secret in force, without its value') },
+      errors: [404],
     }),
     guard(scopes.admin('automations')),
     async (c) => {
