@@ -23,15 +23,3 @@ export interface DeliveryMessage {
   aid: string;
   delivery_id: string;
 }
-
-// The same bindings for `env` / `exports` imported from 'cloudflare:workers' (tests use them).
-type RabattEnv = Env;
-declare global {
-  namespace Cloudflare {
-    interface GlobalProps {
-      mainModule: typeof import('../functions/index');
-      durableNamespaces: 'AccountStore' | 'AccountRegistry';
-    }
-    interface Env extends RabattEnv {}
-  }
-}

@@ -1,14 +1,14 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { storeOf, type AppEnv } from '../../shared/app-env';
+import { storeOf, type AppEnv } from '../app-env';
 import { randomSecret } from '../../shared/auth/crypto';
-import { guard } from '../../shared/auth/guard';
 import { scopes } from '../../shared/auth/scopes';
 import { seal } from '../../shared/auth/secret-box';
 import { SIGNING_SECRET_PURPOSE } from '../../shared/automations/consumer';
 import { refusedUrl } from '../../shared/automations/url';
 import { fieldError, notFound } from '../../shared/errors';
-import { doc, ok } from '../../shared/openapi';
+import { ok } from '../openapi';
+import { operation } from '../operation';
 import {
   automationCreateSchema,
   automationListQuerySchema,
@@ -19,7 +19,7 @@ import {
   signingSecretStatusSchema,
 } from '../../shared/schemas/automation';
 import { uuidParam } from '../../shared/schemas/common';
-import { jsonBody, paramOf, queryOf } from '../../shared/validate';
+import { jsonBody, paramOf, queryOf } from '../validate';
 
 const aridParam = paramOf({ arid: uuidParam('Automation') });
 const tags = ['Automations'];
@@ -46,7 +46,7 @@ export const exampleAutomation = {
 export const automations = new Hono<AppEnv>()
   .get(
     '/rules',
-    doc({
+    operation({
       tags,
       summary: 'List automations',
       description:
@@ -55,13 +55,12 @@ export const automations = new Hono<AppEnv>()
       scopes: scopes.read('automations'),
       responses: { 200: ok(v.array(automationSchema), 'Automations', [exampleAutomation]) },
     }),
-    guard(scopes.read('automations')),
     queryOf(automationListQuerySchema),
     async (c) => c.json(await storeOf(c).listAutomations(c.req.valid('query'))),
   )
   .post(
     '/rules',
-    doc({
+    operation({
       tags,
       summary: 'Create an automation',
       description:
@@ -85,7 +84,6 @@ export const automations = new Hono<AppEnv>()
       },
       responses: { 200: ok(automationSchema, 'The new automation', exampleAutomation) },
     }),
-    guard(scopes.write('automations')),
     jsonBody(automationCreateSchema),
     async (c) => {
       const input = c.req.valid('json');
@@ -98,19 +96,18 @@ export const automations = new Hono<AppEnv>()
   )
   .get(
     '/rules/:arid',
-    doc({
+    operation({
       tags,
       summary: 'Read an automation (deleted ones too)',
       scopes: scopes.read('automations'),
       responses: { 200: ok(automationSchema, 'The automation', exampleAutomation) },
     }),
-    guard(scopes.read('automations')),
     aridParam,
     async (c) => c.json(await storeOf(c).getAutomation(c.req.valid('param').arid)),
   )
   .delete(
     '/rules/:arid',
-    doc({
+    operation({
       tags,
       summary: 'Delete an automation',
       description:
@@ -125,13 +122,12 @@ export const automations = new Hono<AppEnv>()
         }),
       },
     }),
-    guard(scopes.write('automations')),
     aridParam,
     async (c) => c.json(await storeOf(c).deleteAutomation(c.req.valid('param').arid, c.get('caller').clientId)),
   )
   .get(
     '/rules/:arid/deliveries',
-    doc({
+    operation({
       tags,
       summary: "An automation's HTTP deliveries and their attempts",
       description:
@@ -167,14 +163,13 @@ export const automations = new Hono<AppEnv>()
         ]),
       },
     }),
-    guard(scopes.read('automations')),
     aridParam,
     queryOf(deliveryListQuerySchema),
     async (c) => c.json(await storeOf(c).listDeliveries(c.req.valid('param').arid, c.req.valid('query'))),
   )
   .get(
     '/signing_secret',
-    doc({
+    operation({
       tags,
       summary: 'When the delivery signing secret was made',
       description: 'Never answers the secret itself (it is shown once, when created). 404 before there is one.',
@@ -182,7 +177,6 @@ export const automations = new Hono<AppEnv>()
       responses: { 200: ok(signingSecretStatusSchema, 'The secret in force, without its value') },
       errors: [404],
     }),
-    guard(scopes.admin('automations')),
     async (c) => {
       const status = await storeOf(c).signingSecretStatus();
       if (!status) throw notFound('Signing secret');
@@ -191,7 +185,7 @@ export const automations = new Hono<AppEnv>()
   )
   .post(
     '/signing_secret',
-    doc({
+    operation({
       tags,
       summary: 'Create a new delivery signing secret (shown once)',
       description:
@@ -207,7 +201,6 @@ export const automations = new Hono<AppEnv>()
         }),
       },
     }),
-    guard(scopes.admin('automations')),
     async (c) => {
       const secret = randomSecret();
       const sealed = await seal(c.env.SECRETS_KEY, SIGNING_SECRET_PURPOSE, secret);

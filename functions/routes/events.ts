@@ -1,15 +1,16 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { storeOf, type AppContext, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
+import { storeOf, type AppContext, type AppEnv } from '../app-env';
 import { scopes, type Scope } from '../../shared/auth/scopes';
-import { ApiError } from '../../shared/errors';
-import { sha256Hex } from '../../shared/auth/crypto';
-import { canonicalJson } from '../../shared/json';
-import { doc, documented, noContent } from '../../shared/openapi';
+import { validationError } from '../../shared/errors';
+import { parse } from '../../shared/schemas/parse';
+import { documented, noContent } from '../openapi';
+import { operation } from '../operation';
 import { tokenSchema } from '../../shared/schemas/customer';
 import { receiptSchema, type ReceiptInput } from '../../shared/schemas/receipt';
-import { isPlainObject, jsonBody, parseOr400 } from '../../shared/validate';
+import { sha256Hex } from '../../shared/auth/crypto';
+import { canonicalJson, isPlainObject } from '../../shared/json';
+import { jsonBody } from '../validate';
 
 /**
  * `POST /discounts/events`: the `event` header names what happened; each event is one entry of
@@ -25,7 +26,7 @@ interface EventHandler<T = unknown> {
 const event = <S extends v.GenericSchema>(
   body: S,
   handle: (c: AppContext, body: v.InferOutput<S>) => Promise<void>,
-): EventHandler => ({ body, parse: (raw) => parseOr400(body, raw), handle }) as EventHandler;
+): EventHandler => ({ body, parse: (raw) => parse(body, raw), handle }) as EventHandler;
 
 const tokenEvent = v.strictObject({ token: tokenSchema });
 
@@ -39,7 +40,7 @@ const isWrapped = (raw: unknown) =>
   isPlainObject(raw) && isPlainObject(raw.receipt) && !Object.hasOwn(raw, 'receipt_id');
 const receiptEvent: EventHandler<ReceiptInput> = {
   body: v.union([wrappedReceipt, receiptSchema]),
-  parse: (raw) => (isWrapped(raw) ? parseOr400(wrappedReceipt, raw).receipt : parseOr400(receiptSchema, raw)),
+  parse: (raw) => (isWrapped(raw) ? parse(wrappedReceipt, raw).receipt : parse(receiptSchema, raw)),
   // A completed receipt without an explicit claim: its stamps and usage count once per receipt id.
   handle: async (c, receipt) => {
     await storeOf(c).recordReceipt(receipt, c.get('caller').clientId);
@@ -74,7 +75,7 @@ const eventBody = documented(jsonBody(v.unknown()), 'json', v.union(Object.value
 
 export const events = new Hono<AppEnv>().post(
   '/',
-  doc({
+  operation({
     tags: ['Events'],
     summary: 'Report an event',
     description:
@@ -83,11 +84,11 @@ export const events = new Hono<AppEnv>().post(
         .join(', ')}. ` +
       '`token_add` links `{token: {token_id?, type?, value, customer_id}}` to a customer; `token_remove` unlinks by ' +
       'token_id, or by value (and type). `receipt_add` takes a completed receipt (as for available_for_receipt), ' +
-      "either wrapped as Dintero's Event `{receipt: {...}}` or bare, " +
+      "wrapped as Dintero's Event `{receipt: {...}}` or bare, " +
       'evaluates it and records the stamps, usage and amounts it earns, once per `receipt_id`. Needs one of the ' +
       'scopes: ' +
       allowed.map((s) => `\`${s}\``).join(', ') +
-      '.',
+      '. Each event also runs the automations listening to it (docs/automations.md).',
     scopes: allowed,
     parameters: [
       { name: 'event', in: 'header', required: true, schema: { type: 'string', enum: Object.keys(EVENTS) } },
@@ -104,10 +105,9 @@ export const events = new Hono<AppEnv>().post(
       token: { token_id: 'card-1', type: 'member_card', value: '7080001234567', customer_id: 'member-1001' },
     },
   }),
-  guard(allowed),
   async (c, next) => {
     if (!Object.hasOwn(EVENTS, c.req.header('event') ?? '')) {
-      throw new ApiError(400, 'validation_error', 'The request is invalid', [
+      throw validationError([
         {
           field: 'event',
           code: 'picklist',

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { storeOf, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
+import { storeOf, type AppEnv } from '../app-env';
 import { scopes } from '../../shared/auth/scopes';
-import { doc, documented, ok } from '../../shared/openapi';
+import { documented, ok } from '../openapi';
+import { operation } from '../operation';
 import {
   DEFAULT_INCLUDES,
   SEARCH_LIMITS,
@@ -10,7 +10,9 @@ import {
   searchQuerySchema,
   searchResultSchema,
 } from '../../shared/schemas/search';
-import { isPlainObject, jsonBody, parseOr400, queryOf } from '../../shared/validate';
+import { jsonBody, queryOf } from '../validate';
+import { isPlainObject } from '../../shared/json';
+import { parse } from '../../shared/schemas/parse';
 import * as v from 'valibot';
 
 /** Any JSON passes here; the handler reads it as Dintero's top-level body or its `{search: ...}`. */
@@ -20,7 +22,7 @@ const [topLevel, wrapped] = searchBodySchema.options;
 /** `POST /discounts/search/rules` (docs/search.md). */
 export const search = new Hono<AppEnv>().post(
   '/rules',
-  doc({
+  operation({
     tags: ['Discount rules'],
     summary: 'Search active rules by customers and products',
     description:
@@ -57,13 +59,12 @@ export const search = new Hono<AppEnv>().post(
       }),
     },
   }),
-  guard(scopes.read('discounts')),
   queryOf(searchQuerySchema),
   searchBody,
   async (c) => {
     const raw = c.req.valid('json');
     const input =
-      isPlainObject(raw) && Object.hasOwn(raw, 'search') ? parseOr400(wrapped, raw).search : parseOr400(topLevel, raw);
+      isPlainObject(raw) && Object.hasOwn(raw, 'search') ? parse(wrapped, raw).search : parse(topLevel, raw);
     return c.json(await storeOf(c).searchRules(input, c.req.valid('query')));
   },
 );

@@ -4,8 +4,8 @@ import type { ClientCreate } from '../schemas/auth';
 import type { Rule, RuleInput, RuleListQuery, RuleUpdate } from '../schemas/rule';
 import { ClientStore, clientMigrations } from './clients';
 import { CustomerStore, customerMigrations, type TokenInput } from './customers';
-import type { CustomerInput, CustomerListQuery, CustomerUpdate, TokenRef } from '../schemas/customer';
-import { applyMigrations, contentVersion, metaMigrations } from './migrations';
+import type { Customer, CustomerInput, CustomerListQuery, CustomerUpdate } from '../schemas/customer';
+import { applyMigrations, inOrder, metaMigrations } from './migrations';
 import { RefStore } from './refs';
 import { purchaseCountMigrations, refMigrations, stampSpendMigrations } from './refs-migrations';
 import { ReceiptEvaluator } from './evaluation';
@@ -30,26 +30,26 @@ import { maintenanceMigrations } from '../maintenance/migrations';
 import { registerAccount } from '../maintenance/registry';
 import { AutomationStore, automationMigrations, type AttemptResult, type AutomationEvent } from './automations';
 import type { AutomationInput, AutomationListQuery, DeliveryListQuery } from '../schemas/automation';
-import type { Customer } from '../schemas/customer';
 import { SearchIndex, searchMigrations } from './search';
 import type { SearchInput, SearchQuery } from '../schemas/search';
 
-const MIGRATIONS = [
+/** Every area's migrations, applied in MIGRATION_ORDER (shared/store/migrations.ts). */
+export const MIGRATIONS = inOrder([
   ...metaMigrations,
   ...ruleMigrations,
   ...clientMigrations,
   ...refMigrations,
+  ...stampSpendMigrations,
+  ...purchaseCountMigrations,
   ...claimMigrations,
   ...customerMigrations,
   ...settingsMigrations,
   ...campaignMigrations,
   ...checkoutMigrations,
   ...maintenanceMigrations,
-  ...stampSpendMigrations,
-  ...purchaseCountMigrations,
   ...automationMigrations,
   ...searchMigrations,
-];
+]);
 
 /**
  * One merchant account's system of record (one object per account id). It owns transactions and
@@ -62,7 +62,7 @@ export class AccountStore extends DurableObject<Env> {
   private readonly publicRules: PublicRulesStore;
   private readonly clients: ClientStore;
   private readonly customers: CustomerStore;
-  private readonly refStore: RefStore;
+  private readonly refs: RefStore;
   private readonly claims: ClaimStore;
   private readonly evaluator: ReceiptEvaluator;
   private readonly checkout: CheckoutStore;
@@ -80,8 +80,8 @@ export class AccountStore extends DurableObject<Env> {
     this.publicRules = new PublicRulesStore(ctx.storage.sql, this.settings);
     this.clients = new ClientStore(ctx.storage.sql);
     this.customers = new CustomerStore(ctx.storage.sql);
-    this.refStore = new RefStore(ctx.storage.sql);
-    this.claims = new ClaimStore(ctx.storage.sql, this.refStore);
+    this.refs = new RefStore(ctx.storage.sql, this.rules);
+    this.claims = new ClaimStore(ctx.storage.sql, this.refs, this.rules);
     this.evaluator = new ReceiptEvaluator({
       liveRules: () => this.rules.liveRules(),
       refsForPurchase: (customerId, ruleIds) => this.refs.forPurchase(customerId, ruleIds),
@@ -94,19 +94,16 @@ export class AccountStore extends DurableObject<Env> {
       store: this.checkout,
       claims: this.claims,
       evaluate: (receipt, now) => this.evaluator.evaluate(receipt, now),
-      discountCodeOf: (ruleId) => this.refStore.rule(ruleId)?.requirement?.discount_code,
-      isRule: (id) => this.refStore.rule(id) !== undefined,
+      discountCodeOf: (ruleId) => this.rules.body(ruleId)?.requirement?.discount_code,
+      isRule: (id) => this.rules.body(id) !== undefined,
       allowUnsigned: () => this.settings.values().checkout.allow_unsigned_callbacks,
       secretsKey: () => this.env.SECRETS_KEY,
-      tx: (fn) => {
-        this.refStore.fresh();
-        return this.tx(fn);
-      },
+      tx: (fn) => this.tx(fn),
     });
-    this.search = new SearchIndex(ctx.storage.sql, (id) => this.refStore.rule(id));
+    this.search = new SearchIndex(ctx.storage.sql, (id) => this.rules.body(id));
     this.automations = new AutomationStore(ctx.storage.sql, {
-      rule: (id) => this.refStore.rule(id),
-      give: (ruleId, customerId, actor) => this.refStore.give(ruleId, { customers: [customerId] }, actor),
+      rule: (id) => this.rules.body(id),
+      give: (ruleId, customerId, actor) => this.refs.give(ruleId, { customers: [customerId] }, actor),
     });
     this.maintenance = new AccountCleanup(ctx.storage.sql, {
       retentionDays: () => this.settings.values().retention_days,
@@ -123,6 +120,7 @@ export class AccountStore extends DurableObject<Env> {
    * has to visit.
    */
   private readonly tx = <T>(fn: () => T): T => {
+    this.fresh();
     const result = this.ctx.storage.transactionSync(fn);
     if (!this.registration) {
       // One attempt at a time; a failed one is forgotten so the next write tries again.
@@ -135,8 +133,38 @@ export class AccountStore extends DurableObject<Env> {
   };
   private registration: Promise<boolean> | undefined;
 
-  contentVersion(): number {
-    return contentVersion(this.ctx.storage.sql);
+  /**
+   * Empties the per-call caches (rule bodies, rules.ts). Runs at the start of every RPC call and
+   * of every transaction (an async call may have waited since it started, and a transaction
+   * decides from what storage holds), so no method can forget it.
+   */
+  private readonly fresh = (): void => {
+    this.rules.fresh();
+  };
+
+  // Wraps every public method (each is an RPC) so it starts with `fresh()`; answerErrorsOverRpc
+  // (below the class) wraps them again. A static block, so it may call the private `fresh`.
+  static {
+    const proto: object = AccountStore.prototype;
+    let running = 0;
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const descriptor = Object.getOwnPropertyDescriptor(proto, name);
+      const method: unknown = descriptor?.value;
+      if (name === 'constructor' || typeof method !== 'function') continue;
+      Object.defineProperty(proto, name, {
+        ...descriptor,
+        value(this: AccountStore, ...args: unknown[]) {
+          // A call the object makes to its own methods keeps the caller's caches.
+          if (running === 0) this.fresh();
+          running++;
+          try {
+            return method.apply(this, args);
+          } finally {
+            running--;
+          }
+        },
+      });
+    }
   }
 
   // Public offers (storefront): the cached path makes exactly one call, `publicCacheInfo`.
@@ -191,7 +219,6 @@ export class AccountStore extends DurableObject<Env> {
     return rule;
   };
   searchRules(input: SearchInput, query: SearchQuery) {
-    this.refStore.fresh();
     return this.search.search(input, query);
   }
   getRule(id: string, withStatistics: boolean) {
@@ -232,8 +259,7 @@ export class AccountStore extends DurableObject<Env> {
     return this.tx(() => this.clients.revoke(clientId, actor));
   }
 
-  // Customers (docs/customers.md). Lookups for refs/claims: customerExists, getCustomer,
-  // customerFacts, resolveToken.
+  // Customers (docs/customers.md)
   createCustomer(input: CustomerInput, actor: string) {
     return this.withEvents((fire) => {
       const customer = this.customers.create(input, actor);
@@ -248,20 +274,9 @@ export class AccountStore extends DurableObject<Env> {
       return created;
     }, actor);
   }
-  /** The customer, deleted ones as their tombstone; 404 ApiError when the customer_id was never used. */
+  /** The customer, deleted ones as their tombstone; a not_found DomainError when the customer_id was never used. */
   getCustomer(customerId: string) {
     return this.customers.get(customerId);
-  }
-  /** True while the customer exists and is not deleted. */
-  customerExists(customerId: string): boolean {
-    return this.customers.find(customerId) !== null;
-  }
-  /**
-   * The stored customer (addresses, company, attributes ...) for `requirement.customer`; null if unknown or
-   * deleted.
-   */
-  customerFacts(customerId: string) {
-    return this.customers.find(customerId);
   }
   listCustomers(query: CustomerListQuery) {
     return this.customers.list(query);
@@ -284,7 +299,7 @@ export class AccountStore extends DurableObject<Env> {
       return customer;
     }, actor);
   }
-  /** `eventId`: what makes a resent event act once (routes/events.ts says how it is chosen). */
+  /** `eventId`: what makes a resent event act once (functions/routes/events.ts says how it is chosen). */
   async addToken(token: TokenInput, eventId: string, actor: string): Promise<void> {
     await this.withEvents((fire) => {
       this.customers.addToken(token);
@@ -298,15 +313,8 @@ export class AccountStore extends DurableObject<Env> {
       fire({ name: 'token_remove', id: eventId, payload: token, customerId });
     }, actor);
   }
-  /** The customer_id a receipt's `customer.token` belongs to, or null (unknown or ambiguous). */
-  resolveToken(token: TokenRef): string | null {
-    return this.customers.resolveToken(token);
-  }
 
-  // Refs (docs/refs.md). `refs` caches rule bodies for one call only, hence `fresh()`.
-  private get refs(): RefStore {
-    return this.refStore.fresh();
-  }
+  // Refs (docs/refs.md)
   giveRule(ruleId: string, input: RefGive, actor: string) {
     return this.tx(() => this.refs.give(ruleId, input, actor));
   }
@@ -317,7 +325,7 @@ export class AccountStore extends DurableObject<Env> {
     return this.refs.list(ruleId, query);
   }
   listUsages(ruleId: string, query: UsageListQuery) {
-    return this.refs.usages(ruleId, query);
+    return this.refs.ledger.usages(ruleId, query);
   }
   customerRules(customerId: string, query: CustomerRulesQuery) {
     return this.refs.customerRules(customerId, query);
@@ -333,7 +341,6 @@ export class AccountStore extends DurableObject<Env> {
   }
   // Claims (docs/claims.md)
   createClaim(input: ClaimInput, ref: string | null, bodyHash: string, actor: string) {
-    this.refStore.fresh();
     return this.tx(() => this.claims.claim(input, ref, bodyHash, actor));
   }
   getClaim(claimId: string) {
@@ -346,7 +353,6 @@ export class AccountStore extends DurableObject<Env> {
     return this.claims.list(query);
   }
   releaseClaim(claimId: string, actor: string) {
-    this.refStore.fresh();
     return this.tx(() => this.claims.release(claimId, actor));
   }
   /**
@@ -354,18 +360,13 @@ export class AccountStore extends DurableObject<Env> {
    * by id or token) and records what it grants, once per (store, receipt id), in one transaction.
    */
   recordReceipt(receipt: ReceiptInput, actor: string) {
-    this.refStore.fresh();
     return this.withEvents((fire) => {
       if (this.claims.receiptRecorded(receipt)) return { recorded: false, refs: 0 };
       const result = this.evaluator.evaluate(receipt, new Date().toISOString());
       const customerId = result.receipt.customer_id ?? null;
       // Automations see a receipt once, like its stamps and usage: keyed by store and receipt id.
-      fire({
-        name: 'receipt_add',
-        id: `receipt:${receipt.store.id}:${receipt.receipt_id}`,
-        payload: receipt,
-        customerId,
-      });
+      const id = `receipt:${receipt.store.id}:${receipt.receipt_id}`;
+      fire({ name: 'receipt_add', id, payload: receipt, customerId });
       return this.claims.recordReceipt(receipt as Receipt, customerId, result, actor);
     }, actor);
   }
@@ -378,13 +379,11 @@ export class AccountStore extends DurableObject<Env> {
    */
   private readonly withEvents = async <T>(write: (fire: (e: AutomationEvent) => void) => T, actor: string) => {
     const queued: string[] = [];
-    this.refStore.fresh();
     const result = this.tx(() => write((event) => queued.push(...this.automations.fire(event, actor))));
     await this.enqueueDeliveries(queued);
     return result;
   };
   private readonly enqueueDeliveries = async (ids: string[]) => {
-    if (!ids.length) return;
     try {
       for (let i = 0; i < ids.length; i += 100) {
         const chunk = ids.slice(i, i + 100);
@@ -396,7 +395,6 @@ export class AccountStore extends DurableObject<Env> {
     }
   };
   createAutomation(input: AutomationInput, actor: string) {
-    this.refStore.fresh();
     return this.tx(() => this.automations.create(input, actor, crypto.randomUUID()));
   }
   getAutomation(id: string) {
@@ -424,12 +422,6 @@ export class AccountStore extends DurableObject<Env> {
   setSigningSecret(sealed: string, actor: string, replace: boolean) {
     return this.tx(() => this.automations.setSigningSecret(sealed, actor, replace));
   }
-  /** Sends pending deliveries the queue never took; run by the scheduled cleanup. */
-  async resendStranded(now: number) {
-    const ids = this.automations.stranded(now - 15 * 60_000);
-    await this.enqueueDeliveries(ids);
-    return ids.length;
-  }
 
   // Checkout (docs/checkout.md): Dintero's callbacks are authorised by signature inside the object,
   // so each callback is one RPC and a claim with its log entry one transaction.
@@ -444,11 +436,9 @@ export class AccountStore extends DurableObject<Env> {
   }
   // Bodies arrive as the raw text: they are parsed only after the signature is checked.
   checkoutDiscountCodes(call: SignedCall, bodyText: string, nowMs: number) {
-    this.refStore.fresh();
     return this.checkoutDesk.discountCodes(call, bodyText, nowMs);
   }
   checkoutCallback(call: SignedCall, query: Record<string, string>, bodyText: string | undefined, nowMs: number) {
-    this.refStore.fresh();
     return this.checkoutDesk.transactionCallback(call, query, bodyText, nowMs);
   }
   listCheckoutEvents(query: CheckoutEventsQuery) {
@@ -456,9 +446,12 @@ export class AccountStore extends DurableObject<Env> {
   }
 
   // Scheduled cleanups (docs/maintenance.md): `now` is the cron's scheduled time.
-  cleanup(now: number) {
-    this.refStore.fresh();
-    return this.maintenance.run(Number.isFinite(now) ? now : Date.now());
+  async cleanup(now: number) {
+    const at = Number.isFinite(now) ? now : Date.now();
+    const run = this.maintenance.run(at);
+    // Deliveries the queue never took (a failed send) or lost, pending for 15 minutes: sent again.
+    await this.enqueueDeliveries(this.automations.stranded(at - 15 * 60_000));
+    return run;
   }
   maintenanceStatus() {
     return this.maintenance.status();

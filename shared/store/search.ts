@@ -1,4 +1,4 @@
-import { badRequest } from '../errors';
+import { invalid } from '../errors';
 import type { Rule } from '../schemas/rule';
 import { DEFAULT_INCLUDES, type SearchInput, type SearchQuery, type SearchResult } from '../schemas/search';
 import type { Migration } from './migrations';
@@ -195,7 +195,7 @@ function decodeCursor(cursor: string): string {
   } catch {
     // falls through to the 400 below
   }
-  throw badRequest('starting_after is not a cursor this search answered', [
+  throw invalid('starting_after is not a cursor this search answered', [
     { field: 'starting_after', code: 'cursor', message: 'Expected the starting_after of a previous answer' },
   ]);
 }
