@@ -48,6 +48,26 @@ export const HOLDERS_SQL = `SELECT rule_id, customer_id FROM refs
   SELECT rule_id, NULL FROM refs
   WHERE deleted_at IS NULL AND rule_id IN (SELECT value FROM json_each(?)) AND customer_id IS NULL AND kind = '*'`;
 
+/**
+ * Which side to start from: the rows naming the products, or the refs the customers hold (own and
+ * `*`). Both counts are index range counts; the search then walks the smaller side and probes the
+ * other through its index, so a product in a popular group and a customer with many refs are both
+ * cheap unless they come together.
+ */
+export const ITEM_COUNT_SQL = `SELECT (SELECT COUNT(*) FROM rule_items WHERE kind = 'id' AND value IN (SELECT value FROM json_each(?1)))
+  + (SELECT COUNT(*) FROM rule_items WHERE kind = 'group_id' AND value IN (SELECT value FROM json_each(?2))) AS n`;
+export const HELD_COUNT_SQL = `SELECT (SELECT COUNT(*) FROM refs WHERE customer_id IN (SELECT value FROM json_each(?1)))
+  + (SELECT COUNT(*) FROM refs WHERE kind = '*') AS n`;
+/** The live refs of the customers and every live `*` ref. */
+export const HELD_SQL = `SELECT rule_id, customer_id FROM refs
+  WHERE customer_id IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL
+  UNION ALL
+  SELECT rule_id, NULL FROM refs WHERE kind = '*' AND deleted_at IS NULL`;
+/** The item ids and group ids that live rules among `rules` name. */
+export const ITEMS_OF_SQL = `SELECT ri.kind, ri.value, ri.rule_id FROM rule_items ri JOIN rules ru ON ru.id = ri.rule_id
+  WHERE ri.rule_id IN (SELECT value FROM json_each(?))
+    AND ru.deleted_at IS NULL AND ru.active = 1 AND ru.purchase_from <= ? AND ru.purchase_to >= ?`;
+
 type Row = SearchResult['data'][number];
 /** A row before its rule is read: only the page's rules are. */
 type Hit = Omit<Row, 'rule'> & { ruleId: string };
@@ -83,20 +103,12 @@ export class SearchIndex {
     const hits = new Map<string, Hit>();
     for (const entry of input.query) {
       const items = entry['$.requirement.item.items[*]'];
-      const byId = this.candidates(
-        'id',
-        items.map((i) => i.id),
-        now,
-      );
-      const byGroup = this.candidates(
-        'group_id',
-        items.map((i) => i.group_id),
-        now,
-      );
-      const ruleIds = [...new Set([...byId.values(), ...byGroup.values()].flat())];
-      if (!ruleIds.length) continue;
       const customers = [...new Set(entry.customer_id)];
-      const held = this.holders(ruleIds, customers);
+      const wanted = { id: values(items.map((i) => i.id)), group_id: values(items.map((i) => i.group_id)) };
+      const { byId, byGroup, held } =
+        this.count(ITEM_COUNT_SQL, wanted.id, wanted.group_id) <= this.count(HELD_COUNT_SQL, customers)
+          ? this.fromItems(wanted, customers, now)
+          : this.fromHolders(wanted, customers, now);
       for (const customer of customers) {
         for (const item of items) {
           // The rules that touch this product: by its id or by its group.
@@ -134,40 +146,65 @@ export class SearchIndex {
     return { ...(more && page.length && { starting_after: encodeCursor(page.at(-1)![0]) }), data };
   }
 
-  /** value → rule ids, for the values given (undefined ones skipped). */
-  private candidates(kind: Kind, values: (string | undefined)[], now: number): Map<string, string[]> {
-    const wanted = [...new Set(values.filter((x): x is string => x !== undefined))];
-    const out = new Map<string, string[]>();
-    if (!wanted.length) return out;
-    for (const r of all<{ value: string; rule_id: string }>(
-      this.sql,
-      CANDIDATES_SQL,
-      kind,
-      JSON.stringify(wanted),
-      now,
-      now,
-    )) {
-      out.set(r.value, [...(out.get(r.value) ?? []), r.rule_id]);
-    }
-    return out;
+  private count(sql: string, ...lists: unknown[]): number {
+    return all<{ n: number }>(this.sql, sql, ...lists.map((l) => JSON.stringify(l)))[0]?.n ?? 0;
   }
 
-  /** rule id → the customers holding it (null: everyone, through a `*` ref). */
-  private holders(ruleIds: string[], customers: string[]): Map<string, Set<string | null>> {
-    const rules = JSON.stringify(ruleIds);
-    const out = new Map<string, Set<string | null>>();
-    for (const r of all<{ rule_id: string; customer_id: string | null }>(
-      this.sql,
-      HOLDERS_SQL,
-      rules,
-      JSON.stringify(customers),
-      rules,
-    )) {
-      if (!out.has(r.rule_id)) out.set(r.rule_id, new Set());
-      out.get(r.rule_id)!.add(r.customer_id);
+  /** Item side first: the live rules naming the products, then which of them the customers hold. */
+  private fromItems(wanted: Record<Kind, string[]>, customers: string[], now: number): Found {
+    const byId = new Map<string, string[]>();
+    const byGroup = new Map<string, string[]>();
+    for (const [kind, map] of [
+      ['id', byId],
+      ['group_id', byGroup],
+    ] as const) {
+      if (!wanted[kind].length) continue;
+      for (const r of all<Candidate>(this.sql, CANDIDATES_SQL, kind, JSON.stringify(wanted[kind]), now, now)) {
+        map.set(r.value, [...(map.get(r.value) ?? []), r.rule_id]);
+      }
     }
-    return out;
+    const rules = JSON.stringify([...new Set([...byId.values(), ...byGroup.values()].flat())]);
+    return { byId, byGroup, held: holderMap(all(this.sql, HOLDERS_SQL, rules, JSON.stringify(customers), rules)) };
   }
+
+  /** Customer side first: the rules the customers hold (own and `*` refs), then the products they name. */
+  private fromHolders(wanted: Record<Kind, string[]>, customers: string[], now: number): Found {
+    const held = holderMap(all(this.sql, HELD_SQL, JSON.stringify(customers)));
+    const byId = new Map<string, string[]>();
+    const byGroup = new Map<string, string[]>();
+    const ids = new Set(wanted.id);
+    const groups = new Set(wanted.group_id);
+    for (const r of all<Candidate & { kind: Kind }>(
+      this.sql,
+      ITEMS_OF_SQL,
+      JSON.stringify([...held.keys()]),
+      now,
+      now,
+    )) {
+      const [map, set] = r.kind === 'id' ? [byId, ids] : [byGroup, groups];
+      if (set.has(r.value)) map.set(r.value, [...(map.get(r.value) ?? []), r.rule_id]);
+    }
+    return { byId, byGroup, held };
+  }
+}
+
+type Candidate = { value: string; rule_id: string };
+interface Found {
+  byId: Map<string, string[]>;
+  byGroup: Map<string, string[]>;
+  /** rule id → the customers holding it (null: everyone, through a `*` ref). */
+  held: Map<string, Set<string | null>>;
+}
+
+const values = (xs: (string | undefined)[]) => [...new Set(xs.filter((x): x is string => x !== undefined))];
+
+function holderMap(rows: { rule_id: string; customer_id: string | null }[]): Map<string, Set<string | null>> {
+  const out = new Map<string, Set<string | null>>();
+  for (const r of rows) {
+    if (!out.has(r.rule_id)) out.set(r.rule_id, new Set());
+    out.get(r.rule_id)!.add(r.customer_id);
+  }
+  return out;
 }
 
 function pick(rule: Rule, includes: readonly string[]): Record<string, unknown> {

@@ -1,7 +1,14 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { CANDIDATES_SQL, HOLDERS_SQL } from '../../shared/store/search';
+import {
+  CANDIDATES_SQL,
+  HELD_COUNT_SQL,
+  HELD_SQL,
+  HOLDERS_SQL,
+  ITEM_COUNT_SQL,
+  ITEMS_OF_SQL,
+} from '../../shared/store/search';
 import { call, json, ruleBody, tokenWith } from '../helpers';
 
 async function searchApi(aid: string) {
@@ -143,7 +150,7 @@ describe('POST /discounts/search/rules', () => {
     expect((await call('POST', path, { token: noScope, body: { query, group_by: byId } })).status).toBe(403);
   });
 
-  it('is an index lookup: no full scan of rules, rule items or refs', async () => {
+  it('is an index lookup from either side: no full scan of rules, rule items or refs', async () => {
     const api = await searchApi('T45000004');
     await api.rule([{ id: 'x' }]);
     const plans = await runInDurableObject(env.ACCOUNTS.getByName('T45000004'), (_obj, state) => {
@@ -155,11 +162,16 @@ describe('POST /discounts/search/rules', () => {
       return {
         candidates: plan(CANDIDATES_SQL, 'id', '["x"]', 0, 0),
         holders: plan(HOLDERS_SQL, '["r"]', '["c"]', '["r"]'),
+        held: plan(HELD_SQL, '["c"]'),
+        itemsOf: plan(ITEMS_OF_SQL, '["r"]', 0, 0),
+        counts: [...plan(ITEM_COUNT_SQL, '["x"]', '["g"]'), ...plan(HELD_COUNT_SQL, '["c"]')],
       };
     });
-    const all = [...plans.candidates, ...plans.holders];
+    const all = Object.values(plans).flat();
     expect(all.filter((d) => /^SCAN (ri|ru|rules|refs|rule_items)\b/.test(d))).toEqual([]);
     expect(plans.candidates.join('\n')).toMatch(/SEARCH ri USING PRIMARY KEY/);
     expect(plans.holders.join('\n')).toMatch(/refs_live_by_rule_customer/);
+    expect(plans.held.join('\n')).toMatch(/refs_by_customer[\s\S]*refs_by_kind/);
+    expect(plans.itemsOf.join('\n')).toMatch(/rule_items_by_rule/);
   });
 });
