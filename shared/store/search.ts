@@ -54,7 +54,8 @@ export const HOLDERS_SQL = `SELECT rule_id, customer_id FROM refs
  * other through its index, so a product in a popular group and a customer with many refs are both
  * cheap unless they come together.
  */
-export const ITEM_COUNT_SQL = `SELECT (SELECT COUNT(*) FROM rule_items WHERE kind = 'id' AND value IN (SELECT value FROM json_each(?1)))
+export const ITEM_COUNT_SQL = `SELECT
+    (SELECT COUNT(*) FROM rule_items WHERE kind = 'id' AND value IN (SELECT value FROM json_each(?1)))
   + (SELECT COUNT(*) FROM rule_items WHERE kind = 'group_id' AND value IN (SELECT value FROM json_each(?2))) AS n`;
 export const HELD_COUNT_SQL = `SELECT (SELECT COUNT(*) FROM refs WHERE customer_id IN (SELECT value FROM json_each(?1)))
   + (SELECT COUNT(*) FROM refs WHERE kind = '*') AS n`;
