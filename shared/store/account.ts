@@ -449,6 +449,9 @@ export class AccountStore extends DurableObject<Env> {
   async cleanup(now: number) {
     const at = Number.isFinite(now) ? now : Date.now();
     const run = this.maintenance.run(at);
+    // Finished deliveries are kept for retention_days, like soft-deleted rows (docs/automations.md).
+    const days = this.settings.values().retention_days;
+    this.tx(() => this.automations.purgeDeliveries(at - days * 86_400_000));
     // Deliveries the queue never took (a failed send) or lost, pending for 15 minutes: sent again.
     await this.enqueueDeliveries(this.automations.stranded(at - 15 * 60_000));
     return run;

@@ -349,6 +349,11 @@ export class AutomationStore {
     ).map((r) => r.id);
   }
 
+  /** Finished deliveries last changed before `before` (the account's retention_days); answers how many. */
+  purgeDeliveries(before: number): number {
+    return this.sql.exec("DELETE FROM deliveries WHERE status != 'pending' AND updated_at < ?", before).rowsWritten;
+  }
+
   /** The call to make now, or null when the delivery is finished (a duplicate queue message). */
   toSend(id: string): DeliveryToSend | null {
     const row = one<DeliveryRow>(this.sql, 'SELECT * FROM deliveries WHERE id = ?', id);

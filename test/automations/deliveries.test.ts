@@ -106,6 +106,12 @@ describe('HTTP deliveries', () => {
     expect(mock.seen).toHaveLength(1);
     expect((await api.deliveries(arid, '?status=failed')).body).toHaveLength(1);
     expect((await api.deliveries(arid, '?status=pending')).body).toHaveLength(0);
+    // The scheduled cleanup drops finished deliveries after retention_days (90 by default).
+    const store = env.ACCOUNTS.getByName(api.aid);
+    await store.cleanup(Date.now() + 89 * 86_400_000);
+    expect((await api.deliveries(arid)).body).toHaveLength(1);
+    await store.cleanup(Date.now() + 91 * 86_400_000);
+    expect((await api.deliveries(arid)).body).toHaveLength(0);
   });
 
   it('network errors are retried with backoff until the fifth attempt, then the delivery is dead', async () => {
