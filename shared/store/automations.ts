@@ -351,7 +351,12 @@ export class AutomationStore {
 
   /** Finished deliveries last changed before `before` (the account's retention_days); answers how many. */
   purgeDeliveries(before: number): number {
-    return this.sql.exec("DELETE FROM deliveries WHERE status != 'pending' AND updated_at < ?", before).rowsWritten;
+    // At most 1,000 per run, like every cleanup step (docs/maintenance.md).
+    return this.sql.exec(
+      `DELETE FROM deliveries WHERE id IN
+         (SELECT id FROM deliveries WHERE status != 'pending' AND updated_at < ? LIMIT 1000)`,
+      before,
+    ).rowsWritten;
   }
 
   /** The call to make now, or null when the delivery is finished (a duplicate queue message). */
