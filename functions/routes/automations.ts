@@ -6,7 +6,7 @@ import { scopes } from '../../shared/auth/scopes';
 import { seal } from '../../shared/auth/secret-box';
 import { SIGNING_SECRET_PURPOSE } from '../../shared/automations/consumer';
 import { refusedUrl } from '../../shared/automations/url';
-import { fieldError, notFound } from '../../shared/errors';
+import { fieldError } from '../../shared/errors';
 import { ok } from '../openapi';
 import { operation } from '../operation';
 import {
@@ -172,15 +172,21 @@ export const automations = new Hono<AppEnv>()
     operation({
       tags,
       summary: 'When the delivery signing secret was made',
-      description: 'Never answers the secret itself (it is shown once, when created). 404 before there is one.',
+      description:
+        'Never answers the secret itself (it is shown once, when created): `configured`, and when it was made.',
       scopes: scopes.admin('automations'),
-      responses: { 200: ok(signingSecretStatusSchema, 'The secret in force, without its value') },
-      errors: [404],
+      responses: {
+        200: ok(signingSecretStatusSchema, 'The secret in force, without its value', {
+          configured: true,
+          created_at: '2026-01-01T08:00:00.000Z',
+          created_by: exampleAutomation.created_by,
+        }),
+      },
     }),
     async (c) => {
       const status = await storeOf(c).signingSecretStatus();
-      if (!status) throw notFound('Signing secret');
-      return c.json({ created_at: status.created_at, created_by: status.created_by });
+      if (!status) return c.json({ configured: false });
+      return c.json({ configured: true, created_at: status.created_at, created_by: status.created_by });
     },
   )
   .post(

@@ -199,4 +199,8 @@ export type Delivery = v.InferOutput<typeof deliverySchema>;
 export type DeliveryAttempt = v.InferOutput<typeof deliveryAttemptSchema>;
 
 export const signingSecretSchema = v.strictObject({ secret: v.string(), created_at: instant, created_by: v.string() });
-export const signingSecretStatusSchema = v.strictObject({ created_at: instant, created_by: v.string() });
+export const signingSecretStatusSchema = v.strictObject({
+  configured: v.boolean(),
+  created_at: v.optional(instant),
+  created_by: v.optional(v.string()),
+});

@@ -143,7 +143,8 @@ describe('HTTP deliveries', () => {
 
   it('without a secret asked for, calls are still signed; the status never shows the secret', async () => {
     const api = await automationsApi('T44100004');
-    expect((await json(call('GET', `${api.base}/automations/signing_secret`, { token: api.token }))).status).toBe(404);
+    const before = await json(call('GET', `${api.base}/automations/signing_secret`, { token: api.token }));
+    expect(before.body).toEqual({ configured: false });
     const mock = receiver(() => new Response(null, { status: 200 }));
     restore = mock.restore;
     const arid = await api.automation(httpAutomation('https://crm.example.com/hooks/x'));
@@ -155,6 +156,7 @@ describe('HTTP deliveries', () => {
     expect(mock.seen[0]!.headers.get(DELIVERY_SIGNATURE_HEADER)).toMatch(/^t=\d+,v1-hmac-sha256=[0-9a-f]{64}$/);
     const status = await json(call('GET', `${api.base}/automations/signing_secret`, { token: api.token }));
     expect(status.status).toBe(200);
-    expect(Object.keys(status.body).sort()).toEqual(['created_at', 'created_by']);
+    expect(Object.keys(status.body).sort()).toEqual(['configured', 'created_at', 'created_by']);
+    expect(status.body).toMatchObject({ configured: true, created_by: 'rabatt' });
   });
 });
