@@ -7,6 +7,8 @@ export const testBindings = {
   BOOTSTRAP_CLIENT_ID: 'test-bootstrap-client',
   BOOTSTRAP_CLIENT_SECRET: 'test-bootstrap-secret',
   SECRETS_KEY: 'test-secrets-key-for-sealing-merchant-secrets',
+  // Production behaviour even when a developer's .dev.vars (read through wrangler.toml) sets the dev flag.
+  RABATT_DEV: '0',
 };
 
 export default defineConfig({

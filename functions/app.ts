@@ -21,6 +21,8 @@ import { customerRefs } from './routes/customer-refs';
 import { claims } from './routes/claims';
 import { maintenance } from './routes/maintenance';
 import { CONSOLE_PATH, consoleApp } from './console';
+import { automations } from './routes/automations';
+import { search } from './routes/search';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const ACCOUNT_ID = /^[PT]\d{8}$/;
@@ -73,6 +75,12 @@ const refRoutes = new Hono<AppEnv>()
   .route('/v1/accounts/:aid/discounts/available_for_receipt/claims', claims)
   .route('/v1/accounts/:aid/maintenance', maintenance);
 app.route('/', refRoutes);
+
+// Automations and search: a third typed chain (`AutomationsAppType`), for the same reason.
+const automationRoutes = new Hono<AppEnv>()
+  .route('/v1/accounts/:aid/automations', automations)
+  .route('/v1/accounts/:aid/discounts/search', search);
+app.route('/', automationRoutes);
 
 // The merchant console calls the routes above in process, with the signed-in client's token.
 app.route(
@@ -138,4 +146,5 @@ function executionCtxOf<E extends { Bindings: AppEnv['Bindings'] }>(c: Context<E
 
 export type AppType = typeof routes;
 export type RefsAppType = typeof refRoutes;
+export type AutomationsAppType = typeof automationRoutes;
 export default app;

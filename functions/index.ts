@@ -1,6 +1,8 @@
 import app from './app';
 import type { Env } from '../shared/env';
 import { runScheduledCleanup } from '../shared/maintenance/scheduled';
+import type { DeliveryMessage } from '../shared/env';
+import { consumeDeliveries } from '../shared/automations/consumer';
 
 export { AccountStore } from '../shared/store/account';
 export { AccountRegistry } from '../shared/maintenance/registry';
@@ -12,7 +14,11 @@ export default {
   async scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext) {
     await runScheduledCleanup(env, controller.scheduledTime);
   },
-} satisfies ExportedHandler<Env>;
+  // The delivery queue's consumer (wrangler.toml `[[queues.consumers]]`): automations' HTTP calls.
+  async queue(batch: MessageBatch<DeliveryMessage>, env: Env, _ctx: ExecutionContext) {
+    await consumeDeliveries(batch, env);
+  },
+} satisfies ExportedHandler<Env, DeliveryMessage>;
 
 // The same bindings for `env` / `exports` imported from 'cloudflare:workers' (tests use them).
 // Declared here, not in shared/env.ts: the main module is the Worker's, and shared/ never names functions/.

@@ -20,4 +20,14 @@ export interface Env {
   CACHE_PURGE_ZONE_ID?: string;
   /** An API token with Cache Purge permission for that zone (a secret). */
   CACHE_PURGE_API_TOKEN?: string;
+  /** Automations' outbound calls (docs/automations.md); this Worker is also the consumer. */
+  DELIVERIES: Queue<DeliveryMessage>;
+  /** `1` only in development (`.dev.vars`): allows http://localhost receivers, docs/automations.md. */
+  RABATT_DEV?: string;
+}
+
+/** One queue message: the delivery to attempt (its details stay in the account's object). */
+export interface DeliveryMessage {
+  aid: string;
+  delivery_id: string;
 }

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { DAY_MS } from '../../shared/engine/usability';
 import type { UsageEntry } from '../../shared/schemas/ref';
 import type { Rule } from '../../shared/schemas/rule';
 import type { ConsoleEnv } from './env';
@@ -15,7 +16,6 @@ type C = Context<ConsoleEnv>;
 const DAYS = 30;
 const LEDGER_PAGE = 1000;
 const LEDGER_PAGES = 10;
-const DAY_MS = 86_400_000;
 
 export interface Day {
   day: string;

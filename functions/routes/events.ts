@@ -7,29 +7,65 @@ import { parse } from '../../shared/schemas/parse';
 import { documented, noContent } from '../openapi';
 import { operation } from '../operation';
 import { tokenSchema } from '../../shared/schemas/customer';
-import { receiptSchema } from '../../shared/schemas/receipt';
+import { receiptSchema, type ReceiptInput } from '../../shared/schemas/receipt';
+import { sha256Hex } from '../../shared/auth/crypto';
+import { canonicalJson, isPlainObject } from '../../shared/json';
 import { jsonBody } from '../validate';
 
 /**
  * `POST /discounts/events`: the `event` header names what happened; each event is one entry of
  * `EVENTS` (its body schema and what it does). Adding an event = adding an entry.
  */
-interface EventHandler<S extends v.GenericSchema = v.GenericSchema> {
-  body: S;
-  handle: (c: AppContext, body: v.InferOutput<S>) => Promise<void>;
+interface EventHandler<T = unknown> {
+  /** The body as documented in OpenAPI. */
+  body: v.GenericSchema;
+  /** Validates the body (400 naming the field) and returns what `handle` takes. */
+  parse: (raw: unknown) => T;
+  handle: (c: AppContext, body: T) => Promise<void>;
 }
-const event = <S extends v.GenericSchema>(body: S, handle: EventHandler<S>['handle']): EventHandler =>
-  ({ body, handle }) as EventHandler;
+const event = <S extends v.GenericSchema>(
+  body: S,
+  handle: (c: AppContext, body: v.InferOutput<S>) => Promise<void>,
+): EventHandler => ({ body, parse: (raw) => parse(body, raw), handle }) as EventHandler;
 
 const tokenEvent = v.strictObject({ token: tokenSchema });
 
-const EVENTS: Record<string, EventHandler> = {
-  token_add: event(tokenEvent, (c, { token }) => storeOf(c).addToken(token)),
-  token_remove: event(tokenEvent, (c, { token }) => storeOf(c).removeToken(token)),
+/**
+ * `receipt_add` takes Dintero's `Event` shape, `{"receipt": {...}}` (the receipt may carry Dintero's
+ * `id`), or the bare receipt rabatt accepted first. A body with a `receipt` object and no
+ * `receipt_id` of its own is the wrapped shape; its field errors name `receipt.<field>`.
+ */
+const wrappedReceipt = v.strictObject({ receipt: receiptSchema });
+const isWrapped = (raw: unknown) =>
+  isPlainObject(raw) && isPlainObject(raw.receipt) && !Object.hasOwn(raw, 'receipt_id');
+const receiptEvent: EventHandler<ReceiptInput> = {
+  body: v.union([wrappedReceipt, receiptSchema]),
+  parse: (raw) => (isWrapped(raw) ? parse(wrappedReceipt, raw).receipt : parse(receiptSchema, raw)),
   // A completed receipt without an explicit claim: its stamps and usage count once per receipt id.
-  receipt_add: event(receiptSchema, async (c, receipt) => {
+  handle: async (c, receipt) => {
     await storeOf(c).recordReceipt(receipt, c.get('caller').clientId);
-  }),
+  },
+};
+
+/**
+ * What makes a resent token event act once in automations: Dintero's `event-delivery` header (a
+ * UUID per payload) when sent, else a hash of the event and its body. Receipts are keyed by store
+ * and receipt id inside the store, whatever the header says.
+ */
+async function eventId(c: AppContext, body: unknown): Promise<string> {
+  const delivery = c.req.header('event-delivery');
+  if (delivery && delivery.length <= 255) return `delivery:${delivery}`;
+  return `sha256:${await sha256Hex(`${c.req.header('event')}\n${canonicalJson(body)}`)}`;
+}
+
+const EVENTS: Record<string, EventHandler> = {
+  token_add: event(tokenEvent, async (c, body) =>
+    storeOf(c).addToken(body.token, await eventId(c, body), c.get('caller').clientId),
+  ),
+  token_remove: event(tokenEvent, async (c, body) =>
+    storeOf(c).removeToken(body.token, await eventId(c, body), c.get('caller').clientId),
+  ),
+  receipt_add: receiptEvent as EventHandler,
 };
 
 const allowed: Scope[] = [...scopes.write('discounts'), 'write:discounts:/events'];
@@ -48,13 +84,21 @@ export const events = new Hono<AppEnv>().post(
         .join(', ')}. ` +
       '`token_add` links `{token: {token_id?, type?, value, customer_id}}` to a customer; `token_remove` unlinks by ' +
       'token_id, or by value (and type). `receipt_add` takes a completed receipt (as for available_for_receipt), ' +
+      "wrapped as Dintero's Event `{receipt: {...}}` or bare, " +
       'evaluates it and records the stamps, usage and amounts it earns, once per `receipt_id`. Needs one of the ' +
       'scopes: ' +
       allowed.map((s) => `\`${s}\``).join(', ') +
-      '.',
+      '. Each event also runs the automations listening to it (docs/automations.md).',
     scopes: allowed,
     parameters: [
       { name: 'event', in: 'header', required: true, schema: { type: 'string', enum: Object.keys(EVENTS) } },
+      {
+        name: 'event-delivery',
+        in: 'header',
+        required: false,
+        description: 'An id for this payload (Dintero: a UUID); a token event resent with the same id acts once.',
+        schema: { type: 'string', maxLength: 255 },
+      },
     ],
     responses: { 204: noContent('Done') },
     requestExample: {
@@ -76,7 +120,7 @@ export const events = new Hono<AppEnv>().post(
   eventBody,
   async (c) => {
     const handler = EVENTS[c.req.header('event')!]!;
-    await handler.handle(c, parse(handler.body, c.req.valid('json')));
+    await handler.handle(c, handler.parse(c.req.valid('json')));
     return c.body(null, 204);
   },
 );

@@ -11,11 +11,16 @@ export const ALL_SCOPES = [
   'admin:customers',
   'read:customers',
   'write:customers',
+  'admin:automations',
+  'read:automations',
+  'write:automations',
 ] as const;
 export type Scope = (typeof ALL_SCOPES)[number];
 
+type Area = 'discounts' | 'customers' | 'automations';
+
 export const scopes = {
-  read: (area: 'discounts' | 'customers'): Scope[] => [`admin:${area}`, `read:${area}`],
-  write: (area: 'discounts' | 'customers'): Scope[] => [`admin:${area}`, `write:${area}`],
-  admin: (area: 'discounts' | 'customers'): Scope[] => [`admin:${area}`],
+  read: (area: Area): Scope[] => [`admin:${area}`, `read:${area}`],
+  write: (area: Area): Scope[] => [`admin:${area}`, `write:${area}`],
+  admin: (area: Area): Scope[] => [`admin:${area}`],
 };

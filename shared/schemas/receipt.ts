@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { boolParam, dateTime, MAX_MONEY, money } from './common';
+import { boolParam, dateTime, MAX_MONEY } from './common';
 
 /**
  * The Receipt of `POST /discounts/available_for_receipt` (spec §3). Objects are loose: a POS sends

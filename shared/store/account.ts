@@ -1,15 +1,16 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
 import type { ClientCreate } from '../schemas/auth';
-import type { RuleInput, RuleListQuery, RuleUpdate } from '../schemas/rule';
+import type { Rule, RuleInput, RuleListQuery, RuleUpdate } from '../schemas/rule';
 import { ClientStore, clientMigrations } from './clients';
 import { CustomerStore, customerMigrations, type TokenInput } from './customers';
-import type { CustomerInput, CustomerListQuery, CustomerUpdate } from '../schemas/customer';
+import type { Customer, CustomerInput, CustomerListQuery, CustomerUpdate } from '../schemas/customer';
 import { applyMigrations, inOrder, metaMigrations } from './migrations';
 import { RefStore } from './refs';
 import { bonusMigrations, purchaseCountMigrations, refMigrations, stampSpendMigrations } from './refs-migrations';
 import { ReceiptEvaluator } from './evaluation';
 import { answerErrorsOverRpc } from './rpc-errors';
+import { DAY_MS } from '../engine/usability';
 import type { ReceiptInput } from '../schemas/receipt';
 import { ClaimStore, claimMigrations } from './claims';
 import { CheckoutStore, checkoutMigrations } from './checkout';
@@ -29,6 +30,10 @@ import type { SettingsPatch } from '../schemas/settings';
 import { AccountCleanup } from '../maintenance/cleanup';
 import { maintenanceMigrations } from '../maintenance/migrations';
 import { registerAccount } from '../maintenance/registry';
+import { AutomationStore, automationMigrations, type AttemptResult, type AutomationEvent } from './automations';
+import type { AutomationInput, AutomationListQuery, DeliveryListQuery } from '../schemas/automation';
+import { SearchIndex, searchMigrations } from './search';
+import type { SearchInput, SearchQuery } from '../schemas/search';
 
 /** Every area's migrations, applied in MIGRATION_ORDER (shared/store/migrations.ts). */
 export const MIGRATIONS = inOrder([
@@ -45,6 +50,8 @@ export const MIGRATIONS = inOrder([
   ...campaignMigrations,
   ...checkoutMigrations,
   ...maintenanceMigrations,
+  ...automationMigrations,
+  ...searchMigrations,
 ]);
 
 /**
@@ -64,6 +71,8 @@ export class AccountStore extends DurableObject<Env> {
   private readonly checkout: CheckoutStore;
   private readonly checkoutDesk: CheckoutDesk;
   private readonly maintenance: AccountCleanup;
+  private readonly automations: AutomationStore;
+  private readonly search: SearchIndex;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -93,6 +102,11 @@ export class AccountStore extends DurableObject<Env> {
       allowUnsigned: () => this.settings.values().checkout.allow_unsigned_callbacks,
       secretsKeys: () => ({ current: this.env.SECRETS_KEY, previous: this.env.SECRETS_KEY_PREVIOUS }),
       tx: (fn) => this.tx(fn),
+    });
+    this.search = new SearchIndex(ctx.storage.sql, (id) => this.rules.body(id));
+    this.automations = new AutomationStore(ctx.storage.sql, {
+      rule: (id) => this.rules.body(id),
+      give: (ruleId, customerId, actor) => this.refs.give(ruleId, { customers: [customerId] }, actor),
     });
     this.maintenance = new AccountCleanup(ctx.storage.sql, {
       retentionDays: () => this.settings.values().retention_days,
@@ -215,7 +229,15 @@ export class AccountStore extends DurableObject<Env> {
   // Rules (every write invalidates the compiled rule set the evaluator keeps in memory)
   createRule(input: RuleInput, actor: string) {
     this.evaluator.rulesChanged();
-    return this.tx(() => this.rules.create(input, actor, crypto.randomUUID()));
+    return this.tx(() => this.indexed(this.rules.create(input, actor, crypto.randomUUID())));
+  }
+  /** Rule search's index follows every rule write, in the write's transaction. */
+  private readonly indexed = (rule: Rule) => {
+    this.search.index(rule);
+    return rule;
+  };
+  searchRules(input: SearchInput, query: SearchQuery) {
+    return this.search.search(input, query);
   }
   getRule(id: string, withStatistics: boolean) {
     return this.rules.get(id, withStatistics);
@@ -227,11 +249,18 @@ export class AccountStore extends DurableObject<Env> {
     this.evaluator.rulesChanged();
     // An archived rule that is changed (e.g. purchase_to moved later) rejoins the engine's set;
     // the next cleanup archives it again if its window still ended long ago.
-    return this.tx(() => this.maintenance.unarchive(id, this.rules.update(id, patch, actor)));
+    return this.tx(() => this.indexed(this.maintenance.unarchive(id, this.rules.update(id, patch, actor))));
   }
   deleteRule(id: string, actor: string) {
     this.evaluator.rulesChanged();
-    return this.tx(() => this.rules.delete(id, actor));
+    // Deleting a discount deletes the automations that give it (Dintero: "rules automations
+    // belonging to the discount will be deleted").
+    return this.tx(() => {
+      const deleted = this.rules.delete(id, actor);
+      this.search.unindex(id);
+      this.automations.deleteForRule(id, actor);
+      return deleted;
+    });
   }
 
   // API clients
@@ -250,10 +279,18 @@ export class AccountStore extends DurableObject<Env> {
 
   // Customers (docs/customers.md)
   createCustomer(input: CustomerInput, actor: string) {
-    return this.tx(() => this.customers.create(input, actor));
+    return this.withEvents((fire) => {
+      const customer = this.customers.create(input, actor);
+      fire(customerEvent('customer_add', customer));
+      return customer;
+    }, actor);
   }
   importCustomers(inputs: unknown[], actor: string) {
-    return this.tx(() => this.customers.import(inputs, actor));
+    return this.withEvents((fire) => {
+      const created = this.customers.import(inputs, actor);
+      for (const { customer_id } of created) fire(customerEvent('customer_add', this.customers.get(customer_id)));
+      return created;
+    }, actor);
   }
   /** The customer, deleted ones as their tombstone; a not_found DomainError when the customer_id was never used. */
   getCustomer(customerId: string) {
@@ -263,19 +300,36 @@ export class AccountStore extends DurableObject<Env> {
     return this.customers.list(query);
   }
   updateCustomer(customerId: string, patch: CustomerUpdate, actor: string) {
-    return this.tx(() => this.customers.update(customerId, patch, actor));
+    return this.withEvents((fire) => {
+      const customer = this.customers.update(customerId, patch, actor);
+      fire(customerEvent('customer_update', customer));
+      return customer;
+    }, actor);
   }
   setCustomerTags(customerId: string, tagIds: string[], actor: string) {
     return this.tx(() => this.customers.setTags(customerId, tagIds, actor));
   }
   deleteCustomer(customerId: string, actor: string) {
-    return this.tx(() => this.customers.delete(customerId, actor));
+    return this.withEvents((fire) => {
+      const wasLive = this.customers.find(customerId) !== null;
+      const customer = this.customers.delete(customerId, actor);
+      if (wasLive) fire(customerEvent('customer_remove', customer));
+      return customer;
+    }, actor);
   }
-  addToken(token: TokenInput): void {
-    this.tx(() => this.customers.addToken(token));
+  /** `eventId`: what makes a resent event act once (functions/routes/events.ts says how it is chosen). */
+  async addToken(token: TokenInput, eventId: string, actor: string): Promise<void> {
+    await this.withEvents((fire) => {
+      this.customers.addToken(token);
+      fire({ name: 'token_add', id: eventId, payload: token, customerId: token.customer_id ?? null });
+    }, actor);
   }
-  removeToken(token: TokenInput): void {
-    this.tx(() => this.customers.removeToken(token));
+  async removeToken(token: TokenInput, eventId: string, actor: string): Promise<void> {
+    await this.withEvents((fire) => {
+      const customerId = token.customer_id ?? this.customers.resolveToken(token);
+      this.customers.removeToken(token);
+      fire({ name: 'token_remove', id: eventId, payload: token, customerId });
+    }, actor);
   }
 
   // Refs (docs/refs.md)
@@ -336,11 +390,67 @@ export class AccountStore extends DurableObject<Env> {
    * by id or token) and records what it grants, once per (store, receipt id), in one transaction.
    */
   recordReceipt(receipt: ReceiptInput, actor: string) {
-    return this.tx(() => {
+    return this.withEvents((fire) => {
       if (this.claims.receiptRecorded(receipt)) return { recorded: false, refs: 0 };
       const result = this.evaluator.evaluate(receipt, new Date().toISOString());
-      return this.claims.recordReceipt(receipt as Receipt, result.receipt.customer_id ?? null, result, actor);
-    });
+      const customerId = result.receipt.customer_id ?? null;
+      // Automations see a receipt once, like its stamps and usage: keyed by store and receipt id.
+      const id = `receipt:${receipt.store.id}:${receipt.receipt_id}`;
+      fire({ name: 'receipt_add', id, payload: receipt, customerId });
+      return this.claims.recordReceipt(receipt as Receipt, customerId, result, actor);
+    }, actor);
+  }
+
+  // Automations (docs/automations.md)
+  /**
+   * Runs `write` in one transaction with the automations its events trigger, then hands the
+   * deliveries they queued to the Cloudflare Queue. A failed send leaves them pending; the
+   * scheduled cleanup sends stranded deliveries again.
+   */
+  private readonly withEvents = async <T>(write: (fire: (e: AutomationEvent) => void) => T, actor: string) => {
+    const queued: string[] = [];
+    const result = this.tx(() => write((event) => queued.push(...this.automations.fire(event, actor))));
+    await this.enqueueDeliveries(queued);
+    return result;
+  };
+  private readonly enqueueDeliveries = async (ids: string[]) => {
+    try {
+      for (let i = 0; i < ids.length; i += 100) {
+        const chunk = ids.slice(i, i + 100);
+        await this.env.DELIVERIES.sendBatch(chunk.map((id) => ({ body: { aid: this.ctx.id.name!, delivery_id: id } })));
+        this.ctx.storage.transactionSync(() => this.automations.markEnqueued(chunk));
+      }
+    } catch (err) {
+      console.error(JSON.stringify({ level: 'warn', msg: 'queueing deliveries failed', error: String(err) }));
+    }
+  };
+  createAutomation(input: AutomationInput, actor: string) {
+    return this.tx(() => this.automations.create(input, actor, crypto.randomUUID()));
+  }
+  getAutomation(id: string) {
+    return this.automations.get(id);
+  }
+  listAutomations(query: AutomationListQuery) {
+    return this.automations.list(query);
+  }
+  deleteAutomation(id: string, actor: string) {
+    return this.tx(() => this.automations.delete(id, actor));
+  }
+  listDeliveries(automationId: string, query: DeliveryListQuery) {
+    return this.automations.deliveries(automationId, query);
+  }
+  deliveryToSend(id: string) {
+    return this.automations.toSend(id);
+  }
+  recordDeliveryAttempt(id: string, result: AttemptResult) {
+    return this.tx(() => this.automations.recordAttempt(id, result));
+  }
+  signingSecretStatus() {
+    return this.automations.signingSecret();
+  }
+  /** `replace`: a new secret (the merchant asked); else the first one wins (a delivery needed one). */
+  setSigningSecret(sealed: string, actor: string, replace: boolean) {
+    return this.tx(() => this.automations.setSigningSecret(sealed, actor, replace));
   }
 
   // Checkout (docs/checkout.md): Dintero's callbacks are authorised by signature inside the object,
@@ -370,12 +480,22 @@ export class AccountStore extends DurableObject<Env> {
     // Not part of the summary: nothing is deleted, and without a rotation it does nothing.
     await this.checkoutDesk.resealSecret();
     this.fresh(); // storage may have changed while the reseal awaited
-    return this.maintenance.run(Number.isFinite(now) ? now : Date.now());
+    const at = Number.isFinite(now) ? now : Date.now();
+    const run = this.maintenance.run(at);
+    // Finished deliveries are kept for retention_days, like soft-deleted rows (docs/automations.md).
+    const days = this.settings.values().retention_days;
+    this.tx(() => this.automations.purgeDeliveries(at - days * DAY_MS));
+    // Deliveries the queue never took (a failed send) or lost, pending for 15 minutes: sent again.
+    await this.enqueueDeliveries(this.automations.stranded(at - 15 * 60_000));
+    return run;
   }
   maintenanceStatus() {
     return this.maintenance.status();
   }
 }
+
+const customerEvent = (name: 'customer_add' | 'customer_update' | 'customer_remove', customer: Customer) =>
+  ({ name, id: crypto.randomUUID(), payload: customer, customerId: customer.customer_id }) as AutomationEvent;
 
 // RPC callers get expected errors (404, 409, a limit reached) as values, not logged exceptions.
 answerErrorsOverRpc(AccountStore);

@@ -32,6 +32,8 @@ export const MIGRATION_ORDER = [
   'refs/004',
   'refs/005',
   'customers/002',
+  'automations/001',
+  'search/001',
 ] as const;
 
 /** The areas' migrations in MIGRATION_ORDER; throws if one is not listed there or a listed one is missing. */

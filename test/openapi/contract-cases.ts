@@ -8,6 +8,7 @@
 import { env } from 'cloudflare:workers';
 import { BASE, call, ruleBody } from '../helpers';
 import { signatureHeader } from '../../shared/auth/signature';
+import { automationCases } from './contract-cases-automations';
 
 export interface CaseContext {
   aid: string;
@@ -491,3 +492,5 @@ async function readOnlyToken(t: CaseContext) {
   const { tokenWith } = await import('../helpers');
   return tokenWith(['read:discounts'], t.aid);
 }
+
+Object.assign(cases, automationCases);

@@ -1,0 +1,91 @@
+import { signDelivery, DELIVERY_SIGNATURE_HEADER } from '../auth/delivery-signature';
+import { randomSecret } from '../auth/crypto';
+import { open, seal } from '../auth/secret-box';
+import type { DeliveryMessage, Env } from '../env';
+import type { AttemptResult } from '../store/automations';
+import { refusedUrl } from './url';
+
+/** How long one call may take before it counts as a network error (and is retried). */
+export const DELIVERY_TIMEOUT_MS = 10_000;
+/** The secret-box purpose of the delivery signing secret (docs/automations.md). */
+export const SIGNING_SECRET_PURPOSE = 'automation-delivery-signing';
+
+export type FetchLike = (input: Request) => Promise<Response>;
+
+/**
+ * The queue consumer (`queue` in functions/index.ts): one attempt per message. The account's object
+ * says what to send and, after the attempt, whether to try again; the queue holds the message for
+ * the backoff (`retry({delaySeconds})`). A message for a finished delivery (a duplicate: queues
+ * deliver at least once) is acknowledged without a call.
+ */
+export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, env: Env, send: FetchLike = fetch) {
+  for (const message of batch.messages) {
+    try {
+      const retryInSeconds = await deliver(message.body, env, send);
+      if (retryInSeconds === undefined) message.ack();
+      else message.retry({ delaySeconds: retryInSeconds });
+    } catch (err) {
+      // Our own failure (the object unreachable): the queue retries the message; no attempt counted.
+      console.error(JSON.stringify({ level: 'error', msg: 'delivery failed', error: String(err) }));
+      message.retry({ delaySeconds: 60 });
+    }
+  }
+}
+
+async function deliver({ aid, delivery_id }: DeliveryMessage, env: Env, send: FetchLike) {
+  const store = env.ACCOUNTS.getByName(aid);
+  const delivery = await store.deliveryToSend(delivery_id);
+  if (!delivery) return undefined;
+  const started = Date.now();
+  let result: AttemptResult;
+  const refused = refusedUrl(delivery.url, env);
+  if (refused) {
+    result = { outcome: 'refused_url', error: refused, duration_ms: 0 };
+  } else {
+    const secret = await signingSecret(store, delivery.sealedSecret, env);
+    const body = delivery.body ?? '';
+    const headers = new Headers({
+      [DELIVERY_SIGNATURE_HEADER]: await signDelivery(secret, delivery.method, delivery.url, body, started / 1000),
+      'rabatt-delivery-id': delivery.id,
+      'rabatt-event': delivery.event,
+      'rabatt-attempt': String(delivery.attempt),
+      'user-agent': 'rabatt-automations/1',
+    });
+    if (delivery.body !== null) headers.set('content-type', delivery.content_type);
+    try {
+      const res = await send(
+        new Request(delivery.url, {
+          method: delivery.method,
+          headers,
+          body: delivery.body,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+        }),
+      );
+      await res.body?.cancel();
+      const ok = res.status >= 200 && res.status < 300;
+      result = { outcome: ok ? 'success' : 'http_error', response_code: res.status, duration_ms: Date.now() - started };
+    } catch (err) {
+      const error = err instanceof Error && err.name === 'TimeoutError' ? 'timeout' : 'network error';
+      result = { outcome: 'network_error', error, duration_ms: Date.now() - started };
+    }
+  }
+  const { retryInSeconds } = await store.recordDeliveryAttempt(delivery_id, result);
+  return retryInSeconds;
+}
+
+/**
+ * The account's signing secret in the clear. An account that never asked for one gets one now
+ * (every call is signed); the merchant reads a secret only by creating a new one (POST
+ * /automations/signing_secret), so they should do that before their first HTTP automation.
+ */
+async function signingSecret(
+  store: DurableObjectStub<import('../store/account').AccountStore>,
+  sealed: string | null,
+  env: Env,
+) {
+  if (sealed) return open(env.SECRETS_KEY, SIGNING_SECRET_PURPOSE, sealed);
+  const fresh = await seal(env.SECRETS_KEY, SIGNING_SECRET_PURPOSE, randomSecret());
+  const kept = await store.setSigningSecret(fresh, 'rabatt', false);
+  return open(env.SECRETS_KEY, SIGNING_SECRET_PURPOSE, kept.sealed);
+}
