@@ -17,6 +17,7 @@ import { ruleRefs, ruleUsages } from './routes/refs';
 import { customerRefs } from './routes/customer-refs';
 import { claims } from './routes/claims';
 import { maintenance } from './routes/maintenance';
+import { anonymousRateLimit, tokenRateLimit } from './rate-limit';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const ACCOUNT_ID = /^[PT]\d{8}$/;
@@ -41,6 +42,12 @@ app.use('/v1/accounts/:aid/*', async (c, next) => {
   }
   await next();
 });
+
+// Before anything that could reach an account object (docs/security.md, "Rate limits").
+app.use('/v1/accounts/:aid/auth/token', tokenRateLimit);
+app.use('/v1/accounts/:aid/discounts/public/*', anonymousRateLimit('ip'));
+app.use('/v1/accounts/:aid/checkout/discount_codes', anonymousRateLimit('account'));
+app.use('/v1/accounts/:aid/checkout/callback', anonymousRateLimit('account'));
 
 app.get('/', (c) => c.json({ name: 'rabatt', docs: '/docs', openapi: '/openapi.json' }));
 mountDocs(app);

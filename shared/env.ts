@@ -12,6 +12,10 @@ export interface Env {
   BOOTSTRAP_CLIENT_SECRET?: string;
   /** Seals secrets merchants give us (checkout signature secret); see docs/checkout.md. */
   SECRETS_KEY?: string;
+  /** Rate limits on unauthenticated calls (wrangler.toml `[[ratelimits]]`, docs/security.md). */
+  TOKEN_LIMIT_PER_CLIENT?: RateLimit;
+  TOKEN_LIMIT_PER_IP?: RateLimit;
+  ANONYMOUS_LIMIT_PER_IP?: RateLimit;
 }
 
 // The same bindings for `env` / `exports` imported from 'cloudflare:workers' (tests use them).
