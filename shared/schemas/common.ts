@@ -70,13 +70,22 @@ export const noSinceWithStartingAfter = <T extends { since_datetime?: unknown; s
     'since_datetime cannot be combined with starting_after',
   );
 
-/** Free-form key/value pairs: a JSON object, never an array. */
+/**
+ * Largest `metadata` object, in bytes of its JSON (UTF-8). Rules are kept compiled in the account
+ * object's memory, so metadata is bounded on its own, not only by the 1 MiB body.
+ */
+export const MAX_METADATA_BYTES = 16 * 1024;
+
+export const jsonBytes = (x: unknown): number => new TextEncoder().encode(JSON.stringify(x)).byteLength;
+
+/** Free-form key/value pairs: a JSON object, never an array, at most MAX_METADATA_BYTES as JSON. */
 export const metadata = v.pipe(
   v.custom<Record<string, unknown>>(
     (x) => typeof x === 'object' && x !== null && !Array.isArray(x),
     'Expected an object',
   ),
   v.record(v.string(), v.unknown()),
+  v.check((m) => jsonBytes(m) <= MAX_METADATA_BYTES, `Expected at most ${MAX_METADATA_BYTES} bytes of JSON`),
 );
 
 export const nonEmptyString = (max = 1000) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));
