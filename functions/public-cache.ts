@@ -159,17 +159,21 @@ export async function serveCached<T>(
     entry = { text, gzip: await gzip(text), etag: await strongEtag(text), validUntil: answer.valid_until };
     // Stored under the version the answer was computed at: if a write slipped in since the
     // version was read, the answer is newer than that key and belongs under the newer one.
-    const computedKey = key(answer.version);
-    await toEdge(computedKey, entry, now);
-    isolateSet(computedKey, entry);
+    if (answer.cacheable) {
+      const computedKey = key(answer.version);
+      await toEdge(computedKey, entry, now);
+      isolateSet(computedKey, entry);
+    }
   }
 
   const maxAge = entry.validUntil === null ? info.max_age : Math.min(info.max_age, secondsUntil(entry.validUntil, now));
+  // An answer to a token is that caller's: no shared cache may hand it to anyone else.
+  const shared = c.get('caller')?.anonymous === true;
   const headers = new Headers({
     etag: entry.etag,
-    'cache-control': `public, max-age=${maxAge}`,
+    'cache-control': `${shared ? 'public' : 'private'}, max-age=${maxAge}`,
     'x-rabatt-cache': outcome,
-    vary: 'Accept-Encoding',
+    vary: 'Accept-Encoding, Authorization',
   });
   if (matchesIfNoneMatch(c.req.header('if-none-match'), entry.etag))
     return new Response(null, { status: 304, headers });

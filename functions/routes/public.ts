@@ -102,7 +102,9 @@ const preflight = async (c: Context<PublicEnv>) => {
 const cacheHeaders = {
   ETag: { description: 'Strong validator of the body; send it back in If-None-Match', schema: { type: 'string' } },
   'Cache-Control': {
-    description: '`public, max-age=<settings.public_offers.max_age>` (less when an offer is about to change)',
+    description:
+      '`public, max-age=<settings.public_offers.max_age>` without a token, `private, max-age=…` with one (less ' +
+      'when an offer is about to change)',
     schema: { type: 'string' },
   },
   'x-rabatt-cache': {

@@ -33,12 +33,16 @@ export const accountId = v.pipe(v.string(), v.regex(/^[PT]\d{8}$/, 'Expected an 
 
 export const uuid = v.pipe(v.string(), v.uuid('Expected a UUID'));
 
-/** A query parameter that may be given once or repeated. */
-export const repeated = <S extends v.GenericSchema<string, unknown>>(item: S) =>
+/**
+ * A query parameter that may be given once or repeated; `max` bounds how often (values bound one
+ * by one in SQL must stay under the 100 parameters SQLite takes per statement in a Durable Object).
+ */
+export const repeated = <S extends v.GenericSchema<string, unknown>>(item: S, max = 1000) =>
   v.pipe(
     v.union([v.string(), v.array(v.string())]),
     v.transform((x) => (Array.isArray(x) ? x : [x])),
     v.array(item),
+    v.maxLength(max, `Expected at most ${max} values`),
   );
 
 /** An integer from a query string. */

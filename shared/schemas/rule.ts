@@ -304,13 +304,7 @@ export const ruleListQuerySchema = v.pipe(
     purchase_from: v.optional(dateTime),
     purchase_to: v.optional(dateTime),
     state: v.optional(v.picklist(RULE_STATES), 'all'),
-    // Bound one by one in SQL (at most 100 parameters per statement), like the public list's filter.
-    campaign_id: v.optional(
-      v.pipe(
-        repeated(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
-        v.maxLength(50, 'Expected at most 50 campaign ids'),
-      ),
-    ),
+    campaign_id: v.optional(repeated(v.pipe(v.string(), v.minLength(1), v.maxLength(255)), 50)),
     include: v.optional(repeated(v.picklist(['statistics']))),
   }),
   noSinceWithStartingAfter(),
