@@ -5,6 +5,8 @@ import type { AccountRegistry } from './maintenance/registry';
 export interface Env {
   ACCOUNTS: DurableObjectNamespace<AccountStore>;
   CLAIM_REFS: KVNamespace;
+  /** Accounts that have written anything (shared/account-directory.ts, docs/security.md). */
+  ACCOUNT_DIRECTORY?: KVNamespace;
   /** The account registry the cron walks (one object, `registry`); see docs/maintenance.md. */
   REGISTRY: DurableObjectNamespace<AccountRegistry>;
   JWT_SECRET?: string;
