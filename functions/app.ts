@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { HTTPException } from 'hono/http-exception';
-import type { AppEnv } from '../shared/app-env';
-import { ApiError, toErrorBody, type ErrorStatus } from '../shared/errors';
+import type { AppEnv } from './app-env';
+import { validationError, type ErrorBody } from '../shared/errors';
+import { errorAnswer, HttpError, INTERNAL_ERROR } from './errors';
 import { mountDocs } from './docs';
 import { auth } from './routes/auth';
 import { rules } from './routes/rules';
@@ -29,14 +29,14 @@ app.use(
   bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
-      throw new ApiError(413, 'payload_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes`);
+      throw new HttpError(413, 'payload_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes`);
     },
   }),
 );
 
 app.use('/v1/accounts/:aid/*', async (c, next) => {
   if (!ACCOUNT_ID.test(c.req.param('aid'))) {
-    throw new ApiError(400, 'validation_error', 'The request is invalid', [
+    throw validationError([
       { field: 'aid', code: 'regex', message: 'Expected an account id like T12345678 (^[PT]\\d{8}$)' },
     ]);
   }
@@ -77,20 +77,16 @@ app.notFound((c) => {
   const allowed = allowedMethods(c.req.path);
   if (allowed.length) {
     c.header('Allow', allowed.join(', '));
-    return c.json({ error: { code: 'method_not_allowed', message: `Use one of: ${allowed.join(', ')}` } }, 405);
+    const error: ErrorBody = { code: 'method_not_allowed', message: `Use one of: ${allowed.join(', ')}` };
+    return c.json({ error }, 405);
   }
-  return c.json({ error: { code: 'not_found', message: 'No such route' } }, 404);
+  const error: ErrorBody = { code: 'not_found', message: 'No such route' };
+  return c.json({ error }, 404);
 });
 
 app.onError((err, c) => {
-  const known = toErrorBody(err);
+  const known = errorAnswer(err);
   if (known) return c.json({ error: known.body }, known.status);
-  if (err instanceof HTTPException) {
-    const status = err.status as ErrorStatus;
-    const code = status === 400 ? 'bad_request' : status === 401 ? 'unauthorized' : 'error';
-    // Hono's own messages (e.g. malformed JSON) describe the problem without echoing the body.
-    return c.json({ error: { code, message: err.message || 'Bad request' } }, status);
-  }
   console.error(
     JSON.stringify({
       level: 'error',
@@ -101,7 +97,7 @@ app.onError((err, c) => {
       stack: (err as Error)?.stack,
     }),
   );
-  return c.json({ error: { code: 'internal_error', message: 'Something went wrong on our side' } }, 500);
+  return c.json({ error: INTERNAL_ERROR }, 500);
 });
 
 /** Methods registered for a path, to tell 405 from 404. Built once, on first miss. */

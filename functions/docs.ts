@@ -1,8 +1,8 @@
 import type { Hono } from 'hono';
 import { Scalar } from '@scalar/hono-api-reference';
 import { generateSpecs } from 'hono-openapi';
-import type { AppEnv } from '../shared/app-env';
-import { finishDocument } from '../shared/openapi';
+import type { AppEnv } from './app-env';
+import { finishDocument } from './openapi';
 
 // Scalar's standalone bundle, copied from node_modules on install (scripts/copy-scalar.mjs) and
 // bundled as text (wrangler.toml `[[rules]]`), so /docs needs nothing from the internet.

@@ -13,3 +13,16 @@ export default {
     await runScheduledCleanup(env, controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env>;
+
+// The same bindings for `env` / `exports` imported from 'cloudflare:workers' (tests use them).
+// Declared here, not in shared/env.ts: the main module is the Worker's, and shared/ never names functions/.
+type RabattEnv = Env;
+declare global {
+  namespace Cloudflare {
+    interface GlobalProps {
+      mainModule: typeof import('./index');
+      durableNamespaces: 'AccountStore' | 'AccountRegistry';
+    }
+    interface Env extends RabattEnv {}
+  }
+}

@@ -1,6 +1,6 @@
 import { sha256Hex } from '../shared/auth/crypto';
 import type { Context } from 'hono';
-import type { AppEnv } from '../shared/app-env';
+import type { AppEnv } from './app-env';
 import type { PublicAnswer, PublicCacheInfo } from '../shared/schemas/public-rules';
 
 /**

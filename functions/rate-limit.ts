@@ -1,6 +1,7 @@
 import type { Context, Next } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv } from '../shared/app-env';
+import type { ErrorBody } from '../shared/errors';
+import type { AppEnv } from './app-env';
 
 /**
  * Rate limits on what anyone can call without a token (docs/security.md): `/auth/token`, the
@@ -31,16 +32,11 @@ async function limited(c: Context<AppEnv>, checks: [Limit, string][]): Promise<R
     if (!binding) continue;
     const { success } = await binding.limit({ key: key.slice(0, 300) });
     if (!success) {
-      return c.json(
-        {
-          error: {
-            code: 'rate_limited',
-            message: `Too many requests; try again in ${limit.periodSeconds} seconds`,
-          },
-        },
-        429,
-        { 'Retry-After': String(limit.periodSeconds) },
-      );
+      const error: ErrorBody = {
+        code: 'rate_limited',
+        message: `Too many requests; try again in ${limit.periodSeconds} seconds`,
+      };
+      return c.json({ error }, 429, { 'Retry-After': String(limit.periodSeconds) });
     }
   }
   return undefined;

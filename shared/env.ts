@@ -19,15 +19,3 @@ export interface Env {
   TOKEN_LIMIT_PER_IP?: RateLimit;
   ANONYMOUS_LIMIT_PER_IP?: RateLimit;
 }
-
-// The same bindings for `env` / `exports` imported from 'cloudflare:workers' (tests use them).
-type RabattEnv = Env;
-declare global {
-  namespace Cloudflare {
-    interface GlobalProps {
-      mainModule: typeof import('../functions/index');
-      durableNamespaces: 'AccountStore' | 'AccountRegistry';
-    }
-    interface Env extends RabattEnv {}
-  }
-}

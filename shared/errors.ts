@@ -1,10 +1,33 @@
+import type { ErrorCode } from './schemas/error';
+
 /**
- * The one error shape of the API: `{"error": {code, message, errors?}}`.
+ * Domain errors: what went wrong, in the store's words, without HTTP. A DomainError has a `kind`
+ * (which the HTTP layer maps to a status in functions/errors.ts, the one table), a public `code`
+ * clients switch on (one of ERROR_CODES in shared/schemas/error.ts), a message, and field errors
+ * where they apply. Thrown inside the account object it rolls the transaction back; it crosses RPC
+ * as a value (shared/store/rpc-errors.ts).
  *
- * An ApiError keeps its whole body JSON-encoded in `message`, because errors thrown inside the
- * account's Durable Object cross the RPC boundary as plain Errors that keep only their message.
- * `toErrorBody` reads it back on either side.
+ * - `invalid`: the request breaks a rule of its own (a field, a combination, an unknown cursor).
+ * - `refused`: a valid request the current state refuses (a claim over its limit, too few stamps).
+ *   Answered like `invalid`; kept apart because Dintero's callbacks log a refusal as an outcome.
+ * - `unauthorized`: the object checks a credential it alone holds (Dintero's callback signature).
+ * - `forbidden`: understood and not allowed (another account's session, callbacks not set up).
+ * - `not_found`, `conflict`: as named.
+ * - `unavailable`: the server is set up wrongly (a Worker secret missing); not the client's fault.
+ * - `internal`: storage contradicts itself; a bug, logged where it happens.
  */
+export const ERROR_KINDS = [
+  'invalid',
+  'refused',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'unavailable',
+  'internal',
+] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
 export interface FieldError {
   field: string;
   code: string;
@@ -12,44 +35,41 @@ export interface FieldError {
 }
 
 export interface ErrorBody {
-  code: string;
+  code: ErrorCode;
   message: string;
   errors?: FieldError[];
 }
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 500 | 503;
-
-const MARK = 'rabatt-error:';
-
-export class ApiError extends Error {
+export class DomainError extends Error {
   constructor(
-    readonly status: ErrorStatus,
-    readonly code: string,
-    readonly detail: string,
+    readonly kind: ErrorKind,
+    readonly code: ErrorCode,
+    message: string,
     readonly errors?: FieldError[],
   ) {
-    super(MARK + JSON.stringify({ status, code, message: detail, errors }));
-    this.name = 'ApiError';
+    super(message);
+    this.name = 'DomainError';
+  }
+
+  /** The public part: what an answer's `error` holds. */
+  body(): ErrorBody {
+    return { code: this.code, message: this.message, ...(this.errors && { errors: this.errors }) };
   }
 }
 
-export const badRequest = (message: string, errors?: FieldError[]) => new ApiError(400, 'bad_request', message, errors);
-export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
-export const conflict = (message: string) => new ApiError(409, 'conflict', message);
+const INVALID_REQUEST = 'The request is invalid';
+
+export const invalid = (message: string, errors?: FieldError[]) =>
+  new DomainError('invalid', 'bad_request', message, errors);
+export const validationError = (errors: FieldError[]) =>
+  new DomainError('invalid', 'validation_error', INVALID_REQUEST, errors);
 export const fieldError = (field: string, message: string, code = 'invalid') =>
-  new ApiError(400, 'validation_error', 'The request is invalid', [{ field, code, message }]);
-
-/** Turns anything thrown (locally or across RPC) into a status and the API's error body. */
-export function toErrorBody(err: unknown): { status: ErrorStatus; body: ErrorBody } | undefined {
-  // Across RPC the message arrives prefixed with the error's name ("ApiError: rabatt-error:{...}").
-  const at = err instanceof Error ? err.message.indexOf(MARK) : -1;
-  if (at < 0) return undefined;
-  try {
-    const { status, ...body } = JSON.parse((err as Error).message.slice(at + MARK.length)) as ErrorBody & {
-      status: ErrorStatus;
-    };
-    return { status, body };
-  } catch {
-    return undefined;
-  }
-}
+  validationError([{ field, code, message }]);
+export const refused = (message: string, errors?: FieldError[]) =>
+  new DomainError('refused', 'bad_request', message, errors);
+export const forbidden = (message: string, code: ErrorCode = 'forbidden') =>
+  new DomainError('forbidden', code, message);
+export const notFound = (what: string) => new DomainError('not_found', 'not_found', `${what} not found`);
+export const conflict = (message: string, errors?: FieldError[]) =>
+  new DomainError('conflict', 'conflict', message, errors);
+export const internal = (message: string) => new DomainError('internal', 'internal_error', message);

@@ -34,3 +34,6 @@ function sortKeys(x: unknown): unknown {
   }
   return x;
 }
+
+export const isPlainObject = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);

@@ -1,5 +1,7 @@
 import { env, exports } from 'cloudflare:workers';
-import { issueToken } from '../shared/auth/jwt';
+import { runInDurableObject } from 'cloudflare:test';
+import { issueToken } from '../functions/auth/jwt';
+import { contentVersion } from '../shared/store/migrations';
 import { ALL_SCOPES, type Scope } from '../shared/auth/scopes';
 
 export const BASE = 'http://rabatt.test';
@@ -54,3 +56,7 @@ export function ruleBody(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/** The account's content version, read inside its object: the object has no RPC method only tests call. */
+export const contentVersionOf = (aid: string): Promise<number> =>
+  runInDurableObject(env.ACCOUNTS.getByName(aid), (_object, state) => contentVersion(state.storage.sql));

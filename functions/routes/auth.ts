@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
-import { accountOf, storeOf, type AppEnv } from '../../shared/app-env';
+import { accountOf, storeOf, type AppEnv } from '../app-env';
 import { hashSecret, randomSecret, timingSafeEqual } from '../../shared/auth/crypto';
-import { guard } from '../../shared/auth/guard';
-import { issueToken, signingSecret, TOKEN_LIFETIME_SECONDS } from '../../shared/auth/jwt';
+import { issueToken, signingSecret, TOKEN_LIFETIME_SECONDS } from '../auth/jwt';
 import { ALL_SCOPES, scopes, type Scope } from '../../shared/auth/scopes';
-import { ApiError, notFound } from '../../shared/errors';
+import { notFound, validationError } from '../../shared/errors';
+import { HttpError } from '../errors';
 import { clientCreateSchema, tokenRequestSchema } from '../../shared/schemas/auth';
-import { doc, ok } from '../../shared/openapi';
+import { ok } from '../openapi';
+import { operation } from '../operation';
 import { apiClientCreatedSchema, apiClientSchema, tokenResponseSchema } from '../../shared/schemas/responses';
 import {
   exampleApiClient,
@@ -15,14 +16,14 @@ import {
   exampleTokenRequest,
 } from '../../shared/schemas/examples';
 import * as v from 'valibot';
-import { jsonBody } from '../../shared/validate';
+import { jsonBody } from '../validate';
 
-const invalidClient = () => new ApiError(401, 'invalid_client', 'Unknown client or wrong secret');
+const invalidClient = () => new HttpError(401, 'invalid_client', 'Unknown client or wrong secret');
 
 function basicCredentials(header: string | undefined): { id: string; secret: string } {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header ?? '');
   if (!match)
-    throw new ApiError(
+    throw new HttpError(
       401,
       'invalid_client',
       'Send client credentials: Authorization: Basic base64(client_id:client_secret)',
@@ -41,7 +42,7 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
 export const auth = new Hono<AppEnv>()
   .post(
     '/token',
-    doc({
+    operation({
       tags: ['Auth'],
       summary: 'Get an access token',
       description:
@@ -56,7 +57,7 @@ export const auth = new Hono<AppEnv>()
       const secret = signingSecret(c.env.JWT_SECRET);
       const body = c.req.valid('json');
       if (!new URL(body.audience).pathname.replace(/\/+$/, '').endsWith(`/v1/accounts/${aid}`)) {
-        throw new ApiError(400, 'validation_error', 'The request is invalid', [
+        throw validationError([
           {
             field: 'audience',
             code: 'audience',
@@ -84,7 +85,7 @@ export const auth = new Hono<AppEnv>()
   )
   .post(
     '/clients',
-    doc({
+    operation({
       tags: ['Auth'],
       summary: 'Create an API client',
       scopes: scopes.admin('discounts'),
@@ -96,7 +97,6 @@ export const auth = new Hono<AppEnv>()
         }),
       },
     }),
-    guard(scopes.admin('discounts')),
     jsonBody(clientCreateSchema),
     async (c) => {
       const input = c.req.valid('json');
@@ -105,7 +105,7 @@ export const auth = new Hono<AppEnv>()
       const held = c.get('caller').scopes;
       const beyond = input.scopes.filter((s) => !held.includes(s));
       if (beyond.length) {
-        throw new ApiError(403, 'forbidden', `Your token cannot grant scopes it does not hold: ${beyond.join(', ')}`);
+        throw new HttpError(403, 'forbidden', `Your token cannot grant scopes it does not hold: ${beyond.join(', ')}`);
       }
       const clientId = crypto.randomUUID();
       const clientSecret = randomSecret();
@@ -123,19 +123,18 @@ export const auth = new Hono<AppEnv>()
   )
   .get(
     '/clients',
-    doc({
+    operation({
       tags: ['Auth'],
       summary: 'List API clients',
       description: 'Every client of the account, revoked ones included; never their secrets. Needs `admin:discounts`.',
       scopes: scopes.admin('discounts'),
       responses: { 200: ok(v.array(apiClientSchema), 'The clients', [exampleApiClient]) },
     }),
-    guard(scopes.admin('discounts')),
     async (c) => c.json(await storeOf(c).listClients()),
   )
   .delete(
     '/clients/:client_id',
-    doc({
+    operation({
       tags: ['Auth'],
       summary: 'Revoke an API client',
       description:
@@ -151,7 +150,6 @@ export const auth = new Hono<AppEnv>()
         }),
       },
     }),
-    guard(scopes.admin('discounts')),
     async (c) => {
       const id = c.req.param('client_id');
       if (id.length > 255) throw notFound('API client');

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
-import { storeOf, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
+import { storeOf, type AppEnv } from '../app-env';
 import type { Scope } from '../../shared/auth/scopes';
-import { doc, ok } from '../../shared/openapi';
+import { ok } from '../openapi';
+import { operation } from '../operation';
 import { exampleEvaluatedReceipt, exampleReceipt } from '../../shared/schemas/examples';
 import { receiptSchema } from '../../shared/schemas/receipt';
 import { evaluatedReceiptSchema } from '../../shared/schemas/receipt-result';
-import { jsonBody } from '../../shared/validate';
+import { jsonBody } from '../validate';
 
 /** Evaluating changes nothing, so read scopes grant it as well as the path-scoped ones. */
 const EVALUATE: Scope[] = [
@@ -19,7 +19,7 @@ const EVALUATE: Scope[] = [
 
 export const available = new Hono<AppEnv>().post(
   '/',
-  doc({
+  operation({
     tags: ['Receipts'],
     summary: 'Discounts a receipt qualifies for',
     description:
@@ -30,7 +30,6 @@ export const available = new Hono<AppEnv>().post(
     requestExample: exampleReceipt,
     responses: { 200: ok(evaluatedReceiptSchema, 'The receipt with its discounts', exampleEvaluatedReceipt) },
   }),
-  guard(EVALUATE),
   jsonBody(receiptSchema),
   async (c) => {
     const { receipt } = await storeOf(c).evaluateReceipt(c.req.valid('json'), new Date().toISOString());

@@ -1,16 +1,17 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { storeOf, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
+import { storeOf, type AppEnv } from '../app-env';
 import { scopes } from '../../shared/auth/scopes';
-import { doc, ok, totalCountHeader } from '../../shared/openapi';
+import { ok } from '../openapi';
+import { operation } from '../operation';
+import { listOf, totalCount } from '../paging';
 import {
   campaignCreateSchema,
   campaignListQuerySchema,
   campaignSchema,
   campaignUpdateSchema,
 } from '../../shared/schemas/campaign';
-import { jsonBody, paramOf, queryOf } from '../../shared/validate';
+import { jsonBody, paramOf, queryOf } from '../validate';
 
 // Any string that cannot be a campaign_id is simply not found.
 const campaignParam = paramOf({
@@ -21,54 +22,50 @@ const tags = ['Campaigns'];
 export const campaigns = new Hono<AppEnv>()
   .get(
     '/',
-    doc({
+    operation({
       tags,
       summary: 'List campaigns',
       scopes: scopes.read('discounts'),
-      responses: { 200: ok(v.array(campaignSchema), 'Campaigns', undefined, totalCountHeader) },
+      responses: { 200: listOf(campaignSchema, 'Campaigns') },
     }),
-    guard(scopes.read('discounts')),
     queryOf(campaignListQuerySchema),
     async (c) => {
       const { campaigns, total } = await storeOf(c).listCampaigns(c.req.valid('query'));
-      if (total !== undefined) c.header('total-count', String(total));
+      totalCount(c, total);
       return c.json(campaigns);
     },
   )
   .post(
     '/',
-    doc({
+    operation({
       tags,
       summary: 'Create a campaign',
       scopes: scopes.write('discounts'),
       responses: { 200: ok(campaignSchema, 'The new campaign') },
       errors: [409],
     }),
-    guard(scopes.write('discounts')),
     jsonBody(campaignCreateSchema),
     async (c) => c.json(await storeOf(c).createCampaign(c.req.valid('json'), c.get('caller').clientId)),
   )
   .get(
     '/:campaign_id',
-    doc({
+    operation({
       tags,
       summary: 'Read a campaign (deleted ones too)',
       scopes: scopes.read('discounts'),
       responses: { 200: ok(campaignSchema, 'The campaign') },
     }),
-    guard(scopes.read('discounts')),
     campaignParam,
     async (c) => c.json(await storeOf(c).getCampaign(c.req.valid('param').campaign_id)),
   )
   .put(
     '/:campaign_id',
-    doc({
+    operation({
       tags,
       summary: 'Update a campaign (partial; restores a deleted one)',
       scopes: scopes.write('discounts'),
       responses: { 200: ok(campaignSchema, 'The campaign') },
     }),
-    guard(scopes.write('discounts')),
     campaignParam,
     jsonBody(campaignUpdateSchema),
     async (c) =>
@@ -82,13 +79,12 @@ export const campaigns = new Hono<AppEnv>()
   )
   .delete(
     '/:campaign_id',
-    doc({
+    operation({
       tags,
       summary: 'Delete a campaign (its rules stay as they are)',
       scopes: scopes.write('discounts'),
       responses: { 200: ok(campaignSchema, 'The deleted campaign') },
     }),
-    guard(scopes.write('discounts')),
     campaignParam,
     async (c) => c.json(await storeOf(c).deleteCampaign(c.req.valid('param').campaign_id, c.get('caller').clientId)),
   );

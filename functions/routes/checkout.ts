@@ -1,14 +1,14 @@
 import { claimRefKey, writeClaimRef } from '../../shared/claim-refs';
 import type { Claim } from '../../shared/schemas/claim';
 import { Hono } from 'hono';
-import * as v from 'valibot';
-import { accountOf, afterResponse, storeOf, type AppContext, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
+import { accountOf, afterResponse, storeOf, type AppContext, type AppEnv } from '../app-env';
 import { scopes } from '../../shared/auth/scopes';
 import { seal } from '../../shared/auth/secret-box';
 import { SIGNATURE_HEADER } from '../../shared/auth/signature';
-import { ApiError } from '../../shared/errors';
-import { doc, documented, ok, totalCountHeader } from '../../shared/openapi';
+import { HttpError } from '../errors';
+import { documented, ok } from '../openapi';
+import { operation } from '../operation';
+import { listOf, totalCount } from '../paging';
 import {
   callbackAnswerSchema,
   callbackQuerySchema,
@@ -21,7 +21,7 @@ import {
   signatureStatusSchema,
 } from '../../shared/schemas/checkout';
 import { SIGNATURE_PURPOSE } from '../../shared/store/checkout-callbacks';
-import { jsonBody, queryOf } from '../../shared/validate';
+import { isJsonMedia, jsonBody, queryOf } from '../validate';
 
 /**
  * Dintero Checkout → rabatt (docs/checkout.md). The callbacks are called by Dintero, not with our
@@ -62,19 +62,17 @@ const sessionBody = documented(
   dinteroSessionSchema,
 );
 
-const JSON_MEDIA = /^application\/([\w.-]+\+)?json$/i;
-
 /** The body as sent; `undefined` for a GET callback. */
 async function rawBody(c: AppContext, requireJson: boolean): Promise<string | undefined> {
   if (c.req.method !== 'POST') return undefined;
-  if (requireJson && !JSON_MEDIA.test((c.req.header('content-type') ?? '').split(';')[0]!.trim())) {
-    throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json');
+  if (requireJson && !isJsonMedia(c.req.header('content-type'))) {
+    throw new HttpError(415, 'unsupported_media_type', 'Send the body as application/json');
   }
   return c.req.text();
 }
 
 const callbackDoc = (method: 'GET' | 'POST') =>
-  doc({
+  operation({
     tags,
     summary:
       method === 'GET'
@@ -126,18 +124,17 @@ async function handleCallback(c: AppContext) {
 export const checkout = new Hono<AppEnv>()
   .get(
     '/signature',
-    doc({
+    operation({
       tags,
       summary: 'Whether callbacks must be signed',
       scopes: admin,
       responses: { 200: ok(signatureStatusSchema, 'The secret is never returned') },
     }),
-    guard(admin),
     async (c) => c.json(await storeOf(c).checkoutSignature()),
   )
   .put(
     '/signature',
-    doc({
+    operation({
       tags,
       summary: 'Set the Dintero-Signature secret',
       description:
@@ -148,7 +145,6 @@ export const checkout = new Hono<AppEnv>()
       errors: [503],
       requestExample: { secret: 'a-long-random-secret-from-dintero' },
     }),
-    guard(admin),
     jsonBody(signaturePutSchema),
     async (c) => {
       const sealed = await seal(c.env.SECRETS_KEY, SIGNATURE_PURPOSE, c.req.valid('json').secret);
@@ -157,18 +153,17 @@ export const checkout = new Hono<AppEnv>()
   )
   .delete(
     '/signature',
-    doc({
+    operation({
       tags,
       summary: 'Remove the Dintero-Signature secret',
       scopes: admin,
       responses: { 200: ok(signatureStatusSchema, 'No secret set') },
     }),
-    guard(admin),
     async (c) => c.json(await storeOf(c).deleteCheckoutSecret()),
   )
   .post(
     '/discount_codes',
-    doc({
+    operation({
       tags,
       summary: 'Express discount-code callback (Dintero express.discount_codes.callback_url)',
       description:
@@ -188,17 +183,16 @@ export const checkout = new Hono<AppEnv>()
   .post('/callback', callbackDoc('POST'), callbackQuery, transactionBody, handleCallback)
   .get(
     '/events',
-    doc({
+    operation({
       tags,
       summary: 'Handled transaction callbacks, newest first',
       scopes: read,
-      responses: { 200: ok(v.array(checkoutEventSchema), 'Callback log entries', undefined, totalCountHeader) },
+      responses: { 200: listOf(checkoutEventSchema, 'Callback log entries') },
     }),
-    guard(read),
     queryOf(checkoutEventsQuerySchema),
     async (c) => {
       const { events, total } = await storeOf(c).listCheckoutEvents(c.req.valid('query'));
-      if (total !== undefined) c.header('total-count', String(total));
+      totalCount(c, total);
       return c.json(events);
     },
   );

@@ -1,11 +1,13 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { accountOf, afterResponse, storeOf, type AppContext, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
+import { accountOf, afterResponse, storeOf, type AppContext, type AppEnv } from '../app-env';
 import type { Scope } from '../../shared/auth/scopes';
 import { claimRefKey, readClaimRef, writeClaimRef } from '../../shared/claim-refs';
-import { ApiError } from '../../shared/errors';
-import { doc, ok, totalCountHeader } from '../../shared/openapi';
+import { validationError } from '../../shared/errors';
+import { ok } from '../openapi';
+import { exampleClaim } from '../../shared/schemas/examples';
+import { operation } from '../operation';
+import { listOf, totalCount } from '../paging';
 import {
   claimBodyHash,
   claimCreateSchema,
@@ -15,30 +17,12 @@ import {
   type Claim,
 } from '../../shared/schemas/claim';
 import { uuidParam } from '../../shared/schemas/common';
-import { jsonBody, paramOf, queryOf } from '../../shared/validate';
+import { jsonBody, paramOf, queryOf } from '../validate';
 
 const WRITE: Scope[] = ['admin:discounts', 'write:discounts', 'write:discounts:/available_for_receipt'];
 const READ: Scope[] = ['admin:discounts', 'read:discounts', 'read:discounts:/available_for_receipt'];
 const claimParam = paramOf({ claim_id: uuidParam('Claim') });
 const tags = ['Claims'];
-
-const exampleClaim = {
-  id: '3c90c3cc-0d44-4b50-8888-8dd25736052a',
-  purchase_at: '2023-11-07T05:31:56Z',
-  customer_id: 'member-1001',
-  discounts: [
-    {
-      id: '5b7c1f4e-2a44-4d5e-9c1a-0d3f5e6a7b8c',
-      refs: [{ id: '8d3f1a2b-4c5d-4e6f-8a9b-0c1d2e3f4a5b', amount: 10000, usage: 1, stamp: 0 }],
-    },
-  ],
-  ref: 'transactionid1',
-  type: 'pos',
-  created_at: '2023-11-07T05:31:57.000Z',
-  created_by: '1c92f7e1-2897-4d46-bdcc-c127a914fb4e',
-  updated_at: '2023-11-07T05:31:57.000Z',
-  updated_by: '1c92f7e1-2897-4d46-bdcc-c127a914fb4e',
-};
 
 const later = (c: AppContext, work: Promise<unknown>) => afterResponse(c, work, 'claim ref cache write');
 
@@ -47,9 +31,7 @@ function refOf(c: AppContext, bodyRef: string | undefined): string | null {
   const header = c.req.header('idempotency-key');
   if (header === undefined) return null;
   if (!v.is(idempotencyKey, header)) {
-    throw new ApiError(400, 'validation_error', 'The request is invalid', [
-      { field: 'Idempotency-Key', code: 'invalid', message: 'Expected 1 to 255 characters' },
-    ]);
+    throw validationError([{ field: 'Idempotency-Key', code: 'invalid', message: 'Expected 1 to 255 characters' }]);
   }
   return header;
 }
@@ -57,7 +39,7 @@ function refOf(c: AppContext, bodyRef: string | undefined): string | null {
 export const claims = new Hono<AppEnv>()
   .post(
     '/',
-    doc({
+    operation({
       tags,
       summary: 'Claim discounts',
       description:
@@ -87,7 +69,6 @@ export const claims = new Hono<AppEnv>()
       responses: { 200: ok(claimSchema, 'The claim (the first one, for a repeated ref)', exampleClaim) },
       errors: [409],
     }),
-    guard(WRITE),
     jsonBody(claimCreateSchema),
     async (c) => {
       const { ref: bodyRef, ...input } = c.req.valid('json');
@@ -110,38 +91,36 @@ export const claims = new Hono<AppEnv>()
   )
   .get(
     '/',
-    doc({
+    operation({
       tags,
       summary: 'List claims',
       description:
         'Released claims included (with `deleted_at`). Filter by `ref` or `customer_id`; page with `limit` (1–100) ' +
         'and `starting_after` (a claim id); `total=true` adds a `total-count` header.',
       scopes: READ,
-      responses: { 200: ok(v.array(claimSchema), 'Claims, oldest first', [exampleClaim], totalCountHeader) },
+      responses: { 200: listOf(claimSchema, 'Claims, oldest first', [exampleClaim]) },
     }),
-    guard(READ),
     queryOf(claimListQuerySchema),
     async (c) => {
       const { claims, total } = await storeOf(c).listClaims(c.req.valid('query'));
-      if (total !== undefined) c.header('total-count', String(total));
+      totalCount(c, total);
       return c.json(claims);
     },
   )
   .get(
     '/:claim_id',
-    doc({
+    operation({
       tags,
       summary: 'Read a claim',
       scopes: READ,
       responses: { 200: ok(claimSchema, 'The claim', exampleClaim) },
     }),
-    guard(READ),
     claimParam,
     async (c) => c.json(await storeOf(c).getClaim(c.req.valid('param').claim_id)),
   )
   .delete(
     '/:claim_id',
-    doc({
+    operation({
       tags,
       summary: 'Release a claim',
       description:
@@ -156,7 +135,6 @@ export const claims = new Hono<AppEnv>()
         }),
       },
     }),
-    guard(WRITE),
     claimParam,
     async (c) => {
       const { claim, bodyHash } = await storeOf(c).releaseClaim(

@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { storeOf, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
+import { storeOf, type AppEnv } from '../app-env';
 import { scopes } from '../../shared/auth/scopes';
-import { doc, ok, totalCountHeader } from '../../shared/openapi';
+import { ok } from '../openapi';
+import { operation } from '../operation';
+import { listOf, totalCount } from '../paging';
 import { uuidParam } from '../../shared/schemas/common';
 import {
   customerRuleSchema,
@@ -11,22 +12,19 @@ import {
   refWithStatisticsSchema,
   usageRefSchema,
 } from '../../shared/schemas/ref';
-import { jsonBody, paramOf, queryOf } from '../../shared/validate';
-import { exampleRef } from './refs';
+import { jsonBody, paramOf, queryOf } from '../validate';
+import { exampleRef, exampleRefWithStatistics } from '../../shared/schemas/examples';
 
 const customerParam = v.pipe(v.string(), v.minLength(1, 'Customer not found'), v.maxLength(255, 'Customer not found'));
 const customerOnly = paramOf({ customer_id: customerParam });
 const customerAndRef = paramOf({ customer_id: customerParam, ref_id: uuidParam('Ref') });
 const tags = ['Discount refs'];
 
-const exampleStatistics = { stamp: 4, current_stamp: 3, usage: 1, purchases: 1, amount: 10000, debit_balance: 0 };
-const exampleRefWithStatistics = { ...exampleRef, statistics: exampleStatistics };
-
 /** `/discounts/customers/{customer_id}`: what one customer holds. */
 export const customerRefs = new Hono<AppEnv>()
   .get(
     '/:customer_id/rules',
-    doc({
+    operation({
       tags,
       summary: "A customer's usable discount rules",
       description:
@@ -35,20 +33,19 @@ export const customerRefs = new Hono<AppEnv>()
         "`purchase_to` or the ref's `dynamic_purchase_to_days`, and refs used up under `discount_repeat_usage`. " +
         'Paged by ref: `limit` (1–1000), `starting_after` (a ref id); `total=true` adds a `total-count` header.',
       scopes: scopes.read('discounts'),
-      responses: { 200: ok(v.array(customerRuleSchema), 'The rules, in ref order', undefined, totalCountHeader) },
+      responses: { 200: listOf(customerRuleSchema, 'The rules, in ref order') },
     }),
-    guard(scopes.read('discounts')),
     customerOnly,
     queryOf(customerRulesQuerySchema),
     async (c) => {
       const { rules, total } = await storeOf(c).customerRules(c.req.valid('param').customer_id, c.req.valid('query'));
-      if (total !== undefined) c.header('total-count', String(total));
+      totalCount(c, total);
       return c.json(rules);
     },
   )
   .get(
     '/:customer_id/refs/:ref_id',
-    doc({
+    operation({
       tags,
       summary: "Read one of a customer's refs",
       description:
@@ -58,7 +55,6 @@ export const customerRefs = new Hono<AppEnv>()
       scopes: scopes.read('discounts'),
       responses: { 200: ok(refWithStatisticsSchema, 'The ref', exampleRefWithStatistics) },
     }),
-    guard(scopes.read('discounts')),
     customerAndRef,
     async (c) => {
       const { customer_id, ref_id } = c.req.valid('param');
@@ -67,7 +63,7 @@ export const customerRefs = new Hono<AppEnv>()
   )
   .post(
     '/:customer_id/refs/:ref_id',
-    doc({
+    operation({
       tags,
       summary: 'Add stamps or usage to a ref',
       description:
@@ -79,7 +75,6 @@ export const customerRefs = new Hono<AppEnv>()
       requestExample: { usage_ref: { ref: 'visit-2024-05-01', ref_type: 'pos', stamp: 1 } },
       responses: { 200: ok(refWithStatisticsSchema, 'The ref after the change', exampleRefWithStatistics) },
     }),
-    guard(scopes.write('discounts')),
     customerAndRef,
     jsonBody(usageRefSchema),
     async (c) => {
@@ -91,7 +86,7 @@ export const customerRefs = new Hono<AppEnv>()
   )
   .delete(
     '/:customer_id/refs/:ref_id',
-    doc({
+    operation({
       tags,
       summary: "Delete one of a customer's refs",
       description:
@@ -106,7 +101,6 @@ export const customerRefs = new Hono<AppEnv>()
         }),
       },
     }),
-    guard(scopes.write('discounts')),
     customerAndRef,
     async (c) => {
       const { customer_id, ref_id } = c.req.valid('param');

@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { storeOf, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
+import { storeOf, type AppEnv } from '../app-env';
 import { scopes } from '../../shared/auth/scopes';
-import { doc, ok, totalCountHeader } from '../../shared/openapi';
+import { ok } from '../openapi';
+import { operation } from '../operation';
+import { listOf, totalCount } from '../paging';
 import {
   customerCreateSchema,
   customerIdSchema,
@@ -13,9 +14,9 @@ import {
   customerSchema,
   customerTagsSchema,
   customerUpdateSchema,
-  exampleCustomer,
 } from '../../shared/schemas/customer';
-import { jsonBody, paramOf, queryOf } from '../../shared/validate';
+import { exampleCustomer } from '../../shared/schemas/examples';
+import { jsonBody, paramOf, queryOf } from '../validate';
 
 const tags = ['Customers'];
 const read = scopes.read('customers');
@@ -41,7 +42,7 @@ const {
 export const customers = new Hono<AppEnv>()
   .get(
     '/',
-    doc({
+    operation({
       tags,
       summary: 'List customers',
       description:
@@ -49,20 +50,19 @@ export const customers = new Hono<AppEnv>()
         'Contacts are left out unless `type=contact` or `type=any`.',
       scopes: read,
       responses: {
-        200: ok(v.array(customerSchema), 'Matching customers, oldest first', [exampleCustomer], totalCountHeader),
+        200: listOf(customerSchema, 'Matching customers, oldest first', [exampleCustomer]),
       },
     }),
-    guard(read),
     queryOf(customerListQuerySchema),
     async (c) => {
       const { customers, total } = await storeOf(c).listCustomers(c.req.valid('query'));
-      if (total !== undefined) c.header('total-count', String(total));
+      totalCount(c, total);
       return c.json(customers);
     },
   )
   .post(
     '/',
-    doc({
+    operation({
       tags,
       summary: 'Create a customer',
       scopes: write,
@@ -70,13 +70,12 @@ export const customers = new Hono<AppEnv>()
       errors: [409],
       requestExample: exampleInput,
     }),
-    guard(write),
     jsonBody(customerCreateSchema),
     async (c) => c.json(await storeOf(c).createCustomer(c.req.valid('json'), c.get('caller').clientId)),
   )
   .post(
     '/import',
-    doc({
+    operation({
       tags,
       summary: 'Import customers in bulk',
       description: 'Up to 1000 customers, all or none; errors name `customers.<n>.<field>`. Needs `admin:customers`.',
@@ -85,25 +84,23 @@ export const customers = new Hono<AppEnv>()
       errors: [409],
       requestExample: { customers: [exampleInput] },
     }),
-    guard(scopes.admin('customers')),
     jsonBody(customerImportSchema),
     async (c) => c.json(await storeOf(c).importCustomers(c.req.valid('json').customers, c.get('caller').clientId)),
   )
   .get(
     '/:customer_id',
-    doc({
+    operation({
       tags,
       summary: 'Read a customer',
       scopes: read,
       responses: one('The customer (a deleted one as its tombstone)'),
     }),
-    guard(read),
     customerParam,
     async (c) => c.json(await storeOf(c).getCustomer(c.req.valid('param').customer_id)),
   )
   .put(
     '/:customer_id',
-    doc({
+    operation({
       tags,
       summary: 'Update a customer',
       description:
@@ -112,7 +109,6 @@ export const customers = new Hono<AppEnv>()
       responses: one('The updated customer'),
       errors: [409],
     }),
-    guard(write),
     customerParam,
     jsonBody(customerUpdateSchema),
     async (c) =>
@@ -126,27 +122,25 @@ export const customers = new Hono<AppEnv>()
   )
   .delete(
     '/:customer_id',
-    doc({
+    operation({
       tags,
       summary: 'Delete a customer',
       description: 'Erases every personal field; ids and stamps remain.',
       scopes: write,
       responses: one('The tombstone'),
     }),
-    guard(write),
     customerParam,
     async (c) => c.json(await storeOf(c).deleteCustomer(c.req.valid('param').customer_id, c.get('caller').clientId)),
   )
   .put(
     '/:customer_id/tags',
-    doc({
+    operation({
       tags,
       summary: "Set a customer's tags",
       scopes: write,
       responses: one('The customer with its tag_ids'),
       requestExample: { tag_ids: ['vip'] },
     }),
-    guard(write),
     customerParam,
     jsonBody(customerTagsSchema),
     async (c) =>

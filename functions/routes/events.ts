@@ -1,13 +1,14 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { storeOf, type AppContext, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
+import { storeOf, type AppContext, type AppEnv } from '../app-env';
 import { scopes, type Scope } from '../../shared/auth/scopes';
-import { ApiError } from '../../shared/errors';
-import { doc, documented, noContent } from '../../shared/openapi';
+import { validationError } from '../../shared/errors';
+import { parse } from '../../shared/schemas/parse';
+import { documented, noContent } from '../openapi';
+import { operation } from '../operation';
 import { tokenSchema } from '../../shared/schemas/customer';
 import { receiptSchema } from '../../shared/schemas/receipt';
-import { jsonBody, parseOr400 } from '../../shared/validate';
+import { jsonBody } from '../validate';
 
 /**
  * `POST /discounts/events`: the `event` header names what happened; each event is one entry of
@@ -38,7 +39,7 @@ const eventBody = documented(jsonBody(v.unknown()), 'json', v.union(Object.value
 
 export const events = new Hono<AppEnv>().post(
   '/',
-  doc({
+  operation({
     tags: ['Events'],
     summary: 'Report an event',
     description:
@@ -60,10 +61,9 @@ export const events = new Hono<AppEnv>().post(
       token: { token_id: 'card-1', type: 'member_card', value: '7080001234567', customer_id: 'member-1001' },
     },
   }),
-  guard(allowed),
   async (c, next) => {
     if (!Object.hasOwn(EVENTS, c.req.header('event') ?? '')) {
-      throw new ApiError(400, 'validation_error', 'The request is invalid', [
+      throw validationError([
         {
           field: 'event',
           code: 'picklist',
@@ -76,7 +76,7 @@ export const events = new Hono<AppEnv>().post(
   eventBody,
   async (c) => {
     const handler = EVENTS[c.req.header('event')!]!;
-    await handler.handle(c, parseOr400(handler.body, c.req.valid('json')));
+    await handler.handle(c, parse(handler.body, c.req.valid('json')));
     return c.body(null, 204);
   },
 );

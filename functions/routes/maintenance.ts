@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { storeOf, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
+import { storeOf, type AppEnv } from '../app-env';
 import { scopes } from '../../shared/auth/scopes';
-import { doc, ok } from '../../shared/openapi';
+import { ok } from '../openapi';
+import { operation } from '../operation';
 import { maintenanceSchema } from '../../shared/schemas/maintenance';
 
 const admin = scopes.admin('discounts');
@@ -10,7 +10,7 @@ const admin = scopes.admin('discounts');
 /** `GET /v1/accounts/{aid}/maintenance`: what the hourly cleanup last did (docs/maintenance.md). */
 export const maintenance = new Hono<AppEnv>().get(
   '/',
-  doc({
+  operation({
     tags: ['Maintenance'],
     summary: "The account's last scheduled cleanup run",
     description:
@@ -19,6 +19,5 @@ export const maintenance = new Hono<AppEnv>().get(
     scopes: admin,
     responses: { 200: ok(maintenanceSchema, 'The last run with work, and the purge cursors') },
   }),
-  guard(admin),
   async (c) => c.json(await storeOf(c).maintenanceStatus()),
 );

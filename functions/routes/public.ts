@@ -1,19 +1,21 @@
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import * as v from 'valibot';
-import { accountOf, storeOf, type AppEnv } from '../../shared/app-env';
-import { authenticate, hasAnyScope } from '../../shared/auth/guard';
+import { accountOf, storeOf, type AppEnv } from '../app-env';
+import { authenticate, hasAnyScope } from '../auth/guard';
 import type { Scope } from '../../shared/auth/scopes';
-import { ApiError, notFound } from '../../shared/errors';
-import { doc, noContent, ok } from '../../shared/openapi';
-import { uuidParam } from '../../shared/schemas/common';
+import { notFound } from '../../shared/errors';
+import { HttpError } from '../errors';
+import { noContent, ok } from '../openapi';
+import { operation } from '../operation';
+import { didParam } from '../params';
 import {
   publicRuleSchema,
   publicRulesQuerySchema,
   type PublicCacheInfo,
   type PublicRulesQuery,
 } from '../../shared/schemas/public-rules';
-import { paramOf, queryOf } from '../../shared/validate';
+import { queryOf } from '../validate';
 import { cacheKey, serveCached } from '../public-cache';
 
 /**
@@ -65,22 +67,23 @@ async function publicInfo(c: Context<PublicEnv>): Promise<PublicCacheInfo> {
  * A token with a public-offers scope, or no token at all when the account allows anonymous access.
  * A token is verified while the account object is being read, not after.
  */
-const access = createMiddleware<PublicEnv>(async (c, next) => {
-  const authorization = c.req.header('authorization');
-  if (authorization === undefined) {
-    if (!(await publicInfo(c)).anonymous) {
-      throw new ApiError(401, 'unauthorized', 'Send an access token: Authorization: Bearer <token>');
+const access = (allowed: readonly Scope[]) =>
+  createMiddleware<PublicEnv>(async (c, next) => {
+    const authorization = c.req.header('authorization');
+    if (authorization === undefined) {
+      if (!(await publicInfo(c)).anonymous) {
+        throw new HttpError(401, 'unauthorized', 'Send an access token: Authorization: Bearer <token>');
+      }
+      c.set('caller', { clientId: 'anonymous', scopes: [], anonymous: true });
+    } else {
+      const [caller] = await Promise.all([authenticate(authorization, c.env.JWT_SECRET, accountOf(c)), publicInfo(c)]);
+      if (!hasAnyScope(caller.scopes, allowed)) {
+        throw new HttpError(403, 'forbidden', `This operation needs one of the scopes: ${allowed.join(', ')}`);
+      }
+      c.set('caller', caller);
     }
-    c.set('caller', { clientId: 'anonymous', scopes: [], anonymous: true });
-  } else {
-    const [caller] = await Promise.all([authenticate(authorization, c.env.JWT_SECRET, accountOf(c)), publicInfo(c)]);
-    if (!hasAnyScope(caller.scopes, PUBLIC_SCOPES)) {
-      throw new ApiError(403, 'forbidden', `This operation needs one of the scopes: ${PUBLIC_SCOPES.join(', ')}`);
-    }
-    c.set('caller', caller);
-  }
-  await next();
-});
+    await next();
+  });
 
 /** The query in one canonical spelling, defaults included, so equal questions share a cache entry. */
 function normalisedQuery(q: PublicRulesQuery): string {
@@ -117,8 +120,6 @@ const ANONYMOUS_NOTE =
   'account has turned on `public_offers.anonymous` in its settings. Served from the edge cache; `If-None-Match` ' +
   'answers 304.';
 
-const didParam = paramOf({ did: uuidParam('Discount rule') });
-
 export const publicRules = new Hono<PublicEnv>()
   .use('*', cors)
   // CORS preflights are answered but, like every preflight, not part of the OpenAPI contract.
@@ -126,17 +127,17 @@ export const publicRules = new Hono<PublicEnv>()
   .options('/rules/:did', preflight)
   .get(
     '/rules',
-    doc({
+    operation({
       tags: ['Public offers'],
       summary: 'Current public offers (storefront list, edge-cached)',
       description: ANONYMOUS_NOTE,
       scopes: PUBLIC_SCOPES,
+      access,
       responses: {
         200: ok(v.array(publicRuleSchema), 'Rules visible now, given to `*` or `/`', undefined, cacheHeaders),
         304: noContent('Not modified'),
       },
     }),
-    access,
     queryOf(publicRulesQuerySchema),
     async (c) => {
       const q = c.req.valid('query');
@@ -153,18 +154,18 @@ export const publicRules = new Hono<PublicEnv>()
   )
   .get(
     '/rules/:did',
-    doc({
+    operation({
       tags: ['Public offers'],
       summary: 'One current public offer (edge-cached)',
       description: ANONYMOUS_NOTE,
       scopes: PUBLIC_SCOPES,
+      access,
       responses: {
         200: ok(publicRuleSchema, 'The rule, if it is on the public list now', undefined, cacheHeaders),
         304: noContent('Not modified'),
       },
       errors: [404],
     }),
-    access,
     didParam,
     async (c) => {
       const did = c.req.valid('param').did;

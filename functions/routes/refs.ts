@@ -1,10 +1,12 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { storeOf, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
+import { storeOf, type AppEnv } from '../app-env';
 import { scopes } from '../../shared/auth/scopes';
-import { doc, ok, totalCountHeader } from '../../shared/openapi';
-import { uuidParam } from '../../shared/schemas/common';
+import { ok } from '../openapi';
+import { exampleRef, exampleUsageEntry, exampleWildcardRef } from '../../shared/schemas/examples';
+import { operation } from '../operation';
+import { listOf, totalCount } from '../paging';
+import { didParam } from '../params';
 import {
   refGiveSchema,
   refListQuerySchema,
@@ -13,28 +15,15 @@ import {
   usageEntrySchema,
   usageListQuerySchema,
 } from '../../shared/schemas/ref';
-import { jsonBody, paramOf, queryOf } from '../../shared/validate';
+import { jsonBody, queryOf } from '../validate';
 
-const didParam = paramOf({ did: uuidParam('Discount rule') });
 const tags = ['Discount refs'];
-
-export const exampleRef = {
-  id: '3c90c3cc-0d44-4b50-8888-8dd25736052a',
-  discount_id: '5b7c1f4e-2a44-4d5e-9c1a-0d3f5e6a7b8c',
-  customer_id: 'member-1001',
-  kind: 'customer',
-  created_at: '2023-11-07T05:31:56.000Z',
-  created_by: '1c92f7e1-2897-4d46-bdcc-c127a914fb4e',
-  updated_at: '2023-11-07T05:31:56.000Z',
-  updated_by: '1c92f7e1-2897-4d46-bdcc-c127a914fb4e',
-};
-const exampleWildcardRef = { ...exampleRef, id: '8d3f1a2b-4c5d-4e6f-8a9b-0c1d2e3f4a5b', customer_id: null, kind: '*' };
 
 /** `/discounts/rules/{did}/customers`: giving a rule to customers (refs, seed 000) and taking it back. */
 export const ruleRefs = new Hono<AppEnv>()
   .get(
     '/',
-    doc({
+    operation({
       tags,
       summary: 'List the refs of a discount rule',
       description:
@@ -44,21 +33,20 @@ export const ruleRefs = new Hono<AppEnv>()
         'and `starting_after` (a ref id); `total=true` adds a `total-count` header.',
       scopes: scopes.read('discounts'),
       responses: {
-        200: ok(v.array(refSchema), 'The refs, oldest first', [exampleRef, exampleWildcardRef], totalCountHeader),
+        200: listOf(refSchema, 'The refs, oldest first', [exampleRef, exampleWildcardRef]),
       },
     }),
-    guard(scopes.read('discounts')),
     didParam,
     queryOf(refListQuerySchema),
     async (c) => {
       const { refs, total } = await storeOf(c).listRefs(c.req.valid('param').did, c.req.valid('query'));
-      if (total !== undefined) c.header('total-count', String(total));
+      totalCount(c, total);
       return c.json(refs);
     },
   )
   .post(
     '/',
-    doc({
+    operation({
       tags,
       summary: 'Give a discount rule to customers',
       description:
@@ -75,7 +63,6 @@ export const ruleRefs = new Hono<AppEnv>()
         ]),
       },
     }),
-    guard(scopes.write('discounts')),
     didParam,
     jsonBody(refGiveSchema),
     async (c) =>
@@ -83,7 +70,7 @@ export const ruleRefs = new Hono<AppEnv>()
   )
   .delete(
     '/',
-    doc({
+    operation({
       tags,
       summary: 'Take a discount rule back from customers',
       description:
@@ -98,7 +85,6 @@ export const ruleRefs = new Hono<AppEnv>()
         ]),
       },
     }),
-    guard(scopes.write('discounts')),
     didParam,
     jsonBody(refTakeSchema),
     async (c) =>
@@ -108,7 +94,7 @@ export const ruleRefs = new Hono<AppEnv>()
 /** `/discounts/rules/{did}/usages`: the rule's usage ledger. */
 export const ruleUsages = new Hono<AppEnv>().get(
   '/',
-  doc({
+  operation({
     tags,
     summary: 'The usage ledger of a discount rule',
     description:
@@ -117,36 +103,14 @@ export const ruleUsages = new Hono<AppEnv>().get(
       'and `starting_after` (an entry id); `total=true` adds a `total-count` header.',
     scopes: scopes.read('discounts'),
     responses: {
-      200: ok(
-        v.array(usageEntrySchema),
-        'Ledger entries, oldest first',
-        [
-          {
-            id: '0b6f0a4e-9d3b-4c83-a8a5-3d0f2a7f4c11',
-            ref_id: exampleRef.id,
-            discount_id: exampleRef.discount_id,
-            customer_id: 'member-1001',
-            source: 'claim',
-            source_ref: '7a1e5c9b-2f4d-4b8e-9c3a-1d2e3f4a5b6c',
-            usage: 1,
-            amount: 10000,
-            stamp: 0,
-            debit: 0,
-            purchase_at: '2023-11-07T05:31:56.000Z',
-            created_at: '2023-11-07T05:31:57.000Z',
-            created_by: exampleRef.created_by,
-          },
-        ],
-        totalCountHeader,
-      ),
+      200: listOf(usageEntrySchema, 'Ledger entries, oldest first', [exampleUsageEntry]),
     },
   }),
-  guard(scopes.read('discounts')),
   didParam,
   queryOf(usageListQuerySchema),
   async (c) => {
     const { usages, total } = await storeOf(c).listUsages(c.req.valid('param').did, c.req.valid('query'));
-    if (total !== undefined) c.header('total-count', String(total));
+    totalCount(c, total);
     return c.json(usages);
   },
 );

@@ -1,8 +1,6 @@
 import { Hono } from 'hono';
-import { storeOf, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
+import { storeOf, type AppEnv } from '../app-env';
 import { scopes } from '../../shared/auth/scopes';
-import { uuidParam } from '../../shared/schemas/common';
 import {
   ruleCreateSchema,
   ruleListQuerySchema,
@@ -10,13 +8,13 @@ import {
   ruleUpdateSchema,
   type Rule,
 } from '../../shared/schemas/rule';
-import * as v from 'valibot';
-import { doc, ok, totalCountHeader } from '../../shared/openapi';
+import { ok } from '../openapi';
+import { operation } from '../operation';
+import { listOf, totalCount } from '../paging';
+import { didParam } from '../params';
 import { exampleRule, exampleRuleInput } from '../../shared/schemas/examples';
 import { ruleSchema } from '../../shared/schemas/responses';
-import { jsonBody, paramOf, queryOf } from '../../shared/validate';
-
-const didParam = paramOf({ did: uuidParam('Discount rule') });
+import { jsonBody, queryOf } from '../validate';
 
 const { deleted_at: _da, deleted_by: _db, statistics: _st, ...liveRule } = exampleRule;
 const tags = ['Discount rules'];
@@ -26,7 +24,7 @@ const tags = ['Discount rules'];
 export const rules = new Hono<AppEnv>()
   .get(
     '/',
-    doc({
+    operation({
       tags,
       summary: 'List discount rules',
       description:
@@ -34,19 +32,18 @@ export const rules = new Hono<AppEnv>()
         'usage figures. Page with `limit` and `starting_after`, or follow changes with `since_datetime`; ' +
         '`total=true` adds a `total-count` header.',
       scopes: scopes.read('discounts'),
-      responses: { 200: ok(v.array(ruleSchema), 'The rules, oldest first', [exampleRule], totalCountHeader) },
+      responses: { 200: listOf(ruleSchema, 'The rules, oldest first', [exampleRule]) },
     }),
-    guard(scopes.read('discounts')),
     queryOf(ruleListQuerySchema),
     async (c) => {
       const { rules, total } = await storeOf(c).listRules(c.req.valid('query'));
-      if (total !== undefined) c.header('total-count', String(total));
+      totalCount(c, total);
       return c.json(rules as Rule[]);
     },
   )
   .post(
     '/',
-    doc({
+    operation({
       tags,
       summary: 'Create a discount rule',
       description:
@@ -55,20 +52,18 @@ export const rules = new Hono<AppEnv>()
       requestExample: exampleRuleInput,
       responses: { 200: ok(ruleSchema, 'The stored rule', liveRule) },
     }),
-    guard(scopes.write('discounts')),
     jsonBody(ruleCreateSchema),
     async (c) => c.json((await storeOf(c).createRule(c.req.valid('json'), c.get('caller').clientId)) as Rule),
   )
   .get(
     '/:did',
-    doc({
+    operation({
       tags,
       summary: 'Read a discount rule',
       description: 'Deleted rules are still readable. `include=statistics` adds usage figures.',
       scopes: scopes.read('discounts'),
       responses: { 200: ok(ruleSchema, 'The rule', { ...liveRule, statistics: exampleRule.statistics }) },
     }),
-    guard(scopes.read('discounts')),
     didParam,
     queryOf(ruleReadQuerySchema),
     async (c) => {
@@ -78,7 +73,7 @@ export const rules = new Hono<AppEnv>()
   )
   .put(
     '/:did',
-    doc({
+    operation({
       tags,
       summary: 'Update a discount rule',
       description:
@@ -89,7 +84,6 @@ export const rules = new Hono<AppEnv>()
       requestExample: { name: 'Spar 150,-', requirement: { purchase_to: '2023-12-31T23:00:00Z' }, campaign_id: null },
       responses: { 200: ok(ruleSchema, 'The updated rule', liveRule) },
     }),
-    guard(scopes.write('discounts')),
     didParam,
     jsonBody(ruleUpdateSchema),
     async (c) =>
@@ -99,14 +93,13 @@ export const rules = new Hono<AppEnv>()
   )
   .delete(
     '/:did',
-    doc({
+    operation({
       tags,
       summary: 'Delete a discount rule',
       description: 'Soft delete: the rule keeps answering reads with `deleted_at` and `deleted_by` set.',
       scopes: scopes.write('discounts'),
       responses: { 200: ok(ruleSchema, 'The deleted rule', exampleRule) },
     }),
-    guard(scopes.write('discounts')),
     didParam,
     async (c) => c.json((await storeOf(c).deleteRule(c.req.valid('param').did, c.get('caller').clientId)) as Rule),
   );

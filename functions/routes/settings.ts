@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
-import { storeOf, type AppEnv } from '../../shared/app-env';
-import { guard } from '../../shared/auth/guard';
+import { storeOf, type AppEnv } from '../app-env';
 import { scopes } from '../../shared/auth/scopes';
-import { doc, ok } from '../../shared/openapi';
+import { ok } from '../openapi';
+import { operation } from '../operation';
 import { settingsPatchSchema, settingsSchema } from '../../shared/schemas/settings';
-import { jsonBody } from '../../shared/validate';
+import { jsonBody } from '../validate';
 
 const tags = ['Settings'];
 const admin = scopes.admin('discounts');
@@ -12,18 +12,17 @@ const admin = scopes.admin('discounts');
 export const settings = new Hono<AppEnv>()
   .get(
     '/',
-    doc({
+    operation({
       tags,
       summary: 'Read the account settings',
       scopes: admin,
       responses: { 200: ok(settingsSchema, 'Settings, defaults filled in') },
     }),
-    guard(admin),
     async (c) => c.json(await storeOf(c).getSettings()),
   )
   .put(
     '/',
-    doc({
+    operation({
       tags,
       summary: 'Change account settings (partial: objects merge, null restores a default)',
       scopes: admin,
@@ -32,7 +31,6 @@ export const settings = new Hono<AppEnv>()
         public_offers: { anonymous: true, allowed_origins: ['https://shop.example.com'], max_age: 60 },
       },
     }),
-    guard(admin),
     jsonBody(settingsPatchSchema),
     async (c) => c.json(await storeOf(c).updateSettings(c.req.valid('json'), c.get('caller').clientId)),
   );

@@ -1,5 +1,5 @@
 import { fromHex, toHex, utf8 } from './crypto';
-import { ApiError } from '../errors';
+import { DomainError, internal } from '../errors';
 
 /**
  * Secrets a merchant gives us to keep (the checkout signature secret) are stored encrypted with
@@ -30,8 +30,8 @@ function keyFor(secretsKey: string, purpose: string): Promise<CryptoKey> {
 }
 
 export const secretsKeyMissing = () =>
-  new ApiError(
-    503,
+  new DomainError(
+    'unavailable',
     'secrets_key_missing',
     'The server has no SECRETS_KEY configured, so it cannot keep secrets (wrangler secret put SECRETS_KEY)',
   );
@@ -46,8 +46,7 @@ export async function seal(secretsKey: string | undefined, purpose: string, plai
 export async function open(secretsKey: string | undefined, purpose: string, sealed: string): Promise<string> {
   if (!secretsKey) throw secretsKeyMissing();
   const [version, iv, data] = sealed.split(':');
-  if (version !== 'v1' || !iv || !data)
-    throw new ApiError(500, 'internal_error', 'A stored secret has an unknown format');
+  if (version !== 'v1' || !iv || !data) throw internal('A stored secret has an unknown format');
   try {
     const plain = await crypto.subtle.decrypt(
       { name: 'AES-GCM', iv: fromHex(iv) },
@@ -57,8 +56,8 @@ export async function open(secretsKey: string | undefined, purpose: string, seal
     return new TextDecoder().decode(plain);
   } catch {
     // Only a changed SECRETS_KEY gets here; the merchant must set the secret again.
-    throw new ApiError(
-      503,
+    throw new DomainError(
+      'unavailable',
       'secret_unreadable',
       'The stored secret cannot be decrypted with the current SECRETS_KEY; set it again',
     );

@@ -4,9 +4,9 @@
 import { dayIndex, parseClock, type HourWindow } from './hours';
 import { toDecimal, type Decimal } from './money';
 import type { DiscountEligible, ItemPattern, Rule, RewardType } from './types';
+import { refLimits, type RefLimits } from './usability';
 
 export const ANY_ITEM = 'ANY_ITEM';
-const DAY_MS = 86_400_000;
 
 /** `id`/`group` undefined = any. */
 export interface Pattern {
@@ -40,7 +40,8 @@ export interface CompiledReward extends RewardValue {
   bonus: boolean;
 }
 
-export interface CompiledRule {
+/** The ref limits (purchase window, repeat, dynamic and stamp windows) come from usability.ts. */
+export interface CompiledRule extends RefLimits {
   rule: Rule;
   id: string;
   /** idSignature(id), for the ref filter in evaluate */
@@ -49,8 +50,6 @@ export interface CompiledRule {
   level: 'item' | 'receipt';
   /** active and not deleted */
   usable: boolean;
-  fromMs: number;
-  toMs: number;
   /** null: no item requirement */
   items: Pattern[] | null;
   itemQtyMilli: number;
@@ -70,12 +69,9 @@ export interface CompiledRule {
   blacklist: Pattern[];
   deactivatedBy: string[];
   stamp: number;
-  stampExpireMs: number | null;
   rewardUsage: number;
-  repeatUsage: number;
   exclusive: boolean;
   eligible: DiscountEligible;
-  dynamicMs: number | null;
   reward: CompiledReward;
 }
 
@@ -105,10 +101,6 @@ const isWildcard = (p: Pattern) => p.id === undefined && p.group === undefined;
 
 function num(v: unknown, fallback: number): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
-}
-
-function ms(v: unknown): number {
-  return typeof v === 'string' ? Date.parse(v) : NaN;
 }
 
 /** Flatten nested "one of" lists. Empty lists impose nothing. */
@@ -184,8 +176,6 @@ function compileRule(rule: Rule): CompiledRule {
         }
       : null;
 
-  const dyn = num(lim.dynamic_purchase_to_days, -1);
-  const expire = num(lim.stamp_expire_days, -1);
   const value = num(reward.value, 0);
 
   return {
@@ -195,8 +185,7 @@ function compileRule(rule: Rule): CompiledRule {
     createdAt: rule.created_at ?? '',
     level: items ? 'item' : 'receipt',
     usable: rule.active !== false && !rule.deleted_at,
-    fromMs: ms(req.purchase_from),
-    toMs: ms(req.purchase_to),
+    ...refLimits(rule),
     items,
     itemQtyMilli: Math.round(Math.max(num(req.item?.quantity, 0), 0) * 1000),
     mixes,
@@ -217,13 +206,9 @@ function compileRule(rule: Rule): CompiledRule {
       .filter((a) => a.type === 'deactivate_if_discount_active' && typeof a.value === 'string')
       .map((a) => a.value),
     stamp: Math.max(num(req.stamp, 0), 0),
-    // Below 1 (`-1`) is unlimited, like an absent value (spec: -1 = unlimited everywhere).
-    stampExpireMs: expire >= 1 ? expire * DAY_MS : null,
     rewardUsage: num(lim.discount_reward_usage, -1),
-    repeatUsage: num(lim.discount_repeat_usage, -1),
     exclusive: lim.discount_combination === 0,
     eligible: lim.discount_eligible ?? 'item_eligible_for_discount',
-    dynamicMs: dyn >= 1 ? dyn * DAY_MS : null,
     reward: {
       type: reward.type,
       ...rewardValue(value),

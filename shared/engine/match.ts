@@ -4,6 +4,7 @@
 import type { CompiledRule, Leaf, Pattern } from './compile';
 import { inHours, localTime, type LocalTime } from './hours';
 import type { Receipt, RefState } from './types';
+import { inDynamicWindow, inPurchaseWindow, usedUp, validStampCount } from './usability';
 
 export interface Line {
   idx: number;
@@ -148,8 +149,7 @@ export function receiptOk(c: CompiledRule, ctx: Ctx): boolean {
   const r = ctx.receipt;
   return (
     c.usable &&
-    ctx.purchaseMs >= c.fromMs &&
-    ctx.purchaseMs <= c.toMs &&
+    inPurchaseWindow(c, ctx.purchaseMs) &&
     ctx.grossTotal >= c.grossMin &&
     ctx.netTotal >= c.netMin &&
     (!c.codes || c.codes.some((code) => ctx.codes.has(code))) &&
@@ -164,29 +164,17 @@ export function receiptOk(c: CompiledRule, ctx: Ctx): boolean {
 /** The ref is alive, not used up, and inside its dynamic window at purchase time and now. */
 export function refOk(c: CompiledRule, ref: RefState, ctx: Ctx): boolean {
   if (ref.deleted_at) return false;
-  // Purchases, not rewards: one purchase taking several rewards still spends one repeat.
-  if (c.repeatUsage >= 0 && ref.purchases >= c.repeatUsage) return false;
-  if (c.dynamicMs !== null) {
-    const end = Date.parse(ref.created_at) + c.dynamicMs;
-    if (!(ctx.purchaseMs <= end && ctx.nowMs <= end)) return false;
-  }
-  return true;
+  if (usedUp(c, ref.purchases)) return false;
+  const created = Date.parse(ref.created_at);
+  return inDynamicWindow(c, created, ctx.purchaseMs) && inDynamicWindow(c, created, ctx.nowMs);
 }
 
 /**
  * Stamps that count at purchase time. `ref.stamps` are the ref's unspent stamps (storage records
- * which stamps each reward spent), so the engine only drops stamps dated after the purchase and
- * stamps older than `stamp_expire_days` before it (so every counted stamp and the purchase lie
- * within stamp_expire_days of the first counted stamp).
+ * which stamps each reward spent), so only their dates matter (usability.ts).
  */
 export function validStamps(c: CompiledRule, ref: RefState, ctx: Ctx): number {
-  const oldest = c.stampExpireMs === null ? -Infinity : ctx.purchaseMs - c.stampExpireMs;
-  let count = 0;
-  for (const s of ref.stamps) {
-    const at = Date.parse(s.at);
-    if (at <= ctx.purchaseMs && at >= oldest && s.quantity > 0) count += s.quantity;
-  }
-  return count;
+  return validStampCount(c, ref.stamps, ctx.purchaseMs);
 }
 
 export interface LineMatch {

@@ -110,7 +110,6 @@ export interface Rule {
   requirement: Requirement;
   reward: Reward;
   limitation?: Limitation;
-  [extra: string]: unknown;
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { CleanupCategory, CleanupRun, Kept, Maintenance, Removed } from '../schemas/maintenance';
+import { DAY_MS, daysLimitedSql, daysLimitMs, stampOldestMs } from '../engine/usability';
 import { bumpContentVersion } from '../store/migrations';
+import { RuleStore } from '../store/rules';
 import { all, one, type Sql } from '../store/sql';
 
 /**
@@ -11,7 +13,6 @@ import { all, one, type Sql } from '../store/sql';
  * name it stays kept forever, so it never needs a second look).
  */
 export const ROWS_PER_RUN = 1000;
-const DAY_MS = 86_400_000;
 
 const SUMMARY_KEY = 'maintenance';
 const CURSORS_KEY = 'maintenance_cursors';
@@ -81,6 +82,8 @@ export class AccountCleanup {
     const started = Date.now();
     const counter = counting(this.raw);
     const sql = counter.sql;
+    // Statistics change through the rules store, on the counted connection like every statement here.
+    const rules = new RuleStore(sql);
     const retentionDays = this.deps.retentionDays();
     const cutoff = now - retentionDays * DAY_MS;
     const cursors = this.cursors(sql);
@@ -146,7 +149,7 @@ export class AccountCleanup {
                WHERE rule_id = ? AND stamp > 0 AND released_at IS NULL AND expired_at IS NULL AND purchase_at < ?
                ORDER BY purchase_at LIMIT ?`,
               rule.id,
-              now - rule.days * DAY_MS,
+              rule.expiredBefore(now),
               budget,
             );
             if (!rows.length) continue;
@@ -164,7 +167,7 @@ export class AccountCleanup {
               sql.exec('UPDATE refs SET stamp = stamp - ? WHERE id = ?', stamps, refId);
               total += stamps;
             }
-            if (total) sql.exec('UPDATE rules SET stat_stamp = stat_stamp - ? WHERE id = ?', total, rule.id);
+            if (total) rules.addStatistics(rule.id, { stamp: -total });
             removed.expired_stamp_rows += rows.length;
             removed.expired_stamps += total;
           }
@@ -279,7 +282,7 @@ export class AccountCleanup {
           `SELECT 1 AS x FROM ref_usages WHERE rule_id = ? AND stamp > 0 AND released_at IS NULL ` +
             `AND expired_at IS NULL AND purchase_at < ? LIMIT 1`,
           r.id,
-          now - r.days * DAY_MS,
+          r.expiredBefore(now),
         ),
       )
     )
@@ -306,14 +309,18 @@ export class AccountCleanup {
 
   /**
    * Rules with a `limitation.stamp_expire_days` limit (deleted and archived ones too: their stamps
-   * still count); `-1` is unlimited, so it expires nothing.
+   * still count); `-1` is unlimited, so it expires nothing. A stamp dated before `expiredBefore(now)`
+   * counts for no purchase at or after `now` (usability.ts), so it leaves the counters.
    */
-  private stampRules(sql: Sql): { id: string; days: number }[] {
+  private stampRules(sql: Sql): { id: string; expiredBefore(now: number): number }[] {
+    const days = `json_extract(body, '$.limitation.stamp_expire_days')`;
     return all<{ id: string; days: number }>(
       sql,
-      `SELECT id, json_extract(body, '$.limitation.stamp_expire_days') AS days FROM rules
-       WHERE json_extract(body, '$.limitation.stamp_expire_days') > 0`,
-    );
+      `SELECT id, ${days} AS days FROM rules WHERE ${daysLimitedSql(days)}`,
+    ).map((r) => {
+      const limits = { stampExpireMs: daysLimitMs(r.days) };
+      return { id: r.id, expiredBefore: (now: number) => stampOldestMs(limits, now) };
+    });
   }
 
   private deletedAfter(

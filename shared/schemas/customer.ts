@@ -243,21 +243,3 @@ export const customerSchema = v.pipe(
 );
 
 export const customerImportResultSchema = v.array(v.strictObject({ id: v.string(), customer_id: v.string() }));
-
-export const exampleCustomer = {
-  id: '8f7c9a52-2b1e-4c3d-9f0a-1b2c3d4e5f60',
-  customer_id: 'member-1001',
-  type: 'customer',
-  email: 'kari.nordmann@example.com',
-  phone_number: '+4799999999',
-  first_name: 'Kari',
-  last_name: 'Nordmann',
-  addresses: [{ address_line: 'Storgata 1', postal_code: '0155', postal_place: 'Oslo', country: 'NO' }],
-  attributes: { tier: 'gold' },
-  metadata: { dob_year: 1985 },
-  tag_ids: ['vip'],
-  created_at: '2026-05-01T10:00:00.000Z',
-  created_by: 'pos-client',
-  updated_at: '2026-05-01T10:00:00.000Z',
-  updated_by: 'pos-client',
-};

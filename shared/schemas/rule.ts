@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import type { Rule as EngineRule } from '../engine/types';
 import {
   dateTime,
   MAX_MONEY,
@@ -285,6 +286,14 @@ export interface Rule {
   deleted_by?: string;
   statistics?: RuleStatistics;
 }
+
+/**
+ * Every stored rule is a rule the engine reads, without a cast (shared/store/evaluation.ts): this
+ * line stops compiling when the two types drift apart. The engine's type is wider only where it
+ * reads hand-built rules leniently (its tests, benchmarks).
+ */
+export type StoredRuleIsEngineRule = Rule extends EngineRule ? true : never;
+const _storedRuleIsEngineRule: StoredRuleIsEngineRule = true;
 
 /**
  * `type` is derived: item rules name items. A list holding only the wildcard `{"id":"*"}` stays a

@@ -4,8 +4,8 @@ import type { ClientCreate } from '../schemas/auth';
 import type { RuleInput, RuleListQuery, RuleUpdate } from '../schemas/rule';
 import { ClientStore, clientMigrations } from './clients';
 import { CustomerStore, customerMigrations, type TokenInput } from './customers';
-import type { CustomerInput, CustomerListQuery, CustomerUpdate, TokenRef } from '../schemas/customer';
-import { applyMigrations, contentVersion, metaMigrations } from './migrations';
+import type { CustomerInput, CustomerListQuery, CustomerUpdate } from '../schemas/customer';
+import { applyMigrations, inOrder, metaMigrations } from './migrations';
 import { RefStore } from './refs';
 import { purchaseCountMigrations, refMigrations, stampSpendMigrations } from './refs-migrations';
 import { ReceiptEvaluator } from './evaluation';
@@ -29,20 +29,21 @@ import { AccountCleanup } from '../maintenance/cleanup';
 import { maintenanceMigrations } from '../maintenance/migrations';
 import { registerAccount } from '../maintenance/registry';
 
-const MIGRATIONS = [
+/** Every area's migrations, applied in MIGRATION_ORDER (shared/store/migrations.ts). */
+export const MIGRATIONS = inOrder([
   ...metaMigrations,
   ...ruleMigrations,
   ...clientMigrations,
   ...refMigrations,
+  ...stampSpendMigrations,
+  ...purchaseCountMigrations,
   ...claimMigrations,
   ...customerMigrations,
   ...settingsMigrations,
   ...campaignMigrations,
   ...checkoutMigrations,
   ...maintenanceMigrations,
-  ...stampSpendMigrations,
-  ...purchaseCountMigrations,
-];
+]);
 
 /**
  * One merchant account's system of record (one object per account id). It owns transactions and
@@ -55,7 +56,7 @@ export class AccountStore extends DurableObject<Env> {
   private readonly publicRules: PublicRulesStore;
   private readonly clients: ClientStore;
   private readonly customers: CustomerStore;
-  private readonly refStore: RefStore;
+  private readonly refs: RefStore;
   private readonly claims: ClaimStore;
   private readonly evaluator: ReceiptEvaluator;
   private readonly checkout: CheckoutStore;
@@ -71,8 +72,8 @@ export class AccountStore extends DurableObject<Env> {
     this.publicRules = new PublicRulesStore(ctx.storage.sql, this.settings);
     this.clients = new ClientStore(ctx.storage.sql);
     this.customers = new CustomerStore(ctx.storage.sql);
-    this.refStore = new RefStore(ctx.storage.sql);
-    this.claims = new ClaimStore(ctx.storage.sql, this.refStore);
+    this.refs = new RefStore(ctx.storage.sql, this.rules);
+    this.claims = new ClaimStore(ctx.storage.sql, this.refs, this.rules);
     this.evaluator = new ReceiptEvaluator({
       liveRules: () => this.rules.liveRules(),
       refsForPurchase: (customerId, ruleIds) => this.refs.forPurchase(customerId, ruleIds),
@@ -85,14 +86,11 @@ export class AccountStore extends DurableObject<Env> {
       store: this.checkout,
       claims: this.claims,
       evaluate: (receipt, now) => this.evaluator.evaluate(receipt, now),
-      discountCodeOf: (ruleId) => this.refStore.rule(ruleId)?.requirement?.discount_code,
-      isRule: (id) => this.refStore.rule(id) !== undefined,
+      discountCodeOf: (ruleId) => this.rules.body(ruleId)?.requirement?.discount_code,
+      isRule: (id) => this.rules.body(id) !== undefined,
       allowUnsigned: () => this.settings.values().checkout.allow_unsigned_callbacks,
       secretsKey: () => this.env.SECRETS_KEY,
-      tx: (fn) => {
-        this.refStore.fresh();
-        return this.tx(fn);
-      },
+      tx: (fn) => this.tx(fn),
     });
     this.maintenance = new AccountCleanup(ctx.storage.sql, {
       retentionDays: () => this.settings.values().retention_days,
@@ -109,6 +107,7 @@ export class AccountStore extends DurableObject<Env> {
    * has to visit.
    */
   private readonly tx = <T>(fn: () => T): T => {
+    this.fresh();
     const result = this.ctx.storage.transactionSync(fn);
     if (!this.registration) {
       // One attempt at a time; a failed one is forgotten so the next write tries again.
@@ -121,8 +120,38 @@ export class AccountStore extends DurableObject<Env> {
   };
   private registration: Promise<boolean> | undefined;
 
-  contentVersion(): number {
-    return contentVersion(this.ctx.storage.sql);
+  /**
+   * Empties the per-call caches (rule bodies, rules.ts). Runs at the start of every RPC call and
+   * of every transaction (an async call may have waited since it started, and a transaction
+   * decides from what storage holds), so no method can forget it.
+   */
+  private readonly fresh = (): void => {
+    this.rules.fresh();
+  };
+
+  // Wraps every public method (each is an RPC) so it starts with `fresh()`; answerErrorsOverRpc
+  // (below the class) wraps them again. A static block, so it may call the private `fresh`.
+  static {
+    const proto: object = AccountStore.prototype;
+    let running = 0;
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const descriptor = Object.getOwnPropertyDescriptor(proto, name);
+      const method: unknown = descriptor?.value;
+      if (name === 'constructor' || typeof method !== 'function') continue;
+      Object.defineProperty(proto, name, {
+        ...descriptor,
+        value(this: AccountStore, ...args: unknown[]) {
+          // A call the object makes to its own methods keeps the caller's caches.
+          if (running === 0) this.fresh();
+          running++;
+          try {
+            return method.apply(this, args);
+          } finally {
+            running--;
+          }
+        },
+      });
+    }
   }
 
   // Public offers (storefront): the cached path makes exactly one call, `publicCacheInfo`.
@@ -202,28 +231,16 @@ export class AccountStore extends DurableObject<Env> {
     return this.tx(() => this.clients.revoke(clientId, actor));
   }
 
-  // Customers (docs/customers.md). Lookups for refs/claims: customerExists, getCustomer,
-  // customerFacts, resolveToken.
+  // Customers (docs/customers.md)
   createCustomer(input: CustomerInput, actor: string) {
     return this.tx(() => this.customers.create(input, actor));
   }
   importCustomers(inputs: unknown[], actor: string) {
     return this.tx(() => this.customers.import(inputs, actor));
   }
-  /** The customer, deleted ones as their tombstone; 404 ApiError when the customer_id was never used. */
+  /** The customer, deleted ones as their tombstone; a not_found DomainError when the customer_id was never used. */
   getCustomer(customerId: string) {
     return this.customers.get(customerId);
-  }
-  /** True while the customer exists and is not deleted. */
-  customerExists(customerId: string): boolean {
-    return this.customers.find(customerId) !== null;
-  }
-  /**
-   * The stored customer (addresses, company, attributes ...) for `requirement.customer`; null if unknown or
-   * deleted.
-   */
-  customerFacts(customerId: string) {
-    return this.customers.find(customerId);
   }
   listCustomers(query: CustomerListQuery) {
     return this.customers.list(query);
@@ -243,15 +260,8 @@ export class AccountStore extends DurableObject<Env> {
   removeToken(token: TokenInput): void {
     this.tx(() => this.customers.removeToken(token));
   }
-  /** The customer_id a receipt's `customer.token` belongs to, or null (unknown or ambiguous). */
-  resolveToken(token: TokenRef): string | null {
-    return this.customers.resolveToken(token);
-  }
 
-  // Refs (docs/refs.md). `refs` caches rule bodies for one call only, hence `fresh()`.
-  private get refs(): RefStore {
-    return this.refStore.fresh();
-  }
+  // Refs (docs/refs.md)
   giveRule(ruleId: string, input: RefGive, actor: string) {
     return this.tx(() => this.refs.give(ruleId, input, actor));
   }
@@ -262,7 +272,7 @@ export class AccountStore extends DurableObject<Env> {
     return this.refs.list(ruleId, query);
   }
   listUsages(ruleId: string, query: UsageListQuery) {
-    return this.refs.usages(ruleId, query);
+    return this.refs.ledger.usages(ruleId, query);
   }
   customerRules(customerId: string, query: CustomerRulesQuery) {
     return this.refs.customerRules(customerId, query);
@@ -278,7 +288,6 @@ export class AccountStore extends DurableObject<Env> {
   }
   // Claims (docs/claims.md)
   createClaim(input: ClaimInput, ref: string | null, bodyHash: string, actor: string) {
-    this.refStore.fresh();
     return this.tx(() => this.claims.claim(input, ref, bodyHash, actor));
   }
   getClaim(claimId: string) {
@@ -291,7 +300,6 @@ export class AccountStore extends DurableObject<Env> {
     return this.claims.list(query);
   }
   releaseClaim(claimId: string, actor: string) {
-    this.refStore.fresh();
     return this.tx(() => this.claims.release(claimId, actor));
   }
   /**
@@ -299,7 +307,6 @@ export class AccountStore extends DurableObject<Env> {
    * by id or token) and records what it grants, once per (store, receipt id), in one transaction.
    */
   recordReceipt(receipt: ReceiptInput, actor: string) {
-    this.refStore.fresh();
     return this.tx(() => {
       if (this.claims.receiptRecorded(receipt)) return { recorded: false, refs: 0 };
       const result = this.evaluator.evaluate(receipt, new Date().toISOString());
@@ -320,11 +327,9 @@ export class AccountStore extends DurableObject<Env> {
   }
   // Bodies arrive as the raw text: they are parsed only after the signature is checked.
   checkoutDiscountCodes(call: SignedCall, bodyText: string, nowMs: number) {
-    this.refStore.fresh();
     return this.checkoutDesk.discountCodes(call, bodyText, nowMs);
   }
   checkoutCallback(call: SignedCall, query: Record<string, string>, bodyText: string | undefined, nowMs: number) {
-    this.refStore.fresh();
     return this.checkoutDesk.transactionCallback(call, query, bodyText, nowMs);
   }
   listCheckoutEvents(query: CheckoutEventsQuery) {
@@ -333,7 +338,6 @@ export class AccountStore extends DurableObject<Env> {
 
   // Scheduled cleanups (docs/maintenance.md): `now` is the cron's scheduled time.
   cleanup(now: number) {
-    this.refStore.fresh();
     return this.maintenance.run(Number.isFinite(now) ? now : Date.now());
   }
   maintenanceStatus() {

@@ -1,8 +1,8 @@
-import { badRequest, conflict, notFound } from '../errors';
+import { invalid, conflict, notFound } from '../errors';
 import type { Campaign, CampaignInput, CampaignListQuery, CampaignUpdate } from '../schemas/campaign';
 import { bumpContentVersion, type Migration } from './migrations';
 import { softDeleteBody } from './soft-delete';
-import { all, one, Where, type Sql } from './sql';
+import { all, one, paging, Where, type Sql } from './sql';
 
 export const campaignMigrations: Migration[] = [
   {
@@ -74,24 +74,8 @@ export class CampaignStore {
       ? this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM campaigns ${where}`, ...where.args).one().n
       : undefined;
 
-    let order = 'seq';
-    if (q.since_datetime) {
-      where.add('updated_at >= ?', Date.parse(q.since_datetime));
-      order = 'updated_at, seq';
-    } else if (q.starting_after) {
-      // Either id names the campaign: the minted `id` or the merchant's `campaign_id`.
-      const after = one<{ seq: number }>(
-        this.sql,
-        'SELECT seq FROM campaigns WHERE id = ? OR campaign_id = ?',
-        q.starting_after,
-        q.starting_after,
-      );
-      if (!after)
-        throw badRequest('starting_after names no campaign', [
-          { field: 'starting_after', code: 'unknown_id', message: 'No campaign with this id' },
-        ]);
-      where.add('seq > ?', after.seq);
-    }
+    // Either id names the campaign: the minted `id` or the merchant's `campaign_id`.
+    const order = paging(this.sql, where, q, { table: 'campaigns', what: 'campaign', cursor: ['id', 'campaign_id'] });
     const rows = all<{ body: string }>(
       this.sql,
       `SELECT body FROM campaigns ${where} ORDER BY ${order} LIMIT ?`,
@@ -105,7 +89,7 @@ export class CampaignStore {
   update(campaignId: string, patch: CampaignUpdate, actor: string): Campaign {
     const current = this.get(campaignId);
     if (patch.campaign_id !== undefined && patch.campaign_id !== campaignId) {
-      throw badRequest('campaign_id cannot change', [
+      throw invalid('campaign_id cannot change', [
         { field: 'campaign_id', code: 'immutable', message: 'campaign_id cannot change' },
       ]);
     }

@@ -8,7 +8,7 @@ import {
   type DinteroDiscountLine,
 } from '../checkout/dintero';
 import type { EvaluationResult } from '../engine';
-import { ApiError, fieldError, notFound } from '../errors';
+import { DomainError, fieldError, forbidden, invalid, notFound, validationError } from '../errors';
 import { claimBodyHash, type ClaimInput } from '../schemas/claim';
 import {
   callbackQuerySchema,
@@ -21,8 +21,8 @@ import {
   type DiscountCodesAnswer,
 } from '../schemas/checkout';
 import { receiptSchema, type ReceiptInput } from '../schemas/receipt';
-import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json';
-import { isPlainObject, parseOr400 } from '../validate';
+import { isPlainObject, jsonDepthExceeds, MAX_JSON_DEPTH } from '../json';
+import { parse } from '../schemas/parse';
 import type { CheckoutStore, EventInput, SessionPlan } from './checkout';
 import type { ClaimStore } from './claims';
 
@@ -94,8 +94,7 @@ function actionOf(
   return { event: status, action: 'ignore', detail };
 }
 
-const invalidBody = (code: string, message: string) =>
-  new ApiError(400, 'validation_error', 'The request is invalid', [{ field: '(body)', code, message }]);
+const invalidBody = (code: string, message: string) => validationError([{ field: '(body)', code, message }]);
 
 /**
  * A callback body, read only once the call is authorised: JSON, at most MAX_JSON_DEPTH levels
@@ -107,7 +106,7 @@ export function parseCallbackBody(text: string | undefined): unknown {
   try {
     body = JSON.parse(text);
   } catch {
-    throw new ApiError(400, 'bad_request', 'The body is not valid JSON');
+    throw invalid('The body is not valid JSON');
   }
   if (jsonDepthExceeds(body, MAX_JSON_DEPTH))
     throw invalidBody('depth', `Expected JSON nested at most ${MAX_JSON_DEPTH} levels deep`);
@@ -120,7 +119,7 @@ const ACCOUNT_PREFIX = /^([PT]\d{8})\./;
 /** Dintero ids start with the account id (`P12345678.…`); one naming another account is refused. */
 function checkOwner(accountId: string, field: string, id: string | undefined) {
   const owner = id && ACCOUNT_PREFIX.exec(id)?.[1];
-  if (owner && owner !== accountId) throw new ApiError(403, 'forbidden', `The ${field} belongs to another account`);
+  if (owner && owner !== accountId) throw forbidden(`The ${field} belongs to another account`);
 }
 
 /**
@@ -152,10 +151,9 @@ export class CheckoutDesk {
     const sealed = this.deps.store.sealedSecret();
     if (sealed === null) {
       if (this.deps.allowUnsigned()) return 'unsigned-callback';
-      throw new ApiError(
-        403,
-        'signature_not_configured',
+      throw forbidden(
         'Set a checkout signature secret (PUT /checkout/signature) or allow unsigned callbacks in settings',
+        'signature_not_configured',
       );
     }
     if (this.opened?.sealed !== sealed)
@@ -175,7 +173,7 @@ export class CheckoutDesk {
         stale: 'The signature is older than 5 minutes (or from the future)',
         mismatch: 'The signature does not match',
       }[check.reason];
-      throw new ApiError(401, 'invalid_signature', why);
+      throw new DomainError('unauthorized', 'invalid_signature', why);
     }
     return CHECKOUT_ACTOR;
   }
@@ -188,7 +186,7 @@ export class CheckoutDesk {
     const ours = ({ discount_id: id, discount_type: type }: DinteroDiscountLine) =>
       id !== undefined && (earlier.has(id) || (type === 'customer' && this.deps.isRule(id)));
     const prepared = prepareSession(session, now, ours);
-    const result = this.deps.evaluate(parseOr400(receiptSchema, prepared.receipt), now);
+    const result = this.deps.evaluate(parse(receiptSchema, prepared.receipt), now);
     const plan: SessionPlan = {
       customer_id: result.receipt.customer_id ?? null,
       purchase_at: now,
@@ -202,13 +200,13 @@ export class CheckoutDesk {
     await this.authorize(call);
     const body = parseCallbackBody(bodyText);
     if (body === undefined) throw invalidBody('required', 'Expected the session as a JSON object');
-    const session = parseOr400(dinteroSessionSchema, body);
+    const session = parse(dinteroSessionSchema, body);
     checkOwner(call.accountId, 'session', session.id);
     const now = new Date(nowMs).toISOString();
     const before = this.deps.store.session(session.id, nowMs);
     const { prepared, result, plan } = this.evaluateSession(session, now, before?.applied ?? []);
     const codes = acceptedCodes(session.order.discount_codes ?? [], result, (id) => this.deps.discountCodeOf(id));
-    this.deps.store.saveSession(session.id, plan, nowMs);
+    this.deps.tx(() => this.deps.store.saveSession(session.id, plan, nowMs));
     return discountCodesAnswer(session, prepared, result, codes);
   }
 
@@ -219,10 +217,10 @@ export class CheckoutDesk {
     nowMs: number,
   ): Promise<CallbackAnswer> {
     const actor = await this.authorize(call);
-    const q = parseOr400(callbackQuerySchema, query);
+    const q = parse(callbackQuerySchema, query);
     const body = parseCallbackBody(bodyText);
-    const tx = body === undefined ? undefined : parseOr400(callbackTransactionSchema, body);
-    const sessionBody = tx?.session === undefined ? undefined : parseOr400(dinteroSessionSchema, tx.session);
+    const tx = body === undefined ? undefined : parse(callbackTransactionSchema, body);
+    const sessionBody = tx?.session === undefined ? undefined : parse(dinteroSessionSchema, tx.session);
     // The transaction acted on is the signed one; a body naming another is not this callback's.
     const transactionId = q.transaction_id;
     if (tx?.id !== undefined && transactionId !== undefined && tx.id !== transactionId)
@@ -301,8 +299,8 @@ export class CheckoutDesk {
       });
     } catch (err) {
       // A limit reached since the shopper saw the price: retrying cannot help, so it is logged and answered 200.
-      if (!(err instanceof ApiError) || err.status !== 400) throw err;
-      const reason = err.errors?.map((e) => `${e.field}: ${e.message}`).join('; ') ?? err.detail;
+      if (!(err instanceof DomainError) || err.kind !== 'refused') throw err;
+      const reason = err.errors?.map((e) => `${e.field}: ${e.message}`).join('; ') ?? err.message;
       return this.deps.tx(() => log(entry('refused', null, reason)));
     }
   }

@@ -1,7 +1,7 @@
 import type { ClaimInput } from '../schemas/claim';
 import type { CheckoutEvent, CheckoutEventsQuery, CheckoutOutcome, SignatureStatus } from '../schemas/checkout';
 import type { Migration } from './migrations';
-import { cursorSeq, all, one, Where, type Sql } from './sql';
+import { all, one, paging, Where, type Sql } from './sql';
 
 /**
  * Checkout storage (docs/storage.md, "Checkout"): what a shopper was shown per session, the log of
@@ -176,12 +176,10 @@ export class CheckoutStore {
     const total = q.total
       ? one<{ n: number }>(this.sql, `SELECT COUNT(*) AS n FROM checkout_events ${where}`, ...where.args)!.n
       : undefined;
-    if (q.starting_after) {
-      where.add('seq < ?', cursorSeq(this.sql, 'checkout_events', 'checkout event', q.starting_after));
-    }
+    const order = paging(this.sql, where, q, { table: 'checkout_events', what: 'checkout event', newestFirst: true });
     const rows = all<EventRow>(
       this.sql,
-      `SELECT * FROM checkout_events ${where} ORDER BY seq DESC LIMIT ?`,
+      `SELECT * FROM checkout_events ${where} ORDER BY ${order} LIMIT ?`,
       ...where.args,
       q.limit,
     );

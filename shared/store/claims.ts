@@ -1,14 +1,16 @@
 import type { EvaluationResult, Receipt } from '../engine';
-import { ApiError, badRequest, conflict, notFound } from '../errors';
+import { refLimits, unusableReason, usedUp } from '../engine/usability';
+import { conflict, internal, notFound, refused as refusedClaim } from '../errors';
 import type { Claim, ClaimInput, ClaimListQuery } from '../schemas/claim';
 import type { Migration } from './migrations';
-import { type RefStore, unusableReason, usedUp, type RefRow } from './refs';
-import { cursorSeq, all, one, Where, type Sql } from './sql';
+import type { RefStore, RefRow } from './refs';
+import type { RuleStore } from './rules';
+import { all, one, paging, Where, type Sql } from './sql';
 
 /**
  * Claims: what a purchase took from refs. The claim row keeps the answer as returned plus the
  * hash of the body its `ref` is bound to; the refs' statistics change through the usage ledger
- * (shared/store/refs.ts) in the same transaction, so a claim commits whole or not at all.
+ * (shared/store/ledger.ts) in the same transaction, so a claim commits whole or not at all.
  */
 export const claimMigrations: Migration[] = [
   {
@@ -75,7 +77,7 @@ interface ClaimRow {
 }
 
 const refused = (field: string, code: string, message: string) =>
-  badRequest('This claim cannot be committed', [{ field, code, message }]);
+  refusedClaim('This claim cannot be committed', [{ field, code, message }]);
 
 /** Whether `customerId` (absent = anonymous purchase) may use the ref at all. */
 function holds(ref: RefRow, customerId: string | null): boolean {
@@ -90,6 +92,7 @@ export class ClaimStore {
   constructor(
     private readonly sql: Sql,
     private readonly refs: RefStore,
+    private readonly rules: RuleStore,
   ) {}
 
   /**
@@ -125,8 +128,12 @@ export class ClaimStore {
         if (row.rule_id !== discount.id)
           throw refused(`${field}.id`, 'wrong_discount', 'The ref does not belong to this discount');
         if (!holds(row, customerId)) throw refused(`${field}.id`, 'not_held', 'The ref is not held by this customer');
-        const rule = this.refs.rule(row.rule_id)!;
-        const reason = unusableReason(row, rule, purchaseAt);
+        const rule = this.rules.body(row.rule_id)!;
+        const reason = unusableReason(
+          { deleted: row.deleted_at !== null, createdMs: row.created_at },
+          rule,
+          purchaseAt,
+        );
         if (reason) throw refused(`${field}.id`, 'not_usable', reason);
         const rewardUsage = rule.limitation?.discount_reward_usage ?? -1;
         if (rewardUsage >= 0 && r.usage > rewardUsage) {
@@ -136,14 +143,14 @@ export class ClaimStore {
             `The discount allows at most ${rewardUsage} rewards per purchase`,
           );
         }
-        if (usedUp(this.refs.state(row, customerId), rule)) {
+        if (usedUp(refLimits(rule), this.refs.state(row, customerId).purchases)) {
           throw refused(
             `${field}.id`,
             'discount_repeat_usage',
             'The ref has no purchases left under discount_repeat_usage',
           );
         }
-        this.refs.record(
+        this.refs.ledger.record(
           row,
           ownerOf(row, customerId),
           {
@@ -205,12 +212,10 @@ export class ClaimStore {
     const total = q.total
       ? one<{ n: number }>(this.sql, `SELECT COUNT(*) AS n FROM claims ${where}`, ...where.args)!.n
       : undefined;
-    if (q.starting_after) {
-      where.add('seq > ?', cursorSeq(this.sql, 'claims', 'claim', q.starting_after));
-    }
+    const order = paging(this.sql, where, q, { table: 'claims', what: 'claim' });
     const rows = all<ClaimRow>(
       this.sql,
-      `SELECT body FROM claims ${where} ORDER BY seq LIMIT ?`,
+      `SELECT body FROM claims ${where} ORDER BY ${order} LIMIT ?`,
       ...where.args,
       q.limit,
     );
@@ -223,7 +228,7 @@ export class ClaimStore {
     if (!row) throw notFound('Claim');
     if (row.deleted_at !== null)
       return { claim: JSON.parse(row.body) as Claim, bodyHash: row.body_hash, released: false };
-    this.refs.releaseSource('claim', id, actor, now);
+    this.refs.ledger.releaseSource('claim', id, actor, now);
     const at = new Date(now).toISOString();
     const claim: Claim = {
       ...(JSON.parse(row.body) as Claim),
@@ -269,8 +274,8 @@ export class ClaimStore {
         const stamp = Math.floor(r.stamp);
         if (!r.usage && !r.amount && !stamp) continue;
         const row = this.refs.row(r.id);
-        if (!row) throw new ApiError(500, 'internal_error', 'The engine named a ref storage does not hold');
-        this.refs.record(
+        if (!row) throw internal('The engine named a ref storage does not hold');
+        this.refs.ledger.record(
           row,
           ownerOf(row, customerId),
           {
@@ -282,7 +287,7 @@ export class ClaimStore {
             purchaseAt,
             actor,
             // The engine just counted these stamps in this transaction, so a shortfall is our bug.
-            shortfall: () => new ApiError(500, 'internal_error', 'The engine redeemed stamps storage does not hold'),
+            shortfall: () => internal('The engine redeemed stamps storage does not hold'),
           },
           now,
         );

@@ -1,4 +1,4 @@
-import { ApiError, badRequest, notFound, type FieldError } from '../errors';
+import { conflict, invalid, notFound, validationError, type DomainError, type FieldError } from '../errors';
 import {
   customerCreateSchema,
   type Customer,
@@ -6,10 +6,10 @@ import {
   type CustomerListQuery,
   type CustomerUpdate,
 } from '../schemas/customer';
-import { toFieldErrors } from '../validate';
+import { parse, toFieldErrors } from '../schemas/parse';
 import * as v from 'valibot';
 import type { Migration } from './migrations';
-import { cursorSeq, all, one, Where, type Sql, type Value } from './sql';
+import { cursorSeq, all, one, paging, Where, type Sql, type Value } from './sql';
 
 /**
  * Customers (spec §4). The row keeps the customer as JSON in `body` plus lowercase copies of the
@@ -214,7 +214,7 @@ export class CustomerStore {
       if (result.success) parsed.push(result.output);
       else errors.push(...toFieldErrors(result.issues).map((e) => ({ ...e, field: `customers.${i}.${e.field}` })));
     });
-    if (errors.length) throw new ApiError(400, 'validation_error', 'The request is invalid', errors.slice(0, 100));
+    if (errors.length) throw validationError(errors.slice(0, 100));
     return parsed.map((input, i) => {
       const c = this.create(input, actor, `customers.${i}.`);
       return { id: c.id, customer_id: c.customer_id };
@@ -241,7 +241,7 @@ export class CustomerStore {
   update(customerId: string, patch: CustomerUpdate, actor: string): Customer {
     const { seq, current } = this.live(customerId);
     if (patch.customer_id !== undefined && patch.customer_id !== customerId) {
-      throw badRequest('customer_id cannot change', [
+      throw invalid('customer_id cannot change', [
         { field: 'customer_id', code: 'immutable', message: 'customer_id cannot change' },
       ]);
     }
@@ -253,19 +253,13 @@ export class CustomerStore {
       else if (x === null) delete merged[k];
       else merged[k] = x;
     }
-    const result = v.safeParse(
-      customerCreateSchema,
-      { ...withoutNulls(merged), customer_id: customerId },
-      { abortPipeEarly: true },
-    );
-    if (!result.success)
-      throw new ApiError(400, 'validation_error', 'The request is invalid', toFieldErrors(result.issues));
+    const valid = parse(customerCreateSchema, { ...withoutNulls(merged), customer_id: customerId });
     const now = new Date().toISOString();
     const customer = {
       id: current.id,
-      ...withoutNulls(result.output),
+      ...withoutNulls(valid),
       customer_id: customerId,
-      type: result.output.type ?? 'customer',
+      type: valid.type ?? 'customer',
       tag_ids: current.tag_ids ?? [],
       created_at: current.created_at,
       created_by: current.created_by,
@@ -391,13 +385,16 @@ export class CustomerStore {
     const countSql = `SELECT COUNT(*) AS n FROM ${from} ${where}`;
     const countArgs = [...where.args];
 
-    let order = key;
-    if (q.since_datetime) {
-      where.add('updated_at >= ?', Date.parse(q.since_datetime));
-      order = `c.updated_at, ${key}`;
-    } else if (q.starting_after !== undefined) {
-      where.add(`${key} > ?`, cursorSeq(this.sql, 'customers', 'customer', q.starting_after, 'customer_id'));
-    }
+    const customerList = {
+      table: 'customers',
+      what: 'customer',
+      cursor: 'customer_id',
+      seq: key,
+      updatedAt: 'c.updated_at',
+    };
+    // Unlike the other lists, an empty `starting_after=` is read as an id here, one that names no customer.
+    if (q.starting_after === '') cursorSeq(this.sql, customerList.table, customerList.what, '', customerList.cursor);
+    const order = paging(this.sql, where, q, customerList);
     return {
       sql: `SELECT c.seq, c.body FROM ${from} ${where} ORDER BY ${order} LIMIT ?`,
       args: [...where.args, q.limit],
@@ -411,7 +408,7 @@ export class CustomerStore {
   /** Links a token to a customer; a token already linked elsewhere moves (the card changed hands). */
   addToken(token: TokenInput): void {
     if (!token.value)
-      throw badRequest('A token needs a value', [
+      throw invalid('A token needs a value', [
         { field: 'token.value', code: 'required', message: 'Expected a token value' },
       ]);
     const owner =
@@ -423,7 +420,7 @@ export class CustomerStore {
             token.customer_id,
           );
     if (!owner) {
-      throw badRequest('token.customer_id names no customer', [
+      throw invalid('token.customer_id names no customer', [
         {
           field: 'token.customer_id',
           code: 'unknown_customer',
@@ -453,7 +450,7 @@ export class CustomerStore {
         this.sql.exec('DELETE FROM customer_tokens WHERE value = ? AND type = ?', token.value, token.type);
       else this.sql.exec('DELETE FROM customer_tokens WHERE value = ?', token.value);
     } else {
-      throw badRequest('A token needs token_id or value', [
+      throw invalid('A token needs token_id or value', [
         { field: 'token', code: 'required', message: 'Expected token.token_id or token.value' },
       ]);
     }
@@ -491,7 +488,7 @@ export class CustomerStore {
     const row = this.row(customerId);
     if (!row) throw notFound('Customer');
     const current = JSON.parse(row.body) as Customer;
-    if (current.deleted_at) throw badRequest('A deleted customer cannot be changed');
+    if (current.deleted_at) throw invalid('A deleted customer cannot be changed');
     return { seq: row.seq, current };
   }
 
@@ -534,8 +531,8 @@ export class CustomerStore {
   }
 }
 
-function duplicate(field: string, message: string): ApiError {
-  return new ApiError(409, 'conflict', message, [{ field, code: 'duplicate', message }]);
+function duplicate(field: string, message: string): DomainError {
+  return conflict(message, [{ field, code: 'duplicate', message }]);
 }
 
 /** Emails hold no spaces, so a space can only be a `+` sent unencoded. */
@@ -547,7 +544,7 @@ export function normaliseEmail(q: string): string {
 export function normalisePhone(q: string): string {
   const digits = q.trim().replace(/^\+/, '');
   if (!/^\d*$/.test(digits)) {
-    throw badRequest('phone_number is a prefix of an E.164 number', [
+    throw invalid('phone_number is a prefix of an E.164 number', [
       { field: 'phone_number', code: 'regex', message: 'Expected digits after an optional +, with + sent as %2B' },
     ]);
   }

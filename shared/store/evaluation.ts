@@ -6,7 +6,6 @@ import {
   type EvaluationResult,
   type Receipt,
   type RefState,
-  type Rule as EngineRule,
 } from '../engine';
 import type { ReceiptInput } from '../schemas/receipt';
 import type { Rule } from '../schemas/rule';
@@ -41,7 +40,7 @@ export class ReceiptEvaluator {
 
   private rules(): CompiledRules {
     if (!this.compiled) {
-      this.compiled = compileRules(this.sources.liveRules() as unknown as EngineRule[]);
+      this.compiled = compileRules(this.sources.liveRules());
       this.compilations++;
     }
     return this.compiled;

@@ -2,12 +2,48 @@ import type { Sql } from './sql';
 
 /**
  * Versioned schema migrations, applied in order on the object's first use. Each area of the store
- * (rules, clients, customers, ...) owns its list; ids are `<area>/<nnn>` and never change once
- * released, so an object created by any earlier version catches up step by step.
+ * (rules, clients, customers, ...) owns its statements under ids `<area>/<nnn>`; ids never change
+ * once released, so an object created by any earlier version catches up step by step.
  */
 export interface Migration {
   id: string;
   statements: string[];
+}
+
+/**
+ * The one order every account applies its migrations in. Append a new id at the end; never move
+ * or remove one (an object created by an earlier version has applied the ones before it). A later
+ * migration of one area may depend on another area's (refs/003 reads maintenance/001's column).
+ */
+export const MIGRATION_ORDER = [
+  'meta/001',
+  'rules/001',
+  'clients/001',
+  'refs/001',
+  'refs/002',
+  'claims/001',
+  'claims/002',
+  'customers/001',
+  'settings/001',
+  'campaigns/001',
+  'checkout/001',
+  'maintenance/001',
+  'refs/003',
+  'refs/004',
+] as const;
+
+/** The areas' migrations in MIGRATION_ORDER; throws if one is not listed there or a listed one is missing. */
+export function inOrder(migrations: readonly Migration[]): Migration[] {
+  const byId = new Map(migrations.map((m) => [m.id, m]));
+  const unlisted = migrations.filter((m) => !(MIGRATION_ORDER as readonly string[]).includes(m.id));
+  if (unlisted.length || byId.size !== migrations.length) {
+    throw new Error(`Migrations not in MIGRATION_ORDER once each: ${unlisted.map((m) => m.id).join(', ')}`);
+  }
+  return MIGRATION_ORDER.map((id) => {
+    const migration = byId.get(id);
+    if (!migration) throw new Error(`MIGRATION_ORDER names ${id}, which no area defines`);
+    return migration;
+  });
 }
 
 export function applyMigrations(storage: DurableObjectStorage, migrations: Migration[]): void {

@@ -1,3 +1,4 @@
+import { refEndSql } from '../engine/usability';
 import {
   toPublicRule,
   type PublicAnswer,
@@ -10,19 +11,15 @@ import { SETTINGS_DEFAULTS } from '../schemas/settings';
 import type { SettingsStore } from './settings';
 import { cursorSeq, all, one, Where, type Sql, type Value } from './sql';
 
-const DAY_MS = 86_400_000;
 
 // When the rule shows up: `visible_from` if set, else `purchase_from` (both epoch ms).
 const VISIBLE_FROM =
   `COALESCE(` +
   `CAST(unixepoch(json_extract(r.body, '$.visible_from'), 'subsec') * 1000 AS INTEGER), ` +
   `r.purchase_from)`;
-// When the ref stops being usable: `dynamic_purchase_to_days` after the ref was made, capped by
-// purchase_to. Below 1 (`-1`) is unlimited, like an absent value.
-const DYNAMIC_DAYS = `json_extract(r.body, '$.limitation.dynamic_purchase_to_days')`;
-const REF_END =
-  `CASE WHEN ${DYNAMIC_DAYS} >= 1 ` +
-  `THEN MIN(r.purchase_to, f.created_at + ${DYNAMIC_DAYS} * ${DAY_MS}) ELSE r.purchase_to END`;
+// When the ref stops being usable (purchase_to, or its dynamic_purchase_to_days end): the engine's
+// usability module builds it next to the TypeScript rule it mirrors.
+const REF_END = refEndSql({ body: 'r.body', purchaseTo: 'r.purchase_to', createdAt: 'f.created_at' });
 
 /**
  * The storefront's view of rules: a rule is public while it is not private, not deleted, active,

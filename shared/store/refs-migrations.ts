@@ -75,9 +75,9 @@ export const refMigrations: Migration[] = [
 ];
 
 /**
- * Runs after maintenance/001 (it reads `expired_at`), so account.ts lists it after the maintenance
- * migrations. A reward used to spend "the oldest `usage × stamp` stamps", inferred on every read;
- * from here on each redemption records the stamps it spent (docs/refs.md, "Stamps").
+ * Runs after maintenance/001 (it reads `expired_at`): see MIGRATION_ORDER in migrations.ts. A
+ * reward used to spend "the oldest `usage × stamp` stamps", inferred on every read; from here on
+ * each redemption records the stamps it spent (docs/refs.md, "Stamps").
  */
 export const stampSpendMigrations: Migration[] = [
   {
@@ -138,7 +138,7 @@ export const stampSpendMigrations: Migration[] = [
  * `discount_repeat_usage` limits purchases, not rewards (spec, Limitations): a "buy 3 pay 2" on 7
  * units takes 2 rewards in one purchase. `refs.purchases` counts the ref's live ledger rows with
  * `usage > 0` (claims, receipt_add and usage_ref alike), kept like the other counters so that
- * reading a `/` ref never walks its whole ledger. Runs after refs/003 (account.ts lists it last).
+ * reading a `/` ref never walks its whole ledger. Runs after refs/003 (MIGRATION_ORDER).
  */
 export const purchaseCountMigrations: Migration[] = [
   {

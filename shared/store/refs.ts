@@ -1,17 +1,11 @@
 import type { RefState } from '../engine/types';
-import { badRequest, notFound } from '../errors';
+import { inDynamicWindow, refLimits, usedUp, validStampCount } from '../engine/usability';
+import { invalid, notFound, refused } from '../errors';
 import type { Rule } from '../schemas/rule';
-import type {
-  CustomerRulesQuery,
-  Ref,
-  RefGive,
-  RefListQuery,
-  RefStatistics,
-  UsageEntry,
-  UsageListQuery,
-  UsageRef,
-} from '../schemas/ref';
+import type { CustomerRulesQuery, Ref, RefGive, RefListQuery, RefStatistics, UsageRef } from '../schemas/ref';
+import { isDebit, RefLedger } from './ledger';
 import { bumpContentVersion } from './migrations';
+import type { RuleStore } from './rules';
 import { cursorSeq, all, one, Where, type Sql } from './sql';
 
 /**
@@ -42,46 +36,6 @@ export interface RefRow {
   debit_balance: number;
 }
 
-interface UsageRow {
-  seq: number;
-  id: string;
-  ref_id: string;
-  rule_id: string;
-  customer_id: string | null;
-  source: 'claim' | 'usage_ref' | 'receipt';
-  source_ref: string | null;
-  ref_type: string | null;
-  usage: number;
-  amount: number;
-  stamp: number;
-  /** how many of `stamp` rewards have spent */
-  spent: number;
-  debit: number;
-  purchase_at: number;
-  created_at: number;
-  created_by: string;
-  released_at: number | null;
-  released_by: string | null;
-  expired_at: number | null;
-}
-
-export interface UsageInput {
-  source: UsageRow['source'];
-  sourceRef: string | null;
-  refType?: string;
-  usage: number;
-  amount: number;
-  stamp: number;
-  purchaseAt: number;
-  actor: string;
-  /**
-   * The refusal when a stamp rule's `usage` redeems more stamps than the ref holds valid at
-   * `purchaseAt`; thrown inside the caller's transaction, so nothing of the write stays.
-   */
-  shortfall: () => Error;
-}
-
-const DAY_MS = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export const kindOf = (target: string): RefRow['kind'] => (target === '*' || target === '/' ? target : 'customer');
@@ -101,105 +55,18 @@ export function toRef(row: RefRow): Ref {
   };
 }
 
-function toUsage(row: UsageRow): UsageEntry {
-  return {
-    id: row.id,
-    ref_id: row.ref_id,
-    discount_id: row.rule_id,
-    customer_id: row.customer_id,
-    source: row.source,
-    source_ref: row.source_ref,
-    ...(row.ref_type !== null && { ref_type: row.ref_type }),
-    usage: row.usage,
-    amount: row.amount,
-    stamp: row.stamp,
-    debit: row.debit,
-    purchase_at: iso(row.purchase_at),
-    created_at: iso(row.created_at),
-    created_by: row.created_by,
-    ...(row.released_at !== null && {
-      released_at: iso(row.released_at),
-      released_by: row.released_by ?? row.created_by,
-    }),
-  };
-}
-
-const isDebit = (rule: Rule) => rule.reward.type === 'discount_debit';
 /** What a debit ref holds before any claim: the rule's value (the engine reads it the same way). */
 const startingBalance = (rule: Rule) => (isDebit(rule) ? rule.reward.value : 0);
 
-/**
- * Stamps that count at `atMs` (the engine's reading, docs/semantics.md): of the ref's unspent
- * stamps, those dated at or before `atMs` and not older than `stamp_expire_days` before it.
- */
-export function currentStamps(state: RefState, rule: Rule, atMs: number): number {
-  const oldest = stampOldest(rule, atMs);
-  let count = 0;
-  for (const s of state.stamps) {
-    const at = Date.parse(s.at);
-    if (at <= atMs && at >= oldest) count += Math.max(s.quantity, 0);
-  }
-  return count;
-}
-
-/** `-1` (any value below 1) is unlimited, like an absent limit (spec: -1 = unlimited everywhere). */
-const limitDays = (days: number | undefined): number | null => (days !== undefined && days >= 1 ? days : null);
-
-/** The earliest stamp date that still counts for a purchase at `atMs`. */
-function stampOldest(rule: Rule, atMs: number): number {
-  const expire = limitDays(rule.limitation?.stamp_expire_days);
-  return expire === null ? -Infinity : atMs - expire * DAY_MS;
-}
-
-/** The last moment `ref` serves purchases under `dynamic_purchase_to_days` (Infinity without one). */
-function dynamicEnd(ref: RefRow, rule: Rule): number {
-  const days = limitDays(rule.limitation?.dynamic_purchase_to_days);
-  return days === null ? Infinity : ref.created_at + days * DAY_MS;
-}
-
-/** Why `ref` cannot serve a purchase at `atMs` (rule state and windows), or null when it can. */
-export function unusableReason(ref: RefRow, rule: Rule, atMs: number): string | null {
-  if (ref.deleted_at !== null) return 'The ref has been deleted';
-  if (rule.deleted_at) return 'The discount rule has been deleted';
-  if (!rule.active) return 'The discount rule is not active';
-  if (atMs < Date.parse(rule.requirement.purchase_from) || atMs > Date.parse(rule.requirement.purchase_to)) {
-    return "The purchase is outside the discount rule's purchase window";
-  }
-  if (atMs > dynamicEnd(ref, rule)) return "The ref's dynamic_purchase_to_days window has passed";
-  return null;
-}
-
-/**
- * True when the ref has no purchase left under `discount_repeat_usage` (the engine's test too):
- * purchases, not rewards, are compared, and a purchase adds exactly one.
- */
-export function usedUp(state: RefState, rule: Rule): boolean {
-  const repeat = rule.limitation?.discount_repeat_usage ?? -1;
-  return repeat >= 0 && state.purchases >= repeat;
-}
-
 export class RefStore {
-  private readonly ruleCache = new Map<string, Rule>();
+  /** Usage rows (claims, usage added by hand, receipts) and the counters they move: ledger.ts. */
+  readonly ledger: RefLedger;
 
-  constructor(private readonly sql: Sql) {}
-
-  // ---- rules as refs see them (bodies are immutable except for active/purchase_to/deletion,
-  // so the cache lives for one RPC call: `fresh()` clears it)
-
-  fresh(): this {
-    this.ruleCache.clear();
-    return this;
-  }
-
-  rule(id: string): Rule | undefined {
-    let rule = this.ruleCache.get(id);
-    if (!rule) {
-      const row = one<{ body: string }>(this.sql, 'SELECT body FROM rules WHERE id = ?', id);
-      if (!row) return undefined;
-      rule = JSON.parse(row.body) as Rule;
-      this.ruleCache.set(id, rule);
-    }
-    return rule;
+  constructor(
+    private readonly sql: Sql,
+    private readonly rules: RuleStore,
+  ) {
+    this.ledger = new RefLedger(sql, rules, { row: (id) => this.row(id), state: (row, c) => this.state(row, c) });
   }
 
   row(id: string): RefRow | undefined {
@@ -207,7 +74,7 @@ export class RefStore {
   }
 
   private ruleOr404(id: string): Rule {
-    const rule = this.rule(id);
+    const rule = this.rules.body(id);
     if (!rule) throw notFound('Discount rule');
     return rule;
   }
@@ -216,7 +83,7 @@ export class RefStore {
 
   give(ruleId: string, input: RefGive, actor: string, now = Date.now()): Ref[] {
     const rule = this.ruleOr404(ruleId);
-    if (rule.deleted_at) throw badRequest('A deleted discount rule cannot be given to customers');
+    if (rule.deleted_at) throw invalid('A deleted discount rule cannot be given to customers');
     const constraint = input.offering_constraint_id ?? null;
     const out: Ref[] = [];
     let created = 0;
@@ -256,8 +123,7 @@ export class RefStore {
         balance,
       );
       // A `*` ref's balance is per customer (see docs/refs.md), so only refs with one owner add to the rule's.
-      if (kind !== '*' && balance)
-        this.sql.exec('UPDATE rules SET stat_debit_balance = stat_debit_balance + ? WHERE id = ?', balance, ruleId);
+      if (kind !== '*' && balance) this.rules.addStatistics(ruleId, { debitBalance: balance });
       out.push(toRef(this.row(id)!));
       created++;
     }
@@ -308,13 +174,7 @@ export class RefStore {
       actor,
       r.id,
     );
-    if (r.kind !== '*' && r.debit_balance) {
-      this.sql.exec(
-        'UPDATE rules SET stat_debit_balance = stat_debit_balance - ? WHERE id = ?',
-        r.debit_balance,
-        r.rule_id,
-      );
-    }
+    if (r.kind !== '*' && r.debit_balance) this.rules.addStatistics(r.rule_id, { debitBalance: -r.debit_balance });
   }
 
   list(ruleId: string, q: RefListQuery): { refs: Ref[]; total?: number } {
@@ -388,7 +248,7 @@ export class RefStore {
   statistics(state: RefState, rule: Rule | undefined, now = Date.now()): RefStatistics {
     return {
       stamp: state.stamps.reduce((s, x) => s + x.quantity, 0),
-      current_stamp: rule ? currentStamps(state, rule, now) : 0,
+      current_stamp: rule ? validStampCount(refLimits(rule), state.stamps, now) : 0,
       usage: state.usage,
       purchases: state.purchases,
       amount: state.amount,
@@ -404,7 +264,7 @@ export class RefStore {
   }
 
   private withStatistics(row: RefRow, customerId: string) {
-    return { ...toRef(row), statistics: this.statistics(this.state(row, customerId), this.rule(row.rule_id)) };
+    return { ...toRef(row), statistics: this.statistics(this.state(row, customerId), this.rules.body(row.rule_id)) };
   }
 
   customerRef(customerId: string, refId: string) {
@@ -415,9 +275,7 @@ export class RefStore {
   deleteCustomerRef(customerId: string, refId: string, actor: string, now = Date.now()) {
     const row = this.customerRow(customerId, refId);
     if (row.kind === '*') {
-      throw badRequest(
-        'This ref was given to every customer; take it back with DELETE /discounts/rules/{did}/customers',
-      );
+      throw invalid('This ref was given to every customer; take it back with DELETE /discounts/rules/{did}/customers');
     }
     if (row.deleted_at === null) {
       this.softDelete(row, actor, now);
@@ -429,7 +287,7 @@ export class RefStore {
   /** Stamps/usage/amount added by hand; a `usage_ref.ref` already recorded for this ref changes nothing. */
   addUsage(customerId: string, refId: string, input: UsageRef, actor: string, now = Date.now()) {
     const row = this.customerRow(customerId, refId);
-    if (row.deleted_at !== null) throw badRequest('The ref has been deleted');
+    if (row.deleted_at !== null) throw invalid('The ref has been deleted');
     const owner = row.kind === '*' ? customerId : row.customer_id;
     const seen = one(
       this.sql,
@@ -440,7 +298,7 @@ export class RefStore {
       input.ref,
     );
     if (!seen) {
-      this.record(
+      this.ledger.record(
         row,
         owner,
         {
@@ -453,7 +311,7 @@ export class RefStore {
           purchaseAt: now,
           actor,
           shortfall: () =>
-            badRequest('The ref holds fewer valid stamps than this usage redeems', [
+            refused('The ref holds fewer valid stamps than this usage redeems', [
               {
                 field: 'usage_ref.usage',
                 code: 'stamps',
@@ -505,10 +363,11 @@ export class RefStore {
       const rows = all<RefRow>(this.sql, query, now, customerId, after);
       for (const row of rows) {
         after = row.seq;
-        const rule = this.rule(row.rule_id)!;
+        const rule = this.rules.body(row.rule_id)!;
         const state = this.state(row, customerId);
-        if (usedUp(state, rule)) continue;
-        if (now > dynamicEnd(row, rule)) continue;
+        const limits = refLimits(rule);
+        if (usedUp(limits, state.purchases)) continue;
+        if (!inDynamicWindow(limits, row.created_at, now)) continue;
         if (!visit(row, rule, state)) return;
       }
       if (rows.length < 200) return;
@@ -536,173 +395,4 @@ export class RefStore {
   }
 
   // ---- the ledger
-
-  /**
-   * Adds one ledger row and the same amounts to the ref's and the rule's counters. A debit ref
-   * gives at most its balance: `debit` is what was actually taken, so a release restores exactly it.
-   */
-  record(row: RefRow, customerId: string | null, u: UsageInput, now = Date.now()): { id: string; debit: number } {
-    const rule = this.rule(row.rule_id)!;
-    let debit = 0;
-    if (isDebit(rule) && u.amount > 0) {
-      debit = Math.min(u.amount, Math.max(this.state(row, customerId).debit_balance, 0));
-    }
-    const id = crypto.randomUUID();
-    this.sql.exec(
-      `INSERT INTO ref_usages (id, ref_id, rule_id, customer_id, source, source_ref, ref_type, ` +
-        `usage, amount, stamp, debit, purchase_at, created_at, created_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      id,
-      row.id,
-      row.rule_id,
-      customerId,
-      u.source,
-      u.sourceRef,
-      u.refType ?? null,
-      u.usage,
-      u.amount,
-      u.stamp,
-      debit,
-      u.purchaseAt,
-      now,
-      u.actor,
-    );
-    this.count(row, u.usage, u.amount, u.stamp, debit);
-    const need = Math.max(rule.requirement.stamp ?? 0, 0);
-    if (need > 0 && u.usage > 0) this.spendStamps(row, customerId, id, u.usage * need, rule, u);
-    return { id, debit };
-  }
-
-  /**
-   * A redemption (`usageId`) spends `quantity` stamps: the oldest still valid at the purchase
-   * (dated at or before it, within stamp_expire_days, unspent, not released or expired), its own
-   * row's stamps included. Each taken slice is recorded in stamp_spends for the release.
-   */
-  private spendStamps(
-    ref: RefRow,
-    customerId: string | null,
-    usageId: string,
-    quantity: number,
-    rule: Rule,
-    u: UsageInput,
-  ): void {
-    const slice = ref.kind === '*';
-    const rows = all<{ id: string; free: number }>(
-      this.sql,
-      `SELECT id, stamp - spent AS free FROM ref_usages
-       WHERE ref_id = ? ${slice ? 'AND customer_id = ?' : ''} AND stamp > spent ` +
-        `AND released_at IS NULL AND expired_at IS NULL
-         AND purchase_at <= ? AND purchase_at >= ?
-       ORDER BY purchase_at, seq`,
-      ...(slice ? [ref.id, customerId] : [ref.id]),
-      u.purchaseAt,
-      stampOldest(rule, u.purchaseAt),
-    );
-    let left = quantity;
-    for (const r of rows) {
-      if (left <= 0) break;
-      const take = Math.min(left, r.free);
-      left -= take;
-      this.sql.exec(
-        'INSERT INTO stamp_spends (usage_id, stamp_usage_id, quantity) VALUES (?, ?, ?)',
-        usageId,
-        r.id,
-        take,
-      );
-      this.sql.exec('UPDATE ref_usages SET spent = spent + ? WHERE id = ?', take, r.id);
-    }
-    if (left > 0) throw u.shortfall();
-    this.count(ref, 0, 0, -quantity, 0);
-  }
-
-  /** Releases every live ledger row of one source (a claim), subtracting exactly what each added. */
-  releaseSource(source: UsageRow['source'], sourceRef: string, actor: string, now = Date.now()): number {
-    const rows = all<UsageRow>(
-      this.sql,
-      'SELECT * FROM ref_usages WHERE source_ref = ? AND source = ? AND released_at IS NULL',
-      sourceRef,
-      source,
-    );
-    for (const u of rows) {
-      const ref = this.row(u.ref_id)!;
-      this.restoreSpends(ref, u.id);
-      // Re-read: the row may have spent its own stamps, which the restore just gave back.
-      const live = one<UsageRow>(this.sql, 'SELECT * FROM ref_usages WHERE id = ?', u.id)!;
-      this.sql.exec('UPDATE ref_usages SET released_at = ?, released_by = ? WHERE id = ?', now, actor, u.id);
-      // Only unspent stamps are on the counters, and the cleanup's expired ones left them already
-      // (docs/maintenance.md).
-      const stamp = live.expired_at === null ? live.stamp - live.spent : 0;
-      this.count(ref, -u.usage, -u.amount, -stamp, -u.debit);
-    }
-    return rows.length;
-  }
-
-  /** Gives back exactly the stamps `usageId` spent; those on released or expired rows stay off the counters. */
-  private restoreSpends(ref: RefRow, usageId: string): void {
-    const spends = all<{ stamp_usage_id: string; quantity: number; countable: number }>(
-      this.sql,
-      `SELECT s.stamp_usage_id, s.quantity, (u.released_at IS NULL AND u.expired_at IS NULL) AS countable
-       FROM stamp_spends s JOIN ref_usages u ON u.id = s.stamp_usage_id WHERE s.usage_id = ?`,
-      usageId,
-    );
-    if (!spends.length) return;
-    let back = 0;
-    for (const s of spends) {
-      this.sql.exec('UPDATE ref_usages SET spent = spent - ? WHERE id = ?', s.quantity, s.stamp_usage_id);
-      if (s.countable) back += s.quantity;
-    }
-    this.sql.exec('DELETE FROM stamp_spends WHERE usage_id = ?', usageId);
-    if (back) this.count(ref, 0, 0, back, 0);
-  }
-
-  /**
-   * `usage` is a whole ledger row's usage, its negation (release) or 0, so its sign is the row's
-   * effect on `purchases`: a row that used the ref is one purchase.
-   */
-  private count(ref: RefRow, usage: number, amount: number, stamp: number, debit: number): void {
-    // A `*` ref's debit is per customer (computed from the ledger); its column keeps the starting balance.
-    const refDebit = ref.kind === '*' ? 0 : debit;
-    // The rule's balance sums live refs only: deleting a ref took its balance off (softDelete), so
-    // a later release on it restores the ref's own balance but not the rule's.
-    const ruleDebit = ref.deleted_at === null ? refDebit : 0;
-    this.sql.exec(
-      'UPDATE refs SET usage = usage + ?, purchases = purchases + ?, amount = amount + ?, ' +
-        'stamp = stamp + ?, debit_balance = debit_balance - ? WHERE id = ?',
-      usage,
-      Math.sign(usage),
-      amount,
-      stamp,
-      refDebit,
-      ref.id,
-    );
-    this.sql.exec(
-      `UPDATE rules SET stat_usage = stat_usage + ?, stat_amount = stat_amount + ?, stat_stamp = stat_stamp + ?,
-         stat_debit_balance = stat_debit_balance - ? WHERE id = ?`,
-      usage,
-      amount,
-      stamp,
-      ruleDebit,
-      ref.rule_id,
-    );
-  }
-
-  usages(ruleId: string, q: UsageListQuery): { usages: UsageEntry[]; total?: number } {
-    this.ruleOr404(ruleId);
-    const where = new Where().add('rule_id = ?', ruleId);
-    if (q.ref_id) where.add('ref_id = ?', q.ref_id);
-    if (q.customer_id) where.add('customer_id = ?', q.customer_id);
-    const total = q.total
-      ? one<{ n: number }>(this.sql, `SELECT COUNT(*) AS n FROM ref_usages ${where}`, ...where.args)!.n
-      : undefined;
-    if (q.starting_after) {
-      where.add('seq > ?', cursorSeq(this.sql, 'ref_usages', 'usage entry', q.starting_after));
-    }
-    const rows = all<UsageRow>(
-      this.sql,
-      `SELECT * FROM ref_usages ${where} ORDER BY seq LIMIT ?`,
-      ...where.args,
-      q.limit,
-    );
-    return { usages: rows.map(toUsage), total };
-  }
 }

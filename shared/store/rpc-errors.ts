@@ -1,30 +1,35 @@
-import { ApiError, toErrorBody, type ErrorBody, type ErrorStatus } from '../errors';
+import { DomainError, type ErrorKind, type FieldError } from '../errors';
+import type { ErrorCode } from '../schemas/error';
 
 /**
- * Client mistakes found inside the account object (404, 409, a limit reached) travel back as a
- * value, not as a thrown exception: the runtime logs every exception that crosses RPC as an
- * uncaught error, which would bury real failures under expected ones.
+ * How a DomainError crosses RPC: as a value, the one way. The runtime logs every exception that
+ * crosses RPC as an uncaught error, which would bury real failures under expected 404s; and an
+ * Error crossing RPC keeps only its message. So the object's public methods answer
+ * `{ [FAILED]: {kind, code, message, errors} }` and the Worker's stub (`throwingErrors`) throws
+ * the DomainError again. Anything else thrown (a bug, an SQLite error) still crosses as an
+ * exception, is logged by the runtime and answered 500.
  */
 const FAILED = '__rabatt_failed__';
 
 interface Failure {
-  [FAILED]: { status: ErrorStatus; body: ErrorBody };
+  [FAILED]: { kind: ErrorKind; code: ErrorCode; message: string; errors?: FieldError[] };
 }
 
 const isFailure = (x: unknown): x is Failure => typeof x === 'object' && x !== null && FAILED in x;
 
 function asFailure(err: unknown): Failure {
-  const known = toErrorBody(err);
-  // Not a client mistake (a bug, or a 5xx the object raised itself): let the runtime log it.
-  if (!known || known.status >= 500) throw err;
-  return { [FAILED]: known };
+  if (!(err instanceof DomainError)) throw err;
+  // Answered, so the runtime does not log it: a contradiction in storage is logged here instead.
+  if (err.kind === 'internal') console.error(JSON.stringify({ level: 'error', msg: err.message, stack: err.stack }));
+  return { [FAILED]: { kind: err.kind, ...err.body() } };
 }
 
 /**
- * Makes the public methods of a Durable Object class answer ApiErrors as values when called over
- * RPC. A call the object makes to its own methods while one is running keeps throwing, so a method
- * can rely on another failing loudly (and a transaction rolls back). Helpers the object hands to
- * its stores (such as its transaction wrapper) must be instance fields, not prototype methods.
+ * Makes the public methods of a Durable Object class answer DomainErrors as values when called
+ * over RPC. A call the object makes to its own methods while one is running keeps throwing, so a
+ * method can rely on another failing loudly (and a transaction rolls back: the error is turned
+ * into a value only after `transactionSync` has thrown). Helpers the object hands to its stores
+ * (such as its transaction wrapper) must be instance fields, not prototype methods.
  */
 export function answerErrorsOverRpc(cls: { prototype: object }): void {
   const proto = cls.prototype as Record<string, unknown>;
@@ -47,7 +52,7 @@ export function answerErrorsOverRpc(cls: { prototype: object }): void {
   }
 }
 
-/** The Worker's side: a stub whose methods throw the ApiError again. */
+/** The Worker's side: a stub whose methods throw the DomainError again. */
 export function throwingErrors<T extends object>(stub: T): T {
   return new Proxy(stub, {
     get(target, prop) {
@@ -57,8 +62,8 @@ export function throwingErrors<T extends object>(stub: T): T {
         // Not `value.apply(...)`: on an RPC stub that would be a remote property named "apply".
         const result = await Reflect.apply(value, target, args);
         if (isFailure(result)) {
-          const { status, body } = result[FAILED];
-          throw new ApiError(status, body.code, body.message, body.errors);
+          const { kind, code, message, errors } = result[FAILED];
+          throw new DomainError(kind, code, message, errors);
         }
         return result;
       };

@@ -1,4 +1,4 @@
-import { badRequest, notFound } from '../errors';
+import { invalid, notFound } from '../errors';
 import {
   deriveType,
   ruleCreateSchema,
@@ -10,10 +10,10 @@ import {
 } from '../schemas/rule';
 import { canonicalTime } from '../time';
 import { canonicalJson } from '../json';
-import { parseOr400 } from '../validate';
+import { parse } from '../schemas/parse';
 import { bumpContentVersion, type Migration } from './migrations';
 import { softDeleteBody } from './soft-delete';
-import { cursorSeq, all, one, Where, type Sql } from './sql';
+import { all, one, paging, Where, type Sql } from './sql';
 
 export const ruleMigrations: Migration[] = [
   {
@@ -80,8 +80,56 @@ function withoutNulls<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as T;
 }
 
+/** What one write adds to a rule's statistics counters (negative to take off). */
+export interface StatisticsDelta {
+  usage?: number;
+  amount?: number;
+  stamp?: number;
+  debitBalance?: number;
+}
+
 export class RuleStore {
+  /**
+   * Rule bodies read by refs, the ledger, claims and checkout: the one cache of them, for one RPC
+   * call. The account object empties it at the start of every call and transaction (`fresh()`,
+   * account.ts), and this store's writes drop the rule they change; a body may also change under
+   * other paths (the cleanup's purge, a rolled-back transaction), which a per-call cache survives.
+   */
+  private readonly bodies = new Map<string, Rule>();
+
   constructor(private readonly sql: Sql) {}
+
+  fresh(): void {
+    this.bodies.clear();
+  }
+
+  /** The stored rule (deleted and archived ones too), without statistics; undefined if never made. */
+  body(id: string): Rule | undefined {
+    let rule = this.bodies.get(id);
+    if (!rule) {
+      const row = one<{ body: string }>(this.sql, 'SELECT body FROM rules WHERE id = ?', id);
+      if (!row) return undefined;
+      rule = JSON.parse(row.body) as Rule;
+      this.bodies.set(id, rule);
+    }
+    return rule;
+  }
+
+  /**
+   * The one writer of the statistics counters (refs, the ledger and the stamp cleanup call it),
+   * in the caller's transaction. `debitBalance` sums the live refs' balances.
+   */
+  addStatistics(id: string, d: StatisticsDelta): void {
+    this.sql.exec(
+      `UPDATE rules SET stat_usage = stat_usage + ?, stat_amount = stat_amount + ?, stat_stamp = stat_stamp + ?,
+         stat_debit_balance = stat_debit_balance + ? WHERE id = ?`,
+      d.usage ?? 0,
+      d.amount ?? 0,
+      d.stamp ?? 0,
+      d.debitBalance ?? 0,
+      id,
+    );
+  }
 
   create(input: RuleInput, actor: string, id: string): Rule {
     const now = new Date().toISOString();
@@ -111,6 +159,7 @@ export class RuleStore {
       Date.parse(now),
     );
     bumpContentVersion(this.sql);
+    this.bodies.delete(id);
     return rule;
   }
 
@@ -162,13 +211,7 @@ export class RuleStore {
       ? this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM rules ${where}`, ...where.args).one().n
       : undefined;
 
-    let order = 'seq';
-    if (q.since_datetime) {
-      where.add('updated_at >= ?', Date.parse(q.since_datetime));
-      order = 'updated_at, seq';
-    } else if (q.starting_after) {
-      where.add('seq > ?', cursorSeq(this.sql, 'rules', 'discount rule', q.starting_after));
-    }
+    const order = paging(this.sql, where, q, { table: 'rules', what: 'discount rule' });
     const rows = all<RuleRow>(
       this.sql,
       `SELECT ${COLUMNS} FROM rules ${where} ORDER BY ${order} LIMIT ?`,
@@ -181,7 +224,7 @@ export class RuleStore {
 
   update(id: string, patch: RuleUpdate, actor: string): Rule {
     const current = this.get(id);
-    if (current.deleted_at) throw badRequest('A deleted discount rule cannot be updated');
+    if (current.deleted_at) throw invalid('A deleted discount rule cannot be updated');
     const { requirement: reqPatch, reward: rewardPatch, ...rest } = editableFields(patch);
     const requirement = { ...current.requirement, ...(reqPatch ?? {}) };
     const reward = { ...current.reward, ...(rewardPatch ?? {}) };
@@ -201,7 +244,7 @@ export class RuleStore {
     if (canonicalJson(rewardRest) !== canonicalJson(currentRewardRest)) {
       errors.push({ field: 'reward', code: 'immutable', message: 'reward cannot change, except reward.base' });
     }
-    if (errors.length) throw badRequest('This update is not allowed', errors);
+    if (errors.length) throw invalid('This update is not allowed', errors);
 
     const {
       id: _i,
@@ -215,7 +258,7 @@ export class RuleStore {
     } = current;
     const merged = { ...kept, ...rest, requirement, reward };
     // The merged rule must still be a valid rule as a whole (e.g. purchase_to after purchase_from).
-    const valid = parseOr400(ruleCreateSchema, merged);
+    const valid = parse(ruleCreateSchema, merged);
     const now = new Date().toISOString();
     const rule = withoutNulls({
       ...editableFields(valid),
@@ -240,6 +283,7 @@ export class RuleStore {
       id,
     );
     bumpContentVersion(this.sql);
+    this.bodies.delete(id);
     return rule;
   }
 
@@ -247,6 +291,7 @@ export class RuleStore {
   delete(id: string, actor: string): Rule {
     const current = this.get(id);
     if (!current.deleted_at) softDeleteBody(this.sql, 'rules', 'id', id, current, actor);
+    this.bodies.delete(id);
     return this.get(id, true);
   }
 }

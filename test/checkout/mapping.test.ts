@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { open, seal } from '../../shared/auth/secret-box';
 import { prepareSession } from '../../shared/checkout/dintero';
 import { dinteroSessionSchema } from '../../shared/schemas/checkout';
-import { toErrorBody } from '../../shared/errors';
+import { errorAnswer } from '../../functions/errors';
 import * as v from 'valibot';
 
 const statusOf = async (p: Promise<unknown>) =>
   p.then(
     () => 200,
-    (e) => toErrorBody(e)?.status,
+    (e) => errorAnswer(e)?.status,
   );
 
 describe('sealed secrets', () => {

@@ -33,6 +33,50 @@ describe('discount_hours (rule timezone, default Europe/Oslo, DST honoured)', ()
     expect(lines(run([late], at('2024-06-07T23:30:00Z')))).toEqual([100]); // sat 01:30 CEST
     expect(lines(run([late], at('2024-06-08T00:30:00Z')))).toEqual([0]); // sat 02:30
   });
+  // The week wraps too: 2024-06-08 is a Saturday, 2024-06-09 a Sunday (CEST, UTC+2).
+  it('a Saturday window past midnight runs into Sunday (day 6 wraps to day 0)', () => {
+    const late = hours([{ day: 'sat', start: '22:00', end: '02:00' }]);
+    expect(lines(run([late], at('2024-06-08T19:59:00Z')))).toEqual([0]); // sat 21:59
+    expect(lines(run([late], at('2024-06-08T20:00:00Z')))).toEqual([100]); // sat 22:00
+    expect(lines(run([late], at('2024-06-08T22:30:00Z')))).toEqual([100]); // sun 00:30
+    expect(lines(run([late], at('2024-06-08T23:59:00Z')))).toEqual([100]); // sun 01:59
+    expect(lines(run([late], at('2024-06-09T00:00:00Z')))).toEqual([0]); // sun 02:00: the end is exclusive
+    expect(lines(run([late], at('2024-06-07T22:30:00Z')))).toEqual([0]); // sat 00:30: before the window began
+    expect(lines(run([late], at('2024-06-09T22:30:00Z')))).toEqual([0]); // mon 00:30: a day too late
+  });
+  it('a Sunday window past midnight runs into Monday; a Saturday one never into Friday', () => {
+    const sunday = hours([{ day: 'sun', start: '23:00', end: '01:00' }]);
+    expect(lines(run([sunday], at('2024-06-09T22:30:00Z')))).toEqual([100]); // mon 00:30
+    expect(lines(run([sunday], at('2024-06-02T22:30:00Z')))).toEqual([100]); // mon 2024-06-03 00:30
+    expect(lines(run([sunday], at('2024-06-08T22:30:00Z')))).toEqual([0]); // sun 00:30: the start of sunday
+  });
+  it('a window ending at 00:00 runs to midnight and no further, on every day including Saturday', () => {
+    const evening = hours([
+      { day: 'sat', start: '20:00', end: '00:00' },
+      { day: 'wed', start: '20:00', end: '00:00' },
+    ]);
+    expect(lines(run([evening], at('2024-06-08T21:59:00Z')))).toEqual([100]); // sat 23:59
+    expect(lines(run([evening], at('2024-06-08T22:00:00Z')))).toEqual([0]); // sun 00:00
+    expect(lines(run([evening], at('2024-06-05T21:59:00Z')))).toEqual([100]); // wed 23:59
+    expect(lines(run([evening], at('2024-06-05T22:00:00Z')))).toEqual([0]); // thu 00:00
+  });
+  it('a window ending at 24:00 is the same as one ending at 00:00', () => {
+    const evening = hours([{ day: 'sat', start: '20:00', end: '24:00' }]);
+    expect(lines(run([evening], at('2024-06-08T21:59:00Z')))).toEqual([100]); // sat 23:59
+    expect(lines(run([evening], at('2024-06-08T22:00:00Z')))).toEqual([0]); // sun 00:00
+  });
+  it('a window starting at 00:00 on Sunday begins exactly at the end of Saturday', () => {
+    const early = hours([{ day: 'sun', start: '00:00', end: '03:00' }]);
+    expect(lines(run([early], at('2024-06-08T21:59:00Z')))).toEqual([0]); // sat 23:59
+    expect(lines(run([early], at('2024-06-08T22:00:00Z')))).toEqual([100]); // sun 00:00
+  });
+  it('a window with equal start and end covers that whole day and nothing of the next', () => {
+    const day = hours([{ day: 'sat', start: '00:00', end: '00:00' }]);
+    expect(lines(run([day], at('2024-06-07T21:59:00Z')))).toEqual([0]); // fri 23:59
+    expect(lines(run([day], at('2024-06-07T22:00:00Z')))).toEqual([100]); // sat 00:00
+    expect(lines(run([day], at('2024-06-08T21:59:00Z')))).toEqual([100]); // sat 23:59
+    expect(lines(run([day], at('2024-06-08T22:00:00Z')))).toEqual([0]); // sun 00:00
+  });
   it('empty hours = any time', () => {
     expect(lines(run([hours([])], at('2024-06-04T03:00:00Z')))).toEqual([100]);
   });

@@ -36,7 +36,7 @@ describe('GET /openapi.json', () => {
     const missing = appRoutes().filter((key) => !documented.has(key));
     expect(
       missing,
-      `routes missing from the OpenAPI document (wrap them with doc(...) from shared/openapi.ts)`,
+      `routes missing from the OpenAPI document (wrap them with doc(...) from functions/openapi.ts)`,
     ).toEqual([]);
     // And nothing documented that the app does not answer.
     expect([...documented].filter((key) => !appRoutes().includes(key))).toEqual([]);

@@ -1,8 +1,10 @@
 import * as v from 'valibot';
 import type { MiddlewareHandler } from 'hono';
 import { validator } from 'hono/validator';
-import { ApiError, type FieldError } from './errors';
-import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json';
+import { DomainError, validationError } from '../shared/errors';
+import { isPlainObject, jsonDepthExceeds, MAX_JSON_DEPTH } from '../shared/json';
+import { parse } from '../shared/schemas/parse';
+import { HttpError } from './errors';
 import { documented } from './openapi';
 
 type AnySchema = v.GenericSchema;
@@ -17,58 +19,31 @@ type Validated<T extends 'json' | 'query' | 'param', S extends AnySchema> = Midd
   string,
   { in: { [K in T]: v.InferInput<S> }; out: { [K in T]: v.InferOutput<S> } }
 >;
-const SAFE_KEY = /^[A-Za-z0-9_:\-[\]]{1,64}$/;
-
-/** Valibot issues as API field errors. Messages name what was expected, never what was sent. */
-export function toFieldErrors(issues: readonly v.BaseIssue<unknown>[]): FieldError[] {
-  return issues.map((issue) => {
-    // Keys are the client's own words; only plain identifiers are repeated back, values never are.
-    const field =
-      (issue.path ?? []).map((p) => (SAFE_KEY.test(String(p.key)) ? String(p.key) : '(unnamed)')).join('.') || '(body)';
-    const message =
-      issue.kind === 'validation' && issue.message && !issue.message.startsWith('Invalid ')
-        ? issue.message
-        : issue.type === 'strict_object' || issue.type === 'never'
-          ? 'Unknown field'
-          : issue.expected
-            ? `Expected ${issue.expected}`
-            : `Invalid ${issue.type}`;
-    return { field, code: issue.type, message };
-  });
-}
-
-export function parseOr400<S extends AnySchema>(schema: S, value: unknown): v.InferOutput<S> {
-  const result = v.safeParse(schema, value, { abortPipeEarly: true });
-  if (!result.success) {
-    throw new ApiError(400, 'validation_error', 'The request is invalid', toFieldErrors(result.issues));
-  }
-  return result.output;
-}
-
 const JSON_MEDIA = /^application\/([\w.-]+\+)?json$/i;
+
+/** Whether a Content-Type header names JSON (`application/json`, `application/<x>+json`, any parameters). */
+export const isJsonMedia = (contentType: string | undefined): boolean =>
+  JSON_MEDIA.test((contentType ?? '').split(';')[0]!.trim());
 
 /** A JSON body validated by `schema`; 415 without a JSON content type, 400 for malformed JSON. */
 export const jsonBody = <S extends AnySchema>(schema: S): Validated<'json', S> =>
   documented(
     validator('json', (value, c): v.InferOutput<S> => {
-      const media = (c.req.header('content-type') ?? '').split(';')[0]!.trim();
-      if (!JSON_MEDIA.test(media)) {
-        throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json');
+      if (!isJsonMedia(c.req.header('content-type'))) {
+        throw new HttpError(415, 'unsupported_media_type', 'Send the body as application/json');
       }
       // Valibot's object schemas accept arrays; every body of this API is a JSON object.
       if (!isPlainObject(value)) {
-        throw new ApiError(400, 'validation_error', 'The request is invalid', [
-          { field: '(body)', code: 'type', message: 'Expected a JSON object' },
-        ]);
+        throw validationError([{ field: '(body)', code: 'type', message: 'Expected a JSON object' }]);
       }
       // Free-form fields (metadata, loose receipt fields) are copied across RPC, which fails on
       // absurd nesting: refuse it here instead.
       if (jsonDepthExceeds(value, MAX_JSON_DEPTH)) {
-        throw new ApiError(400, 'validation_error', 'The request is invalid', [
+        throw validationError([
           { field: '(body)', code: 'depth', message: `Expected JSON nested at most ${MAX_JSON_DEPTH} levels deep` },
         ]);
       }
-      return parseOr400(schema, value);
+      return parse(schema, value);
     }),
     'json',
     schema,
@@ -77,7 +52,7 @@ export const jsonBody = <S extends AnySchema>(schema: S): Validated<'json', S> =
 /** Query parameters validated by `schema`; a repeated parameter arrives as an array. */
 export const queryOf = <S extends AnySchema>(schema: S): Validated<'query', S> =>
   documented(
-    validator('query', (value): v.InferOutput<S> => parseOr400(schema, value)),
+    validator('query', (value): v.InferOutput<S> => parse(schema, value)),
     'query',
     schema,
   ) as unknown as Validated<'query', S>;
@@ -90,13 +65,10 @@ export const paramOf = <E extends Record<string, v.GenericSchema<string, string>
   return documented(
     validator('param', (value): v.InferOutput<typeof schema> => {
       const result = v.safeParse(schema, value);
-      if (!result.success) throw new ApiError(404, 'not_found', result.issues[0]?.message ?? 'Not found');
+      if (!result.success) throw new DomainError('not_found', 'not_found', result.issues[0]?.message ?? 'Not found');
       return result.output;
     }),
     'param',
     schema,
   ) as unknown as Validated<'param', typeof schema>;
 };
-
-export const isPlainObject = (x: unknown): x is Record<string, unknown> =>
-  typeof x === 'object' && x !== null && !Array.isArray(x);

@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../shared/store/migrations';
 import { claimMigrations } from '../../shared/store/claims';
-import { accountApi, NOW } from './helpers';
+import { accountApi, NOW } from '../claims/helpers';
 
 // receipt_add records each receipt once; a receipt id is unique per store only.
 const receipt = (id: string, store: string, customer: string) => ({

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
-import type { Scope } from './auth/scopes';
-import type { Env } from './env';
-import { throwingErrors } from './store/rpc-errors';
+import type { Scope } from '../shared/auth/scopes';
+import type { Env } from '../shared/env';
+import { throwingErrors } from '../shared/store/rpc-errors';
 
 export interface Caller {
   clientId: string;

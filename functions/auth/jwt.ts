@@ -1,6 +1,6 @@
 import { sign, verify } from 'hono/jwt';
-import { ApiError } from '../errors';
-import type { Scope } from './scopes';
+import type { Scope } from '../../shared/auth/scopes';
+import { HttpError } from '../errors';
 
 export const TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
 
@@ -17,7 +17,7 @@ export interface TokenClaims {
 /** Production reads JWT_SECRET from `wrangler secret`; a short or missing one is a setup mistake. */
 export function signingSecret(secret: string | undefined): string {
   if (!secret || new TextEncoder().encode(secret).length < 32) {
-    throw new ApiError(
+    throw new HttpError(
       503,
       'token_signing_unavailable',
       'Token issuing is disabled: JWT_SECRET is unset or shorter than 32 bytes',
@@ -59,7 +59,7 @@ export async function verifyToken(secret: string, token: string): Promise<TokenC
     }
     return payload;
   } catch {
-    throw new ApiError(
+    throw new HttpError(
       401,
       'invalid_token',
       'The access token is missing, malformed, expired or not signed by this server',

@@ -1,6 +1,5 @@
-import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { call, json, ruleBody, tokenWith } from '../helpers';
+import { call, contentVersionOf, json, ruleBody, tokenWith } from '../helpers';
 
 const path = (aid: string, rest = '') => `/v1/accounts/${aid}/discounts/campaigns${rest}`;
 const writer = (aid: string) => tokenWith(['write:discounts', 'read:discounts'], aid, 'marketing');
@@ -165,9 +164,9 @@ describe('campaigns', () => {
         })
       ).status,
     ).toBe(200);
-    const before = await env.ACCOUNTS.getByName(aid).contentVersion();
+    const before = await contentVersionOf(aid);
     await call('DELETE', path(aid, '/summer'), { token });
-    expect(await env.ACCOUNTS.getByName(aid).contentVersion()).toBe(before + 1);
+    expect(await contentVersionOf(aid)).toBe(before + 1);
     const after = await json(call('GET', `/v1/accounts/${aid}/discounts/rules/${rule.body.id}`, { token }));
     expect(after.body).toMatchObject({ campaign_id: 'summer' });
     expect(after.body).not.toHaveProperty('deleted_at');

@@ -1,16 +1,14 @@
 /**
  * OpenAPI for every route, from the same valibot schemas that validate it.
  *
- * A route is documented by one `doc(...)` middleware placed first; request parameters and bodies
- * are documented by `jsonBody` / `queryOf` / `paramOf` (shared/validate.ts) themselves:
- *
- *   import { doc, ok, noContent } from '../../shared/openapi';
- *   import { ruleSchema } from '../../shared/schemas/responses';
+ * A route is declared by one `operation(...)` middleware placed first (functions/operation.ts: it
+ * gives both this document, through `doc`, and the runtime scope check); request parameters and
+ * bodies are documented by `jsonBody` / `queryOf` / `paramOf` (functions/validate.ts) themselves:
  *
  *   .get('/:did',
- *     doc({ tags: ['Rules'], summary: 'Read a rule', scopes: scopes.read('discounts'),
- *           responses: { 200: ok(ruleSchema, 'The rule', exampleRule) }, errors: [409] }),
- *     guard(scopes.read('discounts')), didParam, async (c) => ...)
+ *     operation({ tags: ['Rules'], summary: 'Read a rule', scopes: scopes.read('discounts'),
+ *                 responses: { 200: ok(ruleSchema, 'The rule', exampleRule) }, errors: [409] }),
+ *     didParam, async (c) => ...)
  *
  * - `scopes`: the scopes any one of which grants the call (bearer JWT), `'public'` for no auth, or
  *   `'client'` for HTTP Basic client credentials (the token endpoint).
@@ -27,9 +25,9 @@
 import * as v from 'valibot';
 import { describeRoute, resolver, uniqueSymbol } from 'hono-openapi';
 import type { MiddlewareHandler } from 'hono';
-import type { Scope } from './auth/scopes';
+import type { Scope } from '../shared/auth/scopes';
+import { errorBodySchema } from '../shared/schemas/error';
 import type { ErrorStatus } from './errors';
-import { errorBodySchema } from './schemas/error';
 
 /**
  * Requests are documented as sent (conversion stops at the first transform); answers as produced.
@@ -138,7 +136,7 @@ export function doc({ scopes, responses, errors = [], requestExample, ...rest }:
 }
 
 /**
- * Makes a validator middleware (ours, which throws `ApiError`) also document its input, exactly as
+ * Makes a validator middleware (ours, which throws a DomainError or HttpError) also document its input, exactly as
  * hono-openapi's own `validator` does, so the generator picks it up.
  */
 export function documented<M extends object>(

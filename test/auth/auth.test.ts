@@ -169,8 +169,8 @@ describe('API clients', () => {
 
 describe('JWT_SECRET', () => {
   it('is refused when unset or shorter than 32 bytes, so no token is issued or accepted with it', async () => {
-    const { signingSecret } = await import('../../shared/auth/jwt');
-    const { toErrorBody } = await import('../../shared/errors');
+    const { signingSecret } = await import('../../functions/auth/jwt');
+    const { errorAnswer } = await import('../../functions/errors');
     for (const secret of [undefined, '', 'x'.repeat(31), 'æ'.repeat(15)]) {
       let thrown: unknown;
       try {
@@ -178,7 +178,7 @@ describe('JWT_SECRET', () => {
       } catch (err) {
         thrown = err;
       }
-      expect(toErrorBody(thrown)?.status, String(secret)).toBe(503);
+      expect(errorAnswer(thrown)?.status, String(secret)).toBe(503);
     }
     // 32 bytes, counted as UTF-8: 16 two-byte letters are enough.
     expect(signingSecret('x'.repeat(32))).toBe('x'.repeat(32));

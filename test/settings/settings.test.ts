@@ -1,6 +1,5 @@
-import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { call, json, tokenWith } from '../helpers';
+import { call, contentVersionOf, json, tokenWith } from '../helpers';
 
 const path = (aid: string) => `/v1/accounts/${aid}/settings`;
 const admin = (aid: string) => tokenWith(['admin:discounts'], aid, 'backoffice');
@@ -94,10 +93,9 @@ describe('account settings', () => {
   it('every write bumps the content version', async () => {
     const aid = 'T71000006';
     const token = await admin(aid);
-    const store = env.ACCOUNTS.getByName(aid);
-    const before = await store.contentVersion();
+    const before = await contentVersionOf(aid);
     await call('PUT', path(aid), { token, body: { public_offers: { max_age: 10 } } });
-    expect(await store.contentVersion()).toBe(before + 1);
+    expect(await contentVersionOf(aid)).toBe(before + 1);
   });
 
   it('parallel PUTs of different settings all land', async () => {

@@ -1,15 +1,15 @@
 import { createMiddleware } from 'hono/factory';
+import type { Scope } from '../../shared/auth/scopes';
 import type { AppEnv } from '../app-env';
-import { ApiError } from '../errors';
+import { HttpError } from '../errors';
 import { signingSecret, verifyToken } from './jwt';
-import type { Scope } from './scopes';
 
 /** Reads and verifies the bearer token; 401 when it is missing or invalid, 403 for another account. */
 export async function authenticate(authorization: string | undefined, secret: string | undefined, aid: string) {
   const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-  if (!match) throw new ApiError(401, 'unauthorized', 'Send an access token: Authorization: Bearer <token>');
+  if (!match) throw new HttpError(401, 'unauthorized', 'Send an access token: Authorization: Bearer <token>');
   const claims = await verifyToken(signingSecret(secret), match[1]!);
-  if (claims.aid !== aid) throw new ApiError(403, 'forbidden', 'The access token is for another account');
+  if (claims.aid !== aid) throw new HttpError(403, 'forbidden', 'The access token is for another account');
   return { clientId: claims.sub, scopes: claims.scopes };
 }
 
@@ -22,7 +22,7 @@ export const guard = (allowed: readonly Scope[]) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const caller = await authenticate(c.req.header('authorization'), c.env.JWT_SECRET, c.req.param('aid') as string);
     if (!hasAnyScope(caller.scopes, allowed)) {
-      throw new ApiError(403, 'forbidden', `This operation needs one of the scopes: ${allowed.join(', ')}`);
+      throw new HttpError(403, 'forbidden', `This operation needs one of the scopes: ${allowed.join(', ')}`);
     }
     c.set('caller', caller);
     await next();
