@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { isKnownAccount } from '../../shared/account-directory';
 import { accountOf, storeOf, type AppEnv } from '../app-env';
 import { hashSecret, randomSecret, timingSafeEqual } from '../../shared/auth/crypto';
 import { issueToken, signingSecret, TOKEN_LIFETIME_SECONDS } from '../auth/jwt';
@@ -73,7 +74,8 @@ export const auth = new Hono<AppEnv>()
         if (!timingSafeEqual(client.secret, bootstrapSecret)) throw invalidClient();
         granted = [...ALL_SCOPES];
       } else {
-        const stored = await storeOf(c).clientCredentials(client.id);
+        // A never-used account has no clients: answered without creating its object.
+        const stored = (await isKnownAccount(c.env, aid)) ? await storeOf(c).clientCredentials(client.id) : null;
         if (!stored || !timingSafeEqual(await hashSecret(client.secret, stored.salt), stored.secret_hash)) {
           throw invalidClient();
         }

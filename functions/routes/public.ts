@@ -1,4 +1,6 @@
 import { Hono, type Context } from 'hono';
+import { isKnownAccount } from '../../shared/account-directory';
+import { SETTINGS_DEFAULTS } from '../../shared/schemas/settings';
 import { createMiddleware } from 'hono/factory';
 import * as v from 'valibot';
 import { accountOf, storeOf, type AppEnv } from '../app-env';
@@ -29,6 +31,9 @@ type PublicEnv = AppEnv & { Variables: { publicInfo?: PublicCacheInfo; publicInf
 const PUBLIC_SCOPES: Scope[] = ['public:discounts', 'read:discounts', 'admin:discounts'];
 const EXPOSED = 'ETag, Cache-Control, x-rabatt-cache';
 
+/** What a never-used account would answer: defaults, no anonymous access, nothing cached under it. */
+const NEVER_USED: PublicCacheInfo = { version: 'never-used', ...SETTINGS_DEFAULTS.public_offers };
+
 function allowedOrigin(info: PublicCacheInfo | undefined, origin: string | undefined): string | undefined {
   if (!info || !origin) return undefined;
   if (info.allowed_origins.includes('*')) return '*';
@@ -40,7 +45,9 @@ function allowedOrigin(info: PublicCacheInfo | undefined, origin: string | undef
  * whatever answer comes back, errors included, with CORS headers for allowed origins.
  */
 const cors = createMiddleware<PublicEnv>(async (c, next) => {
-  const pending = storeOf(c).publicCacheInfo();
+  // A never-used account has no public offers and no settings: answered without its object.
+  const known = await isKnownAccount(c.env, accountOf(c));
+  const pending = known ? storeOf(c).publicCacheInfo() : Promise.resolve(NEVER_USED);
   pending.catch(() => undefined); // awaited below; an early 401 must not leave it unobserved
   c.set('publicInfoPending', pending);
   try {

@@ -84,7 +84,10 @@ export function registerAccount(ctx: DurableObjectState, env: Env): Promise<bool
   const listed = marked(LISTED_KEY);
   if (registered && listed) return Promise.resolve(true);
   const done = Promise.all([
-    registered || env.REGISTRY.getByName(REGISTRY_NAME).register(aid).then(() => mark(REGISTERED_KEY)),
+    registered ||
+      env.REGISTRY.getByName(REGISTRY_NAME)
+        .register(aid)
+        .then(() => mark(REGISTERED_KEY)),
     listed || publishAccount(env, aid).then(() => mark(LISTED_KEY)),
   ])
     .then(() => true)

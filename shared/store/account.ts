@@ -121,6 +121,16 @@ export class AccountStore extends DurableObject<Env> {
   private registration: Promise<boolean> | undefined;
 
   /**
+   * For writes that let callers without a token in (an API client, a checkout secret, public
+   * offers settings): answered only once the account directory lists the account, so the
+   * Worker's gate (shared/account-directory.ts) lets the next such request through.
+   */
+  private async listed<T>(result: T): Promise<T> {
+    await (this.registration ?? registerAccount(this.ctx, this.env));
+    return result;
+  }
+
+  /**
    * Empties the per-call caches (rule bodies, rules.ts). Runs at the start of every RPC call and
    * of every transaction (an async call may have waited since it started, and a transaction
    * decides from what storage holds), so no method can forget it.
@@ -170,7 +180,7 @@ export class AccountStore extends DurableObject<Env> {
     return this.settings.get();
   }
   updateSettings(patch: SettingsPatch, actor: string) {
-    return this.tx(() => this.settings.update(patch, actor));
+    return this.listed(this.tx(() => this.settings.update(patch, actor)));
   }
 
   // Campaigns
@@ -219,7 +229,7 @@ export class AccountStore extends DurableObject<Env> {
 
   // API clients
   createClient(input: ClientCreate, clientId: string, salt: string, secretHash: string, actor: string) {
-    return this.tx(() => this.clients.create(input, clientId, salt, secretHash, actor));
+    return this.listed(this.tx(() => this.clients.create(input, clientId, salt, secretHash, actor)));
   }
   listClients() {
     return this.clients.list();
@@ -320,7 +330,7 @@ export class AccountStore extends DurableObject<Env> {
     return this.checkout.signatureStatus();
   }
   setCheckoutSecret(sealed: string, actor: string) {
-    return this.tx(() => this.checkout.setSecret(sealed, actor));
+    return this.listed(this.tx(() => this.checkout.setSecret(sealed, actor)));
   }
   deleteCheckoutSecret() {
     return this.tx(() => this.checkout.deleteSecret());
@@ -337,7 +347,9 @@ export class AccountStore extends DurableObject<Env> {
   }
 
   // Scheduled cleanups (docs/maintenance.md): `now` is the cron's scheduled time.
-  cleanup(now: number) {
+  // The visit also lists accounts registered before the account directory existed.
+  async cleanup(now: number) {
+    await registerAccount(this.ctx, this.env);
     return this.maintenance.run(Number.isFinite(now) ? now : Date.now());
   }
   maintenanceStatus() {

@@ -30,6 +30,8 @@ export const MIGRATION_ORDER = [
   'maintenance/001',
   'refs/003',
   'refs/004',
+  'maintenance/002',
+  'checkout/002',
 ] as const;
 
 /** The areas' migrations in MIGRATION_ORDER; throws if one is not listed there or a listed one is missing. */

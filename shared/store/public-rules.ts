@@ -11,7 +11,6 @@ import { SETTINGS_DEFAULTS } from '../schemas/settings';
 import type { SettingsStore } from './settings';
 import { cursorSeq, all, one, Where, type Sql, type Value } from './sql';
 
-
 // When the rule shows up: `visible_from` if set, else `purchase_from` (both epoch ms).
 const VISIBLE_FROM =
   `COALESCE(` +
