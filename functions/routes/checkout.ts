@@ -99,7 +99,7 @@ const callbackDoc = (method: 'GET' | 'POST') =>
     scopes: 'public',
     parameters: [signatureParameter],
     responses: { 200: ok(callbackAnswerSchema, 'What rabatt did') },
-    errors: [401, 403, 404, 503],
+    errors: [401, 403, 404, 409, 429, 503],
   });
 
 const callbackQuery = documented(
@@ -186,7 +186,7 @@ export const checkout = new Hono<AppEnv>()
       scopes: 'public',
       parameters: [signatureParameter],
       responses: { 200: ok(discountCodesAnswerSchema, 'The order after discounts, shipping options echoed') },
-      errors: [401, 403, 503],
+      errors: [401, 403, 409, 429, 503],
     }),
     sessionBody,
     async (c) => {

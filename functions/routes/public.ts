@@ -125,7 +125,8 @@ const cacheHeaders = {
 const ANONYMOUS_NOTE =
   'Needs a token with `public:discounts` (or `read:discounts`/`admin:discounts`), or no token at all when the ' +
   'account has turned on `public_offers.anonymous` in its settings. Served from the edge cache; `If-None-Match` ' +
-  'answers 304.';
+  'answers 304. Without a token: at most 100 requests per 10 s per address (429 with Retry-After). The discount ' +
+  'code and customer requirements are never shown; `requires_code` says a code is needed.';
 
 export const publicRules = new Hono<PublicEnv>()
   .use('*', cors)
@@ -144,6 +145,7 @@ export const publicRules = new Hono<PublicEnv>()
         200: ok(v.array(publicRuleSchema), 'Rules visible now, given to `*` or `/`', undefined, cacheHeaders),
         304: noContent('Not modified'),
       },
+      errors: [429],
     }),
     queryOf(publicRulesQuerySchema),
     async (c) => {
@@ -171,7 +173,7 @@ export const publicRules = new Hono<PublicEnv>()
         200: ok(publicRuleSchema, 'The rule, if it is on the public list now', undefined, cacheHeaders),
         304: noContent('Not modified'),
       },
-      errors: [404],
+      errors: [404, 429],
     }),
     didParam,
     async (c) => {

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { Rule as EngineRule } from '../engine/types';
 import {
+  boolParam,
   dateTime,
   MAX_MONEY,
   metadata,
@@ -321,3 +322,6 @@ export const ruleListQuerySchema = v.pipe(
 export type RuleListQuery = v.InferOutput<typeof ruleListQuerySchema>;
 
 export const ruleReadQuerySchema = v.strictObject({ include: v.optional(repeated(v.picklist(['statistics']))) });
+
+/** `expire_stamps=true`: shorten `stamp_expire_days` even though unspent stamps would expire at once. */
+export const ruleUpdateQuerySchema = v.strictObject({ expire_stamps: v.optional(boolParam) });

@@ -216,11 +216,11 @@ export class AccountStore extends DurableObject<Env> {
   listRules(query: RuleListQuery) {
     return this.rules.list(query);
   }
-  updateRule(id: string, patch: RuleUpdate, actor: string) {
+  updateRule(id: string, patch: RuleUpdate, actor: string, expireStamps = false) {
     this.evaluator.rulesChanged();
     // An archived rule that is changed (e.g. purchase_to moved later) rejoins the engine's set;
     // the next cleanup archives it again if its window still ended long ago.
-    return this.tx(() => this.maintenance.unarchive(id, this.rules.update(id, patch, actor)));
+    return this.tx(() => this.maintenance.unarchive(id, this.rules.update(id, patch, actor, expireStamps)));
   }
   deleteRule(id: string, actor: string) {
     this.evaluator.rulesChanged();

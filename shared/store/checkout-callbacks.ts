@@ -363,7 +363,9 @@ export class CheckoutDesk {
         // Parallel deliveries of the same callback all got here; the first one to commit wins.
         const again = this.deps.claims.byRef(transactionId);
         if (again) return log(entry('already_claimed', again.claim.id));
-        const { claim } = this.deps.claims.claim(input, transactionId, hash, CHECKOUT_ACTOR, nowMs);
+        // The plan's own time (rabatt's evaluation of the session) judges dynamic windows.
+        const evaluatedAt = Date.parse(plan.purchase_at);
+        const { claim } = this.deps.claims.claim(input, transactionId, hash, CHECKOUT_ACTOR, nowMs, evaluatedAt);
         return log(entry('claimed', claim.id));
       });
     } catch (err) {

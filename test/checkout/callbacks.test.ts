@@ -47,7 +47,7 @@ describe('signature secret', async () => {
     expect((await m.dintero('GET', path, { secret: SECRET })).status).toBe(404);
   });
 
-  it('without a secret callbacks are refused (unsigned ones only in development: checkout.security.test.ts)', async () => {
+  it('without a secret callbacks are refused (unsigned only in development: see checkout.security)', async () => {
     const off = await json(call('DELETE', `${m.base}/checkout/signature`, { token: m.token }));
     expect(off.body).toEqual({ configured: false });
     const refused = await m.dintero('POST', '/discount_codes', { body: session('T40000001.unsigned') });
