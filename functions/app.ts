@@ -23,6 +23,7 @@ import { maintenance } from './routes/maintenance';
 import { CONSOLE_PATH, consoleApp } from './console';
 import { automations } from './routes/automations';
 import { search } from './routes/search';
+import { anonymousRateLimit, tokenRateLimit } from './rate-limit';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const ACCOUNT_ID = /^[PT]\d{8}$/;
@@ -50,6 +51,12 @@ app.use('/v1/accounts/:aid/*', async (c, next) => {
 });
 // After a write, the account's public offers are forgotten here before the answer leaves.
 app.use('/v1/accounts/:aid/*', purgeAfterWrites);
+
+// Before anything that could reach an account object (docs/security.md, "Rate limits").
+app.use('/v1/accounts/:aid/auth/token', tokenRateLimit);
+app.use('/v1/accounts/:aid/discounts/public/*', anonymousRateLimit('ip'));
+app.use('/v1/accounts/:aid/checkout/discount_codes', anonymousRateLimit('account'));
+app.use('/v1/accounts/:aid/checkout/callback', anonymousRateLimit('account'));
 
 app.get('/', (c) => c.json({ name: 'rabatt', docs: '/docs', openapi: '/openapi.json' }));
 mountDocs(app);

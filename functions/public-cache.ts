@@ -333,10 +333,13 @@ async function computeAndStore<T>(
   const text = JSON.stringify(answer.data);
   const entry = { text, gzip: await gzip(text), etag: await strongEtag(text), validUntil: answer.valid_until };
   // Stored under the version the answer was computed at: if a write slipped in since the
-  // version was read, the answer is newer than that key and belongs under the newer one.
-  const computedKey = key(answer.version);
-  await toEdge(aid, computedKey, entry, now);
-  isolateSet(computedKey, entry);
+  // version was read, the answer is newer than that key and belongs under the newer one. An answer
+  // about campaigns that do not exist is not stored (docs/security.md).
+  if (answer.cacheable) {
+    const computedKey = key(answer.version);
+    await toEdge(aid, computedKey, entry, now);
+    isolateSet(computedKey, entry);
+  }
   return entry;
 }
 
@@ -383,12 +386,14 @@ export async function serveCached<T>(c: Context<AppEnv>, read: InfoRead, q: Cach
   const age = Math.max(0, Math.floor((now - read.born) / 1000));
   const left = Math.max(0, info.max_age - age);
   const maxAge = entry.validUntil === null ? left : Math.min(left, secondsUntil(entry.validUntil, now));
+  // An answer to a token is that caller's: no shared cache may hand it to anyone else.
+  const shared = c.get('caller')?.anonymous === true;
   const headers = new Headers({
     etag: entry.etag,
-    'cache-control': `public, max-age=${maxAge}`,
+    'cache-control': `${shared ? 'public' : 'private'}, max-age=${maxAge}`,
     age: String(age),
     'x-rabatt-cache': outcome,
-    vary: 'Accept-Encoding',
+    vary: 'Accept-Encoding, Authorization',
   });
   if (matchesIfNoneMatch(c.req.header('if-none-match'), entry.etag))
     return new Response(null, { status: 304, headers });

@@ -22,10 +22,23 @@ export async function claimRefKey(aid: string, ref: string): Promise<string> {
  * A small per-isolate copy in front of KV, so a burst of retries reaching the same isolate costs
  * no KV read either. Same rules as KV (only a matching body hash is answered from it); entries
  * live at most a minute, which bounds how long another isolate's release can go unseen here.
+ * Bounded by bytes, not entries: a claim of 200 refs is ~100 times one of two, and the isolate
+ * has 128 MB for everything.
  */
 const MEMORY_TTL_MS = 60_000;
-const MEMORY_MAX = 5_000;
-const memory = new Map<string, { entry: CachedClaim; until: number }>();
+export const MEMORY_MAX_BYTES = 4 * 1024 * 1024;
+const memory = new Map<string, { entry: CachedClaim; until: number; bytes: number }>();
+let memoryBytes = 0;
+
+/** Roughly what an entry holds in memory: its JSON, two bytes a character, plus its key. */
+const sizeOf = (key: string, entry: CachedClaim) => (key.length + JSON.stringify(entry).length) * 2;
+
+function forget(key: string): void {
+  const old = memory.get(key);
+  if (!old) return;
+  memory.delete(key);
+  memoryBytes -= old.bytes;
+}
 
 const released = (entry: CachedClaim) => entry.claim.deleted_at !== undefined;
 
@@ -41,16 +54,24 @@ function remember(key: string, entry: CachedClaim): CachedClaim {
   // An expired entry no longer answers requests, but still says whether the claim was released.
   const known = memory.get(key)?.entry;
   const kept = older(entry, known) ? known! : entry;
-  memory.delete(key);
-  if (memory.size >= MEMORY_MAX) memory.delete(memory.keys().next().value as string);
-  memory.set(key, { entry: kept, until: Date.now() + MEMORY_TTL_MS });
+  forget(key);
+  const bytes = sizeOf(key, kept);
+  if (bytes > MEMORY_MAX_BYTES) return kept;
+  // Oldest first (a Map keeps insertion order) until the new entry fits.
+  while (memoryBytes + bytes > MEMORY_MAX_BYTES) forget(memory.keys().next().value as string);
+  memory.set(key, { entry: kept, until: Date.now() + MEMORY_TTL_MS, bytes });
+  memoryBytes += bytes;
   return kept;
 }
 
 /** Clears the per-isolate copy (tests that edit KV behind the Worker's back). */
 export function forgetClaimRefs(): void {
   memory.clear();
+  memoryBytes = 0;
 }
+
+/** Test hook: what the per-isolate copy holds, in entries and (estimated) bytes. */
+export const claimRefMemory = () => ({ entries: memory.size, bytes: memoryBytes });
 
 /** The cached entry, or null when missing, unreadable or not shaped like one (never trusted blindly). */
 export async function readClaimRef(kv: KVNamespace, key: string): Promise<CachedClaim | null> {

@@ -5,6 +5,8 @@ import type { AccountRegistry } from './maintenance/registry';
 export interface Env {
   ACCOUNTS: DurableObjectNamespace<AccountStore>;
   CLAIM_REFS: KVNamespace;
+  /** Accounts that have written anything (shared/account-directory.ts, docs/security.md). */
+  ACCOUNT_DIRECTORY?: KVNamespace;
   /** The account registry the cron walks (one object, `registry`); see docs/maintenance.md. */
   REGISTRY: DurableObjectNamespace<AccountRegistry>;
   JWT_SECRET?: string;
@@ -22,8 +24,16 @@ export interface Env {
   CACHE_PURGE_API_TOKEN?: string;
   /** Automations' outbound calls (docs/automations.md); this Worker is also the consumer. */
   DELIVERIES: Queue<DeliveryMessage>;
-  /** `1` only in development (`.dev.vars`): allows http://localhost receivers, docs/automations.md. */
+  /**
+   * `1` only in local development (`.dev.vars`): enables what production must never do, such as
+   * unsigned checkout callbacks (docs/security.md) and http://localhost automation receivers
+   * (docs/automations.md). Never set in production.
+   */
   RABATT_DEV?: string;
+  /** Rate limits on unauthenticated calls (wrangler.toml `[[ratelimits]]`, docs/security.md). */
+  TOKEN_LIMIT_PER_CLIENT?: RateLimit;
+  TOKEN_LIMIT_PER_IP?: RateLimit;
+  ANONYMOUS_LIMIT_PER_IP?: RateLimit;
 }
 
 /** One queue message: the delivery to attempt (its details stay in the account's object). */
@@ -31,3 +41,6 @@ export interface DeliveryMessage {
   aid: string;
   delivery_id: string;
 }
+
+/** Whether the Worker runs in local development (`RABATT_DEV=1` in `.dev.vars`; never in production). */
+export const isDevelopment = (env: Env): boolean => env.RABATT_DEV === '1';

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { isKnownAccount } from '../../shared/account-directory';
 import { accountOf, storeOf, type AppEnv } from '../app-env';
 import { hashSecret, randomSecret, timingSafeEqual } from '../../shared/auth/crypto';
 import { issueToken, signingSecret, TOKEN_LIFETIME_SECONDS } from '../auth/jwt';
@@ -46,10 +47,12 @@ export const auth = new Hono<AppEnv>()
       tags: ['Auth'],
       summary: 'Get an access token',
       description:
-        "Exchanges client credentials (HTTP Basic) for a JWT bound to this account, carrying the client's scopes.",
+        "Exchanges client credentials (HTTP Basic) for a JWT bound to this account, carrying the client's scopes. " +
+        'At most 10 requests a minute per client id and 30 per address (429 with Retry-After).',
       scopes: 'client',
       requestExample: exampleTokenRequest,
       responses: { 200: ok(tokenResponseSchema, 'The access token', exampleToken) },
+      errors: [429],
     }),
     jsonBody(tokenRequestSchema),
     async (c) => {
@@ -73,7 +76,8 @@ export const auth = new Hono<AppEnv>()
         if (!timingSafeEqual(client.secret, bootstrapSecret)) throw invalidClient();
         granted = [...ALL_SCOPES];
       } else {
-        const stored = await storeOf(c).clientCredentials(client.id);
+        // A never-used account has no clients: answered without creating its object.
+        const stored = (await isKnownAccount(c.env, aid)) ? await storeOf(c).clientCredentials(client.id) : null;
         if (!stored || !timingSafeEqual(await hashSecret(client.secret, stored.salt), stored.secret_hash)) {
           throw invalidClient();
         }

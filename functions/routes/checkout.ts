@@ -20,7 +20,9 @@ import {
   signaturePutSchema,
   signatureStatusSchema,
 } from '../../shared/schemas/checkout';
-import { SIGNATURE_PURPOSE } from '../../shared/store/checkout-callbacks';
+import { SIGNATURE_PURPOSE, signatureNotConfigured, type SignedCall } from '../../shared/store/checkout-callbacks';
+import { isKnownAccount } from '../../shared/account-directory';
+import { isDevelopment } from '../../shared/env';
 import { isJsonMedia, jsonBody, queryOf } from '../validate';
 
 /**
@@ -31,12 +33,20 @@ const tags = ['Checkout'];
 const admin = scopes.admin('discounts');
 const read = scopes.read('discounts');
 
-const signed = (c: AppContext) => ({
-  accountId: accountOf(c),
-  method: c.req.method,
-  url: c.req.url,
-  signature: c.req.header(SIGNATURE_HEADER) ?? null,
-});
+/**
+ * The signed parts of the request, for the account object. A never-used account has no secret,
+ * so its callbacks are refused here without creating its object (docs/security.md).
+ */
+async function signed(c: AppContext): Promise<SignedCall> {
+  if (!(await isKnownAccount(c.env, accountOf(c)))) throw signatureNotConfigured();
+  return {
+    accountId: accountOf(c),
+    method: c.req.method,
+    url: c.req.url,
+    signature: c.req.header(SIGNATURE_HEADER) ?? null,
+    development: isDevelopment(c.env),
+  };
+}
 
 const signatureParameter = {
   name: SIGNATURE_HEADER,
@@ -48,7 +58,8 @@ const signatureParameter = {
 const CALLBACK_DESCRIPTION =
   'Called by Dintero Checkout, not with an access token. When the account has a signature secret, the ' +
   '`Dintero-Signature` header must be valid and at most 5 minutes old (401 otherwise); without a secret the call ' +
-  'is refused (403) unless the setting `checkout.allow_unsigned_callbacks` is on.';
+  'is refused (403) unless the setting `checkout.allow_unsigned_callbacks` is on and the Worker runs in local ' +
+  'development (`RABATT_DEV=1`). At most 100 calls per 10 s per address and account (429 with Retry-After).';
 
 /**
  * Callback bodies are not signed, so nothing here reads them: the raw text goes to the account
@@ -88,7 +99,7 @@ const callbackDoc = (method: 'GET' | 'POST') =>
     scopes: 'public',
     parameters: [signatureParameter],
     responses: { 200: ok(callbackAnswerSchema, 'What rabatt did') },
-    errors: [401, 403, 404, 503],
+    errors: [401, 403, 404, 409, 429, 503],
   });
 
 const callbackQuery = documented(
@@ -104,7 +115,8 @@ const transactionBody = documented(
 
 async function handleCallback(c: AppContext) {
   const query = Object.fromEntries(new URL(c.req.url).searchParams);
-  const answer = await storeOf(c).checkoutCallback(signed(c), query, await rawBody(c, false), Date.now());
+  const call = await signed(c);
+  const answer = await storeOf(c).checkoutCallback(call, query, await rawBody(c, false), Date.now());
   // A VOID or refund released the claim whose ref is the transaction id: the edge copy of that ref
   // (docs/claims.md) must follow, or an API retry of the ref would see the claim unreleased.
   if (answer.outcome === 'released' && query.transaction_id) {
@@ -175,10 +187,13 @@ export const checkout = new Hono<AppEnv>()
       scopes: 'public',
       parameters: [signatureParameter],
       responses: { 200: ok(discountCodesAnswerSchema, 'The order after discounts, shipping options echoed') },
-      errors: [401, 403, 503],
+      errors: [401, 403, 409, 429, 503],
     }),
     sessionBody,
-    async (c) => c.json(await storeOf(c).checkoutDiscountCodes(signed(c), (await rawBody(c, true)) ?? '', Date.now())),
+    async (c) => {
+      const call = await signed(c);
+      return c.json(await storeOf(c).checkoutDiscountCodes(call, (await rawBody(c, true)) ?? '', Date.now()));
+    },
   )
   .get('/callback', callbackDoc('GET'), callbackQuery, handleCallback)
   .post('/callback', callbackDoc('POST'), callbackQuery, transactionBody, handleCallback)

@@ -1,4 +1,6 @@
 import { Hono, type Context } from 'hono';
+import { isKnownAccount } from '../../shared/account-directory';
+import { SETTINGS_DEFAULTS } from '../../shared/schemas/settings';
 import { createMiddleware } from 'hono/factory';
 import * as v from 'valibot';
 import { accountOf, storeOf, type AppEnv } from '../app-env';
@@ -30,6 +32,9 @@ type PublicEnv = AppEnv & { Variables: { publicInfo?: InfoRead; publicInfoPendin
 const PUBLIC_SCOPES: Scope[] = ['public:discounts', 'read:discounts', 'admin:discounts'];
 const EXPOSED = 'ETag, Cache-Control, Age, x-rabatt-cache';
 
+/** What a never-used account would answer: defaults, no anonymous access, nothing cached under it. */
+const NEVER_USED: PublicCacheInfo = { version: 'never-used', ...SETTINGS_DEFAULTS.public_offers };
+
 function allowedOrigin(read: InfoRead | undefined, origin: string | undefined): string | undefined {
   const info: PublicCacheInfo | undefined = read?.info;
   if (!info || !origin) return undefined;
@@ -42,7 +47,12 @@ function allowedOrigin(read: InfoRead | undefined, origin: string | undefined): 
  * whatever answer comes back, errors included, with CORS headers for allowed origins.
  */
 const cors = createMiddleware<PublicEnv>(async (c, next) => {
-  const pending = readPublicInfo(c, accountOf(c), () => storeOf(c).publicCacheInfo());
+  // A never-used account has no public offers and no settings: answered without its object (the
+  // directory is read only when the cached info is missing or past its bound).
+  const aid = accountOf(c);
+  const pending = readPublicInfo(c, aid, async () =>
+    (await isKnownAccount(c.env, aid)) ? storeOf(c).publicCacheInfo() : NEVER_USED,
+  );
   pending.catch(() => undefined); // awaited below; an early 401 must not leave it unobserved
   c.set('publicInfoPending', pending);
   try {
@@ -107,7 +117,9 @@ const preflight = async (c: Context<PublicEnv>) => {
 const cacheHeaders = {
   ETag: { description: 'Strong validator of the body; send it back in If-None-Match', schema: { type: 'string' } },
   'Cache-Control': {
-    description: '`public, max-age=<settings.public_offers.max_age>` (less when an offer is about to change)',
+    description:
+      '`public, max-age=<settings.public_offers.max_age>` without a token, `private, max-age=…` with one (less ' +
+      'when an offer is about to change)',
     schema: { type: 'string' },
   },
   'x-rabatt-cache': {
@@ -121,7 +133,8 @@ const cacheHeaders = {
 const ANONYMOUS_NOTE =
   'Needs a token with `public:discounts` (or `read:discounts`/`admin:discounts`), or no token at all when the ' +
   'account has turned on `public_offers.anonymous` in its settings. Served from the edge cache; `If-None-Match` ' +
-  'answers 304.';
+  'answers 304. Without a token: at most 100 requests per 10 s per address (429 with Retry-After). The discount ' +
+  'code and customer requirements are never shown; `requires_code` says a code is needed.';
 
 export const publicRules = new Hono<PublicEnv>()
   .use('*', cors)
@@ -140,6 +153,7 @@ export const publicRules = new Hono<PublicEnv>()
         200: ok(v.array(publicRuleSchema), 'Rules visible now, given to `*` or `/`', undefined, cacheHeaders),
         304: noContent('Not modified'),
       },
+      errors: [429],
     }),
     queryOf(publicRulesQuerySchema),
     async (c) => {
@@ -166,7 +180,7 @@ export const publicRules = new Hono<PublicEnv>()
         200: ok(publicRuleSchema, 'The rule, if it is on the public list now', undefined, cacheHeaders),
         304: noContent('Not modified'),
       },
-      errors: [404],
+      errors: [404, 429],
     }),
     didParam,
     async (c) => {

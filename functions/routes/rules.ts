@@ -5,6 +5,7 @@ import {
   ruleCreateSchema,
   ruleListQuerySchema,
   ruleReadQuerySchema,
+  ruleUpdateQuerySchema,
   ruleUpdateSchema,
   type Rule,
 } from '../../shared/schemas/rule';
@@ -78,7 +79,8 @@ export const rules = new Hono<AppEnv>()
       description:
         'Partial: fields left out keep their value and `requirement` merges over the stored one. `purchase_to` may ' +
         'only move later; `purchase_from` and `reward` may not change, except `reward.base`. `campaign_id: null` ' +
-        'removes the campaign.',
+        'removes the campaign. Shortening `limitation.stamp_expire_days` so that unspent stamps would expire at once ' +
+        'is 409 unless `expire_stamps=true`. A rule is at most 65536 bytes as JSON.',
       scopes: scopes.write('discounts'),
       requestExample: { name: 'Spar 150,-', requirement: { purchase_to: '2023-12-31T23:00:00Z' }, campaign_id: null },
       responses: {
@@ -89,11 +91,15 @@ export const rules = new Hono<AppEnv>()
       },
     }),
     didParam,
+    queryOf(ruleUpdateQuerySchema),
     jsonBody(ruleUpdateSchema),
-    async (c) =>
-      c.json(
-        (await storeOf(c).updateRule(c.req.valid('param').did, c.req.valid('json'), c.get('caller').clientId)) as Rule,
-      ),
+    async (c) => {
+      const { did } = c.req.valid('param');
+      const expireStamps = c.req.valid('query').expire_stamps ?? false;
+      return c.json(
+        (await storeOf(c).updateRule(did, c.req.valid('json'), c.get('caller').clientId, expireStamps)) as Rule,
+      );
+    },
   )
   .delete(
     '/:did',

@@ -5,6 +5,8 @@ import { ok } from '../openapi';
 import { operation } from '../operation';
 import { settingsPatchSchema, settingsSchema } from '../../shared/schemas/settings';
 import { jsonBody } from '../validate';
+import { fieldError } from '../../shared/errors';
+import { isDevelopment } from '../../shared/env';
 
 const tags = ['Settings'];
 const admin = scopes.admin('discounts');
@@ -32,5 +34,14 @@ export const settings = new Hono<AppEnv>()
       },
     }),
     jsonBody(settingsPatchSchema),
-    async (c) => c.json(await storeOf(c).updateSettings(c.req.valid('json'), c.get('caller').clientId)),
+    async (c) => {
+      const patch = c.req.valid('json');
+      if (patch.checkout?.allow_unsigned_callbacks === true && !isDevelopment(c.env)) {
+        throw fieldError(
+          'checkout.allow_unsigned_callbacks',
+          'Unsigned callbacks are accepted only in local development (RABATT_DEV=1); set a signature secret',
+        );
+      }
+      return c.json(await storeOf(c).updateSettings(patch, c.get('caller').clientId));
+    },
   );

@@ -44,7 +44,13 @@ export async function signatureHeader(
   return `t=${t},${SCHEME}=${await signatureDigest(secret, t, accountId, method, url)}`;
 }
 
-export type SignatureCheck = { ok: true } | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'mismatch' };
+/**
+ * A valid check names the digest that matched and its `t`: the body is not signed, so the caller
+ * remembers that digest until `t` + tolerance (docs/security.md).
+ */
+export type SignatureCheck =
+  | { ok: true; digest: string; t: number }
+  | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'mismatch' };
 
 /**
  * Checks a `Dintero-Signature` header. Several `v0-hmac-sha256` entries are allowed (a sender
@@ -74,5 +80,5 @@ export async function verifySignature(
   const expected = await signatureDigest(secret, t, accountId, method, url);
   let match = false;
   for (const d of digests) match = timingSafeEqual(d, expected) || match;
-  return match ? { ok: true } : { ok: false, reason: 'mismatch' };
+  return match ? { ok: true, digest: expected, t: Number(t) } : { ok: false, reason: 'mismatch' };
 }

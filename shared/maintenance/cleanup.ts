@@ -232,7 +232,9 @@ export class AccountCleanup {
           for (const r of rows) {
             budget--;
             cursors.customers = { at: r.deleted_at, seq: r.seq };
-            if (one(sql, 'SELECT 1 AS x FROM claims WHERE customer_id = ? LIMIT 1', r.customer_id)) {
+            // Kept while anything still names the id, or a customer re-created under it would
+            // inherit those refs, usages and claims.
+            if (namedElsewhere(sql, r.customer_id)) {
               kept.customers++;
               continue;
             }
@@ -351,4 +353,17 @@ export class AccountCleanup {
     const row = one<{ value: string }>(sql, 'SELECT value FROM meta WHERE key = ?', CURSORS_KEY);
     return row ? { ...NO_CURSORS, ...(JSON.parse(row.value) as Partial<Cursors>) } : { ...NO_CURSORS };
   }
+}
+
+/** Whether a claim, a ref (deleted ones too) or a ledger row names the customer id. */
+function namedElsewhere(sql: Sql, customerId: string): boolean {
+  return (
+    one(
+      sql,
+      `SELECT 1 AS x WHERE EXISTS (SELECT 1 FROM claims WHERE customer_id = ?1)
+         OR EXISTS (SELECT 1 FROM refs WHERE customer_id = ?1)
+         OR EXISTS (SELECT 1 FROM ref_usages WHERE customer_id = ?1)`,
+      customerId,
+    ) !== undefined
+  );
 }

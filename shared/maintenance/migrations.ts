@@ -25,4 +25,12 @@ export const maintenanceMigrations: Migration[] = [
       'CREATE INDEX checkout_events_by_created ON checkout_events (created_at)',
     ],
   },
+  {
+    id: 'maintenance/002',
+    statements: [
+      // The purge keeps a deleted customer that ledger rows name (a `*` ref's rows name customers
+      // its ref row does not): one index probe per deleted customer.
+      'CREATE INDEX ref_usages_by_customer ON ref_usages (customer_id) WHERE customer_id IS NOT NULL',
+    ],
+  },
 ];

@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
+import { publishAccount } from '../account-directory';
 import { all, one } from '../store/sql';
 
 /** The one registry object's name (`env.REGISTRY.getByName(REGISTRY_NAME)`). */
@@ -61,25 +62,35 @@ export class AccountRegistry extends DurableObject<Env> {
 }
 
 const REGISTERED_KEY = 'registered';
+/** Set once the account directory (shared/account-directory.ts) lists the account. */
+const LISTED_KEY = 'directory_listed';
 
 /**
- * Called after the account object's writes: tells the registry this account exists, once. The
- * object's own `meta.registered` is written only after the registry confirmed, so a failed call is
- * retried after a later write; the object keeps serving meanwhile (the failure is logged), and
- * nothing waits on the registry. Objects not created by name (no `ctx.id.name`) cannot be
- * registered and are skipped. Resolves to whether the account is registered.
+ * Called after the account object's writes (and by its cleanup, which lists accounts registered
+ * before the directory existed): tells the registry and the account directory this account
+ * exists, once each. The object's own `meta` marks are written only after each confirmed, so a
+ * failed call is retried after a later write; the object keeps serving meanwhile (the failure is
+ * logged). Objects not created by name (no `ctx.id.name`) cannot be registered and are skipped.
+ * Resolves to whether the account is registered and listed.
  */
 export function registerAccount(ctx: DurableObjectState, env: Env): Promise<boolean> {
   const aid = ctx.id.name;
   const sql = ctx.storage.sql;
   if (!aid || !env.REGISTRY) return Promise.resolve(true);
-  if (one(sql, 'SELECT 1 AS x FROM meta WHERE key = ?', REGISTERED_KEY)) return Promise.resolve(true);
-  const done = env.REGISTRY.getByName(REGISTRY_NAME)
-    .register(aid)
-    .then(() => {
-      sql.exec('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', REGISTERED_KEY, new Date().toISOString());
-      return true;
-    })
+  const marked = (key: string) => one(sql, 'SELECT 1 AS x FROM meta WHERE key = ?', key) !== undefined;
+  const mark = (key: string) =>
+    sql.exec('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', key, new Date().toISOString());
+  const registered = marked(REGISTERED_KEY);
+  const listed = marked(LISTED_KEY);
+  if (registered && listed) return Promise.resolve(true);
+  const done = Promise.all([
+    registered ||
+      env.REGISTRY.getByName(REGISTRY_NAME)
+        .register(aid)
+        .then(() => mark(REGISTERED_KEY)),
+    listed || publishAccount(env, aid).then(() => mark(LISTED_KEY)),
+  ])
+    .then(() => true)
     .catch((err: unknown) => {
       console.error(JSON.stringify({ level: 'error', msg: 'account registration failed', aid, error: String(err) }));
       return false;

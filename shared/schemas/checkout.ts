@@ -1,12 +1,18 @@
 import * as v from 'valibot';
-import { boolParam, intParam } from './common';
+import { boolParam, intParam, MAX_MONEY } from './common';
 
 /**
  * What Dintero Checkout sends rabatt (spec §5) and what rabatt answers. Dintero's objects carry
  * many more fields than discounts need (descriptions, addresses, payment details); the schemas are
  * loose so those pass through, and only the fields rabatt reads are checked.
  */
-const money = v.pipe(v.number(), v.integer('Expected whole minor units'), v.minValue(0, 'Expected at least 0'));
+/** Minor units, capped like every amount in the API (MAX_MONEY), so sums stay exact. */
+const money = v.pipe(
+  v.number(),
+  v.integer('Expected whole minor units'),
+  v.minValue(0, 'Expected at least 0'),
+  v.maxValue(MAX_MONEY, `Expected at most ${MAX_MONEY}`),
+);
 const text = (max = 255) =>
   v.pipe(
     v.string(),

@@ -47,6 +47,9 @@ const claimDiscountSchema = v.object({
   ),
 });
 
+/** Refs in one claim, all discounts together (docs/security.md). */
+export const MAX_CLAIM_REFS = 200;
+
 export const claimCreateSchema = v.strictObject({
   purchase_at: dateTime,
   /** Seed 002 requires it; we also accept a claim without one, which may only use `/` refs. */
@@ -55,6 +58,11 @@ export const claimCreateSchema = v.strictObject({
     v.array(claimDiscountSchema),
     v.minLength(1, 'Expected at least one discount'),
     v.maxLength(100, 'Expected at most 100 discounts'),
+    // Each ref is checked and written in the account object, which serves nothing else meanwhile.
+    v.check(
+      (ds) => ds.reduce((n, d) => n + d.refs.length, 0) <= MAX_CLAIM_REFS,
+      `Expected at most ${MAX_CLAIM_REFS} refs in all discounts together`,
+    ),
   ),
   ref: v.optional(text(255)),
   type: v.optional(v.pipe(v.string(), v.maxLength(255, 'Expected at most 255 characters'))),

@@ -33,12 +33,16 @@ export const accountId = v.pipe(v.string(), v.regex(/^[PT]\d{8}$/, 'Expected an 
 
 export const uuid = v.pipe(v.string(), v.uuid('Expected a UUID'));
 
-/** A query parameter that may be given once or repeated. */
-export const repeated = <S extends v.GenericSchema<string, unknown>>(item: S) =>
+/**
+ * A query parameter that may be given once or repeated; `max` bounds how often (values bound one
+ * by one in SQL must stay under the 100 parameters SQLite takes per statement in a Durable Object).
+ */
+export const repeated = <S extends v.GenericSchema<string, unknown>>(item: S, max = 1000) =>
   v.pipe(
     v.union([v.string(), v.array(v.string())]),
     v.transform((x) => (Array.isArray(x) ? x : [x])),
     v.array(item),
+    v.maxLength(max, `Expected at most ${max} values`),
   );
 
 /** An integer from a query string. */
@@ -70,13 +74,22 @@ export const noSinceWithStartingAfter = <T extends { since_datetime?: unknown; s
     'since_datetime cannot be combined with starting_after',
   );
 
-/** Free-form key/value pairs: a JSON object, never an array. */
+/**
+ * Largest `metadata` object, in bytes of its JSON (UTF-8). Rules are kept compiled in the account
+ * object's memory, so metadata is bounded on its own, not only by the 1 MiB body.
+ */
+export const MAX_METADATA_BYTES = 16 * 1024;
+
+export const jsonBytes = (x: unknown): number => new TextEncoder().encode(JSON.stringify(x)).byteLength;
+
+/** Free-form key/value pairs: a JSON object, never an array, at most MAX_METADATA_BYTES as JSON. */
 export const metadata = v.pipe(
   v.custom<Record<string, unknown>>(
     (x) => typeof x === 'object' && x !== null && !Array.isArray(x),
     'Expected an object',
   ),
   v.record(v.string(), v.unknown()),
+  v.check((m) => jsonBytes(m) <= MAX_METADATA_BYTES, `Expected at most ${MAX_METADATA_BYTES} bytes of JSON`),
 );
 
 export const nonEmptyString = (max = 1000) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));

@@ -166,6 +166,9 @@ export interface Customer {
 
 const queryText = (max = 255) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));
 
+/** Attribute filters per customer list request (docs/security.md). */
+export const MAX_ATTRIBUTE_FILTERS = 20;
+
 export const customerListQuerySchema = v.pipe(
   v.strictObject({
     ...paging(100),
@@ -191,6 +194,22 @@ export const customerListQuerySchema = v.pipe(
     attributes_keys: [...(attributes_keys ?? []), ...(k2 ?? [])],
     attributes_values: [...(attributes_values ?? []), ...(v2 ?? [])],
   })),
+  // Each key (and value) is bound in SQL, and SQLite in a Durable Object takes at most 100 bound
+  // parameters per statement: past MAX_ATTRIBUTE_FILTERS the list would fail, not search.
+  v.forward(
+    v.check(
+      (q) => q.attributes_keys.length <= MAX_ATTRIBUTE_FILTERS,
+      `Expected at most ${MAX_ATTRIBUTE_FILTERS} attributes_keys (both spellings together)`,
+    ),
+    ['attributes_keys'],
+  ),
+  v.forward(
+    v.check(
+      (q) => q.attributes_values.length <= MAX_ATTRIBUTE_FILTERS,
+      `Expected at most ${MAX_ATTRIBUTE_FILTERS} attributes_values (both spellings together)`,
+    ),
+    ['attributes_values'],
+  ),
   v.forward(
     v.check(
       (q) => q.attributes_values.length === 0 || q.attributes_values.length === q.attributes_keys.length,

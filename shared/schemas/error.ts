@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'invalid_signature',
   'forbidden',
   'signature_not_configured',
+  'signature_reused',
+  'rate_limited',
   'method_not_allowed',
   'payload_too_large',
   'unsupported_media_type',

@@ -34,7 +34,7 @@ export const keptSchema = v.strictObject({
   refs: count(
     'Deleted refs past the retention kept because the ledger names them or they hold an offering_constraint_id',
   ),
-  customers: count('Deleted customers past the retention kept because claims name them'),
+  customers: count('Deleted customers past the retention kept because claims, refs or ledger rows name them'),
 });
 export type Kept = v.InferOutput<typeof keptSchema>;
 

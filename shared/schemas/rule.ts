@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { Rule as EngineRule } from '../engine/types';
 import {
+  boolParam,
   dateTime,
   MAX_MONEY,
   metadata,
@@ -333,7 +334,7 @@ export const ruleListQuerySchema = v.pipe(
     purchase_from: v.optional(dateTime),
     purchase_to: v.optional(dateTime),
     state: v.optional(v.picklist(RULE_STATES), 'all'),
-    campaign_id: v.optional(repeated(v.pipe(v.string(), v.minLength(1)))),
+    campaign_id: v.optional(repeated(v.pipe(v.string(), v.minLength(1), v.maxLength(255)), 50)),
     include: v.optional(repeated(v.picklist(['statistics']))),
   }),
   noSinceWithStartingAfter(),
@@ -341,3 +342,6 @@ export const ruleListQuerySchema = v.pipe(
 export type RuleListQuery = v.InferOutput<typeof ruleListQuerySchema>;
 
 export const ruleReadQuerySchema = v.strictObject({ include: v.optional(repeated(v.picklist(['statistics']))) });
+
+/** `expire_stamps=true`: shorten `stamp_expire_days` even though unspent stamps would expire at once. */
+export const ruleUpdateQuerySchema = v.strictObject({ expire_stamps: v.optional(boolParam) });

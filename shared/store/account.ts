@@ -137,6 +137,16 @@ export class AccountStore extends DurableObject<Env> {
   private registration: Promise<boolean> | undefined;
 
   /**
+   * For writes that let callers without a token in (an API client, a checkout secret, public
+   * offers settings): answered only once the account directory lists the account, so the
+   * Worker's gate (shared/account-directory.ts) lets the next such request through.
+   */
+  private async listed<T>(result: T): Promise<T> {
+    await (this.registration ?? registerAccount(this.ctx, this.env));
+    return result;
+  }
+
+  /**
    * Empties the per-call caches (rule bodies, rules.ts). Runs at the start of every RPC call and
    * of every transaction (an async call may have waited since it started, and a transaction
    * decides from what storage holds), so no method can forget it.
@@ -194,7 +204,7 @@ export class AccountStore extends DurableObject<Env> {
     return this.settings.get();
   }
   updateSettings(patch: SettingsPatch, actor: string) {
-    return this.tx(() => this.settings.update(patch, actor));
+    return this.listed(this.tx(() => this.settings.update(patch, actor)));
   }
 
   // Campaigns
@@ -245,11 +255,13 @@ export class AccountStore extends DurableObject<Env> {
   listRules(query: RuleListQuery) {
     return this.rules.list(query);
   }
-  updateRule(id: string, patch: RuleUpdate, actor: string) {
+  updateRule(id: string, patch: RuleUpdate, actor: string, expireStamps = false) {
     this.evaluator.rulesChanged();
     // An archived rule that is changed (e.g. purchase_to moved later) rejoins the engine's set;
     // the next cleanup archives it again if its window still ended long ago.
-    return this.tx(() => this.indexed(this.maintenance.unarchive(id, this.rules.update(id, patch, actor))));
+    return this.tx(() =>
+      this.indexed(this.maintenance.unarchive(id, this.rules.update(id, patch, actor, expireStamps))),
+    );
   }
   deleteRule(id: string, actor: string) {
     this.evaluator.rulesChanged();
@@ -265,7 +277,7 @@ export class AccountStore extends DurableObject<Env> {
 
   // API clients
   createClient(input: ClientCreate, clientId: string, salt: string, secretHash: string, actor: string) {
-    return this.tx(() => this.clients.create(input, clientId, salt, secretHash, actor));
+    return this.listed(this.tx(() => this.clients.create(input, clientId, salt, secretHash, actor)));
   }
   listClients() {
     return this.clients.list();
@@ -459,7 +471,7 @@ export class AccountStore extends DurableObject<Env> {
     return this.checkout.signatureStatus();
   }
   setCheckoutSecret(sealed: string, actor: string) {
-    return this.tx(() => this.checkout.setSecret(sealed, actor));
+    return this.listed(this.tx(() => this.checkout.setSecret(sealed, actor)));
   }
   deleteCheckoutSecret() {
     return this.tx(() => this.checkout.deleteSecret());
@@ -476,7 +488,9 @@ export class AccountStore extends DurableObject<Env> {
   }
 
   // Scheduled cleanups (docs/maintenance.md): `now` is the cron's scheduled time.
+  // The visit also lists accounts registered before the account directory existed.
   async cleanup(now: number) {
+    await registerAccount(this.ctx, this.env);
     // Not part of the summary: nothing is deleted, and without a rotation it does nothing.
     await this.checkoutDesk.resealSecret();
     this.fresh(); // storage may have changed while the reseal awaited

@@ -1,5 +1,6 @@
 import { openRotating, type SecretsKeys } from '../auth/secret-box';
-import { verifySignature } from '../auth/signature';
+import { sha256Hex } from '../auth/crypto';
+import { SIGNATURE_TOLERANCE_SECONDS, verifySignature } from '../auth/signature';
 import {
   acceptedCodes,
   claimDiscounts,
@@ -32,6 +33,16 @@ export interface SignedCall {
   method: string;
   url: string;
   signature: string | null;
+  /** The Worker runs with RABATT_DEV=1: only then may `allow_unsigned_callbacks` let a call in. */
+  development: boolean;
+}
+
+/** Who a callback is, and the signature digest it came with (none for an unsigned call in development). */
+interface Authorized {
+  actor: string;
+  digest?: string;
+  /** Until when the digest could be replayed (epoch ms): its `t` plus the tolerance. */
+  validUntil?: number;
 }
 
 export interface CheckoutDeps {
@@ -46,6 +57,10 @@ export interface CheckoutDeps {
   /** Runs `fn` in one storage transaction (and clears per-call caches first). */
   tx<T>(fn: () => T): T;
 }
+
+/** Callbacks to an account without a signature secret (also said by the Worker for never-used accounts). */
+export const signatureNotConfigured = () =>
+  forbidden('Set a checkout signature secret (PUT /checkout/signature)', 'signature_not_configured');
 
 /** Purpose label of the key that seals checkout signature secrets (shared/auth/secret-box.ts). */
 export const SIGNATURE_PURPOSE = 'checkout-signature';
@@ -146,15 +161,15 @@ export class CheckoutDesk {
 
   constructor(private readonly deps: CheckoutDeps) {}
 
-  /** 401 for a bad or missing signature when a secret is set; 403 when none is set and unsigned calls are off. */
-  async authorize(call: SignedCall): Promise<string> {
+  /**
+   * 401 for a bad or missing signature when a secret is set; 403 when none is set, unless unsigned
+   * calls are allowed in settings and the Worker runs in development (RABATT_DEV=1).
+   */
+  async authorize(call: SignedCall): Promise<Authorized> {
     const sealed = this.deps.store.sealedSecret();
     if (sealed === null) {
-      if (this.deps.allowUnsigned()) return 'unsigned-callback';
-      throw forbidden(
-        'Set a checkout signature secret (PUT /checkout/signature) or allow unsigned callbacks in settings',
-        'signature_not_configured',
-      );
+      if (call.development && this.deps.allowUnsigned()) return { actor: 'unsigned-callback' };
+      throw signatureNotConfigured();
     }
     if (this.opened?.sealed !== sealed) {
       const { plaintext, resealed } = await openRotating(this.deps.secretsKeys(), SIGNATURE_PURPOSE, sealed);
@@ -178,7 +193,37 @@ export class CheckoutDesk {
       }[check.reason];
       throw new DomainError('unauthorized', 'invalid_signature', why);
     }
-    return CHECKOUT_ACTOR;
+    return { actor: CHECKOUT_ACTOR, digest: check.digest, validUntil: (check.t + SIGNATURE_TOLERANCE_SECONDS) * 1000 };
+  }
+
+  /**
+   * The body is not signed, so one signature goes with one body (docs/security.md): the same
+   * signature and body again get the first answer; another body is 409 `signature_reused`. The
+   * digest is claimed before any work (the object runs one request at a time up to its next
+   * await), and the answer stored once known; a call that failed is simply processed again.
+   */
+  private async oncePerSignature<T>(
+    auth: Authorized,
+    bodyText: string,
+    nowMs: number,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    if (!auth.digest || auth.validUntil === undefined) return run();
+    const { digest, validUntil } = auth;
+    const bodyHash = await sha256Hex(bodyText);
+    const prior = this.deps.store.signatureUse(digest, nowMs);
+    if (prior && prior.body_hash !== bodyHash) {
+      throw new DomainError(
+        'conflict',
+        'signature_reused',
+        'This Dintero-Signature was already used with another body; sign each call anew',
+      );
+    }
+    if (prior?.answer) return JSON.parse(prior.answer) as T;
+    if (!prior) this.deps.tx(() => this.deps.store.claimSignature(digest, bodyHash, validUntil, nowMs));
+    const answer = await run();
+    this.deps.tx(() => this.deps.store.answerSignature(digest, JSON.stringify(answer)));
+    return answer;
   }
 
   /**
@@ -213,7 +258,11 @@ export class CheckoutDesk {
   }
 
   async discountCodes(call: SignedCall, bodyText: string, nowMs: number): Promise<DiscountCodesAnswer> {
-    await this.authorize(call);
+    const auth = await this.authorize(call);
+    return this.oncePerSignature(auth, bodyText, nowMs, async () => this.answerDiscountCodes(call, bodyText, nowMs));
+  }
+
+  private answerDiscountCodes(call: SignedCall, bodyText: string, nowMs: number): DiscountCodesAnswer {
     const body = parseCallbackBody(bodyText);
     if (body === undefined) throw invalidBody('required', 'Expected the session as a JSON object');
     const session = parse(dinteroSessionSchema, body);
@@ -232,7 +281,20 @@ export class CheckoutDesk {
     bodyText: string | undefined,
     nowMs: number,
   ): Promise<CallbackAnswer> {
-    const actor = await this.authorize(call);
+    const auth = await this.authorize(call);
+    if (bodyText === undefined) return this.handleTransaction(call, auth.actor, query, undefined, nowMs);
+    return this.oncePerSignature(auth, bodyText, nowMs, () =>
+      this.handleTransaction(call, auth.actor, query, bodyText, nowMs),
+    );
+  }
+
+  private async handleTransaction(
+    call: SignedCall,
+    actor: string,
+    query: Record<string, string>,
+    bodyText: string | undefined,
+    nowMs: number,
+  ): Promise<CallbackAnswer> {
     const q = parse(callbackQuerySchema, query);
     const body = parseCallbackBody(bodyText);
     const tx = body === undefined ? undefined : parse(callbackTransactionSchema, body);
@@ -279,6 +341,10 @@ export class CheckoutDesk {
       return this.deps.tx(() => {
         const prior = this.deps.claims.byRef(transactionId);
         if (!prior) return log(entry('nothing_to_release'));
+        // A callback releases only what checkout claimed: a till's claim whose ref happens to be
+        // this transaction id is not Dintero's to give back (docs/security.md).
+        if (prior.claim.created_by !== CHECKOUT_ACTOR)
+          return log(entry('nothing_to_release', null, 'The claim under this transaction id was not made by checkout'));
         if (prior.claim.deleted_at) return log(entry('already_released', prior.claim.id));
         if (action === 'partial_refund' || (action === 'refund' && partialRefund(tx)))
           return log(entry('partial_refund_kept', prior.claim.id, 'A partial refund keeps the discounts claimed'));
@@ -295,6 +361,9 @@ export class CheckoutDesk {
         if (!sessionId) throw fieldError('session_id', 'Expected the session_id query parameter');
         throw notFound('Checkout session');
       }
+      // The body is not signed: its session may be claimed from only when the signed query names it.
+      if ((q.session_id ?? q.sid) !== sessionBody.id)
+        throw fieldError('session_id', 'Expected the session_id query parameter naming the session in the body');
       plan = this.evaluateSession(sessionBody, new Date(nowMs).toISOString(), []).plan;
     }
     if (!plan.discounts.length) return this.deps.tx(() => log(entry('nothing_to_claim')));
@@ -310,7 +379,9 @@ export class CheckoutDesk {
         // Parallel deliveries of the same callback all got here; the first one to commit wins.
         const again = this.deps.claims.byRef(transactionId);
         if (again) return log(entry('already_claimed', again.claim.id));
-        const { claim } = this.deps.claims.claim(input, transactionId, hash, CHECKOUT_ACTOR, nowMs);
+        // The plan's own time (rabatt's evaluation of the session) judges dynamic windows.
+        const evaluatedAt = Date.parse(plan.purchase_at);
+        const { claim } = this.deps.claims.claim(input, transactionId, hash, CHECKOUT_ACTOR, nowMs, evaluatedAt);
         return log(entry('claimed', claim.id));
       });
     } catch (err) {

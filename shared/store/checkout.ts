@@ -38,6 +38,19 @@ export const checkoutMigrations: Migration[] = [
       'CREATE INDEX checkout_events_by_session ON checkout_events (session_id, seq)',
     ],
   },
+  {
+    id: 'checkout/002',
+    statements: [
+      // Accepted signature digests until they could no longer be replayed (docs/security.md).
+      `CREATE TABLE checkout_signatures (
+        digest TEXT PRIMARY KEY,
+        body_hash TEXT NOT NULL,
+        answer TEXT,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID`,
+      'CREATE INDEX checkout_signatures_by_expiry ON checkout_signatures (expires_at)',
+    ],
+  },
 ];
 
 /** How long a discount-code evaluation waits for its payment. */
@@ -125,6 +138,33 @@ export class CheckoutStore {
   deleteSecret(): SignatureStatus {
     this.sql.exec('DELETE FROM meta WHERE key = ?', SIGNATURE_KEY);
     return { configured: false };
+  }
+
+  // ---- signature digests (one body per signature while it is valid)
+
+  /** The digest's body hash and answer (null while the first call is under way), if still valid. */
+  signatureUse(digest: string, now: number): { body_hash: string; answer: string | null } | undefined {
+    return one<{ body_hash: string; answer: string | null }>(
+      this.sql,
+      'SELECT body_hash, answer FROM checkout_signatures WHERE digest = ? AND expires_at > ?',
+      digest,
+      now,
+    );
+  }
+
+  /** Records a digest's first use; digests past their window go at the same time. */
+  claimSignature(digest: string, bodyHash: string, expiresAt: number, now: number): void {
+    this.sql.exec('DELETE FROM checkout_signatures WHERE expires_at <= ?', now);
+    this.sql.exec(
+      'INSERT OR REPLACE INTO checkout_signatures (digest, body_hash, answer, expires_at) VALUES (?, ?, NULL, ?)',
+      digest,
+      bodyHash,
+      expiresAt,
+    );
+  }
+
+  answerSignature(digest: string, answer: string): void {
+    this.sql.exec('UPDATE checkout_signatures SET answer = ? WHERE digest = ?', answer, digest);
   }
 
   // ---- sessions

@@ -1,5 +1,5 @@
 import type { EvaluationResult, Receipt } from '../engine';
-import { refLimits, unusableReason, usedUp } from '../engine/usability';
+import { inDynamicWindow, refLimits, unusableReason, usedUp } from '../engine/usability';
 import { conflict, internal, notFound, refused as refusedClaim } from '../errors';
 import type { Claim, ClaimInput, ClaimListQuery } from '../schemas/claim';
 import type { Migration } from './migrations';
@@ -106,6 +106,7 @@ export class ClaimStore {
     bodyHash: string,
     actor: string,
     now = Date.now(),
+    windowAt = now,
   ): { claim: Claim; replayed: boolean } {
     if (ref !== null) {
       const prior = one<ClaimRow>(this.sql, 'SELECT * FROM claims WHERE ref = ?', ref);
@@ -135,6 +136,10 @@ export class ClaimStore {
           purchaseAt,
         );
         if (reason) throw refused(`${field}.id`, 'not_usable', reason);
+        // A backdated purchase_at cannot reopen a dynamic window: it is also judged at `windowAt`,
+        // the claim's arrival (checkout: when rabatt evaluated the session). docs/security.md.
+        if (!inDynamicWindow(refLimits(rule), row.created_at, windowAt))
+          throw refused(`${field}.id`, 'not_usable', "The ref's dynamic_purchase_to_days window has passed");
         const rewardUsage = rule.limitation?.discount_reward_usage ?? -1;
         if (rewardUsage >= 0 && r.usage > rewardUsage) {
           throw refused(

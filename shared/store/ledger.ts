@@ -4,7 +4,7 @@ import { notFound } from '../errors';
 import type { UsageEntry, UsageListQuery } from '../schemas/ref';
 import type { Rule } from '../schemas/rule';
 import type { RefRow } from './refs';
-import type { RuleStore } from './rules';
+import { keepExact, type RuleStore } from './rules';
 import { cursorSeq, all, one, Where, type Sql } from './sql';
 
 /**
@@ -226,9 +226,11 @@ export class RefLedger {
     // The rule's balance sums live refs only: deleting a ref took its balance off (softDelete), so
     // a later release on it restores the ref's own balance but not the rule's.
     const ruleDebit = ref.deleted_at === null ? refDebit : 0;
-    this.sql.exec(
+    const row = one<{ m: number }>(
+      this.sql,
       'UPDATE refs SET usage = usage + ?, purchases = purchases + ?, amount = amount + ?, ' +
-        'stamp = stamp + ?, debit_balance = debit_balance - ?, bonus = bonus + ? WHERE id = ?',
+        'stamp = stamp + ?, debit_balance = debit_balance - ?, bonus = bonus + ? WHERE id = ? ' +
+        'RETURNING MAX(ABS(usage), ABS(amount), ABS(stamp), ABS(debit_balance), ABS(bonus)) AS m',
       usage,
       Math.sign(usage),
       amount,
@@ -237,6 +239,7 @@ export class RefLedger {
       bonus,
       ref.id,
     );
+    keepExact(row?.m ?? 0);
     this.rules.addStatistics(ref.rule_id, { usage, amount, stamp, debitBalance: ruleDebit ? -ruleDebit : 0 });
   }
 

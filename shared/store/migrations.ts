@@ -34,6 +34,8 @@ export const MIGRATION_ORDER = [
   'customers/002',
   'automations/001',
   'search/001',
+  'maintenance/002',
+  'checkout/002',
 ] as const;
 
 /** The areas' migrations in MIGRATION_ORDER; throws if one is not listed there or a listed one is missing. */

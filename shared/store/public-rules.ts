@@ -1,11 +1,15 @@
 import { refEndSql } from '../engine/usability';
-import type { PublicAnswer, PublicCacheInfo, PublicRule, PublicRulesQuery } from '../schemas/public-rules';
+import {
+  toPublicRule,
+  type PublicAnswer,
+  type PublicCacheInfo,
+  type PublicRule,
+  type PublicRulesQuery,
+} from '../schemas/public-rules';
 import type { Rule } from '../schemas/rule';
 import { SETTINGS_DEFAULTS } from '../schemas/settings';
 import type { SettingsStore } from './settings';
 import { cursorSeq, all, one, Where, type Sql, type Value } from './sql';
-
-export const EXCLUDE_PUBLIC_PREFIX = 'dintero:exclude:public:';
 
 // When the rule shows up: `visible_from` if set, else `purchase_from` (both epoch ms).
 const VISIBLE_FROM =
@@ -60,8 +64,9 @@ export class PublicRulesStore {
     );
     return {
       version: this.version(),
-      data: rows.map((r) => toPublic(JSON.parse(r.body) as Rule, r.ref_id)),
+      data: rows.map((r) => toPublicRule(JSON.parse(r.body) as Rule, r.ref_id)),
       valid_until: this.nextChange(q, now),
+      cacheable: this.campaignsExist(q.campaign_id ?? []),
     };
   }
 
@@ -76,9 +81,24 @@ export class PublicRulesStore {
     );
     return {
       version: this.version(),
-      data: row ? toPublic(JSON.parse(row.body) as Rule, row.ref_id) : null,
+      data: row ? toPublicRule(JSON.parse(row.body) as Rule, row.ref_id) : null,
       valid_until: this.nextChange(q, now, ruleId),
+      cacheable: true,
     };
+  }
+
+  /** Whether every id names a campaign (deleted ones too) or is the campaign_id of some rule. */
+  private campaignsExist(ids: string[]): boolean {
+    if (!ids.length) return true;
+    const wanted = JSON.stringify([...new Set(ids)]);
+    const row = one<{ n: number }>(
+      this.sql,
+      `SELECT COUNT(*) AS n FROM json_each(?1) w
+       WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.campaign_id = w.value)
+          OR EXISTS (SELECT 1 FROM rules r WHERE r.campaign_id = w.value)`,
+      wanted,
+    );
+    return row!.n === new Set(ids).size;
   }
 
   /** Conditions that do not depend on the clock: which refs and rules could ever be public. */
@@ -117,12 +137,4 @@ export class PublicRulesStore {
     );
     return row?.t ?? null;
   }
-}
-
-export function toPublic(rule: Rule, refId: string): PublicRule {
-  const { statistics: _s, created_by: _c, updated_by: _u, deleted_by: _db, deleted_at: _d, metadata, ...shown } = rule;
-  const kept = metadata
-    ? Object.fromEntries(Object.entries(metadata).filter(([k]) => !k.startsWith(EXCLUDE_PUBLIC_PREFIX)))
-    : undefined;
-  return { ...shown, ...(kept ? { metadata: kept } : {}), ref_id: refId };
 }

@@ -1,4 +1,4 @@
-import { invalid, notFound } from '../errors';
+import { conflict, invalid, notFound, refused, validationError } from '../errors';
 import {
   deriveType,
   ruleCreateSchema,
@@ -14,6 +14,30 @@ import { parse } from '../schemas/parse';
 import { bumpContentVersion, type Migration } from './migrations';
 import { softDeleteBody } from './soft-delete';
 import { all, one, paging, Where, type Sql } from './sql';
+
+/**
+ * Counters stay exact integers (docs/security.md): a write that would carry one past 2^53 - 1,
+ * where JavaScript numbers stop counting by one, is refused whole (the transaction rolls back).
+ */
+/** Largest rule as JSON (docs/security.md): rules stay compiled in the account object's memory. */
+export const MAX_RULE_BYTES = 64 * 1024;
+const DAY_MS = 86_400_000;
+
+function keepSmall(rule: Rule): void {
+  if (new TextEncoder().encode(JSON.stringify(rule)).byteLength > MAX_RULE_BYTES) {
+    throw validationError([
+      { field: '(body)', code: 'too_large', message: `Expected a rule of at most ${MAX_RULE_BYTES} bytes as JSON` },
+    ]);
+  }
+}
+
+export function keepExact(largest: number): void {
+  if (largest > Number.MAX_SAFE_INTEGER) {
+    throw refused('A counter would pass 9007199254740991 and stop being exact', [
+      { field: 'amount', code: 'counter_limit', message: 'Expected counters to stay at most 9007199254740991' },
+    ]);
+  }
+}
 
 export const ruleMigrations: Migration[] = [
   {
@@ -120,15 +144,18 @@ export class RuleStore {
    * in the caller's transaction. `debitBalance` sums the live refs' balances.
    */
   addStatistics(id: string, d: StatisticsDelta): void {
-    this.sql.exec(
+    const row = one<{ m: number }>(
+      this.sql,
       `UPDATE rules SET stat_usage = stat_usage + ?, stat_amount = stat_amount + ?, stat_stamp = stat_stamp + ?,
-         stat_debit_balance = stat_debit_balance + ? WHERE id = ?`,
+         stat_debit_balance = stat_debit_balance + ? WHERE id = ?
+       RETURNING MAX(ABS(stat_usage), ABS(stat_amount), ABS(stat_stamp), ABS(stat_debit_balance)) AS m`,
       d.usage ?? 0,
       d.amount ?? 0,
       d.stamp ?? 0,
       d.debitBalance ?? 0,
       id,
     );
+    keepExact(row?.m ?? 0);
   }
 
   create(input: RuleInput, actor: string, id: string): Rule {
@@ -145,6 +172,7 @@ export class RuleStore {
       updated_at: now,
       updated_by: actor,
     } as Rule;
+    keepSmall(rule);
     this.sql.exec(
       `INSERT INTO rules (id, body, campaign_id, active, private, purchase_from, purchase_to, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -222,7 +250,7 @@ export class RuleStore {
     return { rules: rows.map((r) => toRule(r, withStatistics)), total };
   }
 
-  update(id: string, patch: RuleUpdate, actor: string): Rule {
+  update(id: string, patch: RuleUpdate, actor: string, expireStamps = false): Rule {
     const current = this.get(id);
     if (current.deleted_at) throw invalid('A deleted discount rule cannot be updated');
     const { requirement: reqPatch, reward: rewardPatch, ...rest } = editableFields(patch);
@@ -271,6 +299,8 @@ export class RuleStore {
       updated_at: now,
       updated_by: actor,
     }) as Rule;
+    keepSmall(rule);
+    if (!expireStamps) this.keepStamps(current, rule, Date.parse(now));
     this.sql.exec(
       `UPDATE rules SET body = ?, campaign_id = ?, active = ?, private = ?, purchase_to = ?, ` +
         `updated_at = ? WHERE id = ?`,
@@ -286,6 +316,35 @@ export class RuleStore {
     this.bodies.delete(id);
     // Dintero answers an update as `Discount & Statistics`.
     return this.get(id, true);
+  }
+
+  /**
+   * Stamps expire by the rule's current `stamp_expire_days`, and the hourly cleanup takes expired
+   * ones off for good. So a change that would expire unspent stamps at once (a shorter limit, or
+   * one where there was none) is a 409 unless the caller says `expire_stamps=true`.
+   */
+  private keepStamps(before: Rule, after: Rule, now: number): void {
+    const days = after.limitation?.stamp_expire_days ?? -1;
+    const was = before.limitation?.stamp_expire_days ?? -1;
+    if (days < 1 || (was >= 1 && days >= was)) return;
+    const oldest = one<{ t: number | null }>(
+      this.sql,
+      `SELECT MIN(purchase_at) AS t FROM ref_usages
+       WHERE rule_id = ? AND stamp > spent AND released_at IS NULL AND expired_at IS NULL`,
+      after.id,
+    )?.t;
+    if (oldest === null || oldest === undefined || oldest >= now - days * DAY_MS) return;
+    throw conflict(
+      `Unspent stamps from ${new Date(oldest).toISOString()} would expire at once; ` +
+        'send expire_stamps=true to shorten stamp_expire_days anyway',
+      [
+        {
+          field: 'limitation.stamp_expire_days',
+          code: 'expires_stamps',
+          message: `Expected at least ${Math.ceil((now - oldest) / DAY_MS)} days, or expire_stamps=true`,
+        },
+      ],
+    );
   }
 
   /** Soft delete; deleting again returns the rule as it was deleted. */

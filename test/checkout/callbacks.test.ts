@@ -47,7 +47,7 @@ describe('signature secret', async () => {
     expect((await m.dintero('GET', path, { secret: SECRET })).status).toBe(404);
   });
 
-  it('without a secret callbacks are refused unless unsigned callbacks are allowed', async () => {
+  it('without a secret callbacks are refused (unsigned only in development: see checkout.security)', async () => {
     const off = await json(call('DELETE', `${m.base}/checkout/signature`, { token: m.token }));
     expect(off.body).toEqual({ configured: false });
     const refused = await m.dintero('POST', '/discount_codes', { body: session('T40000001.unsigned') });
@@ -56,9 +56,9 @@ describe('signature secret', async () => {
     const allowed = await json(
       call('PUT', `${m.base}/settings`, { token: m.token, body: { checkout: { allow_unsigned_callbacks: true } } }),
     );
-    expect(allowed.body.checkout).toEqual({ allow_unsigned_callbacks: true });
-    expect((await m.dintero('POST', '/discount_codes', { body: session('T40000001.unsigned') })).status).toBe(200);
-    // A secret wins over the setting: once set, unsigned calls are 401 again.
+    expect(allowed.status).toBe(400);
+    expect((await m.dintero('POST', '/discount_codes', { body: session('T40000001.unsigned') })).status).toBe(403);
+    // With a secret, unsigned calls are 401.
     await m.setSecret(SECRET);
     expect((await m.dintero('POST', '/discount_codes', { body: session('T40000001.unsigned') })).status).toBe(401);
   });

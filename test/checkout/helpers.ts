@@ -34,12 +34,16 @@ export async function merchant(aid: string) {
     return res.body;
   };
   /** Calls a checkout endpoint as Dintero would: signed with `secret` unless `secret` is null. */
+  let calls = 0;
   const dintero = async (
     method: string,
     path: string,
     opts: { secret?: string | null; body?: unknown; at?: number; signAs?: string; tamper?: (url: URL) => void } = {},
   ) => {
     const url = new URL(`${BASE + base}/checkout${path}`);
+    // Each POST gets a URL (so a signature) of its own, as docs/checkout.md asks of merchants: one
+    // signature goes with one body (docs/security.md), and calls within a second would share one.
+    if (method === 'POST') url.searchParams.set('call', String(++calls));
     const headers: Record<string, string> = {};
     if (opts.secret) {
       headers['dintero-signature'] = await signatureHeader(

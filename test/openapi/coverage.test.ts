@@ -90,8 +90,16 @@ describe('GET /openapi.json', () => {
     const doc = await document();
     const params = (doc.paths['/v1/accounts/{aid}/discounts/rules']!.get as any).parameters as any[];
     const byName = Object.fromEntries(params.map((p) => [p.name, p]));
-    expect(byName.campaign_id.schema).toEqual({ type: 'array', items: { type: 'string', minLength: 1 } });
-    expect(byName.include.schema).toEqual({ type: 'array', items: { enum: ['statistics'], type: 'string' } });
+    expect(byName.campaign_id.schema).toEqual({
+      type: 'array',
+      items: { type: 'string', minLength: 1, maxLength: 255 },
+      maxItems: 50,
+    });
+    expect(byName.include.schema).toEqual({
+      type: 'array',
+      items: { enum: ['statistics'], type: 'string' },
+      maxItems: 1000,
+    });
     expect(byName.limit.schema).toEqual({ type: 'integer', minimum: 1, maximum: 100, default: 10 });
     expect(byName.aid).toMatchObject({ in: 'path', required: true, schema: { pattern: '^[PT]\\d{8}$' } });
   });

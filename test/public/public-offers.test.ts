@@ -235,7 +235,8 @@ describe('edge cache', () => {
 
     const first = await getPublic(aid, { token: pub });
     expect(first.headers.get('x-rabatt-cache')).toBe('miss');
-    expect(first.headers.get('cache-control')).toBe('public, max-age=30');
+    // With a token the answer is the caller's (docs/security.md): private, same max-age.
+    expect(first.headers.get('cache-control')).toBe('private, max-age=30');
     const etag = first.headers.get('etag')!;
     expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
     expect(names(first.body)).toEqual(['delete me', 'edit me', 'keep', 'take me back']);
@@ -400,7 +401,7 @@ describe('edge cache', () => {
     const token = await admin(aid);
     await call('PUT', `/v1/accounts/${aid}/settings`, { token, body: { public_offers: { max_age: 300 } } });
     const res = await getPublic(aid, { token: await tokenWith(['public:discounts'], aid) });
-    expect(res.headers.get('cache-control')).toBe('public, max-age=300');
+    expect(res.headers.get('cache-control')).toBe('private, max-age=300');
   });
 
   it('parallel first requests all answer the same list', async () => {

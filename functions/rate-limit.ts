@@ -1,0 +1,81 @@
+import type { Context, Next } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { ErrorBody } from '../shared/errors';
+import type { AppEnv } from './app-env';
+
+/**
+ * Rate limits on what anyone can call without a token (docs/security.md): `/auth/token`, the
+ * public offers without a token, and Dintero's checkout callbacks. Counted by Cloudflare's rate
+ * limiting binding (wrangler.toml `[[ratelimits]]`, where the limits live): per location, no
+ * storage, no round trip to the account object, which is what a flood must not reach.
+ *
+ * Trade-offs: the counters are per Cloudflare location and approximate, which is enough to make
+ * guessing secrets and flooding expensive, not a quota. A request without `CF-Connecting-IP`
+ * cannot have come through Cloudflare's edge (only a test or a script calling the Worker
+ * directly), so it skips the per-IP limits. A limited request is answered before anything else
+ * runs, so its 429 carries no CORS headers (the origin check needs the account's settings).
+ */
+interface Limit {
+  binding: (env: AppEnv['Bindings']) => RateLimit | undefined;
+  /** The binding's period in wrangler.toml: a limited caller may try again after at most this. */
+  periodSeconds: number;
+}
+
+const TOKEN_PER_CLIENT: Limit = { binding: (env) => env.TOKEN_LIMIT_PER_CLIENT, periodSeconds: 60 };
+const TOKEN_PER_IP: Limit = { binding: (env) => env.TOKEN_LIMIT_PER_IP, periodSeconds: 60 };
+const ANONYMOUS_PER_IP: Limit = { binding: (env) => env.ANONYMOUS_LIMIT_PER_IP, periodSeconds: 10 };
+
+/** Counts one request under each `[limit, key]`; the first refusal is answered. Keys are bounded. */
+async function limited(c: Context<AppEnv>, checks: [Limit, string][]): Promise<Response | undefined> {
+  for (const [limit, key] of checks) {
+    const binding = limit.binding(c.env);
+    if (!binding) continue;
+    const { success } = await binding.limit({ key: key.slice(0, 300) });
+    if (!success) {
+      const error: ErrorBody = {
+        code: 'rate_limited',
+        message: `Too many requests; try again in ${limit.periodSeconds} seconds`,
+      };
+      return c.json({ error }, 429, { 'Retry-After': String(limit.periodSeconds) });
+    }
+  }
+  return undefined;
+}
+
+const clientIp = (c: Context<AppEnv>) => c.req.header('cf-connecting-ip');
+
+/** The client id of `Authorization: Basic base64(id:secret)`, when there is one to read. */
+function basicClientId(header: string | undefined): string | undefined {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header ?? '');
+  if (!match) return undefined;
+  try {
+    const decoded = atob(match[1]!);
+    const colon = decoded.indexOf(':');
+    return colon > 0 ? decoded.slice(0, colon) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `/auth/token`: per client id (whatever account it is sent to) and per IP, before the secret is looked at. */
+export const tokenRateLimit = createMiddleware<AppEnv>(async (c: Context<AppEnv>, next: Next) => {
+  const checks: [Limit, string][] = [];
+  const clientId = basicClientId(c.req.header('authorization'));
+  if (clientId !== undefined) checks.push([TOKEN_PER_CLIENT, `client:${clientId}`]);
+  const ip = clientIp(c);
+  if (ip) checks.push([TOKEN_PER_IP, `ip:${ip}`]);
+  return (await limited(c, checks)) ?? next();
+});
+
+/**
+ * Requests without a token: the public offers (per IP) and Dintero's checkout callbacks (per IP
+ * and account, because Dintero calls every merchant from the same few addresses). A request with
+ * an `Authorization` header is checked by its token instead and not counted here.
+ */
+export const anonymousRateLimit = (scope: 'ip' | 'account') =>
+  createMiddleware<AppEnv>(async (c: Context<AppEnv>, next: Next) => {
+    const ip = clientIp(c);
+    if (!ip || c.req.header('authorization') !== undefined) return next();
+    const key = scope === 'ip' ? `ip:${ip}` : `ip:${ip}:${c.req.param('aid')}`;
+    return (await limited(c, [[ANONYMOUS_PER_IP, key]])) ?? next();
+  });
