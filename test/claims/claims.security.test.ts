@@ -19,7 +19,7 @@ async function ruleWithRef(aid: string, overrides: Record<string, unknown> = {},
       body: { customers: [customer] },
     }),
   );
-  return { token, did: rule.body.id as string, refId: given.body[0].id as string };
+  return { token, did: rule.body.id as string, refId: given.body.refs[0].id as string };
 }
 
 describe('bounded work per claim (item 6)', () => {

@@ -37,7 +37,7 @@ describe('the purge of deleted customers (item 9)', () => {
         body: { customers: ['with-ref', 'with-ledger'] },
       }),
     );
-    const ledgerRef = given.body.find((r: { customer_id: string }) => r.customer_id === 'with-ledger');
+    const ledgerRef = given.body.refs.find((r: { customer_id: string }) => r.customer_id === 'with-ledger');
     // A usage recorded by hand, then the ref taken back: only the ledger row names the customer.
     const usage = await call('POST', `/v1/accounts/${aid}/discounts/customers/with-ledger/refs/${ledgerRef.id}`, {
       token,

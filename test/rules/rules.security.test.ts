@@ -66,7 +66,7 @@ describe('stamp_expire_days cannot silently expire stamps (item 9)', () => {
     const did = rule.body.id;
     const [ref] = (
       await json(call('POST', rulesPath(aid, `/${did}/customers`), { token, body: { customers: ['kim'] } }))
-    ).body;
+    ).body.refs;
     const stamp = await call('POST', `/v1/accounts/${aid}/discounts/available_for_receipt/claims`, {
       token,
       body: {
