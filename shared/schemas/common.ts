@@ -102,21 +102,23 @@ export const uuidParam = (what: string) =>
     v.transform((s) => s.toLowerCase()),
   );
 
+/** Fields the server owns on every entity: answered, never taken from a request body. */
+export const SERVER_OWNED_FIELDS = [
+  'id',
+  'created_at',
+  'created_by',
+  'updated_at',
+  'updated_by',
+  'deleted_at',
+  'deleted_by',
+] as const;
+
 /**
  * Fields the server owns, accepted in a body and ignored, so a client can PUT back what it got
  * from a GET. `extra` names an entity's own read-only fields (e.g. `statistics`).
  */
 export function serverOwned<K extends string>(...extra: K[]) {
-  const keys = [
-    'id',
-    'created_at',
-    'created_by',
-    'updated_at',
-    'updated_by',
-    'deleted_at',
-    'deleted_by',
-    ...extra,
-  ] as const;
+  const keys = [...SERVER_OWNED_FIELDS, ...extra] as const;
   return Object.fromEntries(keys.map((k) => [k, v.optional(v.unknown())])) as Record<
     (typeof keys)[number],
     v.OptionalSchema<v.UnknownSchema, undefined>

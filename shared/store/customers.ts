@@ -6,6 +6,7 @@ import {
   type CustomerListQuery,
   type CustomerUpdate,
 } from '../schemas/customer';
+import { SERVER_OWNED_FIELDS } from '../schemas/common';
 import { parse, toFieldErrors } from '../schemas/parse';
 import * as v from 'valibot';
 import type { Migration } from './migrations';
@@ -151,16 +152,7 @@ function attributePairs(attributes: Record<string, unknown> | undefined): [strin
   return [...new Map(pairs.map((p) => [JSON.stringify(p), p])).values()];
 }
 
-const OUTPUT_ONLY = [
-  'id',
-  'created_at',
-  'created_by',
-  'updated_at',
-  'updated_by',
-  'deleted_at',
-  'deleted_by',
-  'tag_ids',
-];
+const OUTPUT_ONLY: readonly string[] = [...SERVER_OWNED_FIELDS, 'tag_ids'];
 
 function withoutNulls(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(

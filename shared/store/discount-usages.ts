@@ -1,5 +1,6 @@
 import type { RefStatistics } from '../schemas/ref';
 import type { DiscountUsage, DiscountUsageQuery } from '../schemas/usage';
+import type { UsageRow } from './ledger';
 import { all, cursorSeq, one, type Sql } from './sql';
 
 /**
@@ -19,18 +20,20 @@ export interface UsageRefRow {
   updated_at: number;
 }
 
-interface LedgerRow {
-  ref_id: string;
-  customer_id: string | null;
-  source: 'claim' | 'usage_ref' | 'receipt';
-  source_ref: string | null;
-  ref_type: string | null;
-  usage: number;
-  amount: number;
-  stamp: number;
-  created_at: number;
-  created_by: string;
-}
+/** The ledger columns a Dintero usage entry is built from (shared/store/ledger.ts owns the table). */
+type LedgerRow = Pick<
+  UsageRow,
+  | 'ref_id'
+  | 'customer_id'
+  | 'source'
+  | 'source_ref'
+  | 'ref_type'
+  | 'usage'
+  | 'amount'
+  | 'stamp'
+  | 'created_at'
+  | 'created_by'
+>;
 
 const REF_TYPE: Record<LedgerRow['source'], string> = {
   claim: 'claim',
