@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { accountOf, afterResponse, storeOf, type AppContext, type AppEnv } from '../app-env';
 import type { Scope } from '../../shared/auth/scopes';
 import { claimRefKey, readClaimRef, writeClaimRef } from '../../shared/claim-refs';
-import { validationError } from '../../shared/errors';
+import { fieldError } from '../../shared/errors';
 import { ok } from '../openapi';
 import { exampleClaim } from '../../shared/schemas/examples';
 import { operation } from '../operation';
@@ -31,7 +31,7 @@ function refOf(c: AppContext, bodyRef: string | undefined): string | null {
   const header = c.req.header('idempotency-key');
   if (header === undefined) return null;
   if (!v.is(idempotencyKey, header)) {
-    throw validationError([{ field: 'Idempotency-Key', code: 'invalid', message: 'Expected 1 to 255 characters' }]);
+    throw fieldError('Idempotency-Key', 'Expected 1 to 255 characters');
   }
   return header;
 }
