@@ -113,18 +113,22 @@ async function show(c: C, problem?: ApiProblem, secretProblem?: ApiProblem) {
   );
 }
 
+/** A number input as typed: empty is null (unset), digits a number, anything else sent for the API to refuse. */
+function wholeOrNull(raw = ''): number | string | null {
+  const s = raw.trim();
+  return s === '' ? null : /^\d+$/.test(s) ? Number(s) : s;
+}
+
 async function save(c: C) {
   const values = await formValues(c.req);
-  const max = (values['public_offers.max_age'] ?? '').trim();
-  const days = (values.retention_days ?? '').trim();
   // parseBody keeps the last of repeated names: the checkbox (true) when ticked, else the hidden false.
   const body = {
     public_offers: {
       anonymous: values['public_offers.anonymous'] === 'true',
       allowed_origins: splitList(values['public_offers.allowed_origins'] ?? ''),
-      max_age: max === '' ? null : /^\d+$/.test(max) ? Number(max) : max,
+      max_age: wholeOrNull(values['public_offers.max_age']),
     },
-    retention_days: days === '' ? null : /^\d+$/.test(days) ? Number(days) : days,
+    retention_days: wholeOrNull(values.retention_days),
   };
   const answer = await c.get('api').put('/settings', body);
   return answer.ok ? c.redirect('/console/settings?saved=1', 303) : show(c, answer.error);
