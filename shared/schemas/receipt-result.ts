@@ -34,7 +34,7 @@ export const evaluatedRefSchema = v.object({
 });
 
 /** One rule's entry of `explanations[]` (`?explain=true`): docs/explain.md. */
-export const explanationSchema = v.pipe(
+const explanationSchema = v.pipe(
   v.strictObject({
     discount_id: v.string(),
     applied: v.pipe(v.boolean(), v.description("The rule is in the answer's discounts[]")),
@@ -51,7 +51,7 @@ export const explanationSchema = v.pipe(
 const { statistics: _ruleStatistics, ...ruleEntries } = ruleSchema.pipe[0].entries;
 
 /** Dintero's `DiscountRefs`: the whole rule as stored (no rule-wide statistics) and the refs this receipt uses. */
-export const discountRefsSchema = v.pipe(
+const discountRefsSchema = v.pipe(
   v.strictObject({ ...ruleEntries, refs: v.array(evaluatedRefSchema) }),
   v.metadata({ ref: 'DiscountRefs' }),
 );

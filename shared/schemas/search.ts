@@ -6,11 +6,11 @@ import { intParam } from './common';
  * The body is Dintero's curl example's, top level; Dintero's published type wraps the same in
  * `search`, which is accepted too.
  */
-export const SEARCH_GROUP_BY = [
+const SEARCH_GROUP_BY = [
   'customer_id#$.requirement.item.items[*].id',
   'customer_id#$.requirement.item.items[*].group_id',
 ] as const;
-export const SEARCH_INCLUDES = [
+const SEARCH_INCLUDES = [
   '$.campaign_id',
   '$.created_at',
   '$.created_by',

@@ -17,7 +17,7 @@ export type DiscountUsageQuery = v.InferOutput<typeof discountUsageQuerySchema>;
 
 const instant = v.pipe(v.string(), v.description('RFC 3339 date-time'));
 
-export const usageRefEntrySchema = v.pipe(
+const usageRefEntrySchema = v.pipe(
   v.strictObject({
     ref: v.pipe(v.string(), v.description('The claim id, the usage_ref `ref`, or the receipt id')),
     ref_type: v.pipe(

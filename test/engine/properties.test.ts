@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { compileRules, evaluate, indexRefs } from '../../shared/engine';
 import type { Receipt, ReceiptItem, RefState, ResultReceipt, Reward, Rule } from '../../shared/engine';
+import { REWARD_TYPES } from '../../shared/schemas/rule';
 import { deepFreeze, NOW, ref, rule } from './helpers';
 
 // ENGINE_RUNS raises the run count for a local soak (node pool only; Workers has no env here).
@@ -17,15 +18,7 @@ const patternArb = fc.oneof(
 );
 
 const rewardArb: fc.Arbitrary<Reward> = fc.record({
-  type: fc.constantFrom(
-    'discount_amount',
-    'discount_percent',
-    'discount_item_new_price',
-    'discount_item_quantity',
-    'discount_item_percent',
-    'discount_mix_new_price',
-    'discount_debit',
-  ),
+  type: fc.constantFrom(...REWARD_TYPES),
   value: fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.constantFrom(10.5, 12.5, 33.3, 100, 150)),
   base: fc.constantFrom('gross', 'net'),
   effect: fc.constantFrom('discount', 'discount', 'bonus'),
