@@ -8,6 +8,7 @@ import {
   type RuleStatistics,
   type RuleUpdate,
 } from '../schemas/rule';
+import { DAY_MS } from '../engine/usability';
 import { canonicalTime } from '../time';
 import { canonicalJson } from '../json';
 import { parse } from '../schemas/parse';
@@ -21,7 +22,6 @@ import { all, one, paging, Where, type Sql } from './sql';
  */
 /** Largest rule as JSON (docs/security.md): rules stay compiled in the account object's memory. */
 export const MAX_RULE_BYTES = 64 * 1024;
-const DAY_MS = 86_400_000;
 
 function keepSmall(rule: Rule): void {
   if (new TextEncoder().encode(JSON.stringify(rule)).byteLength > MAX_RULE_BYTES) {
