@@ -13,7 +13,7 @@ import type {
 } from '../schemas/automation';
 import type { Rule } from '../schemas/rule';
 import type { Migration } from './migrations';
-import { all, cursorSeq, one, Where, type Sql } from './sql';
+import { all, one, paging, Where, type Sql } from './sql';
 
 /**
  * Automations (docs/automations.md): what happens when an event arrives. Everything an event
@@ -205,10 +205,10 @@ export class AutomationStore {
     const where = new Where();
     if (q.state === 'available') where.add('deleted_at IS NULL AND automation_to >= ?', now);
     if (q.state === 'deleted') where.add('deleted_at IS NOT NULL');
-    if (q.starting_after) where.add('seq > ?', cursorSeq(this.sql, 'automations', 'automation', q.starting_after));
+    const order = paging(this.sql, where, q, { table: 'automations', what: 'automation' });
     return all<{ body: string }>(
       this.sql,
-      `SELECT body FROM automations ${where} ORDER BY seq LIMIT ?`,
+      `SELECT body FROM automations ${where} ORDER BY ${order} LIMIT ?`,
       ...where.args,
       q.limit,
     ).map((r) => JSON.parse(r.body) as Automation);
@@ -325,10 +325,10 @@ export class AutomationStore {
     this.get(automationId);
     const where = new Where().add('automation_id = ?', automationId);
     if (q.status) where.add('status = ?', q.status);
-    if (q.starting_after) where.add('seq > ?', cursorSeq(this.sql, 'deliveries', 'delivery', q.starting_after));
+    const order = paging(this.sql, where, q, { table: 'deliveries', what: 'delivery' });
     return all<DeliveryRow>(
       this.sql,
-      `SELECT * FROM deliveries ${where} ORDER BY seq LIMIT ?`,
+      `SELECT * FROM deliveries ${where} ORDER BY ${order} LIMIT ?`,
       ...where.args,
       q.limit,
     ).map(toDelivery);

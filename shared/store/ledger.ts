@@ -5,7 +5,7 @@ import type { UsageEntry, UsageListQuery } from '../schemas/ref';
 import type { Rule } from '../schemas/rule';
 import type { RefRow } from './refs';
 import { keepExact, type RuleStore } from './rules';
-import { cursorSeq, all, one, Where, type Sql } from './sql';
+import { all, one, paging, Where, type Sql } from './sql';
 
 /**
  * The usage ledger (`ref_usages`, `stamp_spends`): one row per purchase, usage added by hand or
@@ -251,12 +251,10 @@ export class RefLedger {
     const total = q.total
       ? one<{ n: number }>(this.sql, `SELECT COUNT(*) AS n FROM ref_usages ${where}`, ...where.args)!.n
       : undefined;
-    if (q.starting_after) {
-      where.add('seq > ?', cursorSeq(this.sql, 'ref_usages', 'usage entry', q.starting_after));
-    }
+    const order = paging(this.sql, where, q, { table: 'ref_usages', what: 'usage entry' });
     const rows = all<UsageRow>(
       this.sql,
-      `SELECT * FROM ref_usages ${where} ORDER BY seq LIMIT ?`,
+      `SELECT * FROM ref_usages ${where} ORDER BY ${order} LIMIT ?`,
       ...where.args,
       q.limit,
     );

@@ -8,7 +8,7 @@ import { discountUsages } from './discount-usages';
 import { isDebit, RefLedger } from './ledger';
 import { bumpContentVersion } from './migrations';
 import type { RuleStore } from './rules';
-import { cursorSeq, all, one, Where, type Sql } from './sql';
+import { cursorSeq, all, one, paging, Where, type Sql } from './sql';
 
 /**
  * Refs: a rule given to one customer (`kind = 'customer'`), to every purchase with a customer
@@ -213,8 +213,8 @@ export class RefStore {
     const total = q.total
       ? one<{ n: number }>(this.sql, `SELECT COUNT(*) AS n FROM refs ${where}`, ...where.args)!.n
       : undefined;
-    if (q.starting_after) where.add('seq > ?', this.seqOf(q.starting_after));
-    const rows = all<RefRow>(this.sql, `SELECT * FROM refs ${where} ORDER BY seq LIMIT ?`, ...where.args, q.limit);
+    const order = paging(this.sql, where, q, { table: 'refs', what: 'ref' });
+    const rows = all<RefRow>(this.sql, `SELECT * FROM refs ${where} ORDER BY ${order} LIMIT ?`, ...where.args, q.limit);
     return { refs: rows.map(toRef), total };
   }
 

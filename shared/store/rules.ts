@@ -8,6 +8,7 @@ import {
   type RuleStatistics,
   type RuleUpdate,
 } from '../schemas/rule';
+import { DAY_MS } from '../engine/usability';
 import { canonicalTime } from '../time';
 import { canonicalJson } from '../json';
 import { parse } from '../schemas/parse';
@@ -15,13 +16,8 @@ import { bumpContentVersion, type Migration } from './migrations';
 import { softDeleteBody } from './soft-delete';
 import { all, one, paging, Where, type Sql } from './sql';
 
-/**
- * Counters stay exact integers (docs/security.md): a write that would carry one past 2^53 - 1,
- * where JavaScript numbers stop counting by one, is refused whole (the transaction rolls back).
- */
 /** Largest rule as JSON (docs/security.md): rules stay compiled in the account object's memory. */
 export const MAX_RULE_BYTES = 64 * 1024;
-const DAY_MS = 86_400_000;
 
 function keepSmall(rule: Rule): void {
   if (new TextEncoder().encode(JSON.stringify(rule)).byteLength > MAX_RULE_BYTES) {
@@ -31,6 +27,10 @@ function keepSmall(rule: Rule): void {
   }
 }
 
+/**
+ * Counters stay exact integers (docs/security.md): a write that would carry one past 2^53 - 1,
+ * where JavaScript numbers stop counting by one, is refused whole (the transaction rolls back).
+ */
 export function keepExact(largest: number): void {
   if (largest > Number.MAX_SAFE_INTEGER) {
     throw refused('A counter would pass 9007199254740991 and stop being exact', [
