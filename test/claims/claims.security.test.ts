@@ -90,6 +90,28 @@ describe('the counter limit sits exactly at 2^53 - 1', () => {
   });
 });
 
+describe("a ref's own counters stay exact", () => {
+  it('a claim that would carry the ref amount past 2^53 - 1 is refused', async () => {
+    const aid = 'T71450004';
+    const { token, did, refId } = await ruleWithRef(aid, { reward: { type: 'discount_amount', value: 100 } });
+    await runInDurableObject(env.ACCOUNTS.getByName(aid), (_o, state) => {
+      state.storage.sql.exec('UPDATE refs SET amount = ? WHERE id = ?', Number.MAX_SAFE_INTEGER - 50, refId);
+    });
+    const res = await json(
+      call('POST', claimsPath(aid), {
+        token,
+        body: {
+          purchase_at: new Date().toISOString(),
+          customer_id: 'kim',
+          discounts: [{ id: did, refs: [{ id: refId, amount: 100, usage: 1 }] }],
+        },
+      }),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.errors[0]).toMatchObject({ code: 'counter_limit' });
+  });
+});
+
 describe('the claim-ref memory in front of KV (item 6)', () => {
   it('is bounded by bytes: 300 claims of 200 refs each stay under the cap', async () => {
     forgetClaimRefs();
