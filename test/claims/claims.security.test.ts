@@ -62,6 +62,56 @@ describe('bounded work per claim (item 6)', () => {
   });
 });
 
+describe('the counter limit sits exactly at 2^53 - 1', () => {
+  it('a claim that brings a counter to 2^53 - 1 is taken; one more unit is refused', async () => {
+    const aid = 'T71450003';
+    const { token, did, refId } = await ruleWithRef(aid, { reward: { type: 'discount_amount', value: 100 } });
+    await runInDurableObject(env.ACCOUNTS.getByName(aid), (_o, state) => {
+      state.storage.sql.exec('UPDATE rules SET stat_amount = ? WHERE id = ?', Number.MAX_SAFE_INTEGER - 100, did);
+    });
+    const claim = (amount: number) =>
+      json(
+        call('POST', claimsPath(aid), {
+          token,
+          body: {
+            purchase_at: new Date().toISOString(),
+            customer_id: 'kim',
+            discounts: [{ id: did, refs: [{ id: refId, amount, usage: 1 }] }],
+          },
+        }),
+      );
+    const exact = await claim(100);
+    expect(exact.status).toBe(200);
+    const past = await claim(1);
+    expect(past.status).toBe(400);
+    expect(past.body.error.errors[0]).toMatchObject({ code: 'counter_limit' });
+    const rule = await json(call('GET', `/v1/accounts/${aid}/discounts/rules/${did}?include=statistics`, { token }));
+    expect(rule.body.statistics.amount).toBe(Number.MAX_SAFE_INTEGER);
+  });
+});
+
+describe("a ref's own counters stay exact", () => {
+  it('a claim that would carry the ref amount past 2^53 - 1 is refused', async () => {
+    const aid = 'T71450004';
+    const { token, did, refId } = await ruleWithRef(aid, { reward: { type: 'discount_amount', value: 100 } });
+    await runInDurableObject(env.ACCOUNTS.getByName(aid), (_o, state) => {
+      state.storage.sql.exec('UPDATE refs SET amount = ? WHERE id = ?', Number.MAX_SAFE_INTEGER - 50, refId);
+    });
+    const res = await json(
+      call('POST', claimsPath(aid), {
+        token,
+        body: {
+          purchase_at: new Date().toISOString(),
+          customer_id: 'kim',
+          discounts: [{ id: did, refs: [{ id: refId, amount: 100, usage: 1 }] }],
+        },
+      }),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.errors[0]).toMatchObject({ code: 'counter_limit' });
+  });
+});
+
 describe('the claim-ref memory in front of KV (item 6)', () => {
   it('is bounded by bytes: 300 claims of 200 refs each stay under the cap', async () => {
     forgetClaimRefs();
