@@ -219,8 +219,6 @@ const {
 /** The same rule as a client sends it (server-owned fields are accepted and ignored, so left out). */
 export const exampleRuleInput = input;
 
-export const exampleAccountId = 'T12345678';
-
 export const exampleTokenRequest = {
   grant_type: 'client_credentials',
   audience: 'https://rabatt.example.com/v1/accounts/T12345678',

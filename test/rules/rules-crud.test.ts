@@ -20,8 +20,6 @@ const {
   ...seedRule
 } = seedDiscount();
 
-const _SERVER_FIELDS = ['id', 'type', 'created_at', 'created_by', 'updated_at', 'updated_by'];
-
 describe('rule round trip', () => {
   it('reads back what was sent plus the server fields, after create, update and delete', async () => {
     const token = await tokenWith(undefined, aid, 'client-a');
