@@ -13,15 +13,18 @@ const pct = (value: number, extra: Record<string, unknown> = {}) => ({
 });
 
 describe('stamp_expire_days at its edge (engine)', () => {
-  const card = rule(
-    's',
-    pct(100),
-    { item: { items: [{ id: 'coffee' }] }, stamp: 2 },
-    { stamp_expire_days: 30 },
-  );
+  const card = rule('s', pct(100), { item: { items: [{ id: 'coffee' }] }, stamp: 2 }, { stamp_expire_days: 30 });
   const offered = (oldest: string) =>
     run([card], receipt([item('coffee', 3500)]), {
-      refs: [ref('s', { customer_id: 'kari', stamps: [{ at: oldest, quantity: 1 }, { at: at(DAY), quantity: 1 }] })],
+      refs: [
+        ref('s', {
+          customer_id: 'kari',
+          stamps: [
+            { at: oldest, quantity: 1 },
+            { at: at(DAY), quantity: 1 },
+          ],
+        }),
+      ],
     }).discounts.find((d) => d.id === 's')?.refs[0];
 
   it('a stamp exactly stamp_expire_days old at the purchase still counts', () => {

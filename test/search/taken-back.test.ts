@@ -17,9 +17,13 @@ async function setup(aid: string) {
     return res.body.id as string;
   };
   const give = async (did: string) =>
-    expect((await call('POST', `${base}/rules/${did}/customers`, { token, body: { customers: ['kari'] } })).status).toBe(200);
+    expect(
+      (await call('POST', `${base}/rules/${did}/customers`, { token, body: { customers: ['kari'] } })).status,
+    ).toBe(200);
   const take = async (did: string) =>
-    expect((await call('DELETE', `${base}/rules/${did}/customers`, { token, body: { customers: ['kari'] } })).status).toBe(200);
+    expect(
+      (await call('DELETE', `${base}/rules/${did}/customers`, { token, body: { customers: ['kari'] } })).status,
+    ).toBe(200);
   const found = async () => {
     const res = await json(
       call('POST', `${base}/search/rules`, {
