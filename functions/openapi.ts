@@ -26,6 +26,7 @@ import * as v from 'valibot';
 import { describeRoute, resolver, uniqueSymbol } from 'hono-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { Scope } from '../shared/auth/scopes';
+import { JSON_SCHEMA_OF } from '../shared/schemas/common';
 import { errorBodySchema } from '../shared/schemas/error';
 import type { ErrorStatus } from './errors';
 
@@ -34,11 +35,13 @@ import type { ErrorStatus } from './errors';
  * Checks (`v.check`) have no JSON Schema form and are left out rather than failing the document.
  * hono-openapi hands `options` on to @valibot/to-json-schema.
  */
+/** Custom checks are documented by the form they declared with `documentedAs` (shared/schemas/common.ts). */
+const overrideSchema = ({ valibotSchema }: { valibotSchema: object }) => JSON_SCHEMA_OF.get(valibotSchema);
 const REQUEST_SCHEMA_OPTIONS = {
-  options: { typeMode: 'input', errorMode: 'ignore', target: 'draft-2020-12' },
+  options: { typeMode: 'input', errorMode: 'ignore', target: 'draft-2020-12', overrideSchema },
 } as const;
 const RESPONSE_SCHEMA_OPTIONS = {
-  options: { typeMode: 'output', errorMode: 'ignore', target: 'draft-2020-12' },
+  options: { typeMode: 'output', errorMode: 'ignore', target: 'draft-2020-12', overrideSchema },
 } as const;
 
 export const BEARER = 'bearerAuth';

@@ -70,8 +70,12 @@ const EVENTS: Record<string, EventHandler> = {
 
 const allowed: Scope[] = [...scopes.write('discounts'), 'write:discounts:/events'];
 
-/** Any JSON passes here; the handler checks it against its event's schema (documented as the union). */
-const eventBody = documented(jsonBody(v.unknown()), 'json', v.union(Object.values(EVENTS).map((e) => e.body)));
+/**
+ * Any JSON passes here; the handler checks it against its event's schema, documented as the union of
+ * the distinct bodies (token_add and token_remove share one).
+ */
+const bodies = [...new Set(Object.values(EVENTS).map((e) => e.body))];
+const eventBody = documented(jsonBody(v.unknown()), 'json', v.union(bodies));
 
 export const events = new Hono<AppEnv>().post(
   '/',

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { isJsonPath } from '../automations/jsonpath';
 import { validNumeric, type Filter } from '../automations/filter';
-import { dateTime, intParam, serverOwned, uuid } from './common';
+import { dateTime, documentedAs, intParam, serverOwned, uuid } from './common';
 import { entityFields, instant } from './responses';
 
 /** Automations (docs/automations.md): Dintero's `Automation`, validated here. */
@@ -63,7 +63,10 @@ const httpAction = v.strictObject({
     v.union([
       v.pipe(v.string(), v.maxLength(AUTOMATION_LIMITS.httpBodyChars)),
       v.pipe(
-        v.custom<Record<string, unknown> | unknown[]>((x) => typeof x === 'object' && x !== null, 'Expected JSON'),
+        documentedAs(
+          v.custom<Record<string, unknown> | unknown[]>((x) => typeof x === 'object' && x !== null, 'Expected JSON'),
+          { type: ['object', 'array'] },
+        ),
         v.check((x) => JSON.stringify(x).length <= AUTOMATION_LIMITS.httpBodyChars, 'Expected at most 16384 chars'),
       ),
     ]),

@@ -82,12 +82,28 @@ export const MAX_METADATA_BYTES = 16 * 1024;
 
 export const jsonBytes = (x: unknown): number => new TextEncoder().encode(JSON.stringify(x)).byteLength;
 
-/** Free-form key/value pairs: a JSON object, never an array, at most MAX_METADATA_BYTES as JSON. */
-export const metadata = v.pipe(
+/**
+ * JSON Schema forms of custom checks, which have none of their own (the converter would document
+ * them as `{}`, "anything"). functions/openapi.ts looks a schema up here while it converts.
+ */
+export const JSON_SCHEMA_OF = new WeakMap<object, Record<string, unknown>>();
+export function documentedAs<S extends object>(schema: S, jsonSchema: Record<string, unknown>): S {
+  JSON_SCHEMA_OF.set(schema, jsonSchema);
+  return schema;
+}
+
+/** A JSON object, never an array (valibot's record accepts arrays). */
+export const plainObject = documentedAs(
   v.custom<Record<string, unknown>>(
     (x) => typeof x === 'object' && x !== null && !Array.isArray(x),
     'Expected an object',
   ),
+  { type: 'object' },
+);
+
+/** Free-form key/value pairs: a JSON object, never an array, at most MAX_METADATA_BYTES as JSON. */
+export const metadata = v.pipe(
+  plainObject,
   v.record(v.string(), v.unknown()),
   v.check((m) => jsonBytes(m) <= MAX_METADATA_BYTES, `Expected at most ${MAX_METADATA_BYTES} bytes of JSON`),
 );

@@ -1,5 +1,14 @@
 import * as v from 'valibot';
-import { boolParam, dateTime, metadata, noSinceWithStartingAfter, paging, repeated, serverOwned } from './common';
+import {
+  boolParam,
+  dateTime,
+  metadata,
+  noSinceWithStartingAfter,
+  paging,
+  plainObject,
+  repeated,
+  serverOwned,
+} from './common';
 
 export const CUSTOMER_TYPES = ['customer', 'company', 'contact', 'employee', 'other'] as const;
 export type CustomerType = (typeof CUSTOMER_TYPES)[number];
@@ -61,12 +70,6 @@ const company = v.pipe(
 
 const consent = v.strictObject({ consent: v.boolean(), updated_at: v.optional(v.string()) });
 
-/** valibot's record accepts arrays; JSON objects only here. */
-const plainObject = v.custom<Record<string, unknown>>(
-  (x) => typeof x === 'object' && x !== null && !Array.isArray(x),
-  'Expected an object',
-);
-
 /** Every field a merchant may write; `null` unsets it on PUT. */
 const editable = {
   type: v.optional(v.picklist(CUSTOMER_TYPES, `Expected one of: ${CUSTOMER_TYPES.join(', ')}`)),
@@ -86,7 +89,7 @@ const editable = {
   term: opt(v.strictObject({ id: text(255), accepted_at: v.optional(dateTime) })),
   /** The customers a `contact` is a contact for (Dintero: supported when type is contact). */
   contact_for: opt(v.pipe(v.array(v.strictObject({ customer_id: customerIdSchema })), v.maxLength(100))),
-  metadata: v.optional(v.nullable(v.pipe(plainObject, metadata))),
+  metadata: v.optional(v.nullable(metadata)),
 };
 
 /** Server-owned fields: accepted so a GET body can be sent back, then ignored. */

@@ -56,12 +56,49 @@ const discountRefsSchema = v.pipe(
   v.metadata({ ref: 'DiscountRefs' }),
 );
 
+/**
+ * The receipt is echoed as it was sent (every field the POS brought comes back untouched), so the
+ * answer declares the receipt's own fields as well as the ones the engine adds: a client generating
+ * types from the document sees the whole answer, and the document's example fits its schema.
+ */
+const echoedItem = {
+  id: v.optional(v.string()),
+  groups: v.optional(v.array(v.looseObject({ id: v.string(), name: v.optional(v.string()) }))),
+  quantity: v.optional(v.number()),
+  gross_amount: v.optional(money),
+  net_amount: v.optional(money),
+  unit_gross_price: v.optional(money),
+  eligible_for_discount: v.optional(v.boolean()),
+};
+const echoedReceipt = {
+  store: v.looseObject({ id: v.string(), mcc: v.optional(v.union([v.number(), v.string()])) }),
+  customer_id: v.optional(v.string()),
+  customer: v.optional(
+    v.looseObject({
+      customer_id: v.optional(v.string()),
+      token: v.optional(
+        v.looseObject({
+          token_id: v.optional(v.string()),
+          value: v.optional(v.string()),
+          type: v.optional(v.string()),
+        }),
+      ),
+    }),
+  ),
+  gross_amount: v.optional(money),
+  net_amount: v.optional(money),
+  currency: v.optional(v.string()),
+  discount_code: v.optional(v.array(v.string())),
+};
+
 export const evaluatedReceiptSchema = v.looseObject({
   receipt_id: v.string(),
   purchase_at: v.string(),
+  ...echoedReceipt,
   is_changed: v.boolean(),
   items: v.array(
     v.looseObject({
+      ...echoedItem,
       line_id: v.number(),
       is_changed: v.boolean(),
       discount_lines: v.array(discountLine),
