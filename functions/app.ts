@@ -143,7 +143,7 @@ function allowedMethods(path: string): string[] {
 }
 
 /** The request's execution context, when it has one (a direct `app.fetch` in a script has none). */
-function executionCtxOf<E extends { Bindings: AppEnv['Bindings'] }>(c: Context<E>) {
+function executionCtxOf(c: Pick<Context, 'executionCtx'>) {
   try {
     return c.executionCtx;
   } catch {

@@ -1,7 +1,7 @@
 import app from './app';
 import type { Env } from '../shared/env';
 import { runScheduledCleanup } from '../shared/maintenance/scheduled';
-import type { DeliveryMessage } from '../shared/env';
+import type { DeliveryMessage } from '../shared/automations/delivery-message';
 import { consumeDeliveries } from '../shared/automations/consumer';
 
 export { AccountStore } from '../shared/store/account';
@@ -19,16 +19,3 @@ export default {
     await consumeDeliveries(batch, env);
   },
 } satisfies ExportedHandler<Env, DeliveryMessage>;
-
-// The same bindings for `env` / `exports` imported from 'cloudflare:workers' (tests use them).
-// Declared here, not in shared/env.ts: the main module is the Worker's, and shared/ never names functions/.
-type RabattEnv = Env;
-declare global {
-  namespace Cloudflare {
-    interface GlobalProps {
-      mainModule: typeof import('./index');
-      durableNamespaces: 'AccountStore' | 'AccountRegistry';
-    }
-    interface Env extends RabattEnv {}
-  }
-}

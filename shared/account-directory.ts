@@ -1,5 +1,3 @@
-import type { Env } from './env';
-
 /**
  * The account directory (docs/security.md, "What costs storage"): one KV key per account that has
  * ever written anything. Requests without credentials ask it before they may reach an account
@@ -11,11 +9,16 @@ import type { Env } from './env';
  * A key is never deleted: a "known" answer never becomes wrong, so the Worker remembers it in
  * this isolate. KV is eventually consistent; an "unknown" answer may be up to 60 s old.
  */
+/** The one binding the directory needs: absent when a script runs the app alone. */
+export interface DirectoryBindings {
+  ACCOUNT_DIRECTORY?: KVNamespace;
+}
+
 const keyOf = (aid: string) => `account:${aid}`;
 const KNOWN_IN_ISOLATE_MAX = 10_000;
 const knownHere = new Set<string>();
 
-export async function isKnownAccount(env: Env, aid: string): Promise<boolean> {
+export async function isKnownAccount(env: DirectoryBindings, aid: string): Promise<boolean> {
   if (knownHere.has(aid)) return true;
   if (!env.ACCOUNT_DIRECTORY) return true; // not bound (a script running the app alone): no gate
   const found = (await env.ACCOUNT_DIRECTORY.get(keyOf(aid))) !== null;
@@ -27,6 +30,6 @@ export async function isKnownAccount(env: Env, aid: string): Promise<boolean> {
 }
 
 /** Idempotent: called by the account object once it has data (and retried until it succeeded). */
-export async function publishAccount(env: Env, aid: string): Promise<void> {
+export async function publishAccount(env: DirectoryBindings, aid: string): Promise<void> {
   await env.ACCOUNT_DIRECTORY?.put(keyOf(aid), new Date().toISOString());
 }

@@ -1,4 +1,5 @@
 import type { AccountStore } from './store/account';
+import type { DeliveryMessage } from './automations/delivery-message';
 import type { AccountRegistry } from './maintenance/registry';
 
 /** Bindings and secrets the Worker runs with (wrangler.toml, `wrangler secret`, `.dev.vars`). */
@@ -36,11 +37,5 @@ export interface Env {
   ANONYMOUS_LIMIT_PER_IP?: RateLimit;
 }
 
-/** One queue message: the delivery to attempt (its details stay in the account's object). */
-export interface DeliveryMessage {
-  aid: string;
-  delivery_id: string;
-}
-
 /** Whether the Worker runs in local development (`RABATT_DEV=1` in `.dev.vars`; never in production). */
-export const isDevelopment = (env: Env): boolean => env.RABATT_DEV === '1';
+export const isDevelopment = (env: Pick<Env, 'RABATT_DEV'>): boolean => env.RABATT_DEV === '1';

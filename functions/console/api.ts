@@ -1,11 +1,13 @@
 import type { Context } from 'hono';
 
-/** Any context of this Worker: the console's and the API's alike. */
-type BindingsOnly = { Bindings: Env };
+/**
+ * What the console's API handle reads of the page's request context: any context of this Worker
+ * (the console's and the API's alike), by the parts it uses, not by the console's own env type.
+ */
+export type PageContext = Pick<Context<{ Bindings: Env }>, 'req' | 'env' | 'executionCtx'>;
 
 import type { Env } from '../../shared/env';
 import type { FieldError } from '../../shared/errors';
-import type { ConsoleEnv } from './env';
 
 /**
  * The console talks to the API, in process: every page action is a request to the same route a
@@ -15,7 +17,7 @@ import type { ConsoleEnv } from './env';
  * sealing of the checkout secret) as any client. It cannot do anything the client's token cannot.
  * The trade-off: one extra in-memory request per action, no network hop (it never leaves the isolate).
  */
-export type ApiFetch = <E extends BindingsOnly>(request: Request, c: Context<E>) => Promise<Response>;
+export type ApiFetch = (request: Request, c: PageContext) => Promise<Response>;
 
 export interface ApiProblem {
   code: string;
@@ -44,7 +46,7 @@ export class Api {
   private readonly send: (request: Request) => Promise<Response>;
 
   constructor(
-    c: Context<ConsoleEnv>,
+    c: PageContext,
     fetcher: ApiFetch,
     readonly aid: string,
     private readonly token: string | null,

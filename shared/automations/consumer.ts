@@ -1,7 +1,8 @@
 import { signDelivery, DELIVERY_SIGNATURE_HEADER } from '../auth/delivery-signature';
 import { randomSecret } from '../auth/crypto';
 import { open, seal } from '../auth/secret-box';
-import type { DeliveryMessage, Env } from '../env';
+import type { Env } from '../env';
+import type { DeliveryMessage } from './delivery-message';
 import type { AttemptResult } from '../store/automations';
 import { refusedUrl } from './url';
 

@@ -1,7 +1,12 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { Env } from '../env';
-import { publishAccount } from '../account-directory';
+import { publishAccount, type DirectoryBindings } from '../account-directory';
 import { all, one } from '../store/sql';
+
+/** What an account object needs to register itself: the registry and the account directory. */
+export interface RegistryBindings extends DirectoryBindings {
+  /** Absent when a script runs the app alone: nothing to register with. */
+  REGISTRY?: DurableObjectNamespace<AccountRegistry>;
+}
 
 /** The one registry object's name (`env.REGISTRY.getByName(REGISTRY_NAME)`). */
 export const REGISTRY_NAME = 'registry';
@@ -12,8 +17,8 @@ export const REGISTRY_NAME = 'registry';
  * next construction until the registry confirmed (docs/maintenance.md). The registry also keeps
  * the cron's position, so a run visits one page of accounts and the next run the next page.
  */
-export class AccountRegistry extends DurableObject<Env> {
-  constructor(ctx: DurableObjectState, env: Env) {
+export class AccountRegistry extends DurableObject<DirectoryBindings> {
+  constructor(ctx: DurableObjectState, env: DirectoryBindings) {
     super(ctx, env);
     const sql = ctx.storage.sql;
     sql.exec(
@@ -73,7 +78,7 @@ const LISTED_KEY = 'directory_listed';
  * logged). Objects not created by name (no `ctx.id.name`) cannot be registered and are skipped.
  * Resolves to whether the account is registered and listed.
  */
-export function registerAccount(ctx: DurableObjectState, env: Env): Promise<boolean> {
+export function registerAccount(ctx: DurableObjectState, env: RegistryBindings): Promise<boolean> {
   const aid = ctx.id.name;
   const sql = ctx.storage.sql;
   if (!aid || !env.REGISTRY) return Promise.resolve(true);

@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { Env } from '../env';
+import type { DeliveryMessage } from '../automations/delivery-message';
 import type { ClientCreate } from '../schemas/auth';
 import type { Rule, RuleInput, RuleListQuery, RuleUpdate } from '../schemas/rule';
 import { ClientStore, clientMigrations } from './clients';
@@ -29,7 +29,7 @@ import type { PublicRulesQuery } from '../schemas/public-rules';
 import type { SettingsPatch } from '../schemas/settings';
 import { AccountCleanup } from '../maintenance/cleanup';
 import { maintenanceMigrations } from '../maintenance/migrations';
-import { registerAccount } from '../maintenance/registry';
+import { registerAccount, type RegistryBindings } from '../maintenance/registry';
 import { AutomationStore, automationMigrations, type AttemptResult, type AutomationEvent } from './automations';
 import type { AutomationInput, AutomationListQuery, DeliveryListQuery } from '../schemas/automation';
 import { SearchIndex, searchMigrations } from './search';
@@ -55,10 +55,20 @@ export const MIGRATIONS = inOrder([
 ]);
 
 /**
+ * The bindings the object uses, and no more: the Worker's `Env` (shared/env.ts) names this class,
+ * so the object naming `Env` back would be a cycle.
+ */
+export interface AccountBindings extends RegistryBindings {
+  SECRETS_KEY?: string;
+  SECRETS_KEY_PREVIOUS?: string;
+  DELIVERIES: Queue<DeliveryMessage>;
+}
+
+/**
  * One merchant account's system of record (one object per account id). It owns transactions and
  * storage; it knows nothing about HTTP. Every method is an RPC called by the Worker's routes.
  */
-export class AccountStore extends DurableObject<Env> {
+export class AccountStore extends DurableObject<AccountBindings> {
   private readonly rules: RuleStore;
   private readonly campaigns: CampaignStore;
   private readonly settings: SettingsStore;
@@ -74,7 +84,7 @@ export class AccountStore extends DurableObject<Env> {
   private readonly automations: AutomationStore;
   private readonly search: SearchIndex;
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  constructor(ctx: DurableObjectState, env: AccountBindings) {
     super(ctx, env);
     applyMigrations(ctx.storage, MIGRATIONS);
     this.rules = new RuleStore(ctx.storage.sql);

@@ -3,7 +3,8 @@ import { inDynamicWindow, refLimits, unusableReason, usedUp } from '../engine/us
 import { conflict, internal, notFound, refused as refusedClaim } from '../errors';
 import type { Claim, ClaimInput, ClaimListQuery } from '../schemas/claim';
 import type { Migration } from './migrations';
-import type { RefStore, RefRow } from './refs';
+import type { RefRow } from './ref-rows';
+import type { RefStore } from './refs';
 import type { RuleStore } from './rules';
 import { all, one, paging, Where, type Sql } from './sql';
 

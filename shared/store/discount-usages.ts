@@ -1,6 +1,6 @@
 import type { RefStatistics } from '../schemas/ref';
 import type { DiscountUsage, DiscountUsageQuery } from '../schemas/usage';
-import type { UsageRow } from './ledger';
+import type { UsageRow } from './ref-rows';
 import { all, cursorSeq, one, type Sql } from './sql';
 
 /**

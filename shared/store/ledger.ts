@@ -3,7 +3,7 @@ import { refLimits, stampOldestMs } from '../engine/usability';
 import { notFound } from '../errors';
 import type { UsageEntry, UsageListQuery } from '../schemas/ref';
 import type { Rule } from '../schemas/rule';
-import type { RefRow } from './refs';
+import type { RefRow, UsageRow } from './ref-rows';
 import { keepExact, type RuleStore } from './rules';
 import { all, one, paging, Where, type Sql } from './sql';
 
@@ -13,30 +13,6 @@ import { all, one, paging, Where, type Sql } from './sql';
  * ref's counters and the rule's statistics by exactly what it adds, in the caller's transaction,
  * so a release can take back exactly that. Tables: refs-migrations.ts, docs/storage.md.
  */
-
-export interface UsageRow {
-  seq: number;
-  id: string;
-  ref_id: string;
-  rule_id: string;
-  customer_id: string | null;
-  source: 'claim' | 'usage_ref' | 'receipt';
-  source_ref: string | null;
-  ref_type: string | null;
-  usage: number;
-  amount: number;
-  stamp: number;
-  /** how many of `stamp` rewards have spent */
-  spent: number;
-  debit: number;
-  bonus: number;
-  purchase_at: number;
-  created_at: number;
-  created_by: string;
-  released_at: number | null;
-  released_by: string | null;
-  expired_at: number | null;
-}
 
 export interface UsageInput {
   source: UsageRow['source'];

@@ -8,6 +8,7 @@ import { discountUsages } from './discount-usages';
 import { isDebit, RefLedger } from './ledger';
 import { bumpContentVersion } from './migrations';
 import type { RuleStore } from './rules';
+import type { RefRow } from './ref-rows';
 import { cursorSeq, all, one, paging, Where, type Sql } from './sql';
 
 /**
@@ -16,29 +17,6 @@ import { cursorSeq, all, one, paging, Where, type Sql } from './sql';
  * The counters are the ref's live statistics; claims change them in the same transaction that
  * records the claim. Tables and their history: refs-migrations.ts, docs/storage.md.
  */
-
-export interface RefRow {
-  seq: number;
-  id: string;
-  rule_id: string;
-  kind: 'customer' | '*' | '/';
-  customer_id: string | null;
-  offering_constraint_id: string | null;
-  created_at: number;
-  created_by: string;
-  updated_at: number;
-  updated_by: string | null;
-  deleted_at: number | null;
-  deleted_by: string | null;
-  usage: number;
-  /** live ledger rows with `usage > 0` (for a `*` ref: everyone's; per customer from the ledger) */
-  purchases: number;
-  amount: number;
-  stamp: number;
-  debit_balance: number;
-  /** bonus given (rules with `effect: bonus`) */
-  bonus: number;
-}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -21,7 +21,7 @@ const storedSealed = () =>
   });
 /** The account object's environment as if `wrangler secret put` had set SECRETS_KEY_PREVIOUS. */
 const previousKey = (key: string | undefined) =>
-  runInDurableObject(stub(), (o: AccountStore) => {
+  runInDurableObject(stub(), (o) => {
     const self = o as unknown as { env: Record<string, unknown> };
     self.env = { ...self.env, SECRETS_KEY_PREVIOUS: key };
   });
@@ -69,7 +69,7 @@ describe('a checkout secret sealed under the previous SECRETS_KEY', { timeout: 3
     // The previous key removed: the secret opens with the current key alone.
     await previousKey(undefined);
     expect((await callback()).status).toBe(200);
-    const status = await runInDurableObject(stub(), (o: AccountStore) => o.checkoutSignature());
+    const status = await runInDurableObject(stub(), (o) => (o as unknown as AccountStore).checkoutSignature());
     expect(status).toMatchObject({ configured: true, updated_by: 'merchant' });
   });
 
@@ -86,7 +86,7 @@ describe('a checkout secret sealed under the previous SECRETS_KEY', { timeout: 3
           .toArray()[0];
         return (JSON.parse(row!.value) as { sealed: string }).sealed;
       });
-    await runInDurableObject(account, (o: AccountStore, state) => {
+    await runInDurableObject(account, (o, state) => {
       state.storage.sql.exec(
         "UPDATE meta SET value = ? WHERE key = 'checkout_signature'",
         JSON.stringify({ sealed: old, updated_at: '2026-01-01T00:00:00.000Z', updated_by: 'merchant' }),

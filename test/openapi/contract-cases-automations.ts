@@ -1,6 +1,6 @@
 /** Contract cases for automations and rule search (see contract-cases.ts). */
 import { call } from '../helpers';
-import type { Case, CaseContext } from './contract-cases';
+import type { Case, CaseContext } from './case';
 
 const WINDOW = { automation_from: '2020-01-01T00:00:00Z', automation_to: '2098-01-01T00:00:00Z' };
 

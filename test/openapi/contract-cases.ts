@@ -8,18 +8,8 @@
 import { env } from 'cloudflare:workers';
 import { BASE, call, ruleBody } from '../helpers';
 import { signatureHeader } from '../../shared/auth/signature';
+import type { Case, CaseContext } from './case';
 import { automationCases } from './contract-cases-automations';
-
-export interface CaseContext {
-  aid: string;
-  /** `/v1/accounts/<aid>` */
-  base: string;
-  token: string;
-  /** A stored rule of this account (created through the API). */
-  rule(overrides?: Record<string, unknown>): Promise<{ id: string }>;
-}
-
-export type Case = (t: CaseContext) => Promise<Response | Response[]>;
 
 const basic = (id: string, secret: string) => ({ authorization: `Basic ${btoa(`${id}:${secret}`)}` });
 

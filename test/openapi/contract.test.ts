@@ -11,7 +11,8 @@ import { ALL_SCOPES } from '../../shared/auth/scopes';
 import { errorBodySchema } from '../../shared/schemas/error';
 import * as v from 'valibot';
 import { call, json, ruleBody, tokenWith } from '../helpers';
-import { cases, type CaseContext } from './contract-cases';
+import type { CaseContext } from './case';
+import { cases } from './contract-cases';
 
 type Validate = (
   value: unknown,
