@@ -10,18 +10,14 @@ import { SERVER_OWNED_FIELDS } from '../schemas/common';
 import { parse, toFieldErrors } from '../schemas/parse';
 import * as v from 'valibot';
 import type { Migration } from './migrations';
-import { cursorSeq, all, one, paging, Where, type Sql, type Value } from './sql';
+import { customerListQuery, indexCustomer, indexTerms, unindexCustomer } from './customer-index';
+import { CustomerTokens, type TokenInput } from './customer-tokens';
+import { all, one, type Sql } from './sql';
 
 /**
  * Customers (spec §4). The row keeps the customer as JSON in `body` plus lowercase copies of the
- * fields lists filter on, so every filter is an index range, never a scan:
- * - `email_lc`, `phone`: prefix filters (`col >= p AND col < successor(p)`).
- * - `search`: `customer_terms` holds each searchable word (names word by word, email, phone, customer_id);
- *   `customer_grams` holds each word's first 1..GRAM characters, keyed (gram, seq). A search drives
- *   on one word's gram in seq order, so a common prefix stops after `limit` rows instead of
- *   collecting every match; words longer than GRAM are then checked against `customer_terms`.
- * - `customer_tags`, `customer_attributes`, `customer_tokens`: the other filters and token lookup.
- * A deleted customer keeps only ids, creation/deletion stamps and `type` (not personal; it keeps
+ * fields lists filter on, so every filter is an index range, never a scan (customer-index.ts says
+ * how each filter and the search use them; customer-tokens.ts owns token lookup). A deleted customer keeps only ids, creation/deletion stamps and `type` (not personal; it keeps
  * contacts out of default lists); everything else is erased from every table.
  */
 export const customerMigrations: Migration[] = [
@@ -79,77 +75,9 @@ export const customerMigrations: Migration[] = [
   },
 ];
 
-/** A token as events send it; `type` defaults to '' (a token without a type). */
-export interface TokenInput {
-  token_id?: string;
-  type?: string;
-  value?: string;
-  customer_id?: string;
-}
-
 interface Row {
   seq: number;
   body: string;
-}
-
-/** The smallest string greater than every string starting with `prefix` (code point order = UTF-8 byte order). */
-export function successor(prefix: string): string | null {
-  const cps = Array.from(prefix);
-  while (cps.length) {
-    let next = cps.pop()!.codePointAt(0)! + 1;
-    if (next > 0x10ffff) continue;
-    if (next >= 0xd800 && next <= 0xdfff) next = 0xe000;
-    return cps.join('') + String.fromCodePoint(next);
-  }
-  return null;
-}
-
-function prefixRange(where: Where, column: string, prefix: string): void {
-  const upper = successor(prefix);
-  if (upper === null) where.add(`${column} >= ?`, prefix);
-  else where.add(`${column} >= ? AND ${column} < ?`, prefix, upper);
-}
-
-const words = (s: string | undefined | null): string[] => (s ? s.toLowerCase().split(/\s+/).filter(Boolean) : []);
-
-/** Search prefixes up to this length are indexed as grams; longer ones are checked per candidate. */
-export const GRAM = 4;
-const gramOf = (word: string) => Array.from(word).slice(0, GRAM).join('');
-function gramsOf(terms: Iterable<string>): Set<string> {
-  const grams = new Set<string>();
-  for (const term of terms) {
-    const cps = Array.from(term);
-    for (let n = 1; n <= Math.min(GRAM, cps.length); n++) grams.add(cps.slice(0, n).join(''));
-  }
-  return grams;
-}
-
-/** The word to drive a search on: the longest gram, preferring words with letters over phone digits. */
-function driverOf(words: string[]): string {
-  const score = (w: string) => Array.from(gramOf(w)).length * 2 + (/\p{L}/u.test(w) ? 1 : 0);
-  return words.reduce((best, w) => (score(w) > score(best) ? w : best));
-}
-
-/** Search words of a customer: names word by word, whole email, phone with and without `+`, customer_id. */
-function termsOf(c: Customer): Set<string> {
-  const terms = new Set<string>([...words(c.first_name), ...words(c.last_name), c.customer_id.toLowerCase()]);
-  if (c.email) terms.add(c.email.toLowerCase());
-  if (c.phone_number) {
-    terms.add(c.phone_number);
-    terms.add(c.phone_number.slice(1));
-  }
-  return terms;
-}
-
-/** Attribute values as filter strings: scalars as text, list elements one by one, objects as JSON. */
-function attributePairs(attributes: Record<string, unknown> | undefined): [string, string][] {
-  const pairs: [string, string][] = [];
-  const asText = (x: unknown) => (typeof x === 'string' ? x : typeof x === 'object' ? JSON.stringify(x) : String(x));
-  for (const [key, value] of Object.entries(attributes ?? {})) {
-    if (value === null || value === undefined) continue;
-    for (const x of Array.isArray(value) ? [value, ...value] : [value]) pairs.push([key, asText(x)]);
-  }
-  return [...new Map(pairs.map((p) => [JSON.stringify(p), p])).values()];
 }
 
 const OUTPUT_ONLY: readonly string[] = [...SERVER_OWNED_FIELDS, 'tag_ids'];
@@ -170,7 +98,11 @@ function mergeMetadata(current: Record<string, unknown> | undefined, patch: Reco
 }
 
 export class CustomerStore {
-  constructor(private readonly sql: Sql) {}
+  private readonly tokens: CustomerTokens;
+
+  constructor(private readonly sql: Sql) {
+    this.tokens = new CustomerTokens(sql);
+  }
 
   create(input: CustomerInput, actor: string, field = ''): Customer {
     const customerId = input.customer_id ?? crypto.randomUUID();
@@ -204,7 +136,7 @@ export class CustomerStore {
         Date.parse(now),
       )
       .one().seq;
-    this.index(seq, customer);
+    indexCustomer(this.sql, seq, customer);
     return customer;
   }
 
@@ -279,8 +211,8 @@ export class CustomerStore {
       Date.parse(now),
       seq,
     );
-    this.unindex(seq);
-    this.index(seq, customer);
+    unindexCustomer(this.sql, seq);
+    indexCustomer(this.sql, seq, customer);
     return customer;
   }
 
@@ -324,17 +256,17 @@ export class CustomerStore {
       Date.parse(now),
       row.seq,
     );
-    this.unindex(row.seq);
+    unindexCustomer(this.sql, row.seq);
     this.sql.exec('DELETE FROM customer_tags WHERE seq = ?', row.seq);
     this.sql.exec('DELETE FROM customer_tokens WHERE customer_seq = ?', row.seq);
     // The customer_id stays findable by `search` with include_deleted: it is all that is left.
-    this.indexTerms(row.seq, new Set([current.customer_id.toLowerCase()]));
+    indexTerms(this.sql, row.seq, new Set([current.customer_id.toLowerCase()]));
     return tombstone;
   }
 
   /** Deletes a deleted customer for good, with whatever its side tables still hold (the scheduled cleanup's purge). */
   purge(seq: number): void {
-    this.unindex(seq);
+    unindexCustomer(this.sql, seq);
     this.sql.exec('DELETE FROM customer_tags WHERE seq = ?', seq);
     this.sql.exec('DELETE FROM customer_tokens WHERE customer_seq = ?', seq);
     this.sql.exec('DELETE FROM customers WHERE seq = ? AND deleted_at IS NOT NULL', seq);
@@ -348,141 +280,21 @@ export class CustomerStore {
   }
 
   /** The list's SQL, separate so a test can EXPLAIN it. */
-  listQuery(q: CustomerListQuery): { sql: string; args: Value[]; countSql: string; countArgs: Value[] } {
-    const where = new Where();
-    if (!q.include_deleted) where.add('deleted_at IS NULL');
-    if (q.type === undefined) where.add("type <> 'contact'");
-    else if (q.type !== 'any') where.add('type = ?', q.type);
-    if (q.email !== undefined) prefixRange(where, 'email_lc', normaliseEmail(q.email));
-    if (q.phone_number !== undefined) prefixRange(where, 'phone', normalisePhone(q.phone_number));
-    const search = words(q.search).slice(0, 8);
-    const driver = search.length ? driverOf(search) : undefined;
-    if (driver !== undefined) where.add('g.gram = ?', gramOf(driver));
-    for (const word of search) {
-      if (word === driver && gramOf(word) === word) continue; // the gram alone is exact
-      const upper = successor(word);
-      const range = upper === null ? 'term >= ?' : 'term >= ? AND term < ?';
-      where.add(
-        `EXISTS (SELECT 1 FROM customer_terms t WHERE t.seq = c.seq AND ${range})`,
-        word,
-        ...(upper === null ? [] : [upper]),
-      );
-    }
-    if (q.tag_id !== undefined) where.add('c.seq IN (SELECT seq FROM customer_tags WHERE tag_id = ?)', q.tag_id);
-    if (q.token_value !== undefined && q.token_type !== undefined) {
-      where.add(
-        'c.seq IN (SELECT customer_seq FROM customer_tokens WHERE value = ? AND type = ?)',
-        q.token_value,
-        q.token_type,
-      );
-    } else if (q.token_value !== undefined) {
-      where.add('c.seq IN (SELECT customer_seq FROM customer_tokens WHERE value = ?)', q.token_value);
-    } else if (q.token_type !== undefined) {
-      where.add('c.seq IN (SELECT customer_seq FROM customer_tokens WHERE type = ?)', q.token_type);
-    }
-    q.attributes_keys.forEach((key, i) => {
-      const value = q.attributes_values[i];
-      if (value === undefined) where.add('c.seq IN (SELECT seq FROM customer_attributes WHERE key = ?)', key);
-      else where.add('c.seq IN (SELECT seq FROM customer_attributes WHERE key = ? AND value = ?)', key, value);
-    });
-    const from = driver !== undefined ? 'customer_grams g JOIN customers c ON c.seq = g.seq' : 'customers c';
-    const key = driver !== undefined ? 'g.seq' : 'c.seq';
-    const countSql = `SELECT COUNT(*) AS n FROM ${from} ${where}`;
-    const countArgs = [...where.args];
-
-    const customerList = {
-      table: 'customers',
-      what: 'customer',
-      cursor: 'customer_id',
-      seq: key,
-      updatedAt: 'c.updated_at',
-    };
-    // Unlike the other lists, an empty `starting_after=` is read as an id here, one that names no customer.
-    if (q.starting_after === '') cursorSeq(this.sql, customerList.table, customerList.what, '', customerList.cursor);
-    const order = paging(this.sql, where, q, customerList);
-    return {
-      sql: `SELECT c.seq, c.body FROM ${from} ${where} ORDER BY ${order} LIMIT ?`,
-      args: [...where.args, q.limit],
-      countSql,
-      countArgs,
-    };
+  listQuery(q: CustomerListQuery) {
+    return customerListQuery(this.sql, q);
   }
 
-  // Tokens (events `token_add` / `token_remove`; receipts resolve them).
-
-  /** Links a token to a customer; a token already linked elsewhere moves (the card changed hands). */
+  // Tokens (events `token_add` / `token_remove`; receipts resolve them): customer-tokens.ts.
   addToken(token: TokenInput): void {
-    if (!token.value)
-      throw invalid('A token needs a value', [
-        { field: 'token.value', code: 'required', message: 'Expected a token value' },
-      ]);
-    const owner =
-      token.customer_id === undefined
-        ? undefined
-        : one<{ seq: number }>(
-            this.sql,
-            'SELECT seq FROM customers WHERE customer_id = ? AND deleted_at IS NULL',
-            token.customer_id,
-          );
-    if (!owner) {
-      throw invalid('token.customer_id names no customer', [
-        {
-          field: 'token.customer_id',
-          code: 'unknown_customer',
-          message: 'Expected the customer_id of an existing customer',
-        },
-      ]);
-    }
-    const type = token.type ?? '';
-    if (token.token_id !== undefined) this.sql.exec('DELETE FROM customer_tokens WHERE token_id = ?', token.token_id);
-    this.sql.exec('DELETE FROM customer_tokens WHERE value = ? AND type = ?', token.value, type);
-    this.sql.exec(
-      'INSERT INTO customer_tokens (token_id, type, value, customer_seq, created_at) VALUES (?, ?, ?, ?, ?)',
-      token.token_id ?? null,
-      type,
-      token.value,
-      owner.seq,
-      Date.now(),
-    );
+    this.tokens.add(token);
   }
 
-  /** Removes by token_id, else by value (and type when given). Removing a missing token is fine. */
   removeToken(token: TokenInput): void {
-    if (token.token_id !== undefined) {
-      this.sql.exec('DELETE FROM customer_tokens WHERE token_id = ?', token.token_id);
-    } else if (token.value !== undefined) {
-      if (token.type !== undefined)
-        this.sql.exec('DELETE FROM customer_tokens WHERE value = ? AND type = ?', token.value, token.type);
-      else this.sql.exec('DELETE FROM customer_tokens WHERE value = ?', token.value);
-    } else {
-      throw invalid('A token needs token_id or value', [
-        { field: 'token', code: 'required', message: 'Expected token.token_id or token.value' },
-      ]);
-    }
+    this.tokens.remove(token);
   }
 
-  /**
-   * The customer_id a token belongs to, or null. token_id wins when known; otherwise value (and
-   * type when given). A value without type that several customers hold is ambiguous: null.
-   */
   resolveToken(token: { token_id?: string; type?: string; value?: string }): string | null {
-    const owners = (where: string, ...args: Value[]) =>
-      all<{ customer_id: string }>(
-        this.sql,
-        `SELECT DISTINCT c.customer_id FROM customer_tokens t JOIN customers c ON c.seq = t.customer_seq
-         WHERE ${where} AND c.deleted_at IS NULL LIMIT 2`,
-        ...args,
-      ).map((r) => r.customer_id);
-    if (token.token_id) {
-      const byId = owners('t.token_id = ?', token.token_id);
-      if (byId.length) return byId[0]!;
-    }
-    if (!token.value) return null;
-    const byValue =
-      token.type !== undefined
-        ? owners('t.value = ? AND t.type = ?', token.value, token.type)
-        : owners('t.value = ?', token.value);
-    return byValue.length === 1 ? byValue[0]! : null;
+    return this.tokens.resolve(token);
   }
 
   private row(customerId: string): Row | undefined {
@@ -512,46 +324,8 @@ export class CustomerStore {
         `Another customer of type ${c.type} has this email (compared case-insensitively)`,
       );
   }
-
-  private index(seq: number, c: Customer): void {
-    this.indexTerms(seq, termsOf(c));
-    for (const [key, value] of attributePairs(c.attributes)) {
-      this.sql.exec('INSERT INTO customer_attributes (key, value, seq) VALUES (?, ?, ?)', key, value, seq);
-    }
-  }
-
-  private indexTerms(seq: number, terms: Set<string>): void {
-    for (const term of terms) this.sql.exec('INSERT INTO customer_terms (seq, term) VALUES (?, ?)', seq, term);
-    for (const gram of gramsOf(terms)) this.sql.exec('INSERT INTO customer_grams (gram, seq) VALUES (?, ?)', gram, seq);
-  }
-
-  private unindex(seq: number): void {
-    const terms = all<{ term: string }>(this.sql, 'SELECT term FROM customer_terms WHERE seq = ?', seq).map(
-      (r) => r.term,
-    );
-    for (const gram of gramsOf(terms))
-      this.sql.exec('DELETE FROM customer_grams WHERE gram = ? AND seq = ?', gram, seq);
-    this.sql.exec('DELETE FROM customer_terms WHERE seq = ?', seq);
-    this.sql.exec('DELETE FROM customer_attributes WHERE seq = ?', seq);
-  }
 }
 
 function duplicate(field: string, message: string): DomainError {
   return conflict(message, [{ field, code: 'duplicate', message }]);
-}
-
-/** Emails hold no spaces, so a space can only be a `+` sent unencoded. */
-export function normaliseEmail(q: string): string {
-  return q.replace(/ /g, '+').toLowerCase();
-}
-
-/** Stored phones are E.164, so the filter always starts with `+`; a leading space was an unencoded `+`. */
-export function normalisePhone(q: string): string {
-  const digits = q.trim().replace(/^\+/, '');
-  if (!/^\d*$/.test(digits)) {
-    throw invalid('phone_number is a prefix of an E.164 number', [
-      { field: 'phone_number', code: 'regex', message: 'Expected digits after an optional +, with + sent as %2B' },
-    ]);
-  }
-  return `+${digits}`;
 }
