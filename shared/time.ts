@@ -11,3 +11,6 @@ export function canonicalTime(input: string | number | Date): string {
 export const toMillis = (input: string): number => Date.parse(input);
 
 export const nowIso = (): string => new Date().toISOString();
+
+/** A stored epoch-milliseconds stamp as RFC 3339 UTC with milliseconds (how every answer shows it). */
+export const iso = (ms: number): string => new Date(ms).toISOString();

@@ -3,6 +3,7 @@ import { DAY_MS, daysLimitedSql, daysLimitMs, stampOldestMs } from '../engine/us
 import { bumpContentVersion } from '../store/migrations';
 import { RuleStore } from '../store/rules';
 import { all, one, type Sql } from '../store/sql';
+import { iso } from '../time';
 
 /**
  * One account's scheduled cleanup (docs/maintenance.md). A run first asks, with a handful of index
@@ -51,8 +52,6 @@ function counting(sql: Sql): { sql: Sql; read(): number; written(): number } {
     written: () => cursors.reduce((n, c) => n + c.rowsWritten, 0),
   };
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 export class AccountCleanup {
   constructor(

@@ -2,6 +2,7 @@ import type { RefStatistics } from '../schemas/ref';
 import type { DiscountUsage, DiscountUsageQuery } from '../schemas/usage';
 import type { UsageRow } from './ref-rows';
 import { all, cursorSeq, one, type Sql } from './sql';
+import { iso } from '../time';
 
 /**
  * Dintero's `DiscountUsage[]` for one rule: every ref of it (deleted ones too: what was used stays
@@ -40,8 +41,6 @@ const REF_TYPE: Record<LedgerRow['source'], string> = {
   receipt: 'receipt_add',
   usage_ref: 'usage_ref',
 };
-const iso = (ms: number) => new Date(ms).toISOString();
-
 export function discountUsages<R extends UsageRefRow>(
   sql: Sql,
   ruleId: string,

@@ -6,6 +6,7 @@ import type { Rule } from '../schemas/rule';
 import type { RefRow, UsageRow } from './ref-rows';
 import { keepExact, type RuleStore } from './rules';
 import { all, one, paging, Where, type Sql } from './sql';
+import { iso } from '../time';
 
 /**
  * The usage ledger (`ref_usages`, `stamp_spends`): one row per purchase, usage added by hand or
@@ -31,8 +32,6 @@ export interface UsageInput {
    */
   shortfall: () => Error;
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 function toUsage(row: UsageRow): UsageEntry {
   return {

@@ -8,8 +8,9 @@ import { discountUsages } from './discount-usages';
 import { isDebit, RefLedger } from './ledger';
 import { bumpContentVersion } from './migrations';
 import type { RuleStore } from './rules';
-import type { RefRow } from './ref-rows';
+import { customerDiscount, kindOf, toRef, type CustomerDiscount, type RefRow } from './ref-rows';
 import { cursorSeq, all, one, paging, Where, type Sql } from './sql';
+import { iso } from '../time';
 
 /**
  * Refs: a rule given to one customer (`kind = 'customer'`), to every purchase with a customer
@@ -18,38 +19,8 @@ import { cursorSeq, all, one, paging, Where, type Sql } from './sql';
  * records the claim. Tables and their history: refs-migrations.ts, docs/storage.md.
  */
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
-export const kindOf = (target: string): RefRow['kind'] => (target === '*' || target === '/' ? target : 'customer');
-
-export function toRef(row: RefRow): Ref {
-  return {
-    id: row.id,
-    discount_id: row.rule_id,
-    customer_id: row.customer_id,
-    kind: row.kind,
-    ...(row.offering_constraint_id !== null && { offering_constraint_id: row.offering_constraint_id }),
-    created_at: iso(row.created_at),
-    created_by: row.created_by,
-    updated_at: iso(row.updated_at),
-    updated_by: row.updated_by ?? row.created_by,
-    ...(row.deleted_at !== null && { deleted_at: iso(row.deleted_at), deleted_by: row.deleted_by ?? row.created_by }),
-  };
-}
-
 /** Dintero answers 400 "Discount ref already deleted" when a deleted ref is read, changed or deleted. */
 const refDeleted = () => new DomainError('refused', 'ref_deleted', 'The discount ref has been deleted');
-
-/**
- * A rule as one customer holds it through a ref (Dintero's `Discount & CustomerDiscountStatistics &
- * {ref_id}`): the discount itself (`id` is the rule's), the ref's id, and the ref's statistics for
- * this customer in place of the rule's.
- */
-export type CustomerDiscount = Omit<Rule, 'statistics'> & { ref_id: string; statistics: RefStatistics };
-export function customerDiscount(rule: Rule, refId: string, statistics: RefStatistics): CustomerDiscount {
-  const { statistics: _ruleStatistics, ...discount } = rule;
-  return { ...discount, ref_id: refId, statistics };
-}
 
 /**
  * When a customer starts seeing the rule in their list: `visible_from`, else `purchase_from`
