@@ -25,22 +25,24 @@ function asFailure(err: unknown): Failure {
 }
 
 /**
- * Makes the public methods of a Durable Object class answer DomainErrors as values when called
- * over RPC. A call the object makes to its own methods while one is running keeps throwing, so a
- * method can rely on another failing loudly (and a transaction rolls back: the error is turned
- * into a value only after `transactionSync` has thrown). Helpers the object hands to its stores
- * (such as its transaction wrapper) must be instance fields, not prototype methods.
+ * Wraps the public methods of a Durable Object class, once, for RPC: a call from outside starts
+ * with `onCall` (the account object empties its per-call caches), and answers DomainErrors as
+ * values. A call the object makes to its own methods while one is running keeps its caches and
+ * keeps throwing, so a method can rely on another failing loudly (and a transaction rolls back:
+ * the error becomes a value only after `transactionSync` has thrown). Helpers the object hands to
+ * its stores (such as its transaction wrapper) must be closures, not prototype methods.
  */
-export function answerErrorsOverRpc(cls: { prototype: object }): void {
+export function serveOverRpc(cls: { prototype: object }, onCall: (self: object) => void): void {
   const proto = cls.prototype as Record<string, unknown>;
   let running = 0;
   for (const name of Object.getOwnPropertyNames(proto)) {
     const method = Object.getOwnPropertyDescriptor(proto, name)?.value;
     if (name === 'constructor' || typeof method !== 'function') continue;
-    proto[name] = function (this: unknown, ...args: unknown[]) {
+    proto[name] = function (this: object, ...args: unknown[]) {
       if (running > 0) return method.apply(this, args);
       running++;
       try {
+        onCall(this);
         const result = method.apply(this, args);
         return result instanceof Promise ? result.catch(asFailure) : result;
       } catch (err) {

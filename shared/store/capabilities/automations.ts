@@ -1,0 +1,72 @@
+import type { AutomationInput, AutomationListQuery, DeliveryListQuery } from '../../schemas/automation';
+import type { Host } from '../account-base';
+import type { AttemptResult, AutomationEvent, AutomationStore } from '../automations';
+
+export interface AutomationsHost extends Pick<Host, 'tx' | 'env' | 'ctx'> {
+  automations: AutomationStore;
+}
+
+/**
+ * Writes that fire automation events (customers, tokens, receipts): `write` runs in one
+ * transaction with the automations its events trigger, then the deliveries they queued go to the
+ * Cloudflare Queue. A failed send leaves them pending; the scheduled cleanup sends stranded
+ * deliveries again. Not a capability: the ones whose writes fire events reach it through their host.
+ */
+export class EventWrites {
+  constructor(private readonly h: AutomationsHost) {}
+
+  async write<T>(write: (fire: (e: AutomationEvent) => void) => T, actor: string): Promise<T> {
+    const queued: string[] = [];
+    const result = this.h.tx(() => write((event) => queued.push(...this.h.automations.fire(event, actor))));
+    await this.enqueue(queued);
+    return result;
+  }
+
+  async enqueue(ids: string[]): Promise<void> {
+    try {
+      for (let i = 0; i < ids.length; i += 100) {
+        const chunk = ids.slice(i, i + 100);
+        const aid = this.h.ctx.id.name!;
+        await this.h.env.DELIVERIES.sendBatch(chunk.map((id) => ({ body: { aid, delivery_id: id } })));
+        this.h.ctx.storage.transactionSync(() => this.h.automations.markEnqueued(chunk));
+      }
+    } catch (err) {
+      console.error(JSON.stringify({ level: 'warn', msg: 'queueing deliveries failed', error: String(err) }));
+    }
+  }
+}
+
+/** Automations (docs/automations.md): definitions, their deliveries, the signing secret. */
+export class AutomationsRpc {
+  constructor(private readonly h: AutomationsHost) {}
+
+  createAutomation(input: AutomationInput, actor: string) {
+    return this.h.tx(() => this.h.automations.create(input, actor, crypto.randomUUID()));
+  }
+  getAutomation(id: string) {
+    return this.h.automations.get(id);
+  }
+  listAutomations(query: AutomationListQuery) {
+    return this.h.automations.list(query);
+  }
+  deleteAutomation(id: string, actor: string) {
+    return this.h.tx(() => this.h.automations.delete(id, actor));
+  }
+  listDeliveries(automationId: string, query: DeliveryListQuery) {
+    return this.h.automations.deliveries(automationId, query);
+  }
+  /** The queue consumer's side (shared/automations/consumer.ts): what to send, and how it went. */
+  deliveryToSend(id: string) {
+    return this.h.automations.toSend(id);
+  }
+  recordDeliveryAttempt(id: string, result: AttemptResult) {
+    return this.h.tx(() => this.h.automations.recordAttempt(id, result));
+  }
+  signingSecretStatus() {
+    return this.h.automations.signingSecret();
+  }
+  /** `replace`: a new secret (the merchant asked); else the first one wins (a delivery needed one). */
+  setSigningSecret(sealed: string, actor: string, replace: boolean) {
+    return this.h.tx(() => this.h.automations.setSigningSecret(sealed, actor, replace));
+  }
+}

@@ -1,0 +1,38 @@
+import type { CheckoutEventsQuery } from '../../schemas/checkout';
+import type { Host } from '../account-base';
+import type { CheckoutStore } from '../checkout';
+import type { CheckoutDesk, SignedCall } from '../checkout-callbacks';
+
+export interface CheckoutHost extends Pick<Host, 'tx' | 'listed'> {
+  checkout: CheckoutStore;
+  desk: CheckoutDesk;
+}
+
+/**
+ * Dintero Checkout (docs/checkout.md): its callbacks are authorised by signature inside the
+ * object, so each callback is one RPC and a claim with its log entry one transaction.
+ */
+export class CheckoutRpc {
+  constructor(private readonly h: CheckoutHost) {}
+
+  checkoutSignature() {
+    return this.h.checkout.signatureStatus();
+  }
+  /** A secret lets Dintero's unauthenticated callbacks in: answered once the account is listed. */
+  setCheckoutSecret(sealed: string, actor: string) {
+    return this.h.listed(this.h.tx(() => this.h.checkout.setSecret(sealed, actor)));
+  }
+  deleteCheckoutSecret() {
+    return this.h.tx(() => this.h.checkout.deleteSecret());
+  }
+  // Bodies arrive as the raw text: they are parsed only after the signature is checked.
+  checkoutDiscountCodes(call: SignedCall, bodyText: string, nowMs: number) {
+    return this.h.desk.discountCodes(call, bodyText, nowMs);
+  }
+  checkoutCallback(call: SignedCall, query: Record<string, string>, bodyText: string | undefined, nowMs: number) {
+    return this.h.desk.transactionCallback(call, query, bodyText, nowMs);
+  }
+  listCheckoutEvents(query: CheckoutEventsQuery) {
+    return this.h.checkout.events(query);
+  }
+}

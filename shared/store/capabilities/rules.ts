@@ -1,0 +1,75 @@
+import type { ReceiptInput } from '../../schemas/receipt';
+import type { Rule, RuleInput, RuleListQuery, RuleUpdate } from '../../schemas/rule';
+import type { SearchInput, SearchQuery } from '../../schemas/search';
+import type { AccountCleanup } from '../../maintenance/cleanup';
+import type { Host } from '../account-base';
+import type { AutomationStore } from '../automations';
+import type { ReceiptEvaluator } from '../evaluation';
+import type { RuleStore } from '../rules';
+import type { SearchIndex } from '../search';
+
+export interface RulesHost extends Pick<Host, 'tx'> {
+  rules: RuleStore;
+  search: SearchIndex;
+  evaluator: ReceiptEvaluator;
+  automations: Pick<AutomationStore, 'deleteForRule'>;
+  maintenance: Pick<AccountCleanup, 'unarchive'>;
+}
+
+/**
+ * Rules, their search and receipt evaluation. Every write invalidates the compiled rule set the
+ * evaluator keeps in memory, and keeps the search index in the write's transaction.
+ */
+export class RulesRpc {
+  constructor(private readonly h: RulesHost) {}
+
+  /**
+   * Evaluation never writes. The hot path's form: the receipt (already validated by the Worker) in
+   * and the answer out as JSON text. Strings cross RPC as one copy; the same objects cost a
+   * structured clone each way, several times the JSON work for a 50-line receipt
+   * (bench/RESULTS.md, "Hot paths"). With `explain`, the answer carries `explanations[]`.
+   */
+  evaluateReceiptJson(receipt: string, now: string, explain = false): string {
+    const result = this.h.evaluator.evaluate(JSON.parse(receipt) as ReceiptInput, now, explain);
+    return JSON.stringify(explain ? { ...result.receipt, explanations: result.explanations ?? [] } : result.receipt);
+  }
+
+  createRule(input: RuleInput, actor: string) {
+    this.h.evaluator.rulesChanged();
+    return this.h.tx(() => this.indexed(this.h.rules.create(input, actor, crypto.randomUUID())));
+  }
+  searchRules(input: SearchInput, query: SearchQuery) {
+    return this.h.search.search(input, query);
+  }
+  getRule(id: string, withStatistics: boolean) {
+    return this.h.rules.get(id, withStatistics);
+  }
+  listRules(query: RuleListQuery) {
+    return this.h.rules.list(query);
+  }
+  updateRule(id: string, patch: RuleUpdate, actor: string, expireStamps = false) {
+    this.h.evaluator.rulesChanged();
+    // An archived rule that is changed (e.g. purchase_to moved later) rejoins the engine's set;
+    // the next cleanup archives it again if its window still ended long ago.
+    return this.h.tx(() =>
+      this.indexed(this.h.maintenance.unarchive(id, this.h.rules.update(id, patch, actor, expireStamps))),
+    );
+  }
+  deleteRule(id: string, actor: string) {
+    this.h.evaluator.rulesChanged();
+    // Deleting a discount deletes the automations that give it (Dintero: "rules automations
+    // belonging to the discount will be deleted").
+    return this.h.tx(() => {
+      const deleted = this.h.rules.delete(id, actor);
+      this.h.search.unindex(id);
+      this.h.automations.deleteForRule(id, actor);
+      return deleted;
+    });
+  }
+
+  /** Rule search's index follows every rule write, in the write's transaction. */
+  private readonly indexed = (rule: Rule) => {
+    this.h.search.index(rule);
+    return rule;
+  };
+}
