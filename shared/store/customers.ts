@@ -17,8 +17,9 @@ import { all, one, type Sql } from './sql';
 /**
  * Customers (spec §4). The row keeps the customer as JSON in `body` plus lowercase copies of the
  * fields lists filter on, so every filter is an index range, never a scan (customer-index.ts says
- * how each filter and the search use them; customer-tokens.ts owns token lookup). A deleted customer keeps only ids, creation/deletion stamps and `type` (not personal; it keeps
- * contacts out of default lists); everything else is erased from every table.
+ * how each filter and the search use them; customer-tokens.ts owns token lookup). A deleted
+ * customer keeps only ids, creation/deletion stamps and `type` (not personal; it keeps contacts
+ * out of default lists); everything else is erased from every table.
  */
 export const customerMigrations: Migration[] = [
   {
