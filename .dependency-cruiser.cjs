@@ -40,7 +40,7 @@ module.exports = {
       severity: 'error',
       comment: 'Schemas, auth and the engine sit below the store and what runs in the object.',
       from: { path: '^shared/(schemas|auth|engine)/' },
-      to: { path: ['^shared/(store|maintenance|checkout)/', '^shared/automations/consumer'] },
+      to: { path: '^shared/(store|maintenance|checkout)/' },
     },
     {
       name: 'no-test-code-in-source',

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { Scope } from '../shared/auth/scopes';
-import type { Env } from '../shared/env';
+import type { Env } from './env';
 import { throwingErrors } from '../shared/store/rpc-errors';
 
 export interface Caller {

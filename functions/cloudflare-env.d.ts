@@ -1,7 +1,7 @@
 // The same bindings for `env` / `exports` imported from 'cloudflare:workers' (tests use them).
-// Declared here, not in shared/env.ts: the main module is the Worker's, and shared/ never names functions/.
+// Declared here, not in functions/env.ts: this file only widens the `cloudflare:workers` env type.
 // A declaration file of its own, so the main module does not name itself (an import cycle).
-import type { Env as RabattEnv } from '../shared/env';
+import type { Env as RabattEnv } from './env';
 
 declare global {
   namespace Cloudflare {

@@ -1,8 +1,8 @@
 import app from './app';
-import type { Env } from '../shared/env';
-import { runScheduledCleanup } from '../shared/maintenance/scheduled';
+import type { Env } from './env';
+import { runScheduledCleanup } from './scheduled';
 import type { DeliveryMessage } from '../shared/automations/delivery-message';
-import { consumeDeliveries } from '../shared/automations/consumer';
+import { consumeDeliveries } from './deliveries';
 
 export { AccountStore } from '../shared/store/account';
 export { AccountRegistry } from '../shared/maintenance/registry';

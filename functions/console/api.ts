@@ -6,7 +6,7 @@ import type { Context } from 'hono';
  */
 export type PageContext = Pick<Context<{ Bindings: Env }>, 'req' | 'env' | 'executionCtx'>;
 
-import type { Env } from '../../shared/env';
+import type { Env } from '../env';
 import type { FieldError } from '../../shared/errors';
 
 /**

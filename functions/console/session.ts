@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 type BindingsOnly = { Bindings: Env };
 
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { Env } from '../../shared/env';
+import type { Env } from '../env';
 import { signingSecret, verifyToken, type TokenClaims } from '../auth/jwt';
 
 /**

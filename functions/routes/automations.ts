@@ -4,7 +4,7 @@ import { storeOf, type AppEnv } from '../app-env';
 import { randomSecret } from '../../shared/auth/crypto';
 import { scopes } from '../../shared/auth/scopes';
 import { seal } from '../../shared/auth/secret-box';
-import { SIGNING_SECRET_PURPOSE } from '../../shared/automations/consumer';
+import { SIGNING_SECRET_PURPOSE } from '../deliveries';
 import { refusedUrl } from '../../shared/automations/url';
 import { fieldError } from '../../shared/errors';
 import { ok } from '../openapi';

@@ -1,4 +1,4 @@
-import { claimRefKey, writeClaimRef } from '../../shared/claim-refs';
+import { claimRefKey, writeClaimRef } from '../claim-refs';
 import type { Claim } from '../../shared/schemas/claim';
 import { Hono } from 'hono';
 import { accountOf, afterResponse, storeOf, type AppContext, type AppEnv } from '../app-env';
@@ -22,7 +22,7 @@ import {
 } from '../../shared/schemas/checkout';
 import { SIGNATURE_PURPOSE, signatureNotConfigured, type SignedCall } from '../../shared/store/checkout-callbacks';
 import { isKnownAccount } from '../../shared/account-directory';
-import { isDevelopment } from '../../shared/env';
+import { isDevelopment } from '../env';
 import { isJsonMedia, jsonBody, queryOf } from '../validate';
 
 /**

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import { accountOf, afterResponse, storeOf, type AppContext, type AppEnv } from '../app-env';
 import type { Scope } from '../../shared/auth/scopes';
-import { claimRefKey, readClaimRef, writeClaimRef } from '../../shared/claim-refs';
+import { claimRefKey, readClaimRef, writeClaimRef } from '../claim-refs';
 import { fieldError } from '../../shared/errors';
 import { ok } from '../openapi';
 import { exampleClaim } from '../../shared/schemas/examples';

@@ -6,7 +6,7 @@ import { operation } from '../operation';
 import { settingsPatchSchema, settingsSchema } from '../../shared/schemas/settings';
 import { jsonBody } from '../validate';
 import { fieldError } from '../../shared/errors';
-import { isDevelopment } from '../../shared/env';
+import { isDevelopment } from '../env';
 
 const tags = ['Settings'];
 const admin = scopes.admin('discounts');

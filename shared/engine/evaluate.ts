@@ -3,7 +3,7 @@
 // (`now` is an input) and never writes to its input.
 
 import type { CompiledRule, CompiledRules } from './compile';
-import { itemDetail, receiptDetail, refDetail, type Detail, type Explanation, type Reason } from './explain';
+import { itemDetail, receiptDetail, refDetail } from './explain';
 import {
   buildCtx,
   matchLines,
@@ -16,10 +16,10 @@ import {
   type LineMiss,
 } from './match';
 import { byAge, chooseOutcome, type Candidate, type Outcome } from './order';
+import type { Detail, Explanation, Reason } from './reasons';
 import { debitAvailable, type Application } from './rewards';
 import type {
   DiscountResult,
-  EvaluateInput,
   EvaluationResult,
   Receipt,
   ReceiptBonusLine,
@@ -29,6 +29,24 @@ import type {
   RefState,
   ResultItem,
 } from './types';
+
+export type { CompiledRules };
+
+export interface EvaluateInput {
+  receipt: Receipt;
+  rules: CompiledRules;
+  /** The refs this purchase may use (customer's own + `*`, or `/`). */
+  refs: readonly RefState[];
+  /**
+   * Optional, same meaning as `refs`, pre-grouped with `indexRefs` (for long-lived refs such as
+   * an account's `*` refs); both are used. A ref must not be in both.
+   */
+  sharedRefs?: RefIndex;
+  /** RFC 3339; only for the ref's `dynamic_purchase_to_days` window (with purchase_at). */
+  now: string;
+  /** Explain every reachable rule, and these rule ids whether reachable or not (docs/explain.md). */
+  explain?: { rules?: readonly string[] };
+}
 
 const KIND_RANK = { customer: 0, '*': 1, '/': 2 } as const;
 

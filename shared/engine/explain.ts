@@ -6,60 +6,8 @@
 import type { CompiledRule } from './compile';
 import { localTime } from './hours';
 import type { Ctx } from './match';
+import type { Detail, Reason, ReceiptReason } from './reasons';
 import type { RefState } from './types';
-
-export const REASONS = [
-  'unknown_rule',
-  'inactive',
-  'outside_purchase_window',
-  'gross_amount_below',
-  'net_amount_below',
-  'discount_code_missing',
-  'currency',
-  'store',
-  'customer_requirement',
-  'outside_discount_hours',
-  'receipt_has_discount',
-  'item_quantity',
-  'no_ref_for_customer',
-  'usage_limit_reached',
-  'ref_expired',
-  'stamps_collecting',
-  'deactivated_by',
-  'lost_to_exclusive',
-  'exclusive_not_best',
-  'nothing_left_to_discount',
-] as const;
-export type Reason = (typeof REASONS)[number];
-
-/** Reasons of the receipt-level checks (match.ts `receiptMiss`), in the order they run. */
-export type ReceiptReason = Extract<
-  Reason,
-  | 'inactive'
-  | 'outside_purchase_window'
-  | 'gross_amount_below'
-  | 'net_amount_below'
-  | 'discount_code_missing'
-  | 'currency'
-  | 'store'
-  | 'customer_requirement'
-  | 'outside_discount_hours'
-  | 'receipt_has_discount'
->;
-
-export interface Explanation {
-  discount_id: string;
-  /** The rule is in the answer's `discounts[]`. */
-  applied: boolean;
-  /** Why not; on an applied rule only `stamps_collecting` (in `discounts[]` to collect stamps). */
-  reason?: Reason;
-  field?: string;
-  needed?: unknown;
-  had?: unknown;
-}
-
-/** What the caller learns beyond the reason; `had` never repeats stored customer facts. */
-export type Detail = Pick<Explanation, 'field' | 'needed' | 'had'>;
 
 const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : null);

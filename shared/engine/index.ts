@@ -3,6 +3,6 @@
 
 export * from './types';
 export { compileRules } from './compile';
-export { evaluate, reachableRuleIds, indexRefs } from './evaluate';
+export { evaluate, reachableRuleIds, indexRefs, type CompiledRules, type EvaluateInput } from './evaluate';
 export { allocate, largestRemainder } from './money';
-export { REASONS, type Explanation, type Reason } from './explain';
+export { REASONS, type Explanation, type Reason } from './reasons';

@@ -3,7 +3,7 @@
 
 import type { CompiledRule, Leaf, Pattern } from './compile';
 import { inHours, localTime, type LocalTime } from './hours';
-import type { ReceiptReason } from './explain';
+import type { ReceiptReason } from './reasons';
 import type { Receipt, RefState } from './types';
 import { inDynamicWindow, inPurchaseWindow, usedUp, validStampCount } from './usability';
 

@@ -2,6 +2,8 @@
 // (including `bussiness_name`). Everything the engine does with them is described in
 // docs/semantics.md; comments here only note what a field means to the engine.
 
+import type { Explanation } from './reasons';
+
 /** An item pattern: matches a line when every given key matches. `{}` is a wildcard. */
 export interface ItemPattern {
   /** Item id; `ANY_ITEM` matches every line. */
@@ -254,30 +256,8 @@ export interface EvaluationResult {
   explanations?: Explanation[];
 }
 
-export interface EvaluateInput {
-  receipt: Receipt;
-  rules: CompiledRules;
-  /** The refs this purchase may use (customer's own + `*`, or `/`). */
-  refs: readonly RefState[];
-  /**
-   * Optional, same meaning as `refs`, pre-grouped with `indexRefs` (for long-lived refs such as
-   * an account's `*` refs); both are used. A ref must not be in both.
-   */
-  sharedRefs?: RefIndex;
-  /** RFC 3339; only for the ref's `dynamic_purchase_to_days` window (with purchase_at). */
-  now: string;
-  /** Explain every reachable rule, and these rule ids whether reachable or not (docs/explain.md). */
-  explain?: { rules?: readonly string[] };
-}
-
 /** Refs grouped by rule id; build with `indexRefs`. */
 export interface RefIndex {
   readonly size: number;
   readonly byRule: ReadonlyMap<string, readonly RefState[]>;
 }
-
-import type { Explanation } from './explain';
-
-/** Opaque to callers: build with compileRules, keep while the account's rules are unchanged. */
-import type { CompiledRules } from './compile';
-export type { CompiledRules };

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { REASONS } from '../engine/explain';
+import { REASONS } from '../engine/reasons';
 import { ruleSchema } from './responses';
 
 /** What `available_for_receipt` answers: the receipt as sent, plus what the engine added. */

@@ -6,7 +6,7 @@ import { serveOverRpc } from './rpc-errors';
 import type { Sql } from './sql';
 
 /**
- * The bindings the account object uses, and no more: the Worker's `Env` (shared/env.ts) names the
+ * The bindings the account object uses, and no more: the Worker's `Env` (functions/env.ts) names the
  * object's class, so the object naming `Env` back would be a cycle.
  */
 export interface AccountBindings extends RegistryBindings {

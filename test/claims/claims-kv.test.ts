@@ -7,7 +7,7 @@ import {
   forgetClaimRefs,
   writeClaimRef,
   type CachedClaim,
-} from '../../shared/claim-refs';
+} from '../../functions/claim-refs';
 import { claimBodyHash, claimCreateSchema } from '../../shared/schemas/claim';
 import { accountApi, claimBody } from './helpers';
 

@@ -1,7 +1,7 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { claimRefMemory, forgetClaimRefs, MEMORY_MAX_BYTES, writeClaimRef } from '../../shared/claim-refs';
+import { claimRefMemory, forgetClaimRefs, MEMORY_MAX_BYTES, writeClaimRef } from '../../functions/claim-refs';
 import type { Claim } from '../../shared/schemas/claim';
 import { call, json, ruleBody, tokenWith } from '../helpers';
 

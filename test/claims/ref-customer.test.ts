@@ -2,7 +2,7 @@
 // for another customer is a conflict, whether the edge copy answers or the account object does.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { claimRefKey, forgetClaimRefs } from '../../shared/claim-refs';
+import { claimRefKey, forgetClaimRefs } from '../../functions/claim-refs';
 import { accountApi, claimBody } from './helpers';
 
 async function waitForKv(aid: string, ref: string) {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { call, json } from '../helpers';
 import { accountApi } from '../claims/helpers';
 import { ROWS_PER_RUN } from '../../shared/maintenance/cleanup';
-import type { Env } from '../../shared/env';
+import type { Env } from '../../functions/env';
 import { cron, DAY, diff, dump, RETENTION, sql } from './helpers';
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -6,7 +6,7 @@ import {
   waitOnExecutionContext,
 } from 'cloudflare:test';
 import worker from '../../functions/index';
-import type { Env } from '../../shared/env';
+import type { Env } from '../../functions/env';
 
 export const DAY = 86_400_000;
 export const RETENTION = 90 * DAY;

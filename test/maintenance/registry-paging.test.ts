@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runScheduledCleanup } from '../../shared/maintenance/scheduled';
-import type { Env } from '../../shared/env';
+import { runScheduledCleanup } from '../../functions/scheduled';
+import type { Env } from '../../functions/env';
 import { RETENTION, sql } from './helpers';
 
 // This file's storage is its own, so the registry holds exactly these accounts.

@@ -55,7 +55,7 @@ export class AutomationsRpc {
   listDeliveries(automationId: string, query: DeliveryListQuery) {
     return this.h.automations.deliveries(automationId, query);
   }
-  /** The queue consumer's side (shared/automations/consumer.ts): what to send, and how it went. */
+  /** The queue consumer's side (functions/deliveries.ts): what to send, and how it went. */
   deliveryToSend(id: string) {
     return this.h.automations.toSend(id);
   }

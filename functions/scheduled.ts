@@ -1,6 +1,6 @@
-import type { Env } from '../env';
-import type { CleanupRun } from '../schemas/maintenance';
-import { REGISTRY_NAME } from './registry';
+import type { Env } from './env';
+import type { CleanupRun } from '../shared/schemas/maintenance';
+import { REGISTRY_NAME } from '../shared/maintenance/registry';
 
 /** Accounts one cron invocation visits; the registry remembers where the next one starts. */
 export const ACCOUNTS_PER_RUN = 500;

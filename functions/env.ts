@@ -1,6 +1,6 @@
-import type { AccountStore } from './store/account';
-import type { DeliveryMessage } from './automations/delivery-message';
-import type { AccountRegistry } from './maintenance/registry';
+import type { AccountStore } from '../shared/store/account';
+import type { DeliveryMessage } from '../shared/automations/delivery-message';
+import type { AccountRegistry } from '../shared/maintenance/registry';
 
 /** Bindings and secrets the Worker runs with (wrangler.toml, `wrangler secret`, `.dev.vars`). */
 export interface Env {

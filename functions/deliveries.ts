@@ -1,10 +1,10 @@
-import { signDelivery, DELIVERY_SIGNATURE_HEADER } from '../auth/delivery-signature';
-import { randomSecret } from '../auth/crypto';
-import { open, seal } from '../auth/secret-box';
-import type { Env } from '../env';
-import type { DeliveryMessage } from './delivery-message';
-import type { AttemptResult } from '../store/automations';
-import { refusedUrl } from './url';
+import { signDelivery, DELIVERY_SIGNATURE_HEADER } from '../shared/auth/delivery-signature';
+import { randomSecret } from '../shared/auth/crypto';
+import { open, seal } from '../shared/auth/secret-box';
+import type { Env } from './env';
+import type { DeliveryMessage } from '../shared/automations/delivery-message';
+import type { AttemptResult } from '../shared/store/automations';
+import { refusedUrl } from '../shared/automations/url';
 
 /** How long one call may take before it counts as a network error (and is retried). */
 export const DELIVERY_TIMEOUT_MS = 10_000;
@@ -81,7 +81,7 @@ async function deliver({ aid, delivery_id }: DeliveryMessage, env: Env, send: Fe
  * /automations/signing_secret), so they should do that before their first HTTP automation.
  */
 async function signingSecret(
-  store: DurableObjectStub<import('../store/account').AccountStore>,
+  store: DurableObjectStub<import('../shared/store/account').AccountStore>,
   sealed: string | null,
   env: Env,
 ) {

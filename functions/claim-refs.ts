@@ -1,5 +1,5 @@
-import { sha256Hex } from './auth/crypto';
-import type { Claim } from './schemas/claim';
+import { sha256Hex } from '../shared/auth/crypto';
+import type { Claim } from '../shared/schemas/claim';
 
 /**
  * The edge cache of claim refs (KV binding CLAIM_REFS, docs/claims.md). It only ever answers a
