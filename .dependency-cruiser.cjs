@@ -43,6 +43,18 @@ module.exports = {
       to: { path: '^shared/(store|maintenance|checkout)/' },
     },
     {
+      name: 'one-client-of-the-object',
+      severity: 'error',
+      comment:
+        "The RPC error wrapper has two sides: the object (account-base) and the Worker's one typed client " +
+        '(functions/account-client.ts). Everything else reaches the object through that client.',
+      from: {
+        path: '^(shared|functions)/',
+        pathNot: ['^shared/store/account-base\\.ts$', '^functions/account-client\\.ts$'],
+      },
+      to: { path: '^shared/store/rpc-errors\\.ts$' },
+    },
+    {
       name: 'no-test-code-in-source',
       severity: 'error',
       comment: 'Source never imports tests.',

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { Scope } from '../shared/auth/scopes';
 import type { Env } from './env';
-import { throwingErrors } from '../shared/store/rpc-errors';
+import { accountClient, type AccountClient } from './account-client';
 
 export interface Caller {
   clientId: string;
@@ -21,7 +21,7 @@ export type AppContext = Context<AppEnv>;
 export const accountOf = (c: Context<AppEnv>): string => c.req.param('aid') as string;
 
 /** The account's Durable Object: the system of record for everything of that account. */
-export const storeOf = (c: Context<AppEnv>) => throwingErrors(c.env.ACCOUNTS.getByName(accountOf(c)));
+export const storeOf = (c: Context<AppEnv>): AccountClient => accountClient(c.env, accountOf(c));
 
 /**
  * Work that may finish after the answer (edge cache writes). A failure is logged, never answered.

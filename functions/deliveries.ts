@@ -3,7 +3,8 @@ import { randomSecret } from '../shared/auth/crypto';
 import { open, seal } from '../shared/auth/secret-box';
 import type { Env } from './env';
 import type { DeliveryMessage } from '../shared/automations/delivery-message';
-import type { AttemptResult } from '../shared/store/automations';
+import type { AttemptResult } from '../shared/store/contract';
+import { accountClient, type AccountClient } from './account-client';
 import { refusedUrl } from '../shared/automations/url';
 
 /** How long one call may take before it counts as a network error (and is retried). */
@@ -34,7 +35,7 @@ export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, en
 }
 
 async function deliver({ aid, delivery_id }: DeliveryMessage, env: Env, send: FetchLike) {
-  const store = env.ACCOUNTS.getByName(aid);
+  const store = accountClient(env, aid);
   const delivery = await store.deliveryToSend(delivery_id);
   if (!delivery) return undefined;
   const started = Date.now();
@@ -80,11 +81,7 @@ async function deliver({ aid, delivery_id }: DeliveryMessage, env: Env, send: Fe
  * (every call is signed); the merchant reads a secret only by creating a new one (POST
  * /automations/signing_secret), so they should do that before their first HTTP automation.
  */
-async function signingSecret(
-  store: DurableObjectStub<import('../shared/store/account').AccountStore>,
-  sealed: string | null,
-  env: Env,
-) {
+async function signingSecret(store: AccountClient, sealed: string | null, env: Env) {
   if (sealed) return open(env.SECRETS_KEY, SIGNING_SECRET_PURPOSE, sealed);
   const fresh = await seal(env.SECRETS_KEY, SIGNING_SECRET_PURPOSE, randomSecret());
   const kept = await store.setSigningSecret(fresh, 'rabatt', false);

@@ -1,5 +1,5 @@
 import type { Env } from './env';
-import type { CleanupRun } from '../shared/schemas/maintenance';
+import { accountClient } from './account-client';
 import { REGISTRY_NAME } from '../shared/maintenance/registry';
 
 /** Accounts one cron invocation visits; the registry remembers where the next one starts. */
@@ -34,7 +34,7 @@ export async function runScheduledCleanup(
       const aid = aids[i++]!;
       const started = Date.now();
       try {
-        const run = (await env.ACCOUNTS.getByName(aid).cleanup(scheduledTime)) as CleanupRun;
+        const run = await accountClient(env, aid).cleanup(scheduledTime);
         outcome.visited++;
         if (run.idle) outcome.idle++;
         if (!run.complete) outcome.incomplete++;

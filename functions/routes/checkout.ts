@@ -20,7 +20,8 @@ import {
   signaturePutSchema,
   signatureStatusSchema,
 } from '../../shared/schemas/checkout';
-import { SIGNATURE_PURPOSE, signatureNotConfigured, type SignedCall } from '../../shared/store/checkout-callbacks';
+import { SIGNATURE_PURPOSE, signatureNotConfigured } from '../../shared/store/checkout-callbacks';
+import type { SignedCall } from '../../shared/store/contract';
 import { isKnownAccount } from '../../shared/account-directory';
 import { isDevelopment } from '../env';
 import { isJsonMedia, jsonBody, queryOf } from '../validate';

@@ -12,6 +12,7 @@ import type {
   DeliveryStatus,
 } from '../schemas/automation';
 import type { Rule } from '../schemas/rule';
+import type { AttemptResult, DeliveryToSend } from './contract';
 import type { Migration } from './migrations';
 import { all, one, paging, Where, type Sql } from './sql';
 
@@ -93,24 +94,6 @@ const PAYLOAD_KEY: Record<AutomationEventName, string> = {
   token_remove: 'token',
   receipt_add: 'receipt',
 };
-
-export interface DeliveryToSend {
-  id: string;
-  event: string;
-  method: string;
-  url: string;
-  content_type: string;
-  body: string | null;
-  attempt: number;
-  sealedSecret: string | null;
-}
-
-export interface AttemptResult {
-  outcome: DeliveryAttempt['outcome'];
-  response_code?: number;
-  error?: string;
-  duration_ms: number;
-}
 
 interface DeliveryRow {
   id: string;

@@ -26,16 +26,7 @@ import { isPlainObject, jsonDepthExceeds, MAX_JSON_DEPTH } from '../json';
 import { parse } from '../schemas/parse';
 import type { CheckoutStore, EventInput, SessionPlan } from './checkout';
 import type { ClaimStore } from './claims';
-
-/** The parts of an HTTP request the signature covers, handed to the account object as data. */
-export interface SignedCall {
-  accountId: string;
-  method: string;
-  url: string;
-  signature: string | null;
-  /** The Worker runs with RABATT_DEV=1: only then may `allow_unsigned_callbacks` let a call in. */
-  development: boolean;
-}
+import type { SignedCall } from './contract';
 
 /** Who a callback is, and the signature digest it came with (none for an unsigned call in development). */
 interface Authorized {

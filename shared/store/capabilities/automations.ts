@@ -1,6 +1,7 @@
 import type { AutomationInput, AutomationListQuery, DeliveryListQuery } from '../../schemas/automation';
 import type { Host } from '../account-base';
-import type { AttemptResult, AutomationEvent, AutomationStore } from '../automations';
+import type { AutomationEvent, AutomationStore } from '../automations';
+import type { AttemptResult } from '../contract';
 
 export interface AutomationsHost extends Pick<Host, 'tx' | 'env' | 'ctx'> {
   automations: AutomationStore;

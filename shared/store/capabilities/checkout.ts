@@ -1,7 +1,8 @@
 import type { CheckoutEventsQuery } from '../../schemas/checkout';
 import type { Host } from '../account-base';
 import type { CheckoutStore } from '../checkout';
-import type { CheckoutDesk, SignedCall } from '../checkout-callbacks';
+import type { CheckoutDesk } from '../checkout-callbacks';
+import type { SignedCall } from '../contract';
 
 export interface CheckoutHost extends Pick<Host, 'tx' | 'listed'> {
   checkout: CheckoutStore;
