@@ -1,3 +1,4 @@
+import { KV_KEYS } from '../shared/keys';
 import { sha256Hex } from '../shared/auth/crypto';
 import type { Claim } from '../shared/schemas/claim';
 
@@ -13,9 +14,9 @@ export interface CachedClaim {
   body_hash: string;
 }
 
-/** `claim-ref:v1:{aid}:{sha256(ref)}`: fixed length whatever the ref, and no ref text in key listings. */
+/** The KV key of a claim ref: KV_KEYS.claimRef (shared/keys.ts), from a hash of the ref. */
 export async function claimRefKey(aid: string, ref: string): Promise<string> {
-  return `claim-ref:v1:${aid}:${await sha256Hex(ref)}`;
+  return KV_KEYS.claimRef(aid, await sha256Hex(ref));
 }
 
 /**

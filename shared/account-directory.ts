@@ -1,3 +1,5 @@
+import { KV_KEYS } from './keys';
+
 /**
  * The account directory (docs/security.md, "What costs storage"): one KV key per account that has
  * ever written anything. Requests without credentials ask it before they may reach an account
@@ -14,14 +16,13 @@ export interface DirectoryBindings {
   ACCOUNT_DIRECTORY?: KVNamespace;
 }
 
-const keyOf = (aid: string) => `account:${aid}`;
 const KNOWN_IN_ISOLATE_MAX = 10_000;
 const knownHere = new Set<string>();
 
 export async function isKnownAccount(env: DirectoryBindings, aid: string): Promise<boolean> {
   if (knownHere.has(aid)) return true;
   if (!env.ACCOUNT_DIRECTORY) return true; // not bound (a script running the app alone): no gate
-  const found = (await env.ACCOUNT_DIRECTORY.get(keyOf(aid))) !== null;
+  const found = (await env.ACCOUNT_DIRECTORY.get(KV_KEYS.account(aid))) !== null;
   if (found) {
     if (knownHere.size >= KNOWN_IN_ISOLATE_MAX) knownHere.clear();
     knownHere.add(aid);
@@ -31,5 +32,5 @@ export async function isKnownAccount(env: DirectoryBindings, aid: string): Promi
 
 /** Idempotent: called by the account object once it has data (and retried until it succeeded). */
 export async function publishAccount(env: DirectoryBindings, aid: string): Promise<void> {
-  await env.ACCOUNT_DIRECTORY?.put(keyOf(aid), new Date().toISOString());
+  await env.ACCOUNT_DIRECTORY?.put(KV_KEYS.account(aid), new Date().toISOString());
 }

@@ -1,3 +1,4 @@
+import { META_KEYS } from '../keys';
 import type { CleanupCategory, CleanupRun, Kept, Maintenance, Removed } from '../schemas/maintenance';
 import { DAY_MS, daysLimitedSql, daysLimitMs, stampOldestMs } from '../engine/usability';
 import { bumpContentVersion } from '../store/migrations';
@@ -15,8 +16,8 @@ import { iso } from '../time';
  */
 export const ROWS_PER_RUN = 1000;
 
-const SUMMARY_KEY = 'maintenance';
-const CURSORS_KEY = 'maintenance_cursors';
+const SUMMARY_KEY = META_KEYS.maintenance;
+const CURSORS_KEY = META_KEYS.maintenanceCursors;
 
 interface Cursor {
   at: number;

@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import { publishAccount, type DirectoryBindings } from '../account-directory';
+import { META_KEYS, REGISTRY_META_KEYS } from '../keys';
 import { all, one } from '../store/sql';
 
 /** What an account object needs to register itself: the registry and the account directory. */
@@ -39,7 +40,9 @@ export class AccountRegistry extends DurableObject<DirectoryBindings> {
    */
   page(limit: number): { aids: string[]; next: string | null } {
     const sql = this.ctx.storage.sql;
-    const after = one<{ value: string }>(sql, "SELECT value FROM registry_meta WHERE key = 'cursor'")?.value ?? '';
+    const after =
+      one<{ value: string }>(sql, 'SELECT value FROM registry_meta WHERE key = ?', REGISTRY_META_KEYS.cursor)?.value ??
+      '';
     const aids = all<{ aid: string }>(
       sql,
       'SELECT aid FROM accounts WHERE aid > ? ORDER BY aid LIMIT ?',
@@ -52,11 +55,11 @@ export class AccountRegistry extends DurableObject<DirectoryBindings> {
   /** Moves the position once a page was visited (a run that died before keeps the page for the next). */
   advance(next: string | null): void {
     const sql = this.ctx.storage.sql;
-    if (next === null) sql.exec("DELETE FROM registry_meta WHERE key = 'cursor'");
+    if (next === null) sql.exec('DELETE FROM registry_meta WHERE key = ?', REGISTRY_META_KEYS.cursor);
     else
       sql.exec(
-        "INSERT INTO registry_meta (key, value) VALUES ('cursor', ?) " +
-          'ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+        'INSERT INTO registry_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+        REGISTRY_META_KEYS.cursor,
         next,
       );
   }
@@ -66,9 +69,9 @@ export class AccountRegistry extends DurableObject<DirectoryBindings> {
   }
 }
 
-const REGISTERED_KEY = 'registered';
-/** Set once the account directory (shared/account-directory.ts) lists the account. */
-const LISTED_KEY = 'directory_listed';
+/** The `meta` marks of a confirmed registration and directory listing (shared/keys.ts). */
+const REGISTERED_KEY = META_KEYS.registered;
+const LISTED_KEY = META_KEYS.directoryListed;
 
 /**
  * Called after the account object's writes (and by its cleanup, which lists accounts registered

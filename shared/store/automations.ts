@@ -1,3 +1,4 @@
+import { META_KEYS } from '../keys';
 import { matchesFilter } from '../automations/filter';
 import { renderBody } from '../automations/template';
 import { fieldError, notFound } from '../errors';
@@ -74,7 +75,7 @@ export const automationMigrations: Migration[] = [
 export const MAX_DELIVERY_ATTEMPTS = 5;
 export const RETRY_DELAYS_SECONDS = [30, 120, 600, 3600] as const;
 /** The key of the delivery signing secret in `meta` (sealed with SECRETS_KEY by the Worker). */
-const SECRET_KEY = 'delivery_signing_secret';
+const SECRET_KEY = META_KEYS.deliverySigningSecret;
 
 /** What happened, as automations see it. `payload` is what filters and templates read. */
 export interface AutomationEvent {

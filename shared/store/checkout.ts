@@ -1,3 +1,4 @@
+import { META_KEYS } from '../keys';
 import type { ClaimInput } from '../schemas/claim';
 import type { CheckoutEvent, CheckoutEventsQuery, CheckoutOutcome, SignatureStatus } from '../schemas/checkout';
 import type { Migration } from './migrations';
@@ -55,7 +56,7 @@ export const checkoutMigrations: Migration[] = [
 
 /** How long a discount-code evaluation waits for its payment. */
 export const SESSION_TTL_MS = 24 * 60 * 60 * 1000;
-const SIGNATURE_KEY = 'checkout_signature';
+const SIGNATURE_KEY = META_KEYS.checkoutSignature;
 
 /** What the payment of a session claims: exactly what the shopper was shown. */
 export interface SessionPlan {

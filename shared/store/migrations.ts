@@ -1,3 +1,4 @@
+import { META_KEYS } from '../keys';
 import type { Sql } from './sql';
 
 /**
@@ -83,9 +84,10 @@ export const metaMigrations: Migration[] = [
 
 /** Every write that changes what the public offers list could show bumps this. */
 export function bumpContentVersion(sql: Sql): void {
-  sql.exec("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'content_version'");
+  sql.exec('UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = ?', META_KEYS.contentVersion);
 }
 
 export function contentVersion(sql: Sql): number {
-  return Number(sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'content_version'").one().value);
+  const row = sql.exec<{ value: string }>('SELECT value FROM meta WHERE key = ?', META_KEYS.contentVersion).one();
+  return Number(row.value);
 }

@@ -1,3 +1,4 @@
+import { META_KEYS } from '../keys';
 import { refEndSql } from '../engine/usability';
 import {
   toPublicRule,
@@ -35,11 +36,13 @@ export class PublicRulesStore {
   cacheInfo(): PublicCacheInfo {
     const rows = all<{ key: string; value: string }>(
       this.sql,
-      "SELECT key, value FROM meta WHERE key IN ('content_version', 'cache_epoch')",
+      'SELECT key, value FROM meta WHERE key IN (?, ?)',
+      META_KEYS.contentVersion,
+      META_KEYS.cacheEpoch,
     );
     const meta = Object.fromEntries(rows.map((r) => [r.key, r.value]));
     const offers = this.settings.values().public_offers ?? SETTINGS_DEFAULTS.public_offers;
-    return { version: `${meta.cache_epoch}.${meta.content_version}`, ...offers };
+    return { version: `${meta[META_KEYS.cacheEpoch]}.${meta[META_KEYS.contentVersion]}`, ...offers };
   }
 
   private version(): string {

@@ -1,3 +1,4 @@
+import { META_KEYS } from '../keys';
 import { SETTINGS_DEFAULTS, type Settings, type SettingsPatch, type SettingsValues } from '../schemas/settings';
 import { bumpContentVersion, type Migration } from './migrations';
 import { one, type Sql } from './sql';
@@ -57,7 +58,7 @@ export class SettingsStore {
   constructor(private readonly sql: Sql) {}
 
   private stored(): Stored {
-    const row = one<{ value: string }>(this.sql, "SELECT value FROM meta WHERE key = 'settings'");
+    const row = one<{ value: string }>(this.sql, 'SELECT value FROM meta WHERE key = ?', META_KEYS.settings);
     return row ? (JSON.parse(row.value) as Stored) : { values: {} };
   }
 
@@ -78,7 +79,8 @@ export class SettingsStore {
       updated_by: actor,
     };
     this.sql.exec(
-      "INSERT INTO meta (key, value) VALUES ('settings', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      META_KEYS.settings,
       JSON.stringify(stored),
     );
     bumpContentVersion(this.sql);

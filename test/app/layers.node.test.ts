@@ -1,80 +1,123 @@
 /**
- * The layers of docs/architecture.md, checked on the source: shared/ (store, engine, schemas, auth)
- * knows nothing of HTTP or of functions/, the engine imports only itself, and every `error.code`
- * written anywhere is one of ERROR_CODES. Read from disk, so it runs in Node (vitest.e2e.config.ts).
+ * The layers of docs/architecture.md are dependency-cruiser's rules (.dependency-cruiser.cjs, run
+ * by `npm run lint`). Here: the real tree breaks none of them, and each rule catches the import it
+ * forbids in a small fixture tree (so a rule that matches nothing cannot pass for a check). Also:
+ * every error code the source writes is one of ERROR_CODES, and every storage key of shared/keys.ts
+ * is described in docs/storage.md. Reads files and runs depcruise, so it runs in Node
+ * (vitest.e2e.config.ts).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { cruise, type IForbiddenRuleType } from 'dependency-cruiser';
+import { afterAll, describe, expect, it } from 'vitest';
+import { KV_KEYS, META_KEYS, REGISTRY_META_KEYS } from '../../shared/keys';
 import { ERROR_CODES } from '../../shared/schemas/error';
 
 const root = join(import.meta.dirname, '../..');
+const config = createRequire(import.meta.url)(join(root, '.dependency-cruiser.cjs')) as {
+  forbidden: IForbiddenRuleType[];
+  options: { exclude: { path: string[] } };
+};
 
 function sources(dir: string): string[] {
   return readdirSync(join(root, dir), { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .filter((e) => e.isFile() && /\.tsx?$/.test(e.name))
     .map((e) => relative(root, join(e.parentPath, e.name)));
 }
 
-/** Every module a file imports (static, dynamic, type-only, re-exports), as written. */
-function importsOf(text: string): string[] {
-  const found = text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g);
-  return [...found].map((m) => m[1]!);
-}
-
-const HTTP_PACKAGE = /^(hono|hono\/.*|hono-openapi|@hono\/.*)$/;
-
-/** What `file` may not import, or undefined when the import is fine. */
-function breaks(file: string, spec: string): string | undefined {
-  if (!file.startsWith('shared/')) return undefined;
-  if (HTTP_PACKAGE.test(spec)) return 'HTTP library in shared/ (HTTP lives in functions/)';
-  if (!spec.startsWith('.')) return undefined;
-  const target = relative(root, resolve(root, dirname(file), spec));
-  if (target.startsWith('functions/') || target === 'functions') return 'shared/ imports functions/';
-  if (file.startsWith('shared/engine/') && !target.startsWith('shared/engine')) {
-    return 'the engine imports only shared/engine (plain data in, plain data out)';
-  }
-  const storeSide = /^shared\/(store|maintenance|checkout)(\/|$)/;
-  if (/^shared\/(schemas|auth|engine)\//.test(file) && storeSide.test(target)) {
-    return 'schemas and auth sit below the store';
-  }
-  return undefined;
-}
-
-function violations(files: string[]): string[] {
-  return files.flatMap((file) => {
-    const text = readFileSync(join(root, file), 'utf8');
-    return importsOf(text).flatMap((spec) => {
-      const why = breaks(file, spec);
-      return why ? [`${file} imports '${spec}': ${why}`] : [];
-    });
+/** The rules dependency-cruiser reports for `files` cruised from `baseDir`, as `rule: from → to`. */
+async function violations(baseDir: string, files: string[], tsConfig?: string): Promise<string[]> {
+  const result = await cruise(files, {
+    baseDir,
+    ruleSet: { forbidden: config.forbidden },
+    validate: true,
+    tsPreCompilationDeps: true,
+    preserveSymlinks: true,
+    doNotFollow: { path: 'node_modules' },
+    exclude: config.options.exclude,
+    ...(tsConfig && { tsConfig: { fileName: tsConfig } }),
   });
+  const output = result.output as { summary: { violations: { rule: { name: string }; from: string; to: string }[] } };
+  return output.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`);
 }
 
-describe('layers', () => {
-  it('shared/ imports no HTTP library and nothing from functions/; the engine only itself', () => {
-    expect(violations(sources('shared'))).toEqual([]);
+describe('layers (dependency-cruiser)', () => {
+  it('the source breaks no rule of .dependency-cruiser.cjs', async () => {
+    expect(await violations(root, ['functions', 'shared'], join(root, 'tsconfig.json'))).toEqual([]);
   });
 
-  it('would catch each kind of wrong import (the check itself works)', () => {
-    const wrong = [
-      "import { Hono } from 'hono';",
-      "import type { Context } from 'hono';",
-      "import { validator } from 'hono/validator';",
-      "import { resolver } from 'hono-openapi';",
-      "import { zValidator } from '@hono/zod-validator';",
-      "import { guard } from '../../functions/auth/guard';",
-      "const app = await import('../../functions/app');",
-      "export { doc } from '../../functions/openapi';",
-    ];
-    for (const line of wrong) {
-      const [spec] = importsOf(line);
-      expect(breaks('shared/store/rules.ts', spec!), line).toBeDefined();
+  // One wrong import per rule, each in its own file (type-only imports count).
+  const fixture: Record<string, string> = {
+    'shared/store/http.ts': "import type { Context } from 'hono';\nexport type C = Context;",
+    'shared/store/up.ts': "import { app } from '../../functions/app';\nexport const x = app;",
+    'shared/engine/impure.ts': "import type { Rule } from '../schemas/rule';\nexport type R = Rule;",
+    'shared/schemas/rule.ts': 'export type Rule = { id: string };',
+    'shared/schemas/over.ts': "import type { S } from '../store/rules';\nexport type O = S;",
+    'shared/automations/over.ts': "import { S } from '../store/rules';\nexport const o = S;",
+    'shared/store/rules.ts': "export type S = string;\nexport const S = 's';",
+    'shared/store/cycle-a.ts': "import type { B } from './cycle-b';\nexport type A = B;",
+    'shared/store/cycle-b.ts': "import type { A } from './cycle-a';\nexport type B = A | 1;",
+    'shared/store/rpc-errors.ts': 'export const throwingErrors = 1;',
+    'functions/app.ts': 'export const app = 1;',
+    'functions/routes/sneaky.ts':
+      "import { throwingErrors } from '../../shared/store/rpc-errors';\nexport const t = throwingErrors;",
+    'functions/account-client.ts':
+      "import { throwingErrors } from '../shared/store/rpc-errors';\nexport const t = throwingErrors;",
+    'functions/uses-test.ts': "import { h } from '../test/helpers';\nexport const u = h;",
+    'test/helpers.ts': 'export const h = 1;',
+  };
+  const dir = mkdtempSync(join(root, 'node_modules/.layers-fixture-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('each rule catches the import it forbids', async () => {
+    for (const [file, text] of Object.entries(fixture)) {
+      mkdirSync(join(dir, dirname(file)), { recursive: true });
+      writeFileSync(join(dir, file), text);
     }
-    expect(breaks('shared/engine/match.ts', '../store/refs')).toBeDefined();
-    expect(breaks('shared/schemas/rule.ts', '../store/rules')).toBeDefined();
-    expect(breaks('shared/store/rules.ts', '../schemas/parse')).toBeUndefined();
-    expect(breaks('functions/app.ts', 'hono')).toBeUndefined();
+    // The fixture resolves packages (hono) from the project's node_modules, under their own path.
+    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+    const found = await violations(dir, ['shared', 'functions']);
+    const caught = (rule: string, from: string) => found.some((v) => v.startsWith(`${rule}: ${from} → `));
+    expect(caught('shared-knows-no-http', 'shared/store/http.ts'), found.join('\n')).toBe(true);
+    expect(caught('shared-never-imports-functions', 'shared/store/up.ts')).toBe(true);
+    expect(caught('engine-imports-only-itself', 'shared/engine/impure.ts')).toBe(true);
+    expect(caught('below-the-store', 'shared/schemas/over.ts')).toBe(true);
+    expect(caught('below-the-store', 'shared/automations/over.ts')).toBe(true);
+    expect(caught('no-cycles', 'shared/store/cycle-a.ts')).toBe(true);
+    expect(caught('one-client-of-the-object', 'functions/routes/sneaky.ts')).toBe(true);
+    expect(caught('one-client-of-the-object', 'functions/account-client.ts')).toBe(false);
+    expect(caught('no-test-code-in-source', 'functions/uses-test.ts')).toBe(true);
+    // Allowed imports stay allowed: nothing is reported for the files that import correctly.
+    expect(found.filter((v) => /: (shared\/store\/rules|functions\/app|test\/helpers)\.ts → /.test(v))).toEqual([]);
+  });
+
+  it('only the typed client reaches the ACCOUNTS binding (functions/account-client.ts)', () => {
+    const reaching = [...sources('functions'), ...sources('shared')].filter(
+      (file) =>
+        file !== 'functions/account-client.ts' && /\bACCOUNTS\s*[.?]/.test(readFileSync(join(root, file), 'utf8')),
+    );
+    expect(reaching).toEqual([]);
+  });
+});
+
+describe('storage keys', () => {
+  it('docs/storage.md describes every key shared/keys.ts names', () => {
+    const doc = readFileSync(join(root, 'docs/storage.md'), 'utf8');
+    const keys = [
+      ...Object.values(META_KEYS),
+      ...Object.values(REGISTRY_META_KEYS),
+      KV_KEYS.claimRef('{aid}', '{sha'),
+      KV_KEYS.account('{aid}'),
+    ];
+    expect(keys.filter((key) => !doc.includes(`\`${key}`))).toEqual([]);
+  });
+
+  it('no other source file spells a KV key prefix', () => {
+    const spelled = [...sources('functions'), ...sources('shared')].filter(
+      (file) => file !== 'shared/keys.ts' && /['`](claim-ref:|account:)/.test(readFileSync(join(root, file), 'utf8')),
+    );
+    expect(spelled).toEqual([]);
   });
 });
 
