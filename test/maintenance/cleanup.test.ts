@@ -5,8 +5,8 @@ import { accountApi } from '../claims/helpers';
 import { ROWS_PER_RUN } from '../../shared/maintenance/cleanup';
 import type { Env } from '../../functions/env';
 import { cron, DAY, diff, dump, RETENTION, sql } from './helpers';
+import { iso } from '../../shared/time';
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const seqOf = async (aid: string, table: string, where: string, ...args: SqlStorageValue[]) =>
   String((await sql(aid, `SELECT seq FROM ${table} WHERE ${where}`, ...args))[0]!.seq);
 

@@ -3,6 +3,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { forgetIsolateCache, isolateCacheSize } from '../../functions/public-cache';
 import { call, json, ruleBody, tokenWith } from '../helpers';
+import { iso } from '../../shared/time';
 
 /**
  * The storefront's public rules list (docs/public-offers.md). Each test uses its own account:
@@ -50,7 +51,6 @@ async function getPublic(
 }
 
 const names = (body: { name: string }[]) => body.map((r) => r.name).sort();
-const iso = (ms: number) => new Date(ms).toISOString();
 
 describe('what the public list shows', () => {
   it('only rules that are public, active, live, given to * or /, and visible now', async () => {
