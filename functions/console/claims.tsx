@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { apiPath } from './api';
 import type { Claim } from '../../shared/schemas/claim';
 import type { ConsoleEnv } from './env';
 import { Field, money, Notice, Page, Problem, when } from './layout';
@@ -12,7 +13,7 @@ async function list(c: C) {
   const ref = c.req.query('ref') ?? '';
   const customer = c.req.query('customer_id') ?? '';
   const after = c.req.query('starting_after') ?? '';
-  const answer = await c.get('api').get<Claim[]>('/discounts/available_for_receipt/claims', {
+  const answer = await c.get('api').get<Claim[]>(apiPath`/discounts/available_for_receipt/claims`, {
     ref,
     customer_id: customer,
     starting_after: after,
@@ -75,7 +76,7 @@ async function list(c: C) {
 
 async function detail(c: C, confirming = false) {
   const id = c.req.param('id') as string;
-  const answer = await c.get('api').get<Claim>(`/discounts/available_for_receipt/claims/${id}`);
+  const answer = await c.get('api').get<Claim>(apiPath`/discounts/available_for_receipt/claims/${id}`);
   const who = c.get('who');
   if (!answer.ok) {
     return c.html(
@@ -168,7 +169,7 @@ async function detail(c: C, confirming = false) {
 
 async function release(c: C) {
   const id = c.req.param('id') as string;
-  const answer = await c.get('api').delete(`/discounts/available_for_receipt/claims/${id}`);
+  const answer = await c.get('api').delete(apiPath`/discounts/available_for_receipt/claims/${id}`);
   if (!answer.ok) {
     return c.html(
       <Page title="Claim" who={c.get('who')} current="/console/claims">
@@ -177,7 +178,7 @@ async function release(c: C) {
       answer.status === 404 ? 404 : 400,
     );
   }
-  return c.redirect(`/console/claims?released=${id}`, 303);
+  return c.redirect(`/console/claims?released=${encodeURIComponent(id)}`, 303);
 }
 
 export const claimPages = new Hono<ConsoleEnv>()

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { csrf } from 'hono/csrf';
-import { Api, type ApiFetch, type ApiProblem } from './api';
+import { Api, type ApiFetch, apiPath, type ApiProblem } from './api';
 import { CONSOLE_CSS } from './assets';
 import { claimPages } from './claims';
 import type { ConsoleEnv } from './env';
@@ -63,7 +63,7 @@ export function consoleApp(fetcher: ApiFetch) {
       });
     }
     const api = new Api(c, fetcher, aid, null);
-    const answer = await api.call<{ access_token: string }>('POST', '/auth/token', {
+    const answer = await api.call<{ access_token: string }>('POST', apiPath`/auth/token`, {
       body: { grant_type: 'client_credentials', audience: `${new URL(c.req.url).origin}/v1/accounts/${aid}` },
       headers: { authorization: `Basic ${btoa(`${values.client_id ?? ''}:${values.client_secret ?? ''}`)}` },
     });

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { RULE_STATES, type Rule, type RuleUpdate } from '../../shared/schemas/rule';
 import { ruleEditOver } from '../../shared/schemas/rule-edit';
-import type { ApiProblem } from './api';
+import { apiPath, type ApiProblem } from './api';
 import type { ConsoleEnv } from './env';
 import { bodyFrom, formValues, getPath, textOf, type FormValues } from './form';
 import { Field, money, Notice, Page, Problem, when } from './layout';
@@ -15,14 +15,14 @@ async function list(c: C) {
   const campaign = c.req.query('campaign_id') ?? '';
   const after = c.req.query('starting_after') ?? '';
   const [answer, campaigns] = await Promise.all([
-    api.get<Rule[]>('/discounts/rules', {
+    api.get<Rule[]>(apiPath`/discounts/rules`, {
       state,
       campaign_id: campaign,
       starting_after: after,
       include: 'statistics',
       limit: '100',
     }),
-    api.get<{ id: string; name?: string }[]>('/discounts/campaigns', { limit: '100' }),
+    api.get<{ id: string; name?: string }[]>(apiPath`/discounts/campaigns`, { limit: '100' }),
   ]);
   const names = new Map((campaigns.ok ? campaigns.body : []).map((x) => [x.id, x.name ?? x.id]));
   const rules = answer.ok ? answer.body : [];
@@ -136,7 +136,7 @@ function newForm(c: C, values: FormValues, problem?: ApiProblem, status: 200 | 4
 
 async function create(c: C) {
   const values = await formValues(c.req);
-  const answer = await c.get('api').post<Rule>('/discounts/rules', bodyFrom(SPEC, values));
+  const answer = await c.get('api').post<Rule>(apiPath`/discounts/rules`, bodyFrom(SPEC, values));
   if (!answer.ok) return newForm(c, values, answer.error, answer.status === 403 ? 403 : 400);
   return c.redirect(`/console/rules/${answer.body.id}?saved=created`, 303);
 }
@@ -152,8 +152,8 @@ async function detail(c: C, override?: { values?: FormValues; problem?: ApiProbl
   const api = c.get('api');
   const id = c.req.param('id') as string;
   const [answer, refs] = await Promise.all([
-    api.get<Rule>(`/discounts/rules/${id}`, { include: 'statistics' }),
-    api.get<Ref[]>(`/discounts/rules/${id}/customers`, { state: 'available', limit: '50', total: 'true' }),
+    api.get<Rule>(apiPath`/discounts/rules/${id}`, { include: 'statistics' }),
+    api.get<Ref[]>(apiPath`/discounts/rules/${id}/customers`, { state: 'available', limit: '50', total: 'true' }),
   ]);
   const who = c.get('who');
   if (!answer.ok) {
@@ -235,7 +235,7 @@ async function update(c: C) {
   const id = c.req.param('id') as string;
   const values = await formValues(c.req);
   const api = c.get('api');
-  const current = await api.get<Rule>(`/discounts/rules/${id}`);
+  const current = await api.get<Rule>(apiPath`/discounts/rules/${id}`);
   if (!current.ok) return detail(c);
   // PUT replaces `limitation` as a whole: the API's merge rule (ruleEditOver) keeps the fields
   // the form does not show; an empty limitation input removes that key.
@@ -247,7 +247,7 @@ async function update(c: C) {
     n.slice('limitation.'.length),
   );
   const body = ruleEditOver(current.body, form, cleared);
-  const answer = await api.put<Rule>(`/discounts/rules/${id}`, body);
+  const answer = await api.put<Rule>(apiPath`/discounts/rules/${id}`, body);
   if (!answer.ok) {
     const keep = Object.fromEntries(SPEC.map(([n, k]) => [n, values[n] ?? textOf(k, getPath(current.body, n))]));
     return detail(c, { values: keep, problem: answer.error });
@@ -259,7 +259,7 @@ async function give(c: C) {
   const id = c.req.param('id') as string;
   const values = await formValues(c.req);
   const customers = bodyFrom([['customers', 'list']], values).customers ?? [];
-  const answer = await c.get('api').post(`/discounts/rules/${id}/customers`, { customers });
+  const answer = await c.get('api').post(apiPath`/discounts/rules/${id}/customers`, { customers });
   if (!answer.ok) return detail(c, { giveProblem: answer.error });
   return c.redirect(`/console/rules/${id}?saved=given`, 303);
 }
@@ -276,7 +276,7 @@ async function remove(c: C) {
       },
     });
   }
-  const answer = await c.get('api').delete(`/discounts/rules/${id}`);
+  const answer = await c.get('api').delete(apiPath`/discounts/rules/${id}`);
   if (!answer.ok) return detail(c, { problem: answer.error });
   return c.redirect('/console/rules?deleted=1', 303);
 }

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { Maintenance } from '../../shared/schemas/maintenance';
 import type { Settings } from '../../shared/schemas/settings';
-import type { ApiProblem } from './api';
+import { apiPath, type ApiProblem } from './api';
 import type { ConsoleEnv } from './env';
 import { formValues, splitList } from './form';
 import { Field, Notice, Page, Problem, when } from './layout';
@@ -12,9 +12,9 @@ const FIELDS = ['public_offers', 'retention_days', 'secret'];
 async function show(c: C, problem?: ApiProblem, secretProblem?: ApiProblem) {
   const api = c.get('api');
   const [settings, signature, maintenance] = await Promise.all([
-    api.get<Settings>('/settings'),
-    api.get<{ configured: boolean; updated_at?: string }>('/checkout/signature'),
-    api.get<Maintenance>('/maintenance'),
+    api.get<Settings>(apiPath`/settings`),
+    api.get<{ configured: boolean; updated_at?: string }>(apiPath`/checkout/signature`),
+    api.get<Maintenance>(apiPath`/maintenance`),
   ]);
   const s = settings.ok ? settings.body : undefined;
   const run = maintenance.ok ? maintenance.body.last_run : null;
@@ -130,13 +130,13 @@ async function save(c: C) {
     },
     retention_days: wholeOrNull(values.retention_days),
   };
-  const answer = await c.get('api').put('/settings', body);
+  const answer = await c.get('api').put(apiPath`/settings`, body);
   return answer.ok ? c.redirect('/console/settings?saved=1', 303) : show(c, answer.error);
 }
 
 async function setSecret(c: C) {
   const values = await formValues(c.req);
-  const answer = await c.get('api').put('/checkout/signature', { secret: values.secret ?? '' });
+  const answer = await c.get('api').put(apiPath`/checkout/signature`, { secret: values.secret ?? '' });
   return answer.ok ? c.redirect('/console/settings?saved=1', 303) : show(c, undefined, answer.error);
 }
 

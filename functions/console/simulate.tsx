@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { Explanation, Reason } from '../../shared/engine';
 import type { Rule } from '../../shared/schemas/rule';
-import type { ApiProblem } from './api';
+import { apiPath, type ApiProblem } from './api';
 import type { ConsoleEnv } from './env';
 import { formValues, splitList, type FormValues } from './form';
 import { Field, money, Page, Problem } from './layout';
@@ -299,8 +299,8 @@ const nowIso = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 async function prefill(c: C, ruleId: string): Promise<FormValues> {
   const api = c.get('api');
   const [rule, refs] = await Promise.all([
-    api.get<Rule>(`/discounts/rules/${ruleId}`),
-    api.get<{ kind: string; customer_id: string | null }[]>(`/discounts/rules/${ruleId}/customers`, {
+    api.get<Rule>(apiPath`/discounts/rules/${ruleId}`),
+    api.get<{ kind: string; customer_id: string | null }[]>(apiPath`/discounts/rules/${ruleId}/customers`, {
       state: 'available',
       limit: '10',
     }),
@@ -331,7 +331,7 @@ async function prefill(c: C, ruleId: string): Promise<FormValues> {
 async function page(c: C, values: FormValues, result?: Evaluated, problem?: ApiProblem) {
   let names = new Map<string, string>();
   if (result?.explanations?.length) {
-    const rules = await c.get('api').get<Rule[]>('/discounts/rules', { state: 'all', limit: '100' });
+    const rules = await c.get('api').get<Rule[]>(apiPath`/discounts/rules`, { state: 'all', limit: '100' });
     if (rules.ok) names = new Map(rules.body.map((r) => [r.id, r.name ?? r.id]));
   }
   return c.html(
@@ -361,6 +361,6 @@ export const simulatePages = new Hono<ConsoleEnv>()
     const values = await formValues(c.req);
     const answer = await c
       .get('api')
-      .post<Evaluated>('/discounts/available_for_receipt', receiptFrom(values), { explain: 'true' });
+      .post<Evaluated>(apiPath`/discounts/available_for_receipt`, receiptFrom(values), { explain: 'true' });
     return answer.ok ? page(c, values, answer.body) : page(c, values, undefined, answer.error);
   });

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { apiPath } from './api';
 import { DAY_MS } from '../../shared/engine/usability';
 import type { UsageEntry } from '../../shared/schemas/ref';
 import type { Rule } from '../../shared/schemas/rule';
@@ -105,7 +106,7 @@ async function ledger(c: C, ruleId: string) {
   const rows: UsageEntry[] = [];
   let after = '';
   for (let page = 0; page < LEDGER_PAGES; page++) {
-    const answer = await c.get('api').get<UsageEntry[]>(`/discounts/rules/${ruleId}/ledger`, {
+    const answer = await c.get('api').get<UsageEntry[]>(apiPath`/discounts/rules/${ruleId}/ledger`, {
       limit: String(LEDGER_PAGE),
       starting_after: after,
     });
@@ -119,7 +120,7 @@ async function ledger(c: C, ruleId: string) {
 
 async function show(c: C) {
   const api = c.get('api');
-  const rules = await api.get<Rule[]>('/discounts/rules', { state: 'all', limit: '100' });
+  const rules = await api.get<Rule[]>(apiPath`/discounts/rules`, { state: 'all', limit: '100' });
   const list = rules.ok ? rules.body : [];
   const ruleId = c.req.query('rule') ?? list[0]?.id ?? '';
   const data = ruleId ? await ledger(c, ruleId) : undefined;
