@@ -162,3 +162,20 @@ describe('error codes', () => {
     expect(new Set(ERROR_CODES).size).toBe(ERROR_CODES.length);
   });
 });
+
+describe('README layout table', () => {
+  it('names every folder of functions/ and shared/ and every file directly in shared/', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Layout'), readme.indexOf('\n## ', readme.indexOf('## Layout') + 3));
+    const entries = ['functions', 'shared'].flatMap((top) =>
+      readdirSync(join(root, top), { withFileTypes: true })
+        // functions/generated/ is build output (scripts/copy-scalar.mjs), not in git.
+        .filter((e) => e.isDirectory() && e.name !== 'generated')
+        .map((e) => `\`${top}/${e.name}/\``),
+    );
+    const sharedFiles = readdirSync(join(root, 'shared'), { withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => `\`${e.name}\``);
+    expect([...entries, ...sharedFiles].filter((name) => !table.includes(name))).toEqual([]);
+  });
+});
