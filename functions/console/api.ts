@@ -1,12 +1,12 @@
 import type { Context } from 'hono';
+import type { BindingsOnly } from './session';
 
 /**
  * What the console's API handle reads of the page's request context: any context of this Worker
  * (the console's and the API's alike), by the parts it uses, not by the console's own env type.
  */
-export type PageContext = Pick<Context<{ Bindings: Env }>, 'req' | 'env' | 'executionCtx'>;
+export type PageContext = Pick<Context<BindingsOnly>, 'req' | 'env' | 'executionCtx'>;
 
-import type { Env } from '../env';
 import type { FieldError } from '../../shared/errors';
 import { REQUEST_ID, requestIdFor } from '../request-log';
 

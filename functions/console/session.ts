@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 
 /** Any context of this Worker: the console's and the API's alike. */
-type BindingsOnly = { Bindings: Env };
+export type BindingsOnly = { Bindings: Env };
 
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Env } from '../env';
