@@ -3,7 +3,7 @@ import { randomSecret } from '../shared/auth/crypto';
 import { open, seal } from '../shared/auth/secret-box';
 import type { Env } from './env';
 import type { DeliveryMessage } from '../shared/automations/delivery-message';
-import type { AttemptResult } from '../shared/store/automations';
+import type { AttemptResult } from '../shared/store/deliveries';
 import { refusedUrl } from '../shared/automations/url';
 
 /** How long one call may take before it counts as a network error (and is retried). */

@@ -1,7 +1,7 @@
 import { DAY_MS } from '../../engine/usability';
 import type { AccountCleanup } from '../../maintenance/cleanup';
 import type { Host } from '../account-base';
-import type { AutomationStore } from '../automations';
+import type { DeliveryOutbox } from '../deliveries';
 import type { CheckoutDesk } from '../checkout-callbacks';
 import type { SettingsStore } from '../settings';
 import type { EventWrites } from './automations';
@@ -9,7 +9,7 @@ import type { EventWrites } from './automations';
 export interface MaintenanceHost extends Pick<Host, 'tx' | 'register' | 'fresh'> {
   cleanup: AccountCleanup;
   settings: SettingsStore;
-  automations: Pick<AutomationStore, 'purgeDeliveries' | 'stranded'>;
+  automations: Pick<DeliveryOutbox, 'purgeDeliveries' | 'stranded'>;
   desk: Pick<CheckoutDesk, 'resealSecret'>;
   events: Pick<EventWrites, 'enqueue'>;
 }

@@ -1,0 +1,31 @@
+import { one, type Sql } from './sql';
+
+/** The key of the delivery signing secret in `meta` (sealed with SECRETS_KEY by the Worker). */
+const SECRET_KEY = 'delivery_signing_secret';
+
+export interface StoredSigningSecret {
+  sealed: string;
+  created_at: string;
+  created_by: string;
+}
+
+/**
+ * The account's delivery signing secret (docs/automations.md, "Signatures"), sealed by the Worker:
+ * this store never sees it in the clear.
+ */
+export class SigningSecretStore {
+  constructor(private readonly sql: Sql) {}
+
+  get(): StoredSigningSecret | null {
+    const row = one<{ value: string }>(this.sql, 'SELECT value FROM meta WHERE key = ?', SECRET_KEY);
+    return row ? (JSON.parse(row.value) as StoredSigningSecret) : null;
+  }
+
+  /** Replaces the secret (`replace`) or sets it only if there is none; answers the one in force. */
+  set(sealed: string, actor: string, replace: boolean): StoredSigningSecret {
+    const value = JSON.stringify({ sealed, created_at: new Date().toISOString(), created_by: actor });
+    const onConflict = replace ? 'UPDATE SET value = excluded.value' : 'NOTHING';
+    this.sql.exec(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO ${onConflict}`, SECRET_KEY, value);
+    return this.get()!;
+  }
+}
