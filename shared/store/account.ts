@@ -102,9 +102,11 @@ export class AccountStore extends AccountBase {
     const automations = new AutomationStore(sql, { rule: (id) => rules.body(id) });
     const signing = new SigningSecretStore(sql);
     const outbox = new DeliveryOutbox(sql, () => signing.get()?.sealed ?? null);
+    const clients = new ClientStore(sql);
     const firing = new AutomationFiring(sql, {
       automations,
       outbox,
+      author: (clientId) => clients.standing(clientId),
       rule: (id) => rules.body(id),
       give: (ruleId, customerId, actor) => refs.give(ruleId, { customers: [customerId] }, actor),
     });
@@ -141,7 +143,7 @@ export class AccountStore extends AccountBase {
       storefront: new StorefrontRpc({ ...host, settings, publicRules: new PublicRulesStore(sql, settings) }),
       campaigns: new CampaignsRpc({ ...host, campaigns: new CampaignStore(sql) }),
       rules: new RulesRpc({ ...host, rules, search, evaluator, automations, maintenance: cleanup }),
-      clients: new ClientsRpc({ ...host, clients: new ClientStore(sql) }),
+      clients: new ClientsRpc({ ...host, clients }),
       customers: new CustomersRpc({ ...host, customers, events }),
       refs: new RefsRpc({ ...host, refs, rules }),
       claims: new ClaimsRpc({ ...host, claims, evaluator, events }),

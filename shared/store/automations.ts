@@ -1,5 +1,11 @@
-import { fieldError, notFound } from '../errors';
-import type { Automation, AutomationInput, AutomationListQuery } from '../schemas/automation';
+import { mayGive, GIVE_SCOPES } from '../automations/authority';
+import { DomainError, fieldError, notFound, refused } from '../errors';
+import {
+  AUTOMATION_LIMITS,
+  type Automation,
+  type AutomationInput,
+  type AutomationListQuery,
+} from '../schemas/automation';
 import type { Rule } from '../schemas/rule';
 import type { Migration } from './migrations';
 import { all, one, paging, Where, type Sql } from './sql';
@@ -56,7 +62,20 @@ export const automationMigrations: Migration[] = [
       "CREATE INDEX deliveries_by_updated ON deliveries (updated_at) WHERE status != 'pending'",
     ],
   },
+  {
+    // The scopes of the token that wrote the automation: it never acts beyond them (docs/security.md).
+    // NULL for automations written before: they act with their author client's scopes.
+    id: 'automations/002',
+    statements: ['ALTER TABLE automations ADD COLUMN author_scopes TEXT'],
+  },
 ];
+
+/** A live automation with the authority it acts with. */
+export interface LiveAutomation {
+  automation: Automation;
+  /** The author token's scopes; null for an automation written before they were recorded. */
+  authorScopes: string[] | null;
+}
 
 export interface AutomationDeps {
   /** The rule, deleted ones included; undefined when it never existed. */
@@ -69,12 +88,26 @@ export class AutomationStore {
     private readonly sql: Sql,
     private readonly deps: AutomationDeps,
   ) {}
-  // ---- the automations themselves
 
-  create(input: AutomationInput, actor: string, id: string): Automation {
+  /**
+   * `actor` is the author (the client id) and `authorScopes` its token's scopes: a discount action
+   * needs the right to give rules (403 on `actions.<n>.id`), and the automation never acts beyond them.
+   */
+  create(input: AutomationInput, actor: string, authorScopes: readonly string[], id: string): Automation {
     const to = Date.parse(input.requirement.automation_to);
+    const live = this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM automations WHERE deleted_at IS NULL').one().n;
+    if (live >= AUTOMATION_LIMITS.perAccount) {
+      const message = `An account has at most ${AUTOMATION_LIMITS.perAccount} automations; delete one first`;
+      throw refused(message, [{ field: '(body)', code: 'too_many_automations', message }]);
+    }
     input.actions.forEach((action, i) => {
       if (action.type !== 'discount') return;
+      if (!mayGive(authorScopes)) {
+        const message = `Giving a discount needs one of the scopes: ${GIVE_SCOPES.join(', ')}`;
+        throw new DomainError('forbidden', 'forbidden', message, [
+          { field: `actions.${i}.id`, code: 'scope', message },
+        ]);
+      }
       const rule = this.deps.rule(action.id);
       if (!rule || rule.deleted_at) throw fieldError(`actions.${i}.id`, 'No discount rule with this id', 'unknown_id');
       if (to > Date.parse(rule.requirement.purchase_to)) {
@@ -88,12 +121,14 @@ export class AutomationStore {
     const now = new Date().toISOString();
     const automation: Automation = { id, ...input, created_at: now, created_by: actor, updated_at: now };
     this.sql.exec(
-      `INSERT INTO automations (id, body, automation_from, automation_to, created_at) VALUES (?, ?, ?, ?, ?)`,
+      `INSERT INTO automations (id, body, automation_from, automation_to, created_at, author_scopes)
+       VALUES (?, ?, ?, ?, ?, ?)`,
       id,
       JSON.stringify(automation),
       Date.parse(input.requirement.automation_from),
       to,
       Date.parse(now),
+      JSON.stringify(authorScopes),
     );
     for (const action of input.actions) {
       if (action.type === 'discount') {
@@ -148,13 +183,16 @@ export class AutomationStore {
   }
 
   /** The automations that may act at `now` (not deleted, inside their window), oldest first. */
-  live(now: number): Automation[] {
-    return all<{ body: string }>(
+  live(now: number): LiveAutomation[] {
+    return all<{ body: string; author_scopes: string | null }>(
       this.sql,
-      'SELECT body FROM automations WHERE deleted_at IS NULL AND automation_to >= ? AND automation_from <= ? ' +
-        'ORDER BY seq',
+      'SELECT body, author_scopes FROM automations ' +
+        'WHERE deleted_at IS NULL AND automation_to >= ? AND automation_from <= ? ORDER BY seq',
       now,
       now,
-    ).map((r) => JSON.parse(r.body) as Automation);
+    ).map((r) => ({
+      automation: JSON.parse(r.body) as Automation,
+      authorScopes: r.author_scopes === null ? null : (JSON.parse(r.author_scopes) as string[]),
+    }));
   }
 }

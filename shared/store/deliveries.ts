@@ -110,6 +110,21 @@ export class DeliveryOutbox {
     return id;
   }
 
+  /**
+   * A call that could not even be made ready (its body did not render): recorded as a failed
+   * delivery with one attempt saying why, never queued, so the event's own write still commits.
+   */
+  addFailed(d: NewDelivery, outcome: AttemptResult['outcome'], error: string, now: number): string {
+    const id = this.add(d, now);
+    const attempt: DeliveryAttempt = { attempt: 1, at: iso(now), outcome, error, duration_ms: 0 };
+    this.sql.exec(
+      "UPDATE deliveries SET status = 'failed', attempts = ?, next_attempt_at = NULL, body = NULL WHERE id = ?",
+      JSON.stringify([attempt]),
+      id,
+    );
+    return id;
+  }
+
   /** Every delivery of one automation (which the caller checked exists), oldest first. */
   list(automationId: string, q: DeliveryListQuery): Delivery[] {
     const where = new Where().add('automation_id = ?', automationId);
@@ -165,9 +180,10 @@ export class DeliveryOutbox {
   }
 
   /**
-   * Records one attempt. 2xx: succeeded. 3xx, 4xx (and a URL no longer allowed): failed, not retried,
-   * the receiver said no. Network errors and 5xx: retried after RETRY_DELAYS_SECONDS until
-   * MAX_DELIVERY_ATTEMPTS, then dead. Answers when to try again, if at all.
+   * Records one attempt. 2xx: succeeded. 3xx, 4xx (and a URL or request no longer allowed): failed,
+   * not retried, the receiver said no. Network errors, 5xx and a call we could not sign (the keys
+   * are being fixed): retried after RETRY_DELAYS_SECONDS until MAX_DELIVERY_ATTEMPTS, then dead.
+   * Answers when to try again, if at all.
    */
   recordAttempt(id: string, result: AttemptResult, now = Date.now()): { retryInSeconds?: number } {
     const row = one<DeliveryRow>(this.sql, 'SELECT * FROM deliveries WHERE id = ?', id);
@@ -175,7 +191,8 @@ export class DeliveryOutbox {
     const attempts = JSON.parse(row.attempts) as DeliveryAttempt[];
     attempts.push({ attempt: attempts.length + 1, at: iso(now), ...result });
     const code = result.response_code;
-    const retryable = result.outcome === 'network_error' || (code !== undefined && code >= 500);
+    const retryable =
+      result.outcome === 'network_error' || result.outcome === 'signing_error' || (code !== undefined && code >= 500);
     let status: DeliveryStatus;
     if (result.outcome === 'success') status = 'succeeded';
     else if (!retryable) status = 'failed';

@@ -28,4 +28,16 @@ export class SigningSecretStore {
     this.sql.exec(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO ${onConflict}`, SECRET_KEY, value);
     return this.get()!;
   }
+
+  /**
+   * During a SECRETS_KEY rotation: stores the secret sealed again under the current key, only if
+   * it is still the one that was opened (a new secret made meanwhile wins). Keeps who made it, and when.
+   */
+  reseal(previous: string, resealed: string): boolean {
+    const current = this.get();
+    if (current?.sealed !== previous) return false;
+    const value = JSON.stringify({ ...current, sealed: resealed });
+    this.sql.exec('UPDATE meta SET value = ? WHERE key = ?', value, SECRET_KEY);
+    return true;
+  }
 }

@@ -25,7 +25,7 @@ async function bodies(seen: { body: string }[], n: number) {
 describe('automations act with their author’s authority (issue 21, High 1)', () => {
   it('a discount action needs the scope that gives rules to customers; 403 names the action', async () => {
     const api = await automationsApi('T44300001');
-    const did = await api.rule({ reward: { type: 'discount_percentage', value: 90 } });
+    const did = await api.rule();
     const body = { requirement: { events: ['customer_add'], ...WINDOW }, actions: [{ type: 'discount', id: did }] };
     const onlyAutomations = await tokenWith(['write:automations', 'read:customers'], api.aid, 'auto-only');
     const refused = await api.create(body, onlyAutomations);
@@ -85,15 +85,20 @@ describe('automations act with their author’s authority (issue 21, High 1)', (
     const customers = await tokenWith(['write:automations', 'read:customers'], api.aid, 'crm');
     const receipts = await tokenWith(['write:automations', 'read:discounts'], api.aid, 'bi');
     const automation = { requirement: { events: every, ...WINDOW }, limitation: { automation_repeat: -1 } };
-    expect((await api.create({ ...automation, actions: [http({ url: 'https://crm.example.com/c' })] }, customers))
-      .status).toBe(200);
-    expect((await api.create({ ...automation, actions: [http({ url: 'https://bi.example.com/r' })] }, receipts))
-      .status).toBe(200);
+    expect(
+      (await api.create({ ...automation, actions: [http({ url: 'https://crm.example.com/c' })] }, customers)).status,
+    ).toBe(200);
+    expect(
+      (await api.create({ ...automation, actions: [http({ url: 'https://bi.example.com/r' })] }, receipts)).status,
+    ).toBe(200);
     await api.customer({ customer_id: 'ola', email: 'ola@example.com', metadata: { crm: 'x' } });
     await api.event('receipt_add', receipt('r-2', 'ola', { unknown_field: 'not on the list', currency: 'NOK' }));
     await bodies(mock.seen, 4);
     const to = (host: string, event: string) =>
-      mock.seen.filter((s) => s.url.includes(host)).map((s) => JSON.parse(s.body)).find((b) => b.event === event);
+      mock.seen
+        .filter((s) => s.url.includes(host))
+        .map((s) => JSON.parse(s.body))
+        .find((b) => b.event === event);
     expect(to('crm.', 'customer_add').customer).toMatchObject({ customer_id: 'ola', email: 'ola@example.com' });
     expect(to('crm.', 'receipt_add').receipt).toEqual({ customer_id: 'ola' });
     expect(to('bi.', 'customer_add').customer).toEqual({});
@@ -130,7 +135,9 @@ describe('automations act with their author’s authority (issue 21, High 1)', (
     expect((await api.create(body, author)).status).toBe(200);
     await api.customer({ customer_id: 'before' });
     expect(await api.holders(did)).toEqual(['before']);
-    const revoked = await json(call('DELETE', `${api.base}/auth/clients/${client.body.client_id}`, { token: api.token }));
+    const revoked = await json(
+      call('DELETE', `${api.base}/auth/clients/${client.body.client_id}`, { token: api.token }),
+    );
     expect(revoked.status).toBe(200);
     await api.customer({ customer_id: 'after' });
     expect(await api.holders(did)).toEqual(['before']);

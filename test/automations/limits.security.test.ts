@@ -112,8 +112,23 @@ describe('limits per account, per event and per import (issue 21, Medium 3)', ()
     expect((await make({ [ok]: ['x'] })).status).toBe(200);
     const tooDeep = await make({ [deep]: ['x'] });
     expect(tooDeep.status).toBe(400);
-    // 20 keys of 100 long strings each would be 2 MB to evaluate per event; 16,384 characters is the cap.
-    const big = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`$.k${i}`, Array(100).fill('y'.repeat(900))]));
+    // 20 keys of 100 strings of 1,000 characters would be 2 MB to compare per event; 16,384 characters is the cap.
+    /** A filter exactly `chars` long as JSON: strings of up to 1,000 characters under one key. */
+    const sized = (chars: number) => {
+      const parts: string[] = [];
+      let left = chars - 10; // {"$.k":[ and ]}
+      while (left > 0) {
+        const sep = parts.length ? 1 : 0;
+        const len = Math.min(1000, left - 2 - sep);
+        parts.push('y'.repeat(len));
+        left -= len + 2 + sep;
+      }
+      return { '$.k': parts };
+    };
+    expect(JSON.stringify(sized(16_384))).toHaveLength(16_384);
+    expect((await make(sized(16_384))).status).toBe(200);
+    expect((await make(sized(16_385))).status).toBe(400);
+    const big = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`$.k${i}`, ['y'.repeat(900)]]));
     const tooBig = await make(big);
     expect(tooBig.status).toBe(400);
     expect(tooBig.body.error.errors.map((e: { field: string }) => e.field)).toEqual(['requirement.filter']);

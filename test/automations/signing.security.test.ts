@@ -105,7 +105,10 @@ describe('a SECRETS_KEY rotation (issue 21, Medium 7)', () => {
 
   it('a delivery that cannot be signed is a recorded failed attempt, retried, never a silent stall', async () => {
     const { api, arid, id } = await pendingDelivery('T44500003');
-    const sent = await consume(api.aid, id, { SECRETS_KEY: 'a-key-that-never-sealed-it', SECRETS_KEY_PREVIOUS: undefined });
+    const sent = await consume(api.aid, id, {
+      SECRETS_KEY: 'a-key-that-never-sealed-it',
+      SECRETS_KEY_PREVIOUS: undefined,
+    });
     expect(sent).toHaveLength(0);
     const [delivery] = (await api.deliveries(arid)).body;
     expect(delivery.status).toBe('pending');

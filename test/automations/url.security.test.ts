@@ -82,7 +82,12 @@ describe('where deliveries may go (issue 21, Medium 8)', () => {
       expect(refusedUrl(url, DEV, []), url).toBeUndefined();
       expect(refusedUrl(url, PROD, []), url).toBeDefined();
     }
-    for (const url of ['https://10.0.0.1/h', 'https://169.254.169.254/', 'http://[::1]/h', 'http://2130706433/h']) {
+    for (const url of [
+      'https://10.0.0.1/h',
+      'https://169.254.169.254/',
+      'http://[::1]/h',
+      'http://[::ffff:7f00:1]/h',
+    ]) {
       expect(refusedUrl(url, DEV, []), url).toBeDefined();
     }
   });

@@ -1,6 +1,6 @@
 import type { AutomationInput, AutomationListQuery, DeliveryListQuery } from '../../schemas/automation';
 import type { Host } from '../account-base';
-import type { AutomationEvent, AutomationFiring } from '../automation-firing';
+import { newFiringBudget, type AutomationEvent, type AutomationFiring } from '../automation-firing';
 import type { AutomationStore } from '../automations';
 import type { AttemptResult, DeliveryOutbox } from '../deliveries';
 import type { SigningSecretStore } from '../signing-secret';
@@ -21,9 +21,15 @@ export interface AutomationsHost extends Pick<Host, 'tx' | 'env' | 'ctx'> {
 export class EventWrites {
   constructor(private readonly h: Pick<AutomationsHost, 'tx' | 'env' | 'ctx' | 'firing' | 'outbox'>) {}
 
+  /** `actor`: the client whose write fires the events (named in the log when a limit stops automations). */
   async write<T>(write: (fire: (e: AutomationEvent) => void) => T, actor: string): Promise<T> {
     const queued: string[] = [];
-    const result = this.h.tx(() => write((event) => queued.push(...this.h.firing.fire(event, actor))));
+    const budget = newFiringBudget();
+    const result = this.h.tx(() => write((event) => queued.push(...this.h.firing.fire(event, budget))));
+    if (budget.skipped) {
+      const msg = 'automation limits reached: some automations did not act';
+      console.warn(JSON.stringify({ level: 'warn', msg, skipped: budget.skipped, actor }));
+    }
     await this.enqueue(queued);
     return result;
   }
@@ -46,8 +52,9 @@ export class EventWrites {
 export class AutomationsRpc {
   constructor(private readonly h: AutomationsHost) {}
 
-  createAutomation(input: AutomationInput, actor: string) {
-    return this.h.tx(() => this.h.automations.create(input, actor, crypto.randomUUID()));
+  /** `authorScopes`: the scopes of the token that writes it, the most the automation may ever do. */
+  createAutomation(input: AutomationInput, actor: string, authorScopes: string[]) {
+    return this.h.tx(() => this.h.automations.create(input, actor, authorScopes, crypto.randomUUID()));
   }
   getAutomation(id: string) {
     return this.h.automations.get(id);
@@ -75,5 +82,9 @@ export class AutomationsRpc {
   /** `replace`: a new secret (the merchant asked); else the first one wins (a delivery needed one). */
   setSigningSecret(sealed: string, actor: string, replace: boolean) {
     return this.h.tx(() => this.h.signing.set(sealed, actor, replace));
+  }
+  /** The consumer opened the secret with SECRETS_KEY_PREVIOUS: it is kept sealed under SECRETS_KEY from now on. */
+  resealSigningSecret(previous: string, resealed: string) {
+    return this.h.tx(() => this.h.signing.reseal(previous, resealed));
   }
 }
