@@ -1,8 +1,9 @@
-import { createMessageBatch } from 'cloudflare:test';
+import { createMessageBatch, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalUrl, signDelivery, verifyDelivery } from '../../shared/auth/delivery-signature';
-import { consumeDeliveries } from '../../functions/deliveries';
+import { consumeDeliveries, SIGNING_SECRET_PURPOSE } from '../../functions/deliveries';
+import { open } from '../../shared/auth/secret-box';
 import { call, json } from '../helpers';
 import { automationsApi, eventually, receipt, receiver, WINDOW } from './helpers';
 
@@ -101,6 +102,10 @@ describe('a SECRETS_KEY rotation (issue 21, Medium 7)', () => {
     expect(await verifyDelivery(req.headers.get('rabatt-signature'), secret, message, Date.now() / 1000)).toBe(true);
     const [delivery] = (await api.deliveries(arid)).body;
     expect(delivery.status).toBe('succeeded');
+    // Sealed again under the new key, so the previous one can go; who made it, and when, unchanged.
+    const stored = await env.ACCOUNTS.getByName(api.aid).signingSecretStatus();
+    expect(await open(rotated.SECRETS_KEY, SIGNING_SECRET_PURPOSE, stored!.sealed)).toBe(secret);
+    expect(stored!.created_by).toBe('test-client');
   });
 
   it('a delivery that cannot be signed is a recorded failed attempt, retried, never a silent stall', async () => {
@@ -115,5 +120,18 @@ describe('a SECRETS_KEY rotation (issue 21, Medium 7)', () => {
     expect(delivery.attempts).toHaveLength(2);
     expect(delivery.attempts[1]).toMatchObject({ attempt: 2, outcome: 'signing_error' });
     expect(delivery.next_attempt_at).toBeDefined();
+  });
+
+  it('a stored content type that cannot be a header is a failed attempt, not a delivery that never finishes', async () => {
+    const { api, arid, id } = await pendingDelivery('T44500004');
+    // Written before control characters were refused (the API refuses them now).
+    await runInDurableObject(env.ACCOUNTS.getByName(api.aid), (_object, state) => {
+      state.storage.sql.exec('UPDATE deliveries SET content_type = ? WHERE id = ?', 'text/plain\r\nX-Evil: 1', id);
+    });
+    const sent = await consume(api.aid, id, {});
+    expect(sent).toHaveLength(0);
+    const [delivery] = (await api.deliveries(arid)).body;
+    expect(delivery.status).toBe('failed');
+    expect(delivery.attempts[1]).toMatchObject({ attempt: 2, outcome: 'refused_request' });
   });
 });
