@@ -4,12 +4,13 @@ import { openRotating, seal } from '../shared/auth/secret-box';
 import type { Env } from './env';
 import type { DeliveryMessage } from '../shared/automations/delivery-message';
 import type { AttemptResult, DeliveryToSend } from '../shared/store/deliveries';
+import { SIGNING_SECRET_PURPOSE } from '../shared/store/signing-secret';
 import { refusedUrl } from '../shared/automations/url';
 
 /** How long one call may take before it counts as a network error (and is retried). */
 export const DELIVERY_TIMEOUT_MS = 10_000;
 /** The secret-box purpose of the delivery signing secret (docs/automations.md). */
-export const SIGNING_SECRET_PURPOSE = 'automation-delivery-signing';
+export { SIGNING_SECRET_PURPOSE };
 
 export type FetchLike = (input: Request) => Promise<Response>;
 type Store = DurableObjectStub<import('../shared/store/account').AccountStore>;

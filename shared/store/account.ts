@@ -149,7 +149,7 @@ export class AccountStore extends AccountBase {
       claims: new ClaimsRpc({ ...host, claims, evaluator, events }),
       automations: new AutomationsRpc(automationHost),
       checkout: new CheckoutRpc({ ...host, checkout, desk }),
-      maintenance: new MaintenanceRpc({ ...host, cleanup, settings, automations: outbox, desk, events }),
+      maintenance: new MaintenanceRpc({ ...host, cleanup, settings, automations: outbox, desk, events, signing }),
     };
   }
 

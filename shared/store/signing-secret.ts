@@ -1,4 +1,8 @@
+import { openRotating, type SecretsKeys } from '../auth/secret-box';
 import { one, type Sql } from './sql';
+
+/** The secret-box purpose (HKDF info) of the delivery signing secret (docs/storage.md). */
+export const SIGNING_SECRET_PURPOSE = 'automation-delivery-signing';
 
 /** The key of the delivery signing secret in `meta` (sealed with SECRETS_KEY by the Worker). */
 const SECRET_KEY = 'delivery_signing_secret';
@@ -39,5 +43,17 @@ export class SigningSecretStore {
     const value = JSON.stringify({ ...current, sealed: resealed });
     this.sql.exec('UPDATE meta SET value = ? WHERE key = ?', value, SECRET_KEY);
     return true;
+  }
+
+  /**
+   * During a SECRETS_KEY rotation: re-seals the secret under the current key when only the previous
+   * one opens it. The hourly cleanup calls it, so an account with no delivery in the rotation
+   * window is re-sealed too before SECRETS_KEY_PREVIOUS is deleted (docs/deploy.md).
+   */
+  async resealRotated(keys: SecretsKeys): Promise<boolean> {
+    const stored = this.get();
+    if (!stored || !keys.previous) return false;
+    const opened = await openRotating(keys, SIGNING_SECRET_PURPOSE, stored.sealed).catch(() => undefined);
+    return opened?.resealed !== undefined && this.reseal(stored.sealed, opened.resealed);
   }
 }

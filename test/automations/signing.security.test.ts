@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalUrl, signDelivery, verifyDelivery } from '../../shared/auth/delivery-signature';
 import { consumeDeliveries, SIGNING_SECRET_PURPOSE } from '../../functions/deliveries';
 import { open } from '../../shared/auth/secret-box';
+import { SigningSecretStore } from '../../shared/store/signing-secret';
 import { call, json } from '../helpers';
 import { automationsApi, eventually, receipt, receiver, WINDOW } from './helpers';
 
@@ -133,5 +134,23 @@ describe('a SECRETS_KEY rotation (issue 21, Medium 7)', () => {
     const [delivery] = (await api.deliveries(arid)).body;
     expect(delivery.status).toBe('failed');
     expect(delivery.attempts[1]).toMatchObject({ attempt: 2, outcome: 'refused_request' });
+  });
+
+  it('resealRotated (the hourly cleanup runs it) re-seals the secret of an account that sent nothing', async () => {
+    const api = await automationsApi('T44500005');
+    const secret = (await json(call('POST', `${api.base}/automations/signing_secret`, { token: api.token }))).body;
+    const next = 'the-key-after-the-rotation-for-cleanup';
+    const store = env.ACCOUNTS.getByName(api.aid);
+    const resealed = await runInDurableObject(store, async (_object, state) => {
+      const signing = new SigningSecretStore(state.storage.sql);
+      // Without a rotation, or with a key that does not open it: nothing changes.
+      expect(await signing.resealRotated({ current: env.SECRETS_KEY })).toBe(false);
+      expect(await signing.resealRotated({ current: next, previous: 'not-the-key' })).toBe(false);
+      return signing.resealRotated({ current: next, previous: env.SECRETS_KEY });
+    });
+    expect(resealed).toBe(true);
+    const stored = await store.signingSecretStatus();
+    expect(await open(next, SIGNING_SECRET_PURPOSE, stored!.sealed)).toBe(secret.secret);
+    expect(stored!.created_at).toBe(secret.created_at);
   });
 });
