@@ -123,7 +123,7 @@ describe('a SECRETS_KEY rotation (issue 21, Medium 7)', () => {
     expect(delivery.next_attempt_at).toBeDefined();
   });
 
-  it('a stored content type that cannot be a header is a failed attempt, not a delivery that never finishes', async () => {
+  it('resealRotated (the hourly cleanup runs it) re-seals a secret that no delivery used', async () => {
     const { api, arid, id } = await pendingDelivery('T44500004');
     // Written before control characters were refused (the API refuses them now).
     await runInDurableObject(env.ACCOUNTS.getByName(api.aid), (_object, state) => {
