@@ -123,7 +123,7 @@ describe('a SECRETS_KEY rotation (issue 21, Medium 7)', () => {
     expect(delivery.next_attempt_at).toBeDefined();
   });
 
-  it('resealRotated (the hourly cleanup runs it) re-seals a secret that no delivery used', async () => {
+  it('a stored content type that cannot be a header is a failed attempt, never an endless delivery', async () => {
     const { api, arid, id } = await pendingDelivery('T44500004');
     // Written before control characters were refused (the API refuses them now).
     await runInDurableObject(env.ACCOUNTS.getByName(api.aid), (_object, state) => {
@@ -136,7 +136,7 @@ describe('a SECRETS_KEY rotation (issue 21, Medium 7)', () => {
     expect(delivery.attempts[1]).toMatchObject({ attempt: 2, outcome: 'refused_request' });
   });
 
-  it('resealRotated (the hourly cleanup runs it) re-seals the secret of an account that sent nothing', async () => {
+  it('resealRotated (the hourly cleanup runs it) re-seals a secret that no delivery used', async () => {
     const api = await automationsApi('T44500005');
     const secret = (await json(call('POST', `${api.base}/automations/signing_secret`, { token: api.token }))).body;
     const next = 'the-key-after-the-rotation-for-cleanup';
