@@ -67,9 +67,12 @@ export const automations = new Hono<AppEnv>()
         'When one of `requirement.events` happens between `automation_from` and `automation_to` and the event ' +
         "matches `requirement.filter` (Dintero's examples spell it `filters`; both are accepted), the actions run: " +
         '`discount` gives the rule to the customer found in the event, exactly as POST ' +
-        '/discounts/rules/{did}/customers would; `http` calls `url` through the delivery queue, signed (see ' +
+        '/discounts/rules/{did}/customers would (the author needs write:discounts; refs name ' +
+        '`automation:<id>`); `http` calls `url` through the delivery queue, signed (see ' +
         '/automations/signing_secret). `limitation.automation_repeat` (default 1, -1 no limit) caps how often one ' +
-        "customer triggers it. A discount action needs `automation_to` at or before the rule's `purchase_to`.",
+        "customer triggers it. A discount action needs `automation_to` at or before the rule's `purchase_to`. " +
+        "An automation acts with its author's scopes: filters and bodies see only the event fields the author may " +
+        'read (docs/automations.md), and it stops when the author client is revoked. At most 50 per account.',
       scopes: scopes.write('automations'),
       requestExample: {
         name: 'purchase at store sc029',
@@ -87,11 +90,14 @@ export const automations = new Hono<AppEnv>()
     jsonBody(automationCreateSchema),
     async (c) => {
       const input = c.req.valid('json');
+      // rabatt's own host is never a receiver: the deliveries list would answer for our own API.
+      const ownHosts = [new URL(c.req.url).hostname];
       input.actions.forEach((action, i) => {
-        const refused = action.type === 'http' ? refusedUrl(action.url, c.env) : undefined;
+        const refused = action.type === 'http' ? refusedUrl(action.url, c.env, ownHosts) : undefined;
         if (refused) throw fieldError(`actions.${i}.url`, refused, 'url');
       });
-      return c.json(await storeOf(c).createAutomation(input, c.get('caller').clientId));
+      const { clientId, scopes: held } = c.get('caller');
+      return c.json(await storeOf(c).createAutomation(input, clientId, held));
     },
   )
   .get(
@@ -195,8 +201,9 @@ export const automations = new Hono<AppEnv>()
       tags,
       summary: 'Create a new delivery signing secret (shown once)',
       description:
-        'Every HTTP delivery carries `Rabatt-Signature: t=<unix seconds>,v1-hmac-sha256=<hex>`, an HMAC-SHA256 ' +
-        'with this secret over `t\\nMETHOD\\nURL\\nbody` (docs/automations.md has a test vector). The answer is the ' +
+        'Every HTTP delivery carries `Rabatt-Signature: t=<unix seconds>,v2-hmac-sha256=<hex>`, an HMAC-SHA256 ' +
+        'with this secret over `t\\nMETHOD\\ncanonical URL\\nRabatt-Delivery-Id\\nRabatt-Event\\nbody` ' +
+        '(docs/automations.md has a test vector). The answer is the ' +
         'only time the secret is shown; calling again replaces it, and deliveries sent from then on use the new one.',
       scopes: scopes.admin('automations'),
       responses: {

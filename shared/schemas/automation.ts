@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { isJsonPath } from '../automations/jsonpath';
+import { isJsonPath, parsePath } from '../automations/jsonpath';
 import { validNumeric, type Filter } from '../automations/filter';
 import { dateTime, documentedAs, intParam, serverOwned, uuid } from './common';
 import { entityFields, instant } from './responses';
@@ -22,6 +22,15 @@ export const AUTOMATION_LIMITS = {
   actions: 10,
   httpBodyChars: 16_384,
   urlChars: 2048,
+  /** Live (not deleted) automations per account. */
+  perAccount: 50,
+  /** Actions (discounts and HTTP calls together) one event may run; later automations do not act on it. */
+  actionsPerEvent: 20,
+  /** Deliveries one write may queue (an import of many customers is one write). */
+  deliveriesPerWrite: 200,
+  /** `requirement.filter` as JSON, and segments per JSONPath: filters are evaluated in bounded time. */
+  filterChars: 16_384,
+  pathSegments: 16,
 } as const;
 
 const scalar = v.union([v.pipe(v.string(), v.maxLength(1000)), v.number(), v.boolean(), v.null()]);
@@ -47,6 +56,14 @@ const filterSchema = v.pipe(
     ),
   ),
   v.check((f) => Object.keys(f).length <= AUTOMATION_LIMITS.filterKeys, `Expected at most 20 keys`),
+  v.check(
+    (f) => Object.keys(f).every((path) => (parsePath(path)?.length ?? 0) <= AUTOMATION_LIMITS.pathSegments),
+    `Expected JSONPaths of at most ${AUTOMATION_LIMITS.pathSegments} segments`,
+  ),
+  v.check(
+    (f) => JSON.stringify(f).length <= AUTOMATION_LIMITS.filterChars,
+    `Expected at most ${AUTOMATION_LIMITS.filterChars} characters as JSON`,
+  ),
 );
 
 const discountAction = v.strictObject({ type: v.literal('discount'), id: uuid });
@@ -58,7 +75,16 @@ const httpAction = v.strictObject({
     v.transform((m) => m.toUpperCase()),
     v.picklist(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], 'Expected GET, POST, PUT, PATCH or DELETE'),
   ),
-  content_type: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
+  // A header value: no CR, LF or other control character (they would split or break the call).
+  content_type: v.optional(
+    v.pipe(
+      v.string(),
+      v.minLength(1),
+      v.maxLength(255),
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.
+      v.regex(/^[^\u0000-\u001f\u007f]+$/, 'Expected a media type without control characters (CR, LF, tab)'),
+    ),
+  ),
   body: v.optional(
     v.union([
       v.pipe(v.string(), v.maxLength(AUTOMATION_LIMITS.httpBodyChars)),
@@ -176,10 +202,20 @@ export const deliveryListQuerySchema = v.strictObject({
 });
 export type DeliveryListQuery = v.InferOutput<typeof deliveryListQuerySchema>;
 
+/** How an attempt ended (docs/automations.md, "Deliveries"); the last three are never a call. */
+export const DELIVERY_OUTCOMES = [
+  'success',
+  'http_error',
+  'network_error',
+  'refused_url',
+  'render_error',
+  'signing_error',
+  'refused_request',
+] as const;
 export const deliveryAttemptSchema = v.strictObject({
   attempt: v.number(),
   at: instant,
-  outcome: v.picklist(['success', 'http_error', 'network_error', 'refused_url']),
+  outcome: v.picklist(DELIVERY_OUTCOMES),
   response_code: v.optional(v.number()),
   error: v.optional(v.string()),
   duration_ms: v.number(),

@@ -1,6 +1,7 @@
 import { AccountCleanup } from '../maintenance/cleanup';
 import { maintenanceMigrations } from '../maintenance/migrations';
 import { AccountBase, mountCapabilities, type AccountBindings, type RpcOf } from './account-base';
+import { AutomationFiring } from './automation-firing';
 import { AutomationStore, automationMigrations } from './automations';
 import { CampaignStore, campaignMigrations } from './campaigns';
 import { AutomationsRpc, EventWrites } from './capabilities/automations';
@@ -18,6 +19,7 @@ import { CheckoutDesk } from './checkout-callbacks';
 import { ClaimStore, claimMigrations } from './claims';
 import { ClientStore, clientMigrations } from './clients';
 import { CustomerStore, customerMigrations } from './customers';
+import { DeliveryOutbox } from './deliveries';
 import { ReceiptEvaluator } from './evaluation';
 import { inOrder, metaMigrations } from './migrations';
 import { PublicRulesStore } from './public-rules';
@@ -26,6 +28,7 @@ import { bonusMigrations, purchaseCountMigrations, refMigrations, stampSpendMigr
 import { RuleStore, ruleMigrations } from './rules';
 import { SearchIndex, searchMigrations } from './search';
 import { SettingsStore, settingsMigrations } from './settings';
+import { SigningSecretStore } from './signing-secret';
 
 export type { AccountBindings };
 
@@ -96,10 +99,18 @@ export class AccountStore extends AccountBase {
     const claims = new ClaimStore(sql, refs, rules);
     const checkout = new CheckoutStore(sql);
     const search = new SearchIndex(sql, (id) => rules.body(id));
-    const automations = new AutomationStore(sql, {
+    const automations = new AutomationStore(sql, { rule: (id) => rules.body(id) });
+    const signing = new SigningSecretStore(sql);
+    const outbox = new DeliveryOutbox(sql, () => signing.get()?.sealed ?? null);
+    const clients = new ClientStore(sql);
+    const firing = new AutomationFiring(sql, {
+      automations,
+      outbox,
+      author: (clientId) => clients.standing(clientId),
       rule: (id) => rules.body(id),
       give: (ruleId, customerId, actor) => refs.give(ruleId, { customers: [customerId] }, actor),
     });
+    const automationHost = { ...host, automations, firing, outbox, signing };
     const evaluator = new ReceiptEvaluator({
       liveRules: () => rules.liveRules(),
       refsForPurchase: (customerId, ruleIds) => refs.forPurchase(customerId, ruleIds),
@@ -125,20 +136,20 @@ export class AccountStore extends AccountBase {
       rulesChanged: () => evaluator.rulesChanged(),
       transaction: tx,
     });
-    const events = new EventWrites({ ...host, automations });
+    const events = new EventWrites(automationHost);
     this.emptiedEachCall(rules);
 
     this.capabilities = {
       storefront: new StorefrontRpc({ ...host, settings, publicRules: new PublicRulesStore(sql, settings) }),
       campaigns: new CampaignsRpc({ ...host, campaigns: new CampaignStore(sql) }),
       rules: new RulesRpc({ ...host, rules, search, evaluator, automations, maintenance: cleanup }),
-      clients: new ClientsRpc({ ...host, clients: new ClientStore(sql) }),
+      clients: new ClientsRpc({ ...host, clients }),
       customers: new CustomersRpc({ ...host, customers, events }),
       refs: new RefsRpc({ ...host, refs, rules }),
       claims: new ClaimsRpc({ ...host, claims, evaluator, events }),
-      automations: new AutomationsRpc({ ...host, automations }),
+      automations: new AutomationsRpc(automationHost),
       checkout: new CheckoutRpc({ ...host, checkout, desk }),
-      maintenance: new MaintenanceRpc({ ...host, cleanup, settings, automations, desk, events }),
+      maintenance: new MaintenanceRpc({ ...host, cleanup, settings, automations: outbox, desk, events, signing }),
     };
   }
 

@@ -97,4 +97,10 @@ export class ClientStore {
     );
     return this.get(clientId);
   }
+
+  /** A client's scopes and whether it was revoked; null when the account never stored it (the bootstrap client). */
+  standing(clientId: string): { scopes: Scope[]; revoked: boolean } | null {
+    const row = one<ClientRow>(this.sql, 'SELECT * FROM api_clients WHERE client_id = ?', clientId);
+    return row ? { scopes: JSON.parse(row.scopes), revoked: row.deleted_at !== null } : null;
+  }
 }

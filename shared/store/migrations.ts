@@ -37,6 +37,7 @@ export const MIGRATION_ORDER = [
   'search/001',
   'maintenance/002',
   'checkout/002',
+  'automations/002',
 ] as const;
 
 /** The areas' migrations in MIGRATION_ORDER; throws if one is not listed there or a listed one is missing. */

@@ -80,9 +80,10 @@ describe('HTTP deliveries', () => {
       expect(seen.headers.get('rabatt-delivery-id')).toBe(id);
       const header = seen.headers.get(DELIVERY_SIGNATURE_HEADER);
       const now = Date.now() / 1000;
-      expect(await verifyDelivery(header, secret.body.secret, 'POST', seen.url, seen.body, now)).toBe(true);
-      expect(await verifyDelivery(header, 'another-secret', 'POST', seen.url, seen.body, now)).toBe(false);
-      expect(await verifyDelivery(header, secret.body.secret, 'POST', seen.url, `${seen.body} `, now)).toBe(false);
+      const signed = { method: 'POST', url: seen.url, deliveryId: id, event: 'receipt_add', body: seen.body };
+      expect(await verifyDelivery(header, secret.body.secret, signed, now)).toBe(true);
+      expect(await verifyDelivery(header, 'another-secret', signed, now)).toBe(false);
+      expect(await verifyDelivery(header, secret.body.secret, { ...signed, body: `${seen.body} ` }, now)).toBe(false);
     }
     expect(mock.seen.map((s) => s.headers.get('rabatt-attempt'))).toEqual(['1', '2', '3']);
   });
@@ -153,7 +154,7 @@ describe('HTTP deliveries', () => {
       () => api.deliveries(arid),
       (d) => d.body[0]?.status === 'succeeded',
     );
-    expect(mock.seen[0]!.headers.get(DELIVERY_SIGNATURE_HEADER)).toMatch(/^t=\d+,v1-hmac-sha256=[0-9a-f]{64}$/);
+    expect(mock.seen[0]!.headers.get(DELIVERY_SIGNATURE_HEADER)).toMatch(/^t=\d+,v2-hmac-sha256=[0-9a-f]{64}$/);
     const status = await json(call('GET', `${api.base}/automations/signing_secret`, { token: api.token }));
     expect(status.status).toBe(200);
     expect(Object.keys(status.body).sort()).toEqual(['configured', 'created_at', 'created_by']);

@@ -2,7 +2,7 @@ import type { Customer, CustomerInput, CustomerListQuery, CustomerUpdate } from 
 import type { Host } from '../account-base';
 import type { TokenInput } from '../customer-tokens';
 import type { CustomerStore } from '../customers';
-import type { AutomationEvent } from '../automations';
+import type { AutomationEvent } from '../automation-firing';
 import type { EventWrites } from './automations';
 
 export interface CustomersHost extends Pick<Host, 'tx'> {

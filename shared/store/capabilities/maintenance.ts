@@ -1,16 +1,18 @@
 import { DAY_MS } from '../../engine/usability';
 import type { AccountCleanup } from '../../maintenance/cleanup';
 import type { Host } from '../account-base';
-import type { AutomationStore } from '../automations';
+import type { DeliveryOutbox } from '../deliveries';
 import type { CheckoutDesk } from '../checkout-callbacks';
 import type { SettingsStore } from '../settings';
+import type { SigningSecretStore } from '../signing-secret';
 import type { EventWrites } from './automations';
 
-export interface MaintenanceHost extends Pick<Host, 'tx' | 'register' | 'fresh'> {
+export interface MaintenanceHost extends Pick<Host, 'tx' | 'register' | 'fresh' | 'env'> {
   cleanup: AccountCleanup;
   settings: SettingsStore;
-  automations: Pick<AutomationStore, 'purgeDeliveries' | 'stranded'>;
+  automations: Pick<DeliveryOutbox, 'purgeDeliveries' | 'stranded'>;
   desk: Pick<CheckoutDesk, 'resealSecret'>;
+  signing: Pick<SigningSecretStore, 'resealRotated'>;
   events: Pick<EventWrites, 'enqueue'>;
 }
 
@@ -26,6 +28,7 @@ export class MaintenanceRpc {
     await this.h.register();
     // Not part of the summary: nothing is deleted, and without a rotation it does nothing.
     await this.h.desk.resealSecret();
+    await this.h.signing.resealRotated({ current: this.h.env.SECRETS_KEY, previous: this.h.env.SECRETS_KEY_PREVIOUS });
     this.h.fresh(); // storage may have changed while the reseal awaited
     const at = Number.isFinite(now) ? now : Date.now();
     const run = this.h.cleanup.run(at);
