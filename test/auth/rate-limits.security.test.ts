@@ -12,29 +12,17 @@ const basic = (id: string, secret: string) => `Basic ${btoa(`${id}:${secret}`)}`
  * Sends up to `max` requests in parallel batches (the limit counts per 10 s window, so a slow
  * machine must not spread them over several windows); the statuses, up to the batch with a 429.
  */
-async function batchesUntilLimited(max: number, send: (i: number) => Promise<Response>): Promise<number[]> {
+async function batchesUntilLimited(max: number, send: (i: number) => Promise<Response>, size = 110): Promise<number[]> {
   const statuses: number[] = [];
-  for (let start = 0; start < max && !statuses.includes(429); start += 50) {
+  for (let start = 0; start < max && !statuses.includes(429); start += size) {
     const batch = await Promise.all(
-      Array.from({ length: 50 }, async (_, k) => {
+      Array.from({ length: size }, async (_, k) => {
         const res = await send(start + k);
         await res.body?.cancel();
         return res.status;
       }),
     );
     statuses.push(...batch);
-  }
-  return statuses;
-}
-
-/** Sends up to `max` requests; the statuses, until the first 429 (included). */
-async function untilLimited(max: number, send: (i: number) => Promise<Response>): Promise<number[]> {
-  const statuses: number[] = [];
-  for (let i = 0; i < max; i++) {
-    const res = await send(i);
-    statuses.push(res.status);
-    await res.body?.cancel();
-    if (res.status === 429) break;
   }
   return statuses;
 }
@@ -49,21 +37,23 @@ async function publicAccount(aid: string) {
   expect((await call('PUT', `/v1/accounts/${aid}/settings`, { token, body: settings })).status).toBe(200);
 }
 
-describe('a header that does not authenticate is limited like no header', { timeout: 90_000 }, () => {
+describe('a header that does not authenticate is limited like no header', { timeout: 120_000 }, () => {
   const junk = ['Bearer junk', 'Basic Zm9vOmJhcg==', 'whatever', 'Bearer '];
 
   it('the public list: 150 requests with a junk Authorization header get 429 after the limit', async () => {
     const aid = 'T72150001';
     await publicAccount(aid);
     const ip = someIp();
-    const statuses = await untilLimited(150, (i) =>
-      call('GET', `/v1/accounts/${aid}/discounts/public/rules`, {
-        headers: { 'cf-connecting-ip': ip, authorization: junk[i % junk.length]! },
-      }),
+    const statuses = await batchesUntilLimited(
+      300,
+      (i) =>
+        call('GET', `/v1/accounts/${aid}/discounts/public/rules`, {
+          headers: { 'cf-connecting-ip': ip, authorization: junk[i % junk.length]! },
+        }),
+      150,
     );
-    expect(statuses.at(-1), statuses.join(',')).toBe(429);
-    // A fixed window may roll over once mid-loop: at most 2 × 100 pass, at least 100.
-    expect(statuses.length).toBeGreaterThan(100);
+    expect(statuses, statuses.join(',')).toContain(429);
+    expect(statuses.filter((s) => s === 401).length).toBeGreaterThanOrEqual(100);
   });
 
   it('a token of another account, or one signed by someone else, does not lift the limit', async () => {
@@ -71,12 +61,15 @@ describe('a header that does not authenticate is limited like no header', { time
     await publicAccount(aid);
     const ip = someIp();
     const elsewhere = await tokenWith(['public:discounts'], 'T72150099', 'storefront');
-    const statuses = await untilLimited(210, (i) =>
-      call('GET', `/v1/accounts/${aid}/discounts/public/rules`, {
-        headers: { 'cf-connecting-ip': ip, authorization: i % 2 ? `Bearer ${elsewhere}` : 'Bearer x.y.z' },
-      }),
+    const statuses = await batchesUntilLimited(
+      300,
+      (i) =>
+        call('GET', `/v1/accounts/${aid}/discounts/public/rules`, {
+          headers: { 'cf-connecting-ip': ip, authorization: i % 2 ? `Bearer ${elsewhere}` : 'Bearer x.y.z' },
+        }),
+      150,
     );
-    expect(statuses.at(-1), statuses.join(',')).toBe(429);
+    expect(statuses, statuses.join(',')).toContain(429);
     // A real token of this account is still not counted against the anonymous limit.
     const token = await tokenWith(['public:discounts'], aid, 'storefront');
     const ok = await call('GET', `/v1/accounts/${aid}/discounts/public/rules`, {
@@ -117,7 +110,7 @@ describe('a header that does not authenticate is limited like no header', { time
   });
 });
 
-describe('the token limit counts per account and client', () => {
+describe('the token limit counts per account and client', { timeout: 120_000 }, () => {
   const ask = (aid: string, id: string, secret: string) =>
     call('POST', `/v1/accounts/${aid}/auth/token`, {
       headers: { authorization: basic(id, secret), 'cf-connecting-ip': someIp() },
@@ -126,8 +119,8 @@ describe('the token limit counts per account and client', () => {
 
   it('one client id limited on one account still gets tokens on another', async () => {
     const clientId = crypto.randomUUID();
-    const statuses = await untilLimited(40, (i) => ask('T72150011', clientId, `guess-${i}`));
-    expect(statuses.at(-1), statuses.join(',')).toBe(429);
+    const statuses = await batchesUntilLimited(60, (i) => ask('T72150011', clientId, `guess-${i}`), 15);
+    expect(statuses, statuses.join(',')).toContain(429);
     // Right after: the same client id on other accounts is counted on its own.
     for (const aid of ['T72150012', 'T72150013']) {
       const res = await ask(aid, clientId, 'guess');
