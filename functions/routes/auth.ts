@@ -50,7 +50,7 @@ export const auth = new Hono<AppEnv>()
       summary: 'Get an access token',
       description:
         "Exchanges client credentials (HTTP Basic) for a JWT bound to this account, carrying the client's scopes. " +
-        'At most 10 requests a minute per client id and 30 per address (429 with Retry-After).',
+        'At most 10 requests a minute per account and client id, and 30 per address (429 with Retry-After).',
       scopes: 'client',
       requestExample: exampleTokenRequest,
       responses: { 200: ok(tokenResponseSchema, 'The access token', exampleToken) },
