@@ -24,6 +24,7 @@ import { CONSOLE_PATH, consoleApp } from './console';
 import { automations } from './routes/automations';
 import { search } from './routes/search';
 import { anonymousRateLimit, tokenRateLimit } from './rate-limit';
+import { NO_STORE_PATHS, noStore } from './no-store';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const ACCOUNT_ID = /^[PT]\d{8}$/;
@@ -57,6 +58,7 @@ app.use('/v1/accounts/:aid/auth/token', tokenRateLimit);
 app.use('/v1/accounts/:aid/discounts/public/*', anonymousRateLimit('ip'));
 app.use('/v1/accounts/:aid/checkout/discount_codes', anonymousRateLimit('account'));
 app.use('/v1/accounts/:aid/checkout/callback', anonymousRateLimit('account'));
+for (const path of NO_STORE_PATHS) app.use(path, noStore);
 
 app.get('/', (c) => c.json({ name: 'rabatt', docs: '/docs', openapi: '/openapi.json' }));
 mountDocs(app);

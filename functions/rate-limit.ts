@@ -2,6 +2,7 @@ import type { Context, Next } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { ErrorBody } from '../shared/errors';
 import type { AppEnv } from './app-env';
+import { authenticate } from './auth/guard';
 
 /**
  * Rate limits on what anyone can call without a token (docs/security.md): `/auth/token`, the
@@ -57,25 +58,43 @@ function basicClientId(header: string | undefined): string | undefined {
   }
 }
 
-/** `/auth/token`: per client id (whatever account it is sent to) and per IP, before the secret is looked at. */
+/**
+ * `/auth/token`: per account and client id, and per IP, before the secret is looked at. Per account
+ * too, so one client id serving many accounts (a partner, a test suite) is not throttled across them.
+ */
 export const tokenRateLimit = createMiddleware<AppEnv>(async (c: Context<AppEnv>, next: Next) => {
   const checks: [Limit, string][] = [];
   const clientId = basicClientId(c.req.header('authorization'));
-  if (clientId !== undefined) checks.push([TOKEN_PER_CLIENT, `client:${clientId}`]);
+  if (clientId !== undefined) checks.push([TOKEN_PER_CLIENT, `client:${c.req.param('aid')}:${clientId}`]);
   const ip = clientIp(c);
   if (ip) checks.push([TOKEN_PER_IP, `ip:${ip}`]);
   return (await limited(c, checks)) ?? next();
 });
 
+/** Whether the request carries a token that authenticates for the path's account (not merely a header). */
+async function authenticated(c: Context<AppEnv>): Promise<boolean> {
+  const authorization = c.req.header('authorization');
+  if (authorization === undefined) return false;
+  try {
+    await authenticate(authorization, c.env, c.req.param('aid') as string);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Requests without a token: the public offers (per IP) and Dintero's checkout callbacks (per IP
- * and account, because Dintero calls every merchant from the same few addresses). A request with
- * an `Authorization` header is checked by its token instead and not counted here.
+ * and account, because Dintero calls every merchant from the same few addresses). A public-list
+ * request whose token authenticates for the account is checked by its token instead and not
+ * counted here; any other `Authorization` header (junk, another account's token, a revoked
+ * client's) counts like none. Callbacks never use tokens, so every callback is counted.
  */
 export const anonymousRateLimit = (scope: 'ip' | 'account') =>
   createMiddleware<AppEnv>(async (c: Context<AppEnv>, next: Next) => {
     const ip = clientIp(c);
-    if (!ip || c.req.header('authorization') !== undefined) return next();
+    if (!ip) return next();
+    if (scope === 'ip' && (await authenticated(c))) return next();
     const key = scope === 'ip' ? `ip:${ip}` : `ip:${ip}:${c.req.param('aid')}`;
     return (await limited(c, [[ANONYMOUS_PER_IP, key]])) ?? next();
   });

@@ -64,14 +64,27 @@ function hmacKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
+/**
+ * What every token this server issues carries: an expiry (a token without one would never end),
+ * this issuer, and an audience naming the same account as `aid` (`<base>/v1/accounts/<aid>`).
+ */
+function wellFormed(p: TokenClaims): boolean {
+  if (typeof p.aid !== 'string' || typeof p.sub !== 'string' || !Array.isArray(p.scopes)) return false;
+  if (typeof p.exp !== 'number' || typeof p.iat !== 'number' || p.iss !== 'rabatt') return false;
+  if (typeof p.aud !== 'string') return false;
+  try {
+    return new URL(p.aud).pathname.replace(/\/+$/, '').endsWith(`/v1/accounts/${p.aid}`);
+  } catch {
+    return false;
+  }
+}
+
 /** The claims of a token signed with one of `secrets` (tried in order), else 401. */
 export async function verifyToken(secrets: string | readonly string[], token: string): Promise<TokenClaims> {
   for (const secret of typeof secrets === 'string' ? [secrets] : secrets) {
     try {
       const payload = (await verify(token, await hmacKey(secret), 'HS256')) as unknown as TokenClaims;
-      if (typeof payload.aid !== 'string' || typeof payload.sub !== 'string' || !Array.isArray(payload.scopes)) {
-        break;
-      }
+      if (!wellFormed(payload)) break;
       return payload;
     } catch {
       // Another secret may have signed it.

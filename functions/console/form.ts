@@ -1,3 +1,5 @@
+import { HttpError } from '../errors';
+
 /**
  * HTML forms to API bodies. Inputs are named by the API field they fill (`requirement.gross_amount`),
  * so the API's field errors land next to the input that caused them. Values the console cannot
@@ -10,8 +12,14 @@ export type FormSpec = readonly (readonly [name: string, kind: Kind])[];
 
 export type FormValues = Record<string, string>;
 
+/** A body that cannot be read as a form (a multipart body without its boundary, cut short) is a 400. */
 export async function formValues(req: { parseBody(): Promise<Record<string, unknown>> }): Promise<FormValues> {
-  const body = await req.parseBody();
+  let body: Record<string, unknown>;
+  try {
+    body = await req.parseBody();
+  } catch {
+    throw new HttpError(400, 'bad_request', 'The form body could not be read');
+  }
   const out: FormValues = {};
   for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
   return out;

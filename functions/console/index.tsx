@@ -1,14 +1,16 @@
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { Api, type ApiFetch, apiPath, type ApiProblem } from './api';
 import { CONSOLE_CSS } from './assets';
 import { claimPages } from './claims';
 import type { ConsoleEnv } from './env';
 import { formValues, type FormValues } from './form';
+import { refuseControlCharacters } from './path-guard';
 import { Field, Page, Problem } from './layout';
 import { rulePages } from './rules';
-import { endSession, readSession, startSession } from './session';
+import { endSession, readSession, SESSION_COOKIE, startSession } from './session';
 import { settingsPages } from './settings';
 import { simulatePages } from './simulate';
 import { statisticsPages } from './statistics';
@@ -46,7 +48,11 @@ function signInPage(c: Context<ConsoleEnv>, values: FormValues = {}, problem?: A
 export function consoleApp(fetcher: ApiFetch) {
   const session = createMiddleware<ConsoleEnv>(async (c, next) => {
     const s = await readSession(c);
-    if (!s) return c.redirect('/console/sign-in', 303);
+    if (!s) {
+      // An expired, revoked or forged session is forgotten by the browser too.
+      if (getCookie(c, SESSION_COOKIE) !== undefined) endSession(c);
+      return c.redirect('/console/sign-in', 303);
+    }
     c.set('who', { aid: s.claims.aid, clientId: s.claims.sub });
     c.set('api', new Api(c, fetcher, s.claims.aid, s.token));
     await next();
@@ -85,6 +91,7 @@ export function consoleApp(fetcher: ApiFetch) {
           "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'",
         );
       })
+      .use(refuseControlCharacters)
       // Every form posts here: a cross-site form post is refused (Origin checked), besides SameSite=Strict.
       .use(csrf())
       .get('/assets/console.css', (c) => {

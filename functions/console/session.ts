@@ -5,7 +5,8 @@ export type BindingsOnly = { Bindings: Env };
 
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Env } from '../env';
-import { signingSecret, verifyToken, type TokenClaims } from '../auth/jwt';
+import { verificationSecrets, verifyToken, type TokenClaims } from '../auth/jwt';
+import { isClientRevoked } from '../auth/revocation';
 
 /**
  * The console's session is the API client's own access token, kept in an HttpOnly, SameSite=Strict
@@ -26,13 +27,16 @@ export interface Session {
 export async function readSession<E extends BindingsOnly>(c: Context<E>, nowSeconds = Math.floor(Date.now() / 1000)) {
   const token = getCookie(c, SESSION_COOKIE);
   if (!token) return null;
+  let claims: TokenClaims;
   try {
-    const claims = await verifyToken(signingSecret(c.env.JWT_SECRET), token);
-    if (!(claims.iat <= nowSeconds && nowSeconds < claims.iat + SESSION_SECONDS)) return null;
-    return { token, claims } satisfies Session;
+    claims = await verifyToken(verificationSecrets(c.env), token);
   } catch {
     return null;
   }
+  if (!(claims.iat <= nowSeconds && nowSeconds < claims.iat + SESSION_SECONDS)) return null;
+  // A revoked client's sessions end (functions/auth/revocation.ts).
+  if (await isClientRevoked(c.env, claims.aid, claims.sub)) return null;
+  return { token, claims } satisfies Session;
 }
 
 export function startSession<E extends BindingsOnly>(c: Context<E>, token: string): void {

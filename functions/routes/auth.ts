@@ -2,7 +2,9 @@ import { Hono } from 'hono';
 import { isKnownAccount } from '../../shared/account-directory';
 import { accountOf, storeOf, type AppEnv } from '../app-env';
 import { hashSecret, randomSecret, timingSafeEqual } from '../../shared/auth/crypto';
+import { clientSecretMatches } from '../auth/client-secret';
 import { issueToken, signingSecret, TOKEN_LIFETIME_SECONDS } from '../auth/jwt';
+import { REVOCATION_BOUND_SECONDS, rememberRevoked } from '../auth/revocation';
 import { ALL_SCOPES, scopes, type Scope } from '../../shared/auth/scopes';
 import { notFound, validationError } from '../../shared/errors';
 import { HttpError } from '../errors';
@@ -48,7 +50,7 @@ export const auth = new Hono<AppEnv>()
       summary: 'Get an access token',
       description:
         "Exchanges client credentials (HTTP Basic) for a JWT bound to this account, carrying the client's scopes. " +
-        'At most 10 requests a minute per client id and 30 per address (429 with Retry-After).',
+        'At most 10 requests a minute per account and client id, and 30 per address (429 with Retry-After).',
       scopes: 'client',
       requestExample: exampleTokenRequest,
       responses: { 200: ok(tokenResponseSchema, 'The access token', exampleToken) },
@@ -73,14 +75,14 @@ export const auth = new Hono<AppEnv>()
       const bootstrapId = c.env.BOOTSTRAP_CLIENT_ID;
       const bootstrapSecret = c.env.BOOTSTRAP_CLIENT_SECRET;
       if (bootstrapId && bootstrapSecret && timingSafeEqual(client.id, bootstrapId)) {
+        // The same one hash as for any other client, so timing does not single the bootstrap id out.
+        await clientSecretMatches(null, client.secret);
         if (!timingSafeEqual(client.secret, bootstrapSecret)) throw invalidClient();
         granted = [...ALL_SCOPES];
       } else {
         // A never-used account has no clients: answered without creating its object.
         const stored = (await isKnownAccount(c.env, aid)) ? await storeOf(c).clientCredentials(client.id) : null;
-        if (!stored || !timingSafeEqual(await hashSecret(client.secret, stored.salt), stored.secret_hash)) {
-          throw invalidClient();
-        }
+        if (!(await clientSecretMatches(stored, client.secret)) || !stored) throw invalidClient();
         granted = stored.scopes;
       }
       const access_token = await issueToken(secret, { sub: client.id, aud: body.audience, aid, scopes: granted });
@@ -142,8 +144,8 @@ export const auth = new Hono<AppEnv>()
       tags: ['Auth'],
       summary: 'Revoke an API client',
       description:
-        'Its secret stops working at once; tokens already issued stay valid until they expire. Needs ' +
-        '`admin:discounts`.',
+        'Its secret stops working at once, and its tokens (console sessions included) are refused within ' +
+        `${REVOCATION_BOUND_SECONDS} s everywhere. Needs \`admin:discounts\`.`,
       scopes: scopes.admin('discounts'),
       parameters: [{ in: 'path', name: 'client_id', required: true, schema: { type: 'string', maxLength: 255 } }],
       responses: {
@@ -157,6 +159,8 @@ export const auth = new Hono<AppEnv>()
     async (c) => {
       const id = c.req.param('client_id');
       if (id.length > 255) throw notFound('API client');
-      return c.json(await storeOf(c).revokeClient(id, c.get('caller').clientId));
+      const revoked = await storeOf(c).revokeClient(id, c.get('caller').clientId);
+      rememberRevoked(accountOf(c), id);
+      return c.json(revoked);
     },
   );

@@ -86,6 +86,16 @@ export class ClientStore {
     return row ? { scopes: JSON.parse(row.scopes), salt: row.salt, secret_hash: row.secret_hash } : null;
   }
 
+  /** Whether the client was revoked; an id never stored is not (the bootstrap client, a test's token). */
+  revoked(clientId: string): boolean {
+    const row = one<{ deleted_at: string | null }>(
+      this.sql,
+      'SELECT deleted_at FROM api_clients WHERE client_id = ?',
+      clientId,
+    );
+    return row?.deleted_at != null;
+  }
+
   revoke(clientId: string, actor: string): ApiClient {
     this.get(clientId);
     this.sql.exec(

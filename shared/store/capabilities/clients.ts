@@ -20,6 +20,10 @@ export class ClientsRpc {
   clientCredentials(clientId: string) {
     return this.h.clients.credentials(clientId);
   }
+  /** Read by the Worker for every token (functions/auth/revocation.ts), at most once per bound and isolate. */
+  clientRevoked(clientId: string) {
+    return this.h.clients.revoked(clientId);
+  }
   revokeClient(clientId: string, actor: string) {
     return this.h.tx(() => this.h.clients.revoke(clientId, actor));
   }
