@@ -6,6 +6,7 @@ import { CampaignStore, campaignMigrations } from './campaigns';
 import { AutomationsRpc, EventWrites } from './capabilities/automations';
 import { CampaignsRpc } from './capabilities/campaigns';
 import { CheckoutRpc } from './capabilities/checkout';
+import { CodesRpc } from './capabilities/codes';
 import { ClaimsRpc } from './capabilities/claims';
 import { ClientsRpc } from './capabilities/clients';
 import { CustomersRpc } from './capabilities/customers';
@@ -17,6 +18,7 @@ import { CheckoutStore, checkoutMigrations } from './checkout';
 import { CheckoutDesk } from './checkout-callbacks';
 import { ClaimStore, claimMigrations } from './claims';
 import { ClientStore, clientMigrations } from './clients';
+import { CodePoolStore, codeMigrations } from './codes';
 import { CustomerStore, customerMigrations } from './customers';
 import { ReceiptEvaluator } from './evaluation';
 import { inOrder, metaMigrations } from './migrations';
@@ -46,6 +48,7 @@ export const MIGRATIONS = inOrder([
   ...maintenanceMigrations,
   ...automationMigrations,
   ...searchMigrations,
+  ...codeMigrations,
 ]);
 
 /**
@@ -64,6 +67,7 @@ const CAPABILITIES = {
   automations: AutomationsRpc,
   checkout: CheckoutRpc,
   maintenance: MaintenanceRpc,
+  codes: CodesRpc,
 };
 type Capabilities = { [K in keyof typeof CAPABILITIES]: InstanceType<(typeof CAPABILITIES)[K]> };
 type Surface = RpcOf<Capabilities[keyof Capabilities]>;
@@ -93,7 +97,8 @@ export class AccountStore extends AccountBase {
     const settings = new SettingsStore(sql);
     const customers = new CustomerStore(sql);
     const refs = new RefStore(sql, rules);
-    const claims = new ClaimStore(sql, refs, rules);
+    const codes = new CodePoolStore(sql);
+    const claims = new ClaimStore(sql, refs, rules, codes);
     const checkout = new CheckoutStore(sql);
     const search = new SearchIndex(sql, (id) => rules.body(id));
     const automations = new AutomationStore(sql, {
@@ -106,6 +111,7 @@ export class AccountStore extends AccountBase {
       resolveToken: (token) => customers.resolveToken(token),
       customerFacts: (customerId) => customers.find(customerId) as Record<string, unknown> | null,
       isRule: (id) => rules.exists(id),
+      poolCodes: (receiptCodes) => codes.match(receiptCodes),
     });
     this.evaluator = evaluator;
     const desk = new CheckoutDesk({
@@ -139,6 +145,7 @@ export class AccountStore extends AccountBase {
       automations: new AutomationsRpc({ ...host, automations }),
       checkout: new CheckoutRpc({ ...host, checkout, desk }),
       maintenance: new MaintenanceRpc({ ...host, cleanup, settings, automations, desk, events }),
+      codes: new CodesRpc({ ...host, codes, rules, evaluator }),
     };
   }
 
