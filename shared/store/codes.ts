@@ -8,7 +8,7 @@ import {
   type PoolCode,
 } from '../schemas/codes';
 import { iso } from '../time';
-import type { Migration } from './migrations';
+import { bumpContentVersion, type Migration } from './migrations';
 import { all, one, run, Where, type Sql } from './sql';
 
 /**
@@ -143,6 +143,8 @@ export class CodePoolStore {
     } else {
       for (const code of new Set(input.codes)) if (insert(code)) created.push(code);
     }
+    // A new pool makes the rule need a code: the public offers list says so (`requires_code`).
+    if (!pool) bumpContentVersion(this.sql);
     this.sql.exec(
       'INSERT INTO code_pools (rule_id, codes, created_at) VALUES (?, ?, ?) ' +
         'ON CONFLICT (rule_id) DO UPDATE SET codes = codes + excluded.codes',
