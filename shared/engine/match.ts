@@ -42,11 +42,7 @@ export interface Ctx {
 const sumExisting = (list: { amount?: unknown }[] | undefined) =>
   (list ?? []).reduce((s, d) => s + (typeof d.amount === 'number' && d.amount > 0 ? d.amount : 0), 0);
 
-export function buildCtx(
-  receipt: Receipt,
-  nowMs: number,
-  poolCodes?: ReadonlyMap<string, string | null>,
-): Ctx {
+export function buildCtx(receipt: Receipt, nowMs: number, poolCodes?: ReadonlyMap<string, string | null>): Ctx {
   const items = receipt.items ?? [];
   const lines: Line[] = [];
   const remaining: number[] = [];

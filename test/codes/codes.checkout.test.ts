@@ -15,7 +15,7 @@ describe('a pool rule in Dintero Checkout', async () => {
   const codes = async () =>
     (await json(call('GET', `${m.base}/discounts/rules/${did}/codes`, { token: m.token }))).body;
 
-  it('the discount-code callback keeps the pool code and discounts; the payment claims one use; VOID gives it back', async () => {
+  it('express keeps the pool code and discounts; the payment claims one use; VOID gives it back', async () => {
     const sid = 'T23000003.s-1';
     const express = await m.dintero('POST', '/discount_codes', {
       secret: SECRET,

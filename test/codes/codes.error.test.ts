@@ -67,7 +67,10 @@ describe('bad requests name the field', () => {
     const res = await json(
       call('POST', `${api.base}/available_for_receipt/claims`, {
         token: api.token,
-        body: { purchase_at: new Date().toISOString(), discounts: [{ id: 'x', code: '', refs: [{ id: 'r', amount: 0, usage: 0 }] }] },
+        body: {
+          purchase_at: new Date().toISOString(),
+          discounts: [{ id: 'x', code: '', refs: [{ id: 'r', amount: 0, usage: 0 }] }],
+        },
       }),
     );
     expect(res.status).toBe(400);

@@ -65,7 +65,9 @@ describe('a pool rule on receipts and claims', () => {
     expect(claim.status).toBe(200);
     expect(claim.body.discounts[0].code).toBe('SPRING-2');
     const used = (await api.listCodes(did, '?state=used')).body;
-    expect(used).toEqual([expect.objectContaining({ code: 'SPRING-2', usage: 1, used: 1, last_used_at: expect.any(String) })]);
+    expect(used).toEqual([
+      expect.objectContaining({ code: 'SPRING-2', usage: 1, used: 1, last_used_at: expect.any(String) }),
+    ]);
     expect((await api.listCodes(did, '?state=available')).body.map((c: { code: string }) => c.code)).toEqual([
       'SPRING-1',
     ]);
@@ -73,7 +75,9 @@ describe('a pool rule on receipts and claims', () => {
     expect((await api.evaluate(api.receipt(['SPRING-2']))).body.discounts).toEqual([]);
     const second = await api.claim(claimOf(hit.body));
     expect(second.status).toBe(400);
-    expect(second.body.error.errors).toEqual([expect.objectContaining({ field: 'discounts.0.code', code: 'code_used_up' })]);
+    expect(second.body.error.errors).toEqual([
+      expect.objectContaining({ field: 'discounts.0.code', code: 'code_used_up' }),
+    ]);
 
     // A release gives the use back.
     expect((await api.release(claim.body.id)).status).toBe(200);
@@ -81,7 +85,9 @@ describe('a pool rule on receipts and claims', () => {
     expect((await api.evaluate(api.receipt(['SPRING-2']))).body.discounts[0].code).toBe('SPRING-2');
     // Releasing twice gives nothing more back.
     await api.release(claim.body.id);
-    expect((await api.listCodes(did, '?state=all')).body.find((c: { code: string }) => c.code === 'SPRING-2').used).toBe(0);
+    expect(
+      (await api.listCodes(did, '?state=all')).body.find((c: { code: string }) => c.code === 'SPRING-2').used,
+    ).toBe(0);
   });
 
   it('a code with usage 2 is offered for two purchases, not three', async () => {
@@ -95,7 +101,7 @@ describe('a pool rule on receipts and claims', () => {
     expect((await api.listCodes(did)).body[0]).toMatchObject({ usage: 2, used: 2 });
   });
 
-  it('refuses a claim of a pool rule without a code, with an unknown code, and a code on a rule without a pool', async () => {
+  it('refuses a pool rule without a code or with an unknown one, and a code on a rule without a pool', async () => {
     const did = await api.poolRule(['P-1']);
     const hit = await api.evaluate(api.receipt(['P-1']));
     const { code: _c, ...withoutCode } = claimOf(hit.body).discounts[0]!;

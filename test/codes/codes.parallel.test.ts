@@ -18,7 +18,7 @@ describe('a code is used exactly as often as its usage allows', () => {
     expect((await api.listCodes(did)).body[0]).toMatchObject({ code: 'DUP-1', used: 1 });
   });
 
-  it('two tills, same single-use code, different purchases in parallel: one claim, the other 400 naming the code', async () => {
+  it('two tills, one single-use code, different purchases in parallel: one claims, the other is 400', async () => {
     const did = await api.poolRule(['ONCE-1']);
     const hit = await api.evaluate(api.receipt(['ONCE-1']));
     const [a, b] = await Promise.all([

@@ -21,7 +21,7 @@ describe('who may manage codes', () => {
 });
 
 describe('codes stay secret', () => {
-  it('never in the public list (which says a code is needed), nor in explanations, nor in the request log', async () => {
+  it('never in the public list (it says a code is needed), in explanations or in the request log', async () => {
     const api = await codesApi('T23000012');
     const did = await api.poolRule(['SECRET-POOL-CODE']);
     const pub = await json(call('GET', `/v1/accounts/${api.aid}/discounts/public/rules`, { token: api.token }));
@@ -56,20 +56,26 @@ describe('codes stay secret', () => {
 });
 
 describe('code guessing is rate limited per account and address', () => {
-  it('misses count; past the limit every receipt naming codes is 429, hits too; other addresses and plain codes are not', async () => {
+  it('misses count; past the limit receipts with codes are 429, hits too; not other addresses or plain codes', async () => {
     const api = await codesApi('T23000013');
     await api.poolRule(['REAL-1']);
     const plain = await api.rule({
-      requirement: { purchase_from: '2020-01-01T00:00:00Z', purchase_to: '2099-01-01T00:00:00Z', discount_code: 'PLAIN' },
+      requirement: {
+        purchase_from: '2020-01-01T00:00:00Z',
+        purchase_to: '2099-01-01T00:00:00Z',
+        discount_code: 'PLAIN',
+      },
     });
     await api.give(plain, ['/']);
     const guesser = ip();
     const evaluate = (codes: string[] | undefined, from: string) =>
-      json(call('POST', `${api.base}/available_for_receipt`, {
-        token: api.token,
-        body: api.receipt(codes),
-        headers: { 'cf-connecting-ip': from },
-      }));
+      json(
+        call('POST', `${api.base}/available_for_receipt`, {
+          token: api.token,
+          body: api.receipt(codes),
+          headers: { 'cf-connecting-ip': from },
+        }),
+      );
     // Known codes (a pool's, a rule's own) and receipts without codes never count.
     for (let i = 0; i < 25; i++) expect((await evaluate(['PLAIN'], guesser)).status).toBe(200);
     expect((await evaluate(['REAL-1'], guesser)).status).toBe(200);

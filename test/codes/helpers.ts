@@ -10,7 +10,8 @@ export async function codesApi(aid: string) {
     ...api,
     addCodes: (did: string, body: unknown, t = token) =>
       json(call('POST', `${base}/rules/${did}/codes`, { token: t, body })),
-    listCodes: (did: string, query = '', t = token) => json(call('GET', `${base}/rules/${did}/codes${query}`, { token: t })),
+    listCodes: (did: string, query = '', t = token) =>
+      json(call('GET', `${base}/rules/${did}/codes${query}`, { token: t })),
     deleteCode: (did: string, code: string, t = token) =>
       json(call('DELETE', `${base}/rules/${did}/codes/${encodeURIComponent(code)}`, { token: t })),
     /** A `/` rule (anonymous purchases) of 100,- off with a pool of the given codes. */
@@ -33,7 +34,10 @@ export async function codesApi(aid: string) {
 }
 
 /** The claim a till sends for what available_for_receipt answered (anonymous purchase). */
-export function claimOf(answer: { discounts: { id: string; code?: string; refs: { id: string; amount: number; usage: number }[] }[] }, ref?: string) {
+export function claimOf(
+  answer: { discounts: { id: string; code?: string; refs: { id: string; amount: number; usage: number }[] }[] },
+  ref?: string,
+) {
   return {
     purchase_at: NOW(),
     discounts: answer.discounts.map((d) => ({
