@@ -56,7 +56,7 @@ describe('codes stay secret', () => {
 });
 
 describe('code guessing is rate limited per account and address', () => {
-  it('misses count; past the limit receipts with codes are 429, hits too; not other addresses or plain codes', async () => {
+  it('misses count; then codes get 429, hits too; other addresses and plain codes do not', async () => {
     const api = await codesApi('T23000013');
     await api.poolRule(['REAL-1']);
     const plain = await api.rule({
