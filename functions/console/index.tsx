@@ -4,6 +4,7 @@ import { csrf } from 'hono/csrf';
 import { Api, type ApiFetch, type ApiProblem } from './api';
 import { CONSOLE_CSS } from './assets';
 import { claimPages } from './claims';
+import { codePages } from './codes';
 import type { ConsoleEnv } from './env';
 import { formValues, type FormValues } from './form';
 import { Field, Page, Problem } from './layout';
@@ -107,11 +108,13 @@ export function consoleApp(fetcher: ApiFetch) {
       .use('/storefront', session)
       .use('/settings/*', session)
       .use('/settings', session)
+      .use('/codes/*', session)
       .route('/rules', rulePages)
       .route('/simulate', simulatePages)
       .route('/claims', claimPages)
       .route('/statistics', statisticsPages)
       .route('/storefront', storefrontPages(fetcher))
       .route('/settings', settingsPages)
+      .route('/codes', codePages)
   );
 }
