@@ -18,8 +18,9 @@ import { didParam } from '../params';
 import { jsonBody, paramOf, queryOf } from '../validate';
 
 const tags = ['Discount codes'];
+const EXAMPLE = 'NEWS-7KQ2M9XPRD';
 const exampleCode = {
-  code: 'NEWS-7KQ2M9XPRD',
+  code: EXAMPLE,
   usage: 1,
   used: 0,
   created_at: '2026-05-01T10:00:00.000Z',
@@ -43,7 +44,7 @@ export const ruleCodes = new Hono<AppEnv>()
       scopes: scopes.write('discounts'),
       requestExample: { count: 2, prefix: 'NEWS-', usage: 1 },
       responses: {
-        200: ok(codesCreatedSchema, 'The codes created', { created: 2, codes: ['NEWS-7KQ2M9XPRD', 'NEWS-H3TW8ZCN4B'] }),
+        200: ok(codesCreatedSchema, 'The codes created', { created: 2, codes: [EXAMPLE, 'NEWS-H3TW8ZCN4B'] }),
       },
     }),
     didParam,
