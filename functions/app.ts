@@ -19,6 +19,7 @@ import { checkout } from './routes/checkout';
 import { ruleLedger, ruleRefs, ruleUsages } from './routes/refs';
 import { customerRefs } from './routes/customer-refs';
 import { claims } from './routes/claims';
+import { ruleCodes } from './routes/codes';
 import { maintenance } from './routes/maintenance';
 import { CONSOLE_PATH, consoleApp } from './console';
 import { automations } from './routes/automations';
@@ -80,6 +81,7 @@ const refRoutes = new Hono<AppEnv>()
   .route('/v1/accounts/:aid/discounts/rules/:did/customers', ruleRefs)
   .route('/v1/accounts/:aid/discounts/rules/:did/usages', ruleUsages)
   .route('/v1/accounts/:aid/discounts/rules/:did/ledger', ruleLedger)
+  .route('/v1/accounts/:aid/discounts/rules/:did/codes', ruleCodes)
   .route('/v1/accounts/:aid/discounts/customers', customerRefs)
   .route('/v1/accounts/:aid/discounts/available_for_receipt/claims', claims)
   .route('/v1/accounts/:aid/maintenance', maintenance);

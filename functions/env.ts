@@ -35,6 +35,8 @@ export interface Env {
   TOKEN_LIMIT_PER_CLIENT?: RateLimit;
   TOKEN_LIMIT_PER_IP?: RateLimit;
   ANONYMOUS_LIMIT_PER_IP?: RateLimit;
+  /** Missed discount codes per account and IP (docs/codes.md). */
+  CODE_GUESS_LIMIT?: RateLimit;
 }
 
 /** Whether the Worker runs in local development (`RABATT_DEV=1` in `.dev.vars`; never in production). */

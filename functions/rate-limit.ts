@@ -25,6 +25,7 @@ interface Limit {
 const TOKEN_PER_CLIENT: Limit = { binding: (env) => env.TOKEN_LIMIT_PER_CLIENT, periodSeconds: 60 };
 const TOKEN_PER_IP: Limit = { binding: (env) => env.TOKEN_LIMIT_PER_IP, periodSeconds: 60 };
 const ANONYMOUS_PER_IP: Limit = { binding: (env) => env.ANONYMOUS_LIMIT_PER_IP, periodSeconds: 10 };
+const CODE_MISSES_PER_IP: Limit = { binding: (env) => env.CODE_GUESS_LIMIT, periodSeconds: 60 };
 
 /** Counts one request under each `[limit, key]`; the first refusal is answered. Keys are bounded. */
 async function limited(c: Context<AppEnv>, checks: [Limit, string][]): Promise<Response | undefined> {
@@ -32,15 +33,17 @@ async function limited(c: Context<AppEnv>, checks: [Limit, string][]): Promise<R
     const binding = limit.binding(c.env);
     if (!binding) continue;
     const { success } = await binding.limit({ key: key.slice(0, 300) });
-    if (!success) {
-      const error: ErrorBody = {
-        code: 'rate_limited',
-        message: `Too many requests; try again in ${limit.periodSeconds} seconds`,
-      };
-      return c.json({ error }, 429, { 'Retry-After': String(limit.periodSeconds) });
-    }
+    if (!success) return tooMany(c, limit);
   }
   return undefined;
+}
+
+function tooMany(c: Context<AppEnv>, limit: Limit): Response {
+  const error: ErrorBody = {
+    code: 'rate_limited',
+    message: `Too many requests; try again in ${limit.periodSeconds} seconds`,
+  };
+  return c.json({ error }, 429, { 'Retry-After': String(limit.periodSeconds) });
 }
 
 const clientIp = (c: Context<AppEnv>) => c.req.header('cf-connecting-ip');
@@ -98,3 +101,43 @@ export const anonymousRateLimit = (scope: 'ip' | 'account') =>
     const key = scope === 'ip' ? `ip:${ip}` : `ip:${ip}:${c.req.param('aid')}`;
     return (await limited(c, [[ANONYMOUS_PER_IP, key]])) ?? next();
   });
+
+/**
+ * Code guessing (docs/codes.md): per account and IP, each code a receipt names that matched nothing
+ * counts once (`CODE_GUESS_LIMIT`). Once refused, this isolate answers 429 to every request of that
+ * key that names codes until the period ends, hits included: otherwise a guesser would tell a hit
+ * (200) from a miss (429) at full speed.
+ */
+const codeBlocks = new Map<string, number>();
+const MAX_CODE_BLOCKS = 5000;
+
+const codeKey = (c: Context<AppEnv>) => {
+  const ip = clientIp(c);
+  return ip ? `codes:${c.req.param('aid')}:${ip}` : undefined;
+};
+
+/** A 429 when this account and IP is blocked for guessing codes. */
+export function codeGuessBlocked(c: Context<AppEnv>, nowMs = Date.now()): Response | undefined {
+  const key = codeKey(c);
+  const until = key === undefined ? undefined : codeBlocks.get(key);
+  if (until === undefined) return undefined;
+  if (until > nowMs) return tooMany(c, CODE_MISSES_PER_IP);
+  codeBlocks.delete(key!);
+  return undefined;
+}
+
+/** Counts `misses` missed codes; a 429 (and a block for the period) once the limit refuses one. */
+export async function countCodeMisses(c: Context<AppEnv>, misses: number): Promise<Response | undefined> {
+  const key = codeKey(c);
+  const binding = CODE_MISSES_PER_IP.binding(c.env);
+  if (key === undefined || !binding) return undefined;
+  for (let i = 0; i < misses; i++) {
+    const { success } = await binding.limit({ key: key.slice(0, 300) });
+    if (!success) {
+      if (codeBlocks.size >= MAX_CODE_BLOCKS) codeBlocks.delete(codeBlocks.keys().next().value!);
+      codeBlocks.set(key, Date.now() + CODE_MISSES_PER_IP.periodSeconds * 1000);
+      return tooMany(c, CODE_MISSES_PER_IP);
+    }
+  }
+  return undefined;
+}

@@ -1,5 +1,5 @@
 import { isKnownAccount } from '../../shared/account-directory';
-import { throwingErrors } from '../../shared/store/rpc-errors';
+import { accountClient } from '../account-client';
 import type { Env } from '../env';
 
 /**
@@ -37,7 +37,7 @@ export async function isClientRevoked(env: RevocationBindings, aid: string, clie
   if (hit && now < hit.until) return hit.revoked;
   // A never-used account has no clients: answered without creating its object.
   const revoked = (async () =>
-    (await isKnownAccount(env, aid)) && (await throwingErrors(env.ACCOUNTS.getByName(aid)).clientRevoked(clientId)))();
+    (await isKnownAccount(env, aid)) && (await accountClient(env, aid).clientRevoked(clientId)))();
   const entry: Seen = { revoked, until: now + REVOCATION_BOUND_SECONDS * 1000 };
   remember(key, entry);
   try {

@@ -5,6 +5,7 @@ import { csrf } from 'hono/csrf';
 import { Api, type ApiFetch, apiPath, type ApiProblem } from './api';
 import { CONSOLE_CSS } from './assets';
 import { claimPages } from './claims';
+import { codePages } from './codes';
 import type { ConsoleEnv } from './env';
 import { formValues, type FormValues } from './form';
 import { refuseControlCharacters } from './path-guard';
@@ -114,11 +115,13 @@ export function consoleApp(fetcher: ApiFetch) {
       .use('/storefront', session)
       .use('/settings/*', session)
       .use('/settings', session)
+      .use('/codes/*', session)
       .route('/rules', rulePages)
       .route('/simulate', simulatePages)
       .route('/claims', claimPages)
       .route('/statistics', statisticsPages)
       .route('/storefront', storefrontPages(fetcher))
       .route('/settings', settingsPages)
+      .route('/codes', codePages)
   );
 }

@@ -178,6 +178,9 @@ async function detail(c: C, override?: { values?: FormValues; problem?: ApiProbl
         <a class="button secondary" href={`/console/statistics?rule=${rule.id}`}>
           Statistics
         </a>
+        <a class="button secondary" href={`/console/codes/${rule.id}`}>
+          Codes
+        </a>
       </p>
       <dl class="facts">
         <dt>Id</dt>

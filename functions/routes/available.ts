@@ -8,6 +8,7 @@ import { receiptQuerySchema, receiptSchema } from '../../shared/schemas/receipt'
 import { evaluatedReceiptSchema } from '../../shared/schemas/receipt-result';
 import type { ResultReceipt } from '../../shared/engine';
 import { jsonBody, queryOf } from '../validate';
+import { codeGuessBlocked, countCodeMisses } from '../rate-limit';
 
 /** Evaluating changes nothing, so read scopes grant it as well as the path-scoped ones. */
 const EVALUATE: Scope[] = [
@@ -29,9 +30,13 @@ export const available = new Hono<AppEnv>().post(
       '`discounts[].refs` to claims to use them. With `explain=true` the answer adds `explanations[]`: for every ' +
       "rule the receipt could reach, and every rule id listed in the body's `explain_rules`, whether it applied " +
       'and if not the first check it failed (`reason`, `field`, `needed`, `had`; closed list in docs/explain.md). ' +
-      'Without `explain` the answer is unchanged and `explain_rules` is ignored.',
+      'Without `explain` the answer is unchanged and `explain_rules` is ignored. A rule with a code pool applies ' +
+      'only when `discount_code` names one of its codes with a use left; its `discounts[]` entry says which ' +
+      '(`code`). Codes that match nothing count against 20 misses a minute per account and address (429 with ' +
+      'Retry-After, then for every receipt naming codes until the minute is over).',
     scopes: EVALUATE,
     requestExample: exampleReceipt,
+    errors: [429],
     responses: {
       200: ok(evaluatedReceiptSchema, 'The receipt with its discounts (`explanations` only with explain=true)', {
         ...exampleEvaluatedReceipt,
@@ -44,9 +49,19 @@ export const available = new Hono<AppEnv>().post(
   async (c) => {
     const explain = c.req.valid('query').explain === true;
     const now = new Date().toISOString();
+    const receipt = c.req.valid('json');
     // Sent as text on purpose: one string crosses RPC cheaper than a structured clone of a big receipt
     // (bench/RESULTS.md, "Hot paths"); the object parses it once.
-    const text = await storeOf(c).evaluateReceiptJson(JSON.stringify(c.req.valid('json')), now, explain);
+    let text: string;
+    if (receipt.discount_code?.length) {
+      // Codes can be guessed: a blocked caller learns nothing, and misses count (docs/codes.md).
+      const blocked = codeGuessBlocked(c);
+      if (blocked) return blocked as unknown as TypedResponse<ResultReceipt, 200, 'json'>;
+      const answer = await storeOf(c).evaluateReceiptCodes(JSON.stringify(receipt), now, explain);
+      const limited = await countCodeMisses(c, answer.misses);
+      if (limited) return limited as unknown as TypedResponse<ResultReceipt, 200, 'json'>;
+      text = answer.text;
+    } else text = await storeOf(c).evaluateReceiptJson(JSON.stringify(receipt), now, explain);
     // The object renders the answer; typed as what it is for `hono/client` users.
     return c.body(text, 200, { 'content-type': 'application/json' }) as unknown as TypedResponse<
       ResultReceipt,

@@ -98,6 +98,8 @@ export function acceptedCodes(
 ): string[] {
   const matched = new Set<string>();
   for (const d of result.receipt.discounts) {
+    // A pool rule's code (docs/codes.md) is the one the engine took.
+    if (typeof d.code === 'string') matched.add(d.code);
     const code = codeOf(d.id);
     for (const c of Array.isArray(code) ? code : code === undefined ? [] : [code]) matched.add(c);
   }
@@ -150,6 +152,7 @@ export function claimDiscounts(result: EvaluationResult): ClaimInput['discounts'
   return result.receipt.discounts
     .map((d) => ({
       id: d.id,
+      ...(typeof d.code === 'string' && { code: d.code }),
       refs: d.refs
         .map((r) => ({
           id: r.id,

@@ -46,6 +46,11 @@ export interface EvaluateInput {
   now: string;
   /** Explain every reachable rule, and these rule ids whether reachable or not (docs/explain.md). */
   explain?: { rules?: readonly string[] };
+  /**
+   * Rules with a code pool (docs/codes.md) and the pool code this receipt named with a use left
+   * (null: none). Such a rule applies only with its code, and its discounts[] entry says `code`.
+   */
+  poolCodes?: ReadonlyMap<string, string | null>;
 }
 
 const KIND_RANK = { customer: 0, '*': 1, '/': 2 } as const;
@@ -103,7 +108,7 @@ interface Collect {
 
 export function evaluate(input: EvaluateInput): EvaluationResult {
   const { receipt, rules, refs, now } = input;
-  const ctx = buildCtx(receipt, Date.parse(now));
+  const ctx = buildCtx(receipt, Date.parse(now), input.poolCodes);
 
   const reach = reachable(rules, ctx);
   // Rules named to be explained join the reachable ones. That cannot change the answer: a rule no
@@ -280,8 +285,9 @@ function statistics(c: CompiledRule, ref: RefState, ctx: Ctx, lines: readonly Li
  * The whole rule as stored (Dintero's `DiscountRefs`): every field the caller's rule object carries
  * (stored bodies hold no statistics), not only the ones the engine reads.
  */
-function header(c: CompiledRule): { id: string; type: DiscountResult['type']; [field: string]: unknown } {
-  return { ...c.rule, id: c.id, type: c.level };
+function header(c: CompiledRule, ctx: Ctx): { id: string; type: DiscountResult['type']; [field: string]: unknown } {
+  const code = ctx.poolCodes?.get(c.id);
+  return code ? { ...c.rule, id: c.id, type: c.level, code } : { ...c.rule, id: c.id, type: c.level };
 }
 
 function render(ctx: Ctx, apps: readonly Application[], collecting: readonly Collect[]) {
@@ -336,11 +342,11 @@ function render(ctx: Ctx, apps: readonly Application[], collecting: readonly Col
         bonus: bonus ? p.amount : 0,
       })),
     };
-    discounts.push({ ...header(c), refs: [ref] } as DiscountResult);
+    discounts.push({ ...header(c, ctx), refs: [ref] } as DiscountResult);
   }
   for (const s of [...collecting].sort((a, b) => byAge(a.rule, b.rule))) {
     discounts.push(<DiscountResult>{
-      ...header(s.rule),
+      ...header(s.rule, ctx),
       refs: [
         {
           id: s.ref.id,

@@ -37,7 +37,11 @@ export function receiptDetail(reason: ReceiptReason, c: CompiledRule, ctx: Ctx):
       return { field: 'requirement.net_amount', needed: c.netMin, had: ctx.netTotal };
     case 'discount_code_missing':
       // The rule's codes are its secret: the caller learns that a code was missing, not which.
-      return { field: 'requirement.discount_code', had: receipt.discount_code ?? [] };
+      // A pool rule (docs/codes.md) whose own discount_code is there missed its pool: `codes`.
+      return {
+        field: c.codes && !c.codes.some((code) => ctx.codes.has(code)) ? 'requirement.discount_code' : 'codes',
+        had: receipt.discount_code ?? [],
+      };
     case 'currency':
       return { field: 'requirement.currencies', needed: req.currencies, had: receipt.currency ?? null };
     case 'store':

@@ -33,6 +33,8 @@ export interface Ctx {
   grossTotal: number;
   netTotal: number;
   codes: Set<string>;
+  /** Pool rules and the pool code the receipt named with a use left (null: none); docs/codes.md. */
+  poolCodes: ReadonlyMap<string, string | null> | undefined;
   initial: State;
   localTimes: Map<string, LocalTime | null>;
 }
@@ -40,7 +42,7 @@ export interface Ctx {
 const sumExisting = (list: { amount?: unknown }[] | undefined) =>
   (list ?? []).reduce((s, d) => s + (typeof d.amount === 'number' && d.amount > 0 ? d.amount : 0), 0);
 
-export function buildCtx(receipt: Receipt, nowMs: number): Ctx {
+export function buildCtx(receipt: Receipt, nowMs: number, poolCodes?: ReadonlyMap<string, string | null>): Ctx {
   const items = receipt.items ?? [];
   const lines: Line[] = [];
   const remaining: number[] = [];
@@ -81,6 +83,7 @@ export function buildCtx(receipt: Receipt, nowMs: number): Ctx {
     grossTotal: typeof receipt.gross_amount === 'number' ? receipt.gross_amount : grossSum,
     netTotal: typeof receipt.net_amount === 'number' ? receipt.net_amount : netSum,
     codes,
+    poolCodes,
     initial: { remaining, discounted, anyDiscount: discounted.some(Boolean) },
     localTimes: new Map(),
   };
@@ -157,6 +160,7 @@ export function receiptMiss(c: CompiledRule, ctx: Ctx): ReceiptReason | null {
   if (!(ctx.grossTotal >= c.grossMin)) return 'gross_amount_below';
   if (!(ctx.netTotal >= c.netMin)) return 'net_amount_below';
   if (c.codes && !c.codes.some((code) => ctx.codes.has(code))) return 'discount_code_missing';
+  if (ctx.poolCodes?.get(c.id) === null) return 'discount_code_missing';
   if (!currencyOk(c, r)) return 'currency';
   if (!storeOk(c, r)) return 'store';
   if (!customerOk(c, r)) return 'customer_requirement';

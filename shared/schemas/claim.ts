@@ -40,6 +40,8 @@ const claimRefSchema = v.pipe(
 
 const claimDiscountSchema = v.object({
   id: text(255),
+  /** The pool code the purchase used (docs/codes.md): as available_for_receipt's discounts[].code said. */
+  code: v.optional(text(255)),
   refs: v.pipe(
     v.array(claimRefSchema),
     v.minLength(1, 'Expected at least one ref'),
@@ -91,6 +93,7 @@ export const claimSchema = v.pipe(
     discounts: v.array(
       v.strictObject({
         id: v.string(),
+        code: v.optional(v.string()),
         refs: v.array(
           v.strictObject({
             id: v.string(),

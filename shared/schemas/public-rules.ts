@@ -86,7 +86,7 @@ export const publicRuleSchema = v.pipe(
     links: ruleEntries.links,
     created_at: ruleEntries.created_at,
     updated_at: ruleEntries.updated_at,
-    /** True when the rule needs a discount code (`requirement.discount_code`, never shown itself). */
+    /** True when the rule needs a discount code (`requirement.discount_code` or a code pool; never shown). */
     requires_code: v.boolean(),
     ref_id: v.string(),
   }),
@@ -100,7 +100,7 @@ export const publicRuleSchema = v.pipe(
 );
 
 /** Copies only what `publicRuleSchema` allows; anything else on the rule stays behind. */
-export function toPublicRule(rule: Rule, refId: string): PublicRule {
+export function toPublicRule(rule: Rule, refId: string, pooled = false): PublicRule {
   const r = rule.requirement;
   const store = r.store && {
     ...(r.store.id && { id: r.store.id }),
@@ -139,7 +139,8 @@ export function toPublicRule(rule: Rule, refId: string): PublicRule {
     ...(rule.links !== undefined && { links: rule.links }),
     created_at: rule.created_at,
     updated_at: rule.updated_at,
-    requires_code: r.discount_code !== undefined,
+    // A rule with a code pool (docs/codes.md) needs one of its codes; none is ever shown.
+    requires_code: r.discount_code !== undefined || pooled,
     ref_id: refId,
   };
 }

@@ -52,7 +52,11 @@ const { statistics: _ruleStatistics, ...ruleEntries } = ruleSchema.pipe[0].entri
 
 /** Dintero's `DiscountRefs`: the whole rule as stored (no rule-wide statistics) and the refs this receipt uses. */
 const discountRefsSchema = v.pipe(
-  v.strictObject({ ...ruleEntries, refs: v.array(evaluatedRefSchema) }),
+  v.strictObject({
+    ...ruleEntries,
+    code: v.optional(v.pipe(v.string(), v.description('The pool code this discount takes (docs/codes.md)'))),
+    refs: v.array(evaluatedRefSchema),
+  }),
   v.metadata({ ref: 'DiscountRefs' }),
 );
 

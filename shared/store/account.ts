@@ -7,6 +7,7 @@ import { CampaignStore, campaignMigrations } from './campaigns';
 import { AutomationsRpc, EventWrites } from './capabilities/automations';
 import { CampaignsRpc } from './capabilities/campaigns';
 import { CheckoutRpc } from './capabilities/checkout';
+import { CodesRpc } from './capabilities/codes';
 import { ClaimsRpc } from './capabilities/claims';
 import { ClientsRpc } from './capabilities/clients';
 import { CustomersRpc } from './capabilities/customers';
@@ -18,6 +19,7 @@ import { CheckoutStore, checkoutMigrations } from './checkout';
 import { CheckoutDesk } from './checkout-callbacks';
 import { ClaimStore, claimMigrations } from './claims';
 import { ClientStore, clientMigrations } from './clients';
+import { CodePoolStore, codeMigrations } from './codes';
 import { CustomerStore, customerMigrations } from './customers';
 import { DeliveryOutbox } from './deliveries';
 import { ReceiptEvaluator } from './evaluation';
@@ -49,6 +51,7 @@ export const MIGRATIONS = inOrder([
   ...maintenanceMigrations,
   ...automationMigrations,
   ...searchMigrations,
+  ...codeMigrations,
 ]);
 
 /**
@@ -67,6 +70,7 @@ const CAPABILITIES = {
   automations: AutomationsRpc,
   checkout: CheckoutRpc,
   maintenance: MaintenanceRpc,
+  codes: CodesRpc,
 };
 type Capabilities = { [K in keyof typeof CAPABILITIES]: InstanceType<(typeof CAPABILITIES)[K]> };
 type Surface = RpcOf<Capabilities[keyof Capabilities]>;
@@ -96,7 +100,8 @@ export class AccountStore extends AccountBase {
     const settings = new SettingsStore(sql);
     const customers = new CustomerStore(sql);
     const refs = new RefStore(sql, rules);
-    const claims = new ClaimStore(sql, refs, rules);
+    const codes = new CodePoolStore(sql);
+    const claims = new ClaimStore(sql, refs, rules, codes);
     const checkout = new CheckoutStore(sql);
     const search = new SearchIndex(sql, (id) => rules.body(id));
     const automations = new AutomationStore(sql, { rule: (id) => rules.body(id) });
@@ -117,6 +122,7 @@ export class AccountStore extends AccountBase {
       resolveToken: (token) => customers.resolveToken(token),
       customerFacts: (customerId) => customers.find(customerId) as Record<string, unknown> | null,
       isRule: (id) => rules.exists(id),
+      poolCodes: (receiptCodes) => codes.match(receiptCodes),
     });
     this.evaluator = evaluator;
     const desk = new CheckoutDesk({
@@ -150,6 +156,7 @@ export class AccountStore extends AccountBase {
       automations: new AutomationsRpc(automationHost),
       checkout: new CheckoutRpc({ ...host, checkout, desk }),
       maintenance: new MaintenanceRpc({ ...host, cleanup, settings, automations: outbox, desk, events, signing }),
+      codes: new CodesRpc({ ...host, codes, rules, evaluator }),
     };
   }
 

@@ -2,6 +2,7 @@ import type { EvaluationResult, Receipt } from '../engine';
 import { inDynamicWindow, refLimits, unusableReason, usedUp } from '../engine/usability';
 import { conflict, internal, notFound, refused as refusedClaim } from '../errors';
 import type { Claim, ClaimInput, ClaimListQuery } from '../schemas/claim';
+import type { CodePoolStore } from './codes';
 import type { Migration } from './migrations';
 import type { RefRow } from './ref-rows';
 import type { RefStore } from './refs';
@@ -94,6 +95,7 @@ export class ClaimStore {
     private readonly sql: Sql,
     private readonly refs: RefStore,
     private readonly rules: RuleStore,
+    private readonly codes: CodePoolStore,
   ) {}
 
   /**
@@ -121,6 +123,9 @@ export class ClaimStore {
     const customerId = input.customer_id ?? null;
     const seen = new Set<string>();
     input.discounts.forEach((discount, i) => {
+      // A pool rule's claim takes one use of the code it names (docs/codes.md).
+      const use = { source: 'claim' as const, sourceRef: id, field: `discounts.${i}.code` };
+      this.codes.take(discount.id, discount.code, use, now);
       discount.refs.forEach((r, j) => {
         const field = `discounts.${i}.refs.${j}`;
         if (seen.has(r.id)) throw refused(`${field}.id`, 'duplicate', 'A ref may appear only once in a claim');
@@ -236,6 +241,7 @@ export class ClaimStore {
     if (row.deleted_at !== null)
       return { claim: JSON.parse(row.body) as Claim, bodyHash: row.body_hash, released: false };
     this.refs.ledger.releaseSource('claim', id, actor, now);
+    this.codes.release('claim', id, now);
     const at = new Date(now).toISOString();
     const claim: Claim = {
       ...(JSON.parse(row.body) as Claim),
@@ -275,7 +281,13 @@ export class ClaimStore {
     if (this.receiptRecorded(receipt)) return { recorded: false, refs: 0 };
     const purchaseAt = Date.parse(receipt.purchase_at);
     let touched = 0;
-    for (const discount of result.receipt.discounts) {
+    for (const [i, discount] of result.receipt.discounts.entries()) {
+      // The engine offered a pool rule only with a code that has a use left: take it.
+      const takes = discount.refs.some((r) => r.usage > 0 || r.amount > 0 || r.bonus > 0);
+      if (typeof discount.code === 'string' && takes) {
+        const sourceRef = `${receipt.store.id}:${receipt.receipt_id}`;
+        this.codes.take(discount.id, discount.code, { source: 'receipt', sourceRef, field: `discounts.${i}` }, now);
+      }
       for (const r of discount.refs) {
         // Stamps are whole: weighed goods (fractional quantities) earn their whole units only.
         const stamp = Math.floor(r.stamp);

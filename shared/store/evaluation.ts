@@ -9,6 +9,7 @@ import {
 } from '../engine';
 import type { ReceiptInput } from '../schemas/receipt';
 import type { Rule } from '../schemas/rule';
+import type { PoolMatch } from './codes';
 
 /** What the evaluator needs from the rest of the account's store. */
 export interface EvaluationSources {
@@ -21,6 +22,14 @@ export interface EvaluationSources {
   customerFacts(customerId: string): Record<string, unknown> | null;
   /** Whether `id` is (or was) a rule of this account, deleted ones included. */
   isRule(id: string): boolean;
+  /** The receipt's codes against the account's code pools (docs/codes.md); absent: no pools. */
+  poolCodes?(receiptCodes: readonly string[] | undefined): PoolMatch;
+}
+
+/** What an evaluation found of the receipt's codes: for the code-guessing rate limit (docs/codes.md). */
+export interface CodeOutcome {
+  /** Codes of the receipt that are neither in a pool nor a live rule's `requirement.discount_code`. */
+  misses: string[];
 }
 
 /**
@@ -29,6 +38,8 @@ export interface EvaluationSources {
  */
 export class ReceiptEvaluator {
   private compiled: CompiledRules | undefined;
+  /** The live rules' own `requirement.discount_code`s, built with `compiled`. */
+  private plain: Set<string> | undefined;
   /** How often the rules were compiled since the object started: one per change, not per receipt. */
   compilations = 0;
 
@@ -36,6 +47,7 @@ export class ReceiptEvaluator {
 
   rulesChanged(): void {
     this.compiled = undefined;
+    this.plain = undefined;
   }
 
   private rules(): CompiledRules {
@@ -46,8 +58,11 @@ export class ReceiptEvaluator {
     return this.compiled;
   }
 
-  /** `explain`: add `explanations` for the reachable rules and those named in `explain_rules`. */
-  evaluate(sent: ReceiptInput, now: string, explain = false): EvaluationResult {
+  /**
+   * `explain`: add `explanations` for the reachable rules and those named in `explain_rules`.
+   * `codes` (when given) learns which of the receipt's codes matched nothing.
+   */
+  evaluate(sent: ReceiptInput, now: string, explain = false, codes?: CodeOutcome): EvaluationResult {
     // `explain_rules` is a question to rabatt, not part of the purchase: never echoed.
     const { explain_rules: named = [], ...withoutNamed } = sent;
     const receipt = this.withoutOwnLines(withoutNamed);
@@ -62,7 +77,16 @@ export class ReceiptEvaluator {
     const ids = reachableRuleIds(seen, rules, now);
     if (explain) for (const id of named) ids.add(id);
     const refs = customerId === undefined ? [] : this.sources.refsForPurchase(customerId, ids);
-    const result = evaluate({ receipt: seen, rules, refs, now, ...(explain && { explain: { rules: named } }) });
+    const pools = this.sources.poolCodes?.(receipt.discount_code);
+    if (codes) codes.misses = this.misses(pools, receipt.discount_code);
+    const result = evaluate({
+      receipt: seen,
+      rules,
+      refs,
+      now,
+      ...(explain && { explain: { rules: named } }),
+      ...(pools && pools.byRule.size > 0 && { poolCodes: pools.byRule }),
+    });
     if (facts) {
       if (receipt.customer === undefined) delete result.receipt.customer;
       else result.receipt.customer = receipt.customer;
@@ -70,6 +94,15 @@ export class ReceiptEvaluator {
     // A shopper known only by token: the answer says who it was, so the claim can name them.
     if (customerId && !receipt.customer_id) result.receipt.customer_id = customerId;
     return result;
+  }
+
+  private misses(pools: PoolMatch | undefined, sent: readonly string[] | undefined): string[] {
+    if (!this.plain) {
+      this.plain = new Set();
+      for (const c of this.rules().byId.values()) for (const code of c.codes ?? []) this.plain.add(code);
+    }
+    const plain = this.plain;
+    return (pools?.unknown ?? [...new Set(sent ?? [])]).filter((code) => !plain.has(code));
   }
 
   /**

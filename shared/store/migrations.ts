@@ -38,6 +38,7 @@ export const MIGRATION_ORDER = [
   'maintenance/002',
   'checkout/002',
   'automations/002',
+  'codes/001',
 ] as const;
 
 /** The areas' migrations in MIGRATION_ORDER; throws if one is not listed there or a listed one is missing. */

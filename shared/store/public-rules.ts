@@ -26,6 +26,9 @@ const REF_END = refEndSql({ body: 'r.body', purchaseTo: 'r.purchase_to', created
  * given to `*` or `/` by a live ref, and visible now. A rule given to both (or twice) appears once,
  * under its oldest qualifying ref.
  */
+/** Whether the rule has a code pool (docs/codes.md): then it needs a code like `requirement.discount_code`. */
+const POOL = 'EXISTS (SELECT 1 FROM code_pools p WHERE p.rule_id = r.id)';
+
 export class PublicRulesStore {
   constructor(
     private readonly sql: Sql,
@@ -55,10 +58,10 @@ export class PublicRulesStore {
     if (q.starting_after) {
       after = cursorSeq(this.sql, 'refs', 'ref', q.starting_after);
     }
-    const rows = all<{ body: string; ref_id: string; ref_seq: number }>(
+    const rows = all<{ body: string; ref_id: string; ref_seq: number; pool: number }>(
       this.sql,
       // SQLite takes the bare column f.id from the row that gave MIN(f.seq).
-      `SELECT r.body AS body, f.id AS ref_id, MIN(f.seq) AS ref_seq
+      `SELECT r.body AS body, f.id AS ref_id, MIN(f.seq) AS ref_seq, ${POOL} AS pool
        FROM refs f JOIN rules r ON r.id = f.rule_id ${where}
        GROUP BY r.id HAVING ref_seq > ? ORDER BY ref_seq LIMIT ?`,
       ...where.args,
@@ -67,7 +70,7 @@ export class PublicRulesStore {
     );
     return {
       version: this.version(),
-      data: rows.map((r) => toPublicRule(JSON.parse(r.body) as Rule, r.ref_id)),
+      data: rows.map((r) => toPublicRule(JSON.parse(r.body) as Rule, r.ref_id, r.pool === 1)),
       valid_until: this.nextChange(q, now),
       cacheable: this.campaignsExist(q.campaign_id ?? []),
     };
@@ -76,15 +79,15 @@ export class PublicRulesStore {
   get(ruleId: string, now = Date.now()): PublicAnswer<PublicRule | null> {
     const q: PublicRulesQuery = { limit: 1 };
     const where = this.visible(q, now).add('r.id = ?', ruleId);
-    const row = one<{ body: string; ref_id: string }>(
+    const row = one<{ body: string; ref_id: string; pool: number }>(
       this.sql,
-      `SELECT r.body AS body, f.id AS ref_id, MIN(f.seq) AS ref_seq FROM refs f ` +
+      `SELECT r.body AS body, f.id AS ref_id, MIN(f.seq) AS ref_seq, ${POOL} AS pool FROM refs f ` +
         `JOIN rules r ON r.id = f.rule_id ${where} GROUP BY r.id`,
       ...where.args,
     );
     return {
       version: this.version(),
-      data: row ? toPublicRule(JSON.parse(row.body) as Rule, row.ref_id) : null,
+      data: row ? toPublicRule(JSON.parse(row.body) as Rule, row.ref_id, row.pool === 1) : null,
       valid_until: this.nextChange(q, now, ruleId),
       cacheable: true,
     };
