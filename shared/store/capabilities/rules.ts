@@ -1,3 +1,4 @@
+import { withoutValues } from '../../engine/explain';
 import type { ReceiptInput } from '../../schemas/receipt';
 import type { Rule, RuleInput, RuleListQuery, RuleUpdate } from '../../schemas/rule';
 import type { SearchInput, SearchQuery } from '../../schemas/search';
@@ -27,11 +28,14 @@ export class RulesRpc {
    * Evaluation never writes. The hot path's form: the receipt (already validated by the Worker) in
    * and the answer out as JSON text. Strings cross RPC as one copy; the same objects cost a
    * structured clone each way, several times the JSON work for a 50-line receipt
-   * (bench/RESULTS.md, "Hot paths"). With `explain`, the answer carries `explanations[]`.
+   * (bench/RESULTS.md, "Hot paths"). With `explain`, the answer carries `explanations[]`; without
+   * `values` (a caller that may not read rules) only their reasons and fields (docs/explain.md).
    */
-  evaluateReceiptJson(receipt: string, now: string, explain = false): string {
+  evaluateReceiptJson(receipt: string, now: string, explain = false, values = true): string {
     const result = this.h.evaluator.evaluate(JSON.parse(receipt) as ReceiptInput, now, explain);
-    return JSON.stringify(explain ? { ...result.receipt, explanations: result.explanations ?? [] } : result.receipt);
+    if (!explain) return JSON.stringify(result.receipt);
+    const explanations = (result.explanations ?? []).map((e) => (values ? e : withoutValues(e)));
+    return JSON.stringify({ ...result.receipt, explanations });
   }
 
   createRule(input: RuleInput, actor: string) {
