@@ -12,7 +12,11 @@ export interface Caller {
 /** Hono's environment for every router: bindings plus what middleware learnt about the request. */
 export interface AppEnv {
   Bindings: Env;
-  Variables: { caller: Caller };
+  Variables: {
+    caller: Caller;
+    /** Set by `operation({changesPublic: true})`: a successful write purges the public cache. */
+    changesPublic?: boolean;
+  };
 }
 
 export type AppContext = Context<AppEnv>;

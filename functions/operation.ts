@@ -1,4 +1,4 @@
-import type { Env, MiddlewareHandler } from 'hono';
+import type { Context, Env, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env';
 import { guard } from './auth/guard';
 import type { Scope } from '../shared/auth/scopes';
@@ -25,12 +25,26 @@ import { doc, type RouteDoc } from './openapi';
  */
 export interface OperationDoc<E extends Env> extends RouteDoc {
   access?: (allowed: readonly Scope[]) => MiddlewareHandler<E>;
+  /**
+   * The operation can change what the public list answers (rules, refs, campaigns, settings): once
+   * it succeeds, `purgeAfterWrites` forgets and purges the account's public cache. Every other
+   * write leaves it warm (functions/public-purge.ts, docs/public-offers.md).
+   */
+  changesPublic?: boolean;
 }
 
-export function operation<E extends Env = AppEnv>({ access, ...route }: OperationDoc<E>): MiddlewareHandler<E> {
+export function operation<E extends Env = AppEnv>({
+  access,
+  changesPublic,
+  ...route
+}: OperationDoc<E>): MiddlewareHandler<E> {
   const documented = doc(route) as MiddlewareHandler<E>;
-  if (!Array.isArray(route.scopes)) return documented;
-  const check = (access ?? guard)(route.scopes) as MiddlewareHandler<E>;
-  // Both are fresh functions: `doc`'s only own property is the symbol hono-openapi reads.
-  return Object.assign(check, documented);
+  const base = Array.isArray(route.scopes) ? ((access ?? guard)(route.scopes) as MiddlewareHandler<E>) : undefined;
+  if (!changesPublic) return base ? Object.assign(base, documented) : documented;
+  const declared: MiddlewareHandler<E> = async (c, next) => {
+    (c as unknown as Context<AppEnv>).set('changesPublic', true);
+    return base ? base(c, next) : next();
+  };
+  // Fresh functions: `doc`'s only own property is the symbol hono-openapi reads.
+  return Object.assign(declared, documented);
 }

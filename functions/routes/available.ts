@@ -1,6 +1,6 @@
 import { Hono, type TypedResponse } from 'hono';
 import { storeOf, type AppEnv } from '../app-env';
-import type { Scope } from '../../shared/auth/scopes';
+import { scopes, type Scope } from '../../shared/auth/scopes';
 import { ok } from '../openapi';
 import { operation } from '../operation';
 import { exampleEvaluatedReceipt, exampleExplanations, exampleReceipt } from '../../shared/schemas/examples';
@@ -19,6 +19,8 @@ const EVALUATE: Scope[] = [
   'write:discounts:/available_for_receipt',
 ];
 
+const READ_RULES = scopes.read('discounts');
+
 export const available = new Hono<AppEnv>().post(
   '/',
   operation({
@@ -29,7 +31,8 @@ export const available = new Hono<AppEnv>().post(
       'returns it with `discount_lines`, `bonus_lines`, `is_changed` and `discounts[]`. Changes nothing: send the ' +
       '`discounts[].refs` to claims to use them. With `explain=true` the answer adds `explanations[]`: for every ' +
       "rule the receipt could reach, and every rule id listed in the body's `explain_rules`, whether it applied " +
-      'and if not the first check it failed (`reason`, `field`, `needed`, `had`; closed list in docs/explain.md). ' +
+      'and if not the first check it failed (`reason`, `field`, `needed`, `had`; closed list in docs/explain.md; ' +
+      '`needed` and `had` only for callers with `read:discounts` or `admin:discounts`). ' +
       'Without `explain` the answer is unchanged and `explain_rules` is ignored. A rule with a code pool applies ' +
       'only when `discount_code` names one of its codes with a use left; its `discounts[]` entry says which ' +
       '(`code`). Codes that match nothing count against 20 misses a minute per account and address (429 with ' +
@@ -48,6 +51,8 @@ export const available = new Hono<AppEnv>().post(
   jsonBody(receiptSchema),
   async (c) => {
     const explain = c.req.valid('query').explain === true;
+    // A rule's private values (required names, dates of birth, store e-mails) only for callers that may read rules.
+    const values = c.get('caller').scopes.some((s) => READ_RULES.includes(s));
     const now = new Date().toISOString();
     const receipt = c.req.valid('json');
     // Sent as text on purpose: one string crosses RPC cheaper than a structured clone of a big receipt
@@ -57,11 +62,11 @@ export const available = new Hono<AppEnv>().post(
       // Codes can be guessed: a blocked caller learns nothing, and misses count (docs/codes.md).
       const blocked = codeGuessBlocked(c);
       if (blocked) return blocked as unknown as TypedResponse<ResultReceipt, 200, 'json'>;
-      const answer = await storeOf(c).evaluateReceiptCodes(JSON.stringify(receipt), now, explain);
+      const answer = await storeOf(c).evaluateReceiptCodes(JSON.stringify(receipt), now, explain, values);
       const limited = await countCodeMisses(c, answer.misses);
       if (limited) return limited as unknown as TypedResponse<ResultReceipt, 200, 'json'>;
       text = answer.text;
-    } else text = await storeOf(c).evaluateReceiptJson(JSON.stringify(receipt), now, explain);
+    } else text = await storeOf(c).evaluateReceiptJson(JSON.stringify(receipt), now, explain, values);
     // The object renders the answer; typed as what it is for `hono/client` users.
     return c.body(text, 200, { 'content-type': 'application/json' }) as unknown as TypedResponse<
       ResultReceipt,

@@ -38,6 +38,7 @@ export const campaigns = new Hono<AppEnv>()
   .post(
     '/',
     operation({
+      changesPublic: true,
       tags,
       summary: 'Create a campaign',
       scopes: scopes.write('discounts'),
@@ -61,6 +62,7 @@ export const campaigns = new Hono<AppEnv>()
   .put(
     '/:campaign_id',
     operation({
+      changesPublic: true,
       tags,
       summary: 'Update a campaign (partial; restores a deleted one)',
       scopes: scopes.write('discounts'),
@@ -80,6 +82,7 @@ export const campaigns = new Hono<AppEnv>()
   .delete(
     '/:campaign_id',
     operation({
+      changesPublic: true,
       tags,
       summary: 'Delete a campaign (its rules stay as they are)',
       scopes: scopes.write('discounts'),

@@ -72,6 +72,7 @@ export const customerRefs = new Hono<AppEnv>()
   .post(
     '/:customer_id/refs/:ref_id',
     operation({
+      changesPublic: true,
       tags,
       summary: 'Add stamps or usage to a ref',
       description:
@@ -99,6 +100,7 @@ export const customerRefs = new Hono<AppEnv>()
   .delete(
     '/:customer_id/refs/:ref_id',
     operation({
+      changesPublic: true,
       tags,
       summary: "Delete one of a customer's refs",
       description:

@@ -55,6 +55,7 @@ export const ruleRefs = new Hono<AppEnv>()
   .post(
     '/',
     operation({
+      changesPublic: true,
       tags,
       summary: 'Give a discount rule to customers',
       description:
@@ -75,6 +76,7 @@ export const ruleRefs = new Hono<AppEnv>()
   .delete(
     '/',
     operation({
+      changesPublic: true,
       tags,
       summary: 'Take a discount rule back from customers',
       description:

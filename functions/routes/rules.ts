@@ -45,6 +45,7 @@ export const rules = new Hono<AppEnv>()
   .post(
     '/',
     operation({
+      changesPublic: true,
       tags,
       summary: 'Create a discount rule',
       description:
@@ -74,6 +75,7 @@ export const rules = new Hono<AppEnv>()
   .put(
     '/:did',
     operation({
+      changesPublic: true,
       tags,
       summary: 'Update a discount rule',
       description:
@@ -104,6 +106,7 @@ export const rules = new Hono<AppEnv>()
   .delete(
     '/:did',
     operation({
+      changesPublic: true,
       tags,
       summary: 'Delete a discount rule',
       description: 'Soft delete: the rule keeps answering reads with `deleted_at` and `deleted_by` set.',

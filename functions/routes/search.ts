@@ -31,7 +31,9 @@ export const search = new Hono<AppEnv>().post(
       "`group_by`, customer, item value and rule; `group_value` is the item's `id` or `group_id`. `rule` holds the " +
       `fields \`includes\` names (default ${DEFAULT_INCLUDES.join(', ')}). Wildcard items (\`*\`, ANY_ITEM) are ` +
       `not searched. At most ${SEARCH_LIMITS.queries} queries of ${SEARCH_LIMITS.customers} customers and ` +
-      `${SEARCH_LIMITS.items} items each; \`limit\` 1–1000 (default 10); page with the answer's \`starting_after\`. ` +
+      `${SEARCH_LIMITS.items} items each, ${SEARCH_LIMITS.pairs} customer × item pairs in all; at most ` +
+      `${SEARCH_LIMITS.rows} matching rows and ${SEARCH_LIMITS.examined} index rows read (400 \`too_broad\`). ` +
+      "`limit` 1–1000 (default 10); page with the answer's `starting_after`. " +
       "Dintero's `{search: {...}}` wrapper is accepted too.",
     scopes: scopes.read('discounts'),
     requestExample: {

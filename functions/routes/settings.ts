@@ -25,6 +25,7 @@ export const settings = new Hono<AppEnv>()
   .put(
     '/',
     operation({
+      changesPublic: true,
       tags,
       summary: 'Change account settings (partial: objects merge, null restores a default)',
       scopes: admin,

@@ -6,7 +6,7 @@
 import type { CompiledRule } from './compile';
 import { localTime } from './hours';
 import type { Ctx } from './match';
-import type { Detail, Reason, ReceiptReason } from './reasons';
+import type { Detail, Explanation, Reason, ReceiptReason } from './reasons';
 import type { RefState } from './types';
 
 const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
@@ -94,4 +94,13 @@ export function refDetail(reason: Reason, c: CompiledRule, ref: RefState | undef
     default:
       return { field: 'customer_id', had: ctx.receipt.customer_id ?? null };
   }
+}
+
+/**
+ * An explanation for a caller that may not read rules (no `read:discounts`/`admin:discounts`): the
+ * reason and the field, never `needed` or `had`, which can carry the rule's private values (required
+ * customer names and dates of birth, store e-mails) and other refs' facts (docs/explain.md).
+ */
+export function withoutValues({ needed: _needed, had: _had, ...rest }: Explanation): Explanation {
+  return rest;
 }

@@ -33,7 +33,17 @@ const SEARCH_INCLUDES = [
 export const DEFAULT_INCLUDES = ['$.id', '$.name', '$.receipt_text', '$.reward'] as const;
 
 /** Limits, each written in docs/search.md. */
-export const SEARCH_LIMITS = { queries: 10, customers: 100, items: 100 } as const;
+export const SEARCH_LIMITS = {
+  queries: 10,
+  customers: 100,
+  items: 100,
+  /** customer × item pairs over all entries: what a search's work grows with (issue 21, item 4). */
+  pairs: 1000,
+  /** Index rows a search may read (the smaller side, counted before it is read). */
+  examined: 20_000,
+  /** Matching rows before paging. */
+  rows: 10_000,
+} as const;
 
 const key = v.pipe(v.string(), v.minLength(1), v.maxLength(255));
 const item = v.pipe(
@@ -51,6 +61,12 @@ const searchFields = {
     ),
     v.minLength(1, 'Expected at least one query'),
     v.maxLength(SEARCH_LIMITS.queries),
+    v.check(
+      (q) =>
+        q.reduce((n, e) => n + e.customer_id.length * e['$.requirement.item.items[*]'].length, 0) <=
+        SEARCH_LIMITS.pairs,
+      `Expected at most ${SEARCH_LIMITS.pairs} customer × item pairs over all entries`,
+    ),
   ),
   group_by: v.pipe(
     v.union(

@@ -1,5 +1,4 @@
 import { openRotating, type SecretsKeys } from '../auth/secret-box';
-import { sha256Hex } from '../auth/crypto';
 import { SIGNATURE_TOLERANCE_SECONDS, verifySignature } from '../auth/signature';
 import {
   acceptedCodes,
@@ -24,17 +23,10 @@ import {
 import { receiptSchema, type ReceiptInput } from '../schemas/receipt';
 import { isPlainObject, jsonDepthExceeds, MAX_JSON_DEPTH } from '../json';
 import { parse } from '../schemas/parse';
-import type { CheckoutStore, EventInput, SessionPlan } from './checkout';
+import type { CheckoutStore, EventInput, SessionPlan, StoredPlan } from './checkout';
+import { checkNotSuperseded, oncePerSignature, type Authorized } from './checkout-replay';
 import type { ClaimStore } from './claims';
 import type { SignedCall } from './contract';
-
-/** Who a callback is, and the signature digest it came with (none for an unsigned call in development). */
-interface Authorized {
-  actor: string;
-  digest?: string;
-  /** Until when the digest could be replayed (epoch ms): its `t` plus the tolerance. */
-  validUntil?: number;
-}
 
 export interface CheckoutDeps {
   store: CheckoutStore;
@@ -143,6 +135,10 @@ function partialRefund(tx: CallbackTransaction | undefined): boolean {
   return captured > 0 && total('REFUND') < captured;
 }
 
+/** A plan stored from a session whose `order.merchant_reference` is the one the callback's query signs. */
+const boundTo = (plan: StoredPlan, signedReference: string | undefined) =>
+  signedReference !== undefined && plan.merchant_reference !== null && plan.merchant_reference === signedReference;
+
 /**
  * Dintero Checkout's calls into an account (docs/checkout.md). Runs inside the account's object:
  * one RPC per callback, and a claim with its log entry is one transaction.
@@ -184,37 +180,12 @@ export class CheckoutDesk {
       }[check.reason];
       throw new DomainError('unauthorized', 'invalid_signature', why);
     }
-    return { actor: CHECKOUT_ACTOR, digest: check.digest, validUntil: (check.t + SIGNATURE_TOLERANCE_SECONDS) * 1000 };
-  }
-
-  /**
-   * The body is not signed, so one signature goes with one body (docs/security.md): the same
-   * signature and body again get the first answer; another body is 409 `signature_reused`. The
-   * digest is claimed before any work (the object runs one request at a time up to its next
-   * await), and the answer stored once known; a call that failed is simply processed again.
-   */
-  private async oncePerSignature<T>(
-    auth: Authorized,
-    bodyText: string,
-    nowMs: number,
-    run: () => Promise<T>,
-  ): Promise<T> {
-    if (!auth.digest || auth.validUntil === undefined) return run();
-    const { digest, validUntil } = auth;
-    const bodyHash = await sha256Hex(bodyText);
-    const prior = this.deps.store.signatureUse(digest, nowMs);
-    if (prior && prior.body_hash !== bodyHash) {
-      throw new DomainError(
-        'conflict',
-        'signature_reused',
-        'This Dintero-Signature was already used with another body; sign each call anew',
-      );
-    }
-    if (prior?.answer) return JSON.parse(prior.answer) as T;
-    if (!prior) this.deps.tx(() => this.deps.store.claimSignature(digest, bodyHash, validUntil, nowMs));
-    const answer = await run();
-    this.deps.tx(() => this.deps.store.answerSignature(digest, JSON.stringify(answer)));
-    return answer;
+    return {
+      actor: CHECKOUT_ACTOR,
+      digest: check.digest,
+      signedAt: check.t * 1000,
+      validUntil: (check.t + SIGNATURE_TOLERANCE_SECONDS) * 1000,
+    };
   }
 
   /**
@@ -250,19 +221,27 @@ export class CheckoutDesk {
 
   async discountCodes(call: SignedCall, bodyText: string, nowMs: number): Promise<DiscountCodesAnswer> {
     const auth = await this.authorize(call);
-    return this.oncePerSignature(auth, bodyText, nowMs, async () => this.answerDiscountCodes(call, bodyText, nowMs));
-  }
-
-  private answerDiscountCodes(call: SignedCall, bodyText: string, nowMs: number): DiscountCodesAnswer {
     const body = parseCallbackBody(bodyText);
     if (body === undefined) throw invalidBody('required', 'Expected the session as a JSON object');
     const session = parse(dinteroSessionSchema, body);
     checkOwner(call.accountId, 'session', session.id);
+    return oncePerSignature(this.deps, auth, session.id, bodyText, nowMs, async () =>
+      this.answerDiscountCodes(auth, session, nowMs),
+    );
+  }
+
+  private answerDiscountCodes(auth: Authorized, session: DinteroSession, nowMs: number): DiscountCodesAnswer {
     const now = new Date(nowMs).toISOString();
     const before = this.deps.store.session(session.id, nowMs);
+    checkNotSuperseded(before?.signed_at, auth);
     const { prepared, result, plan } = this.evaluateSession(session, now, before?.applied ?? []);
     const codes = acceptedCodes(session.order.discount_codes ?? [], result, (id) => this.deps.discountCodeOf(id));
-    this.deps.tx(() => this.deps.store.saveSession(session.id, plan, nowMs));
+    const stored = {
+      ...plan,
+      merchant_reference: session.order.merchant_reference ?? null,
+      signed_at: auth.signedAt ?? null,
+    };
+    this.deps.tx(() => this.deps.store.saveSession(session.id, stored, nowMs));
     return discountCodesAnswer(session, prepared, result, codes);
   }
 
@@ -274,7 +253,7 @@ export class CheckoutDesk {
   ): Promise<CallbackAnswer> {
     const auth = await this.authorize(call);
     if (bodyText === undefined) return this.handleTransaction(call, auth.actor, query, undefined, nowMs);
-    return this.oncePerSignature(auth, bodyText, nowMs, () =>
+    return oncePerSignature(this.deps, auth, '', bodyText, nowMs, () =>
       this.handleTransaction(call, auth.actor, query, bodyText, nowMs),
     );
   }
@@ -294,7 +273,8 @@ export class CheckoutDesk {
     const transactionId = q.transaction_id;
     if (tx?.id !== undefined && transactionId !== undefined && tx.id !== transactionId)
       throw fieldError('id', 'Expected the transaction of this callback');
-    const sessionId = q.session_id ?? q.sid ?? tx?.session_id ?? sessionBody?.id;
+    const signedSession = q.session_id ?? q.sid;
+    const sessionId = signedSession ?? tx?.session_id ?? sessionBody?.id;
     checkOwner(call.accountId, 'transaction', transactionId);
     checkOwner(call.accountId, 'session', sessionId);
     if (sessionBody && sessionId !== sessionBody.id)
@@ -346,14 +326,19 @@ export class CheckoutDesk {
 
     const prior = this.deps.claims.byRef(transactionId);
     if (prior) return this.deps.tx(() => log(entry('already_claimed', prior.claim.id)));
-    let plan = sessionId ? this.deps.store.session(sessionId, nowMs) : undefined;
+    const stored = sessionId ? this.deps.store.session(sessionId, nowMs) : undefined;
+    // The body is not signed: a session it names is claimed only when the signed query names it too,
+    // or names the merchant_reference the plan was stored with (docs/security.md, issue 21 item 10).
+    if (stored && !signedSession && !boundTo(stored, q.merchant_reference))
+      throw fieldError('session_id', 'Expected the session_id query parameter (or the signed merchant_reference)');
+    let plan: SessionPlan | undefined = stored;
     if (!plan) {
       if (!sessionBody) {
         if (!sessionId) throw fieldError('session_id', 'Expected the session_id query parameter');
         throw notFound('Checkout session');
       }
       // The body is not signed: its session may be claimed from only when the signed query names it.
-      if ((q.session_id ?? q.sid) !== sessionBody.id)
+      if (signedSession !== sessionBody.id)
         throw fieldError('session_id', 'Expected the session_id query parameter naming the session in the body');
       plan = this.evaluateSession(sessionBody, new Date(nowMs).toISOString(), []).plan;
     }

@@ -52,6 +52,29 @@ export const checkoutMigrations: Migration[] = [
       'CREATE INDEX checkout_signatures_by_expiry ON checkout_signatures (expires_at)',
     ],
   },
+  {
+    id: 'checkout/003',
+    statements: [
+      // One body per signature *and session* (issue 21, item 9): shoppers in the same second share a
+      // signature. Transaction callbacks use the session '' (their signed query names the transaction).
+      `CREATE TABLE checkout_signature_uses (
+        digest TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        body_hash TEXT NOT NULL,
+        answer TEXT,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (digest, session_id)
+      ) WITHOUT ROWID`,
+      'CREATE INDEX checkout_signature_uses_by_expiry ON checkout_signature_uses (expires_at)',
+      `INSERT INTO checkout_signature_uses (digest, session_id, body_hash, answer, expires_at)
+        SELECT digest, '', body_hash, answer, expires_at FROM checkout_signatures`,
+      'DROP TABLE checkout_signatures',
+      // What binds a stored plan to its payment when the signed callback names no session (item 10),
+      // and the signature time of the call that stored it (an older signature never replaces it).
+      'ALTER TABLE checkout_sessions ADD COLUMN merchant_reference TEXT',
+      'ALTER TABLE checkout_sessions ADD COLUMN signed_at INTEGER',
+    ],
+  },
 ];
 
 /** How long a discount-code evaluation waits for its payment. */
@@ -65,6 +88,14 @@ export interface SessionPlan {
   discounts: ClaimInput['discounts'];
   /** Rule ids whose discount lines rabatt put on the session's items (taken off on the next call). */
   applied: string[];
+}
+
+/** A stored plan with what bound it when it was stored. */
+export interface StoredPlan extends SessionPlan {
+  /** The session's `order.merchant_reference`: a signed callback naming it may claim this plan. */
+  merchant_reference: string | null;
+  /** The signature time (epoch ms) of the call that stored it; null for an unsigned call. */
+  signed_at: number | null;
 }
 
 interface EventRow {
@@ -141,42 +172,55 @@ export class CheckoutStore {
     return { configured: false };
   }
 
-  // ---- signature digests (one body per signature while it is valid)
+  // ---- signature digests (one body per signature and session while it is valid)
 
-  /** The digest's body hash and answer (null while the first call is under way), if still valid. */
-  signatureUse(digest: string, now: number): { body_hash: string; answer: string | null } | undefined {
+  /** The body hash and answer (null while the first call is under way) of a digest used for a session. */
+  signatureUse(
+    digest: string,
+    sessionId: string,
+    now: number,
+  ): { body_hash: string; answer: string | null } | undefined {
     return one<{ body_hash: string; answer: string | null }>(
       this.sql,
-      'SELECT body_hash, answer FROM checkout_signatures WHERE digest = ? AND expires_at > ?',
+      'SELECT body_hash, answer FROM checkout_signature_uses WHERE digest = ? AND session_id = ? AND expires_at > ?',
       digest,
+      sessionId,
       now,
     );
   }
 
-  /** Records a digest's first use; digests past their window go at the same time. */
-  claimSignature(digest: string, bodyHash: string, expiresAt: number, now: number): void {
-    this.sql.exec('DELETE FROM checkout_signatures WHERE expires_at <= ?', now);
+  /** Records a digest's first use for a session; uses past their window go at the same time. */
+  claimSignature(digest: string, sessionId: string, bodyHash: string, expiresAt: number, now: number): void {
+    this.sql.exec('DELETE FROM checkout_signature_uses WHERE expires_at <= ?', now);
     this.sql.exec(
-      'INSERT OR REPLACE INTO checkout_signatures (digest, body_hash, answer, expires_at) VALUES (?, ?, NULL, ?)',
+      `INSERT OR REPLACE INTO checkout_signature_uses (digest, session_id, body_hash, answer, expires_at)
+       VALUES (?, ?, ?, NULL, ?)`,
       digest,
+      sessionId,
       bodyHash,
       expiresAt,
     );
   }
 
-  answerSignature(digest: string, answer: string): void {
-    this.sql.exec('UPDATE checkout_signatures SET answer = ? WHERE digest = ?', answer, digest);
+  answerSignature(digest: string, sessionId: string, answer: string): void {
+    this.sql.exec(
+      'UPDATE checkout_signature_uses SET answer = ? WHERE digest = ? AND session_id = ?',
+      answer,
+      digest,
+      sessionId,
+    );
   }
 
   // ---- sessions
 
-  saveSession(sessionId: string, plan: SessionPlan, now: number): void {
+  saveSession(sessionId: string, plan: StoredPlan, now: number): void {
     this.sql.exec(
       `INSERT INTO checkout_sessions (session_id, customer_id, purchase_at, evaluation, ` +
-        `created_at, updated_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
+        `created_at, updated_at, expires_at, merchant_reference, signed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (session_id) DO UPDATE SET customer_id = excluded.customer_id, purchase_at = excluded.purchase_at,
-         evaluation = excluded.evaluation, updated_at = excluded.updated_at, expires_at = excluded.expires_at`,
+         evaluation = excluded.evaluation, updated_at = excluded.updated_at, expires_at = excluded.expires_at,
+         merchant_reference = excluded.merchant_reference, signed_at = excluded.signed_at`,
       sessionId,
       plan.customer_id,
       plan.purchase_at,
@@ -184,20 +228,24 @@ export class CheckoutStore {
       now,
       now,
       now + SESSION_TTL_MS,
+      plan.merchant_reference,
+      plan.signed_at,
     );
   }
 
   /** The session's plan while it has not expired. */
-  session(sessionId: string, now: number): SessionPlan | undefined {
-    const row = one<{ customer_id: string | null; purchase_at: string; evaluation: string }>(
+  session(sessionId: string, now: number): StoredPlan | undefined {
+    const row = one<Omit<StoredPlan, 'discounts' | 'applied'> & { evaluation: string }>(
       this.sql,
-      'SELECT customer_id, purchase_at, evaluation FROM checkout_sessions WHERE session_id = ? AND expires_at > ?',
+      `SELECT customer_id, purchase_at, evaluation, merchant_reference, signed_at FROM checkout_sessions
+       WHERE session_id = ? AND expires_at > ?`,
       sessionId,
       now,
     );
     if (!row) return undefined;
-    const { discounts, applied } = JSON.parse(row.evaluation) as Pick<SessionPlan, 'discounts' | 'applied'>;
-    return { customer_id: row.customer_id, purchase_at: row.purchase_at, discounts, applied };
+    const { evaluation, ...rest } = row;
+    const { discounts, applied } = JSON.parse(evaluation) as Pick<SessionPlan, 'discounts' | 'applied'>;
+    return { ...rest, discounts, applied };
   }
 
   // ---- callback log

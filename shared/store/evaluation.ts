@@ -7,6 +7,7 @@ import {
   type Receipt,
   type RefState,
 } from '../engine';
+import { withoutValues } from '../engine/explain';
 import type { ReceiptInput } from '../schemas/receipt';
 import type { Rule } from '../schemas/rule';
 import type { PoolMatch } from './codes';
@@ -133,4 +134,15 @@ export class ReceiptEvaluator {
     if (token && (token.token_id || token.value)) return this.sources.resolveToken(token) ?? undefined;
     return null;
   }
+}
+
+/**
+ * An evaluation's answer as JSON text (what crosses RPC): the receipt, and with `explain` its
+ * explanations; without `values` they keep reasons and fields but drop `needed`/`had` (a rule's
+ * private values, for callers that cannot read rules).
+ */
+export function answerText(result: EvaluationResult, explain: boolean, values: boolean): string {
+  if (!explain) return JSON.stringify(result.receipt);
+  const explanations = (result.explanations ?? []).map((e) => (values ? e : withoutValues(e)));
+  return JSON.stringify({ ...result.receipt, explanations });
 }

@@ -39,6 +39,7 @@ export const MIGRATION_ORDER = [
   'checkout/002',
   'automations/002',
   'codes/001',
+  'checkout/003',
 ] as const;
 
 /** The areas' migrations in MIGRATION_ORDER; throws if one is not listed there or a listed one is missing. */

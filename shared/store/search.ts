@@ -1,6 +1,12 @@
 import { invalid } from '../errors';
 import type { Rule } from '../schemas/rule';
-import { DEFAULT_INCLUDES, type SearchInput, type SearchQuery, type SearchResult } from '../schemas/search';
+import {
+  DEFAULT_INCLUDES,
+  SEARCH_LIMITS,
+  type SearchInput,
+  type SearchQuery,
+  type SearchResult,
+} from '../schemas/search';
 import type { Migration } from './migrations';
 import { all, type Sql } from './sql';
 
@@ -79,6 +85,7 @@ export class SearchIndex {
   constructor(
     private readonly sql: Sql,
     private readonly rule: (id: string) => Rule | undefined,
+    private readonly limits: { examined: number; rows: number } = SEARCH_LIMITS,
   ) {}
 
   /** Called with every rule written (create, update): its rows replace the old ones. */
@@ -102,14 +109,19 @@ export class SearchIndex {
   search(input: SearchInput, q: SearchQuery, now = Date.now()): SearchResult {
     const includes = input.includes ?? DEFAULT_INCLUDES;
     const hits = new Map<string, Hit>();
+    // The work is bounded (docs/search.md): index rows read, counted before they are read, and rows matched.
+    let examined = 0;
     for (const entry of input.query) {
       const items = entry['$.requirement.item.items[*]'];
       const customers = [...new Set(entry.customer_id)];
       const wanted = { id: values(items.map((i) => i.id)), group_id: values(items.map((i) => i.group_id)) };
+      const itemSide = this.count(ITEM_COUNT_SQL, wanted.id, wanted.group_id);
+      const heldSide = this.count(HELD_COUNT_SQL, customers);
+      examined += Math.min(itemSide, heldSide);
+      if (examined > this.limits.examined)
+        throw tooBroad(`Expected a search reading at most ${this.limits.examined} index rows`);
       const { byId, byGroup, held } =
-        this.count(ITEM_COUNT_SQL, wanted.id, wanted.group_id) <= this.count(HELD_COUNT_SQL, customers)
-          ? this.fromItems(wanted, customers, now)
-          : this.fromHolders(wanted, customers, now);
+        itemSide <= heldSide ? this.fromItems(wanted, customers, now) : this.fromHolders(wanted, customers, now);
       for (const customer of customers) {
         for (const item of items) {
           // The rules that touch this product: by its id or by its group.
@@ -129,6 +141,8 @@ export class SearchIndex {
                 ruleId,
               };
               hits.set(keyOf(hit), hit);
+              if (hits.size > this.limits.rows)
+                throw tooBroad(`Expected a search matching at most ${this.limits.rows} rows`);
             }
           }
         }
@@ -188,6 +202,10 @@ export class SearchIndex {
     return { byId, byGroup, held };
   }
 }
+
+/** A search whose work would pass a bound: 400 naming `query` (narrow it: fewer customers or items). */
+const tooBroad = (message: string) =>
+  invalid('The search is too broad', [{ field: 'query', code: 'too_broad', message }]);
 
 type Candidate = { value: string; rule_id: string };
 interface Found {

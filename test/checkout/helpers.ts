@@ -41,8 +41,8 @@ export async function merchant(aid: string) {
     opts: { secret?: string | null; body?: unknown; at?: number; signAs?: string; tamper?: (url: URL) => void } = {},
   ) => {
     const url = new URL(`${BASE + base}/checkout${path}`);
-    // Each POST gets a URL (so a signature) of its own, as docs/checkout.md asks of merchants: one
-    // signature goes with one body (docs/security.md), and calls within a second would share one.
+    // Each POST gets a URL (so a signature) of its own: a test that reuses one session within a second
+    // must not meet the one-body-per-signature-and-session rule by accident (docs/security.md).
     if (method === 'POST') url.searchParams.set('call', String(++calls));
     const headers: Record<string, string> = {};
     if (opts.secret) {

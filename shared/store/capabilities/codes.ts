@@ -3,7 +3,7 @@ import type { CodeListQuery, CodesCreate } from '../../schemas/codes';
 import type { ReceiptInput } from '../../schemas/receipt';
 import type { Host } from '../account-base';
 import type { CodePoolStore } from '../codes';
-import type { CodeOutcome, ReceiptEvaluator } from '../evaluation';
+import { answerText, type CodeOutcome, type ReceiptEvaluator } from '../evaluation';
 import type { RuleStore } from '../rules';
 
 export interface CodesHost extends Pick<Host, 'tx'> {
@@ -41,11 +41,10 @@ export class CodesRpc {
    * evaluateReceiptJson) and the codes that matched nothing, which the Worker counts against the
    * code-guessing rate limit.
    */
-  evaluateReceiptCodes(receipt: string, now: string, explain = false): { text: string; misses: number } {
+  evaluateReceiptCodes(receipt: string, now: string, explain = false, values = true): { text: string; misses: number } {
     const outcome: CodeOutcome = { misses: [] };
     const result = this.h.evaluator.evaluate(JSON.parse(receipt) as ReceiptInput, now, explain, outcome);
-    const body = explain ? { ...result.receipt, explanations: result.explanations ?? [] } : result.receipt;
-    return { text: JSON.stringify(body), misses: outcome.misses.length };
+    return { text: answerText(result, explain, values), misses: outcome.misses.length };
   }
 
   private liveRule(ruleId: string): void {

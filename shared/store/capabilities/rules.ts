@@ -4,7 +4,7 @@ import type { SearchInput, SearchQuery } from '../../schemas/search';
 import type { AccountCleanup } from '../../maintenance/cleanup';
 import type { Host } from '../account-base';
 import type { AutomationStore } from '../automations';
-import type { ReceiptEvaluator } from '../evaluation';
+import { answerText, type ReceiptEvaluator } from '../evaluation';
 import type { RuleStore } from '../rules';
 import type { SearchIndex } from '../search';
 
@@ -27,11 +27,11 @@ export class RulesRpc {
    * Evaluation never writes. The hot path's form: the receipt (already validated by the Worker) in
    * and the answer out as JSON text. Strings cross RPC as one copy; the same objects cost a
    * structured clone each way, several times the JSON work for a 50-line receipt
-   * (bench/RESULTS.md, "Hot paths"). With `explain`, the answer carries `explanations[]`.
+   * (bench/RESULTS.md, "Hot paths"). With `explain`, the answer carries `explanations[]`; without
+   * `values` (a caller that may not read rules) only their reasons and fields (docs/explain.md).
    */
-  evaluateReceiptJson(receipt: string, now: string, explain = false): string {
-    const result = this.h.evaluator.evaluate(JSON.parse(receipt) as ReceiptInput, now, explain);
-    return JSON.stringify(explain ? { ...result.receipt, explanations: result.explanations ?? [] } : result.receipt);
+  evaluateReceiptJson(receipt: string, now: string, explain = false, values = true): string {
+    return answerText(this.h.evaluator.evaluate(JSON.parse(receipt) as ReceiptInput, now, explain), explain, values);
   }
 
   createRule(input: RuleInput, actor: string) {
