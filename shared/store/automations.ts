@@ -103,10 +103,9 @@ export class AutomationStore {
     input.actions.forEach((action, i) => {
       if (action.type !== 'discount') return;
       if (!mayGive(authorScopes)) {
+        const field = `actions.${i}.id`;
         const message = `Giving a discount needs one of the scopes: ${GIVE_SCOPES.join(', ')}`;
-        throw new DomainError('forbidden', 'forbidden', message, [
-          { field: `actions.${i}.id`, code: 'scope', message },
-        ]);
+        throw new DomainError('forbidden', 'forbidden', message, [{ field, code: 'scope', message }]);
       }
       const rule = this.deps.rule(action.id);
       if (!rule || rule.deleted_at) throw fieldError(`actions.${i}.id`, 'No discount rule with this id', 'unknown_id');
