@@ -2,6 +2,7 @@ import { AccountCleanup } from '../maintenance/cleanup';
 import { maintenanceMigrations } from '../maintenance/migrations';
 import { AccountBase, mountCapabilities, type AccountBindings, type RpcOf } from './account-base';
 import { AutomationStore, automationMigrations } from './automations';
+import { BudgetStore, budgetMigrations } from './budgets';
 import { CampaignStore, campaignMigrations } from './campaigns';
 import { AutomationsRpc, EventWrites } from './capabilities/automations';
 import { CampaignsRpc } from './capabilities/campaigns';
@@ -46,6 +47,7 @@ export const MIGRATIONS = inOrder([
   ...maintenanceMigrations,
   ...automationMigrations,
   ...searchMigrations,
+  ...budgetMigrations,
 ]);
 
 /**
@@ -93,7 +95,8 @@ export class AccountStore extends AccountBase {
     const settings = new SettingsStore(sql);
     const customers = new CustomerStore(sql);
     const refs = new RefStore(sql, rules);
-    const claims = new ClaimStore(sql, refs, rules);
+    const budgets = new BudgetStore(sql, (id) => rules.body(id));
+    const claims = new ClaimStore(sql, refs, rules, budgets);
     const checkout = new CheckoutStore(sql);
     const search = new SearchIndex(sql, (id) => rules.body(id));
     const automations = new AutomationStore(sql, {
@@ -106,6 +109,7 @@ export class AccountStore extends AccountBase {
       resolveToken: (token) => customers.resolveToken(token),
       customerFacts: (customerId) => customers.find(customerId) as Record<string, unknown> | null,
       isRule: (id) => rules.exists(id),
+      budgetsLeft: (ruleIds) => budgets.left(ruleIds),
     });
     this.evaluator = evaluator;
     const desk = new CheckoutDesk({
@@ -126,12 +130,12 @@ export class AccountStore extends AccountBase {
       transaction: tx,
     });
     const events = new EventWrites({ ...host, automations });
-    this.emptiedEachCall(rules);
+    this.emptiedEachCall(rules, budgets);
 
     this.capabilities = {
       storefront: new StorefrontRpc({ ...host, settings, publicRules: new PublicRulesStore(sql, settings) }),
-      campaigns: new CampaignsRpc({ ...host, campaigns: new CampaignStore(sql) }),
-      rules: new RulesRpc({ ...host, rules, search, evaluator, automations, maintenance: cleanup }),
+      campaigns: new CampaignsRpc({ ...host, campaigns: new CampaignStore(sql), budgets }),
+      rules: new RulesRpc({ ...host, rules, search, evaluator, automations, maintenance: cleanup, budgets }),
       clients: new ClientsRpc({ ...host, clients: new ClientStore(sql) }),
       customers: new CustomersRpc({ ...host, customers, events }),
       refs: new RefsRpc({ ...host, refs, rules }),

@@ -2,6 +2,7 @@ import type { EvaluationResult, Receipt } from '../engine';
 import { inDynamicWindow, refLimits, unusableReason, usedUp } from '../engine/usability';
 import { conflict, internal, notFound, refused as refusedClaim } from '../errors';
 import type { Claim, ClaimInput, ClaimListQuery } from '../schemas/claim';
+import type { BudgetEntry, BudgetStore } from './budgets';
 import type { Migration } from './migrations';
 import type { RefRow } from './ref-rows';
 import type { RefStore } from './refs';
@@ -94,6 +95,8 @@ export class ClaimStore {
     private readonly sql: Sql,
     private readonly refs: RefStore,
     private readonly rules: RuleStore,
+    /** Budgets (docs/budgets.md): what claims and receipts take, checked against the caps. */
+    private readonly budgets?: Pick<BudgetStore, 'take' | 'giveBack'>,
   ) {}
 
   /**
@@ -120,6 +123,7 @@ export class ClaimStore {
     const purchaseAt = Date.parse(input.purchase_at);
     const customerId = input.customer_id ?? null;
     const seen = new Set<string>();
+    const spend: BudgetEntry[] = [];
     input.discounts.forEach((discount, i) => {
       discount.refs.forEach((r, j) => {
         const field = `discounts.${i}.refs.${j}`;
@@ -156,6 +160,12 @@ export class ClaimStore {
             'The ref has no purchases left under discount_repeat_usage',
           );
         }
+        spend.push({
+          ruleId: row.rule_id,
+          amount: r.amount + ('bonus' in r ? (r.bonus ?? 0) : 0),
+          usage: r.usage,
+          field,
+        });
         this.refs.ledger.record(
           row,
           ownerOf(row, customerId),
@@ -175,6 +185,7 @@ export class ClaimStore {
         );
       });
     });
+    this.budgets?.take('claim', id, spend);
     const at = new Date(now).toISOString();
     const claim: Claim = {
       id,
@@ -236,6 +247,7 @@ export class ClaimStore {
     if (row.deleted_at !== null)
       return { claim: JSON.parse(row.body) as Claim, bodyHash: row.body_hash, released: false };
     this.refs.ledger.releaseSource('claim', id, actor, now);
+    this.budgets?.giveBack('claim', id, now);
     const at = new Date(now).toISOString();
     const claim: Claim = {
       ...(JSON.parse(row.body) as Claim),
@@ -275,6 +287,7 @@ export class ClaimStore {
     if (this.receiptRecorded(receipt)) return { recorded: false, refs: 0 };
     const purchaseAt = Date.parse(receipt.purchase_at);
     let touched = 0;
+    const spend: BudgetEntry[] = [];
     for (const discount of result.receipt.discounts) {
       for (const r of discount.refs) {
         // Stamps are whole: weighed goods (fractional quantities) earn their whole units only.
@@ -282,6 +295,7 @@ export class ClaimStore {
         if (!r.usage && !r.amount && !stamp && !r.bonus) continue;
         const row = this.refs.row(r.id);
         if (!row) throw internal('The engine named a ref storage does not hold');
+        spend.push({ ruleId: row.rule_id, amount: r.amount + r.bonus, usage: r.usage, field: 'receipt' });
         this.refs.ledger.record(
           row,
           ownerOf(row, customerId),
@@ -302,6 +316,8 @@ export class ClaimStore {
         touched++;
       }
     }
+    // The engine offered no more than the budgets had left, in this same transaction.
+    this.budgets?.take('receipt', `${receipt.store.id}:${receipt.receipt_id}`, spend);
     this.sql.exec(
       'INSERT INTO recorded_receipts (receipt_id, store_id, customer_id, refs, recorded_at, recorded_by) ' +
         'VALUES (?, ?, ?, ?, ?, ?)',

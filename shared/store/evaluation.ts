@@ -7,6 +7,7 @@ import {
   type Receipt,
   type RefState,
 } from '../engine';
+import type { BudgetsLeft } from '../engine/budgets';
 import type { ReceiptInput } from '../schemas/receipt';
 import type { Rule } from '../schemas/rule';
 
@@ -21,6 +22,8 @@ export interface EvaluationSources {
   customerFacts(customerId: string): Record<string, unknown> | null;
   /** Whether `id` is (or was) a rule of this account, deleted ones included. */
   isRule(id: string): boolean;
+  /** What is left of these rules' budgets (docs/budgets.md); undefined when none has one. */
+  budgetsLeft?(ruleIds: Set<string>): BudgetsLeft | undefined;
 }
 
 /**
@@ -62,7 +65,15 @@ export class ReceiptEvaluator {
     const ids = reachableRuleIds(seen, rules, now);
     if (explain) for (const id of named) ids.add(id);
     const refs = customerId === undefined ? [] : this.sources.refsForPurchase(customerId, ids);
-    const result = evaluate({ receipt: seen, rules, refs, now, ...(explain && { explain: { rules: named } }) });
+    const budgets = this.sources.budgetsLeft?.(ids);
+    const result = evaluate({
+      receipt: seen,
+      rules,
+      refs,
+      now,
+      ...(explain && { explain: { rules: named } }),
+      ...(budgets && { budgets }),
+    });
     if (facts) {
       if (receipt.customer === undefined) delete result.receipt.customer;
       else result.receipt.customer = receipt.customer;

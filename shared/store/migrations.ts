@@ -36,6 +36,7 @@ export const MIGRATION_ORDER = [
   'search/001',
   'maintenance/002',
   'checkout/002',
+  'budgets/001',
 ] as const;
 
 /** The areas' migrations in MIGRATION_ORDER; throws if one is not listed there or a listed one is missing. */
