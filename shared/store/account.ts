@@ -117,6 +117,7 @@ export class AccountStore extends AccountBase {
       claims,
       evaluate: (receipt, now) => evaluator.evaluate(receipt, now),
       discountCodeOf: (ruleId) => rules.body(ruleId)?.requirement?.discount_code,
+      shippingRules: () => evaluator.shippingRules(),
       isRule: (id) => rules.body(id) !== undefined,
       allowUnsigned: () => settings.values().checkout.allow_unsigned_callbacks,
       // Read at each call, not captured: the Worker's secrets are what the object holds now.

@@ -1,3 +1,4 @@
+import type { ShippingMemo } from '../checkout/shipping';
 import type { ClaimInput } from '../schemas/claim';
 import type { CheckoutEvent, CheckoutEventsQuery, CheckoutOutcome, SignatureStatus } from '../schemas/checkout';
 import type { Migration } from './migrations';
@@ -64,6 +65,8 @@ export interface SessionPlan {
   discounts: ClaimInput['discounts'];
   /** Rule ids whose discount lines rabatt put on the session's items (taken off on the next call). */
   applied: string[];
+  /** Shipping prices rabatt answered (shared/checkout/shipping.ts), taken back on the next call. */
+  shipping?: ShippingMemo;
 }
 
 interface EventRow {
@@ -179,7 +182,7 @@ export class CheckoutStore {
       sessionId,
       plan.customer_id,
       plan.purchase_at,
-      JSON.stringify({ discounts: plan.discounts, applied: plan.applied }),
+      JSON.stringify({ discounts: plan.discounts, applied: plan.applied, shipping: plan.shipping }),
       now,
       now,
       now + SESSION_TTL_MS,
@@ -195,8 +198,17 @@ export class CheckoutStore {
       now,
     );
     if (!row) return undefined;
-    const { discounts, applied } = JSON.parse(row.evaluation) as Pick<SessionPlan, 'discounts' | 'applied'>;
-    return { customer_id: row.customer_id, purchase_at: row.purchase_at, discounts, applied };
+    const { discounts, applied, shipping } = JSON.parse(row.evaluation) as Omit<
+      SessionPlan,
+      'customer_id' | 'purchase_at'
+    >;
+    return {
+      customer_id: row.customer_id,
+      purchase_at: row.purchase_at,
+      discounts,
+      applied,
+      ...(shipping && { shipping }),
+    };
   }
 
   // ---- callback log

@@ -39,6 +39,14 @@ export class ReceiptEvaluator {
 
   rulesChanged(): void {
     this.compiled = undefined;
+    this.shipping = undefined;
+  }
+
+  private shipping: boolean | undefined;
+  /** Whether a usable rule rewards shipping (docs/shipping.md); known until the rules change. */
+  shippingRules(): boolean {
+    this.shipping ??= [...this.rules().byId.values()].some((c) => c.shipping && c.usable);
+    return this.shipping;
   }
 
   private rules(): CompiledRules {
