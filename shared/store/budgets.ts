@@ -182,7 +182,8 @@ export class BudgetStore {
     for (const [key, t] of takes) {
       this.sql.exec(
         'INSERT INTO budget_usage (key, amount, purchases) VALUES (?, ?, ?) ' +
-          'ON CONFLICT (key) DO UPDATE SET amount = amount + excluded.amount, purchases = purchases + excluded.purchases',
+          'ON CONFLICT (key) DO UPDATE SET amount = amount + excluded.amount, ' +
+          'purchases = purchases + excluded.purchases',
         key,
         t.amount,
         t.purchases,
