@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { FieldError } from '../../shared/errors';
 import { REWARD_TYPES, RULE_STATES, type Rule } from '../../shared/schemas/rule';
 import type { ApiProblem } from './api';
+import { BudgetRows } from './budget';
 import type { ConsoleEnv } from './env';
 import { bodyFrom, formValues, getPath, textOf, type FormSpec, type FormValues } from './form';
 import { Field, money, Notice, Page, Problem, when } from './layout';
@@ -337,6 +338,7 @@ async function detail(c: C, override?: { values?: FormValues; problem?: ApiProbl
         <dd>
           {rule.statistics?.used ?? 0} purchases, {money(rule.statistics?.amount ?? 0)} discounted
         </dd>
+        <BudgetRows budget={rule.budget} />
       </dl>
       <h2>Give to customers</h2>
       <p class="muted">

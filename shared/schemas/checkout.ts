@@ -46,7 +46,7 @@ export const dinteroItemSchema = v.looseObject({
 export type DinteroItem = v.InferOutput<typeof dinteroItemSchema>;
 
 /** At most this many express shipping options are priced (docs/shipping.md). */
-export const MAX_SHIPPING_OPTIONS = 50;
+export const MAX_SHIPPING_OPTIONS = 200;
 
 /**
  * Dintero's `ShippingOption`: `id` groups one product (what `requirement.shipping_option_ids`
