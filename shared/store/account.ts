@@ -109,7 +109,7 @@ export class AccountStore extends AccountBase {
       resolveToken: (token) => customers.resolveToken(token),
       customerFacts: (customerId) => customers.find(customerId) as Record<string, unknown> | null,
       isRule: (id) => rules.exists(id),
-      budgetsLeft: (ruleIds) => budgets.left(ruleIds),
+      budgetsLeft: (ruleIds, ruleOf) => budgets.left(ruleIds, ruleOf),
     });
     this.evaluator = evaluator;
     const desk = new CheckoutDesk({

@@ -38,6 +38,13 @@ interface Caps {
   budget_usage?: number;
 }
 
+/** What budgets read of a rule: a stored rule, or the one the evaluator holds compiled. */
+export interface BudgetRule {
+  id: string;
+  campaign_id?: string;
+  limitation?: Caps;
+}
+
 /** One budget a rule draws on, with its limits (a negative limit is no limit). */
 interface Pool {
   key: string;
@@ -66,7 +73,7 @@ export class BudgetStore {
 
   constructor(
     private readonly sql: Sql,
-    private readonly rule: (id: string) => Rule | undefined,
+    private readonly rule: (id: string) => BudgetRule | undefined,
   ) {}
 
   fresh(): void {
@@ -86,7 +93,7 @@ export class BudgetStore {
     return this.campaigns.get(campaignId);
   }
 
-  private pools(rule: Rule): Pool[] {
+  private pools(rule: BudgetRule): Pool[] {
     const out: Pool[] = [];
     if (hasBudget(rule.limitation))
       out.push({ key: ruleBudgetKey(rule.id), field: 'limitation', caps: rule.limitation });
@@ -106,11 +113,14 @@ export class BudgetStore {
     return new Map(rows.map((r) => [r.key, r]));
   }
 
-  /** What is left of the budgets of these rules, for the engine; undefined when none has one. */
-  left(ruleIds: Iterable<string>): BudgetsLeft | undefined {
+  /**
+   * What is left of the budgets of these rules, for the engine; undefined when none has one.
+   * `ruleOf`: the evaluator's rules in memory, so the hot path reads no rule body from storage.
+   */
+  left(ruleIds: Iterable<string>, ruleOf: (id: string) => BudgetRule | undefined = this.rule): BudgetsLeft | undefined {
     const byRule = new Map<string, Pool[]>();
     for (const id of ruleIds) {
-      const rule = this.rule(id);
+      const rule = ruleOf(id);
       const pools = rule ? this.pools(rule) : [];
       if (pools.length) byRule.set(id, pools);
     }

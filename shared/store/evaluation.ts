@@ -23,7 +23,7 @@ export interface EvaluationSources {
   /** Whether `id` is (or was) a rule of this account, deleted ones included. */
   isRule(id: string): boolean;
   /** What is left of these rules' budgets (docs/budgets.md); undefined when none has one. */
-  budgetsLeft?(ruleIds: Set<string>): BudgetsLeft | undefined;
+  budgetsLeft?(ruleIds: Set<string>, ruleOf: (id: string) => Rule | undefined): BudgetsLeft | undefined;
 }
 
 /**
@@ -73,7 +73,8 @@ export class ReceiptEvaluator {
     const ids = reachableRuleIds(seen, rules, now);
     if (explain) for (const id of named) ids.add(id);
     const refs = customerId === undefined ? [] : this.sources.refsForPurchase(customerId, ids);
-    const budgets = this.sources.budgetsLeft?.(ids);
+    // Stored rules are engine rules (rule.ts), so the compiled set's bodies are the stored ones.
+    const budgets = this.sources.budgetsLeft?.(ids, (id) => rules.byId.get(id)?.rule as Rule | undefined);
     const result = evaluate({
       receipt: seen,
       rules,
