@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { RULE_STATES, type Rule, type RuleUpdate } from '../../shared/schemas/rule';
 import { ruleEditOver } from '../../shared/schemas/rule-edit';
 import { apiPath, type ApiProblem } from './api';
+import { BudgetRows } from './budget';
 import type { ConsoleEnv } from './env';
 import { bodyFrom, formValues, getPath, textOf, type FormValues } from './form';
 import { Field, money, Notice, Page, Problem, when } from './layout';
@@ -193,6 +194,7 @@ async function detail(c: C, override?: { values?: FormValues; problem?: ApiProbl
         <dd>
           {rule.statistics?.used ?? 0} purchases, {money(rule.statistics?.amount ?? 0)} discounted
         </dd>
+        <BudgetRows budget={rule.budget} />
       </dl>
       <h2>Give to customers</h2>
       <p class="muted">

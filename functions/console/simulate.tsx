@@ -175,6 +175,7 @@ const REASON_TEXT: Record<Reason, string> = {
   lost_to_exclusive: 'An exclusive rule gives more',
   exclusive_not_best: 'Exclusive, and other rules give more',
   nothing_left_to_discount: 'Nothing left to discount on its lines',
+  budget_exhausted: 'The rule’s or its campaign’s budget is used up',
 };
 
 function show(x: unknown): string {

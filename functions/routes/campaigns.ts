@@ -41,6 +41,9 @@ export const campaigns = new Hono<AppEnv>()
       changesPublic: true,
       tags,
       summary: 'Create a campaign',
+      description:
+        '`limitation.budget_amount` (minor units) and `limitation.budget_usage` (purchases) cap all the ' +
+        "campaign's rules together (docs/budgets.md); `-1` or absent is no budget.",
       scopes: scopes.write('discounts'),
       responses: { 200: ok(campaignSchema, 'The new campaign') },
       errors: [409],
@@ -53,6 +56,7 @@ export const campaigns = new Hono<AppEnv>()
     operation({
       tags,
       summary: 'Read a campaign (deleted ones too)',
+      description: 'With a budget, `budget` shows what all its rules have used and what is left.',
       scopes: scopes.read('discounts'),
       responses: { 200: ok(campaignSchema, 'The campaign') },
     }),

@@ -49,7 +49,9 @@ export const rules = new Hono<AppEnv>()
       tags,
       summary: 'Create a discount rule',
       description:
-        'A new rule is usable only once it is given to customers. Server-owned fields in the body are ignored.',
+        'A new rule is usable only once it is given to customers. Server-owned fields in the body are ignored. ' +
+        'Additions to Dintero: `limitation.budget_amount`/`budget_usage` (docs/budgets.md), reward ' +
+        '`discount_shipping` with `requirement.shipping_option_ids` (docs/shipping.md).',
       scopes: scopes.write('discounts'),
       requestExample: exampleRuleInput,
       responses: { 200: ok(ruleSchema, 'The stored rule', liveRule) },
@@ -64,7 +66,8 @@ export const rules = new Hono<AppEnv>()
       summary: 'Read a discount rule',
       description:
         'Deleted rules are still readable. The answer includes `statistics` (as Dintero documents); ' +
-        '`include=statistics` is accepted and changes nothing.',
+        '`include=statistics` is accepted and changes nothing. A rule with `limitation.budget_amount` or ' +
+        '`budget_usage` also answers `budget`: used and left (docs/budgets.md).',
       scopes: scopes.read('discounts'),
       responses: { 200: ok(ruleSchema, 'The rule', { ...liveRule, statistics: exampleRule.statistics }) },
     }),

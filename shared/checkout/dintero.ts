@@ -1,7 +1,17 @@
 import type { EvaluationResult, ReceiptDiscountLine, ResultItem } from '../engine';
 import type { ClaimInput } from '../schemas/claim';
-import type { DinteroItem, DinteroSession, DiscountCodesAnswer } from '../schemas/checkout';
+import type { DinteroItem, DinteroSession, DinteroShippingOption, DiscountCodesAnswer } from '../schemas/checkout';
 import type { ReceiptInput } from '../schemas/receipt';
+import {
+  discountOn,
+  memoOf,
+  optionKey,
+  originalAmount,
+  priced,
+  pricedOptions,
+  shippingLine,
+  type ShippingMemo,
+} from './shipping';
 
 /**
  * Dintero Checkout ⇄ the engine (docs/checkout.md, "Mapping"). Pure functions: a session becomes a
@@ -29,6 +39,11 @@ export interface PreparedItem {
 export interface PreparedSession {
   receipt: ReceiptInput;
   items: PreparedItem[];
+  /** The selected shipping option, its price before rabatt's discount and its receipt line (shipping.ts). */
+  shipping?: { option: DinteroShippingOption; original: number; lineId: number };
+  /** Every shipping option's price before rabatt's discount, by option key; the memo they came from. */
+  originals: Map<string, number>;
+  memo?: ShippingMemo;
 }
 
 const sum = (xs: readonly { amount: number }[] | undefined) => (xs ?? []).reduce((s, x) => s + x.amount, 0);
@@ -44,11 +59,13 @@ export type DinteroDiscountLine = NonNullable<DinteroItem['discount_lines']>[num
 
 /**
  * @param ours whether a discount line is one rabatt added before (taken off again)
+ * @param memo what rabatt answered for the shipping options last time (shipping.ts)
  */
 export function prepareSession(
   session: DinteroSession,
   purchaseAt: string,
   ours: (line: DinteroDiscountLine) => boolean,
+  memo?: ShippingMemo,
 ): PreparedSession {
   const items: PreparedItem[] = [];
   const receiptItems = (session.order.items ?? []).map((item, i) => {
@@ -76,6 +93,16 @@ export function prepareSession(
       })),
     };
   });
+  const originals = new Map<string, number>();
+  for (const o of session.express?.shipping_options ?? []) originals.set(optionKey(o), originalAmount(o, memo));
+  const selected = session.order.shipping_option;
+  let shipping: PreparedSession['shipping'];
+  if (selected) {
+    const original = originalAmount(selected, memo);
+    originals.set(optionKey(selected), original);
+    shipping = { option: selected, original, lineId: receiptItems.length + 1 };
+    receiptItems.push(shippingLine(selected, original, shipping.lineId) as (typeof receiptItems)[number]);
+  }
   const customerId = session.customer?.customer_id;
   const receipt: ReceiptInput = {
     receipt_id: session.id,
@@ -87,7 +114,7 @@ export function prepareSession(
     discount_code: [...new Set(session.order.discount_codes ?? [])],
     items: receiptItems,
   };
-  return { receipt, items };
+  return { receipt, items, originals, ...(shipping && { shipping }), ...(memo && { memo }) };
 }
 
 /** Codes of the session that a rule in the evaluation asks for (`requirement.discount_code`). */
@@ -127,6 +154,7 @@ export function discountCodesAnswer(
   prepared: PreparedSession,
   result: EvaluationResult,
   codes: string[],
+  evaluateWith?: (receipt: ReceiptInput) => EvaluationResult,
 ): DiscountCodesAnswer {
   const byLine = new Map<number, ResultItem>(result.receipt.items.map((i) => [i.line_id, i]));
   const items = prepared.items.map((p, i) => {
@@ -140,11 +168,32 @@ export function discountCodesAnswer(
     if (p.source.vat_amount !== undefined || p.source.vat !== undefined) out.vat_amount = vatOf(p.source, amount);
     return out as DiscountCodesAnswer['order']['items'][number];
   });
-  const shipping = session.order.shipping_option?.amount ?? 0;
+  // The selected shipping option after rabatt's discount on its line (docs/shipping.md).
+  const ship = prepared.shipping;
+  const discount = ship ? discountOn(result, ship.lineId) : 0;
+  const selected = ship && priced(ship.option, ship.original, discount);
   return {
-    order: { discount_codes: codes, amount: items.reduce((s, i) => s + i.amount, 0) + shipping, items },
-    shipping_options: session.express?.shipping_options ?? [],
+    order: {
+      discount_codes: codes,
+      amount: items.reduce((s, i) => s + i.amount, 0) + (selected?.amount ?? 0),
+      ...(selected && selected !== ship.option && { shipping_option: selected }),
+      items,
+    },
+    shipping_options: pricedOptions(
+      session,
+      prepared.receipt,
+      ship && { key: optionKey(ship.option), discount },
+      prepared.memo,
+      evaluateWith,
+    ),
   };
+}
+
+/** What the session remembers of this answer's shipping prices for the next call (shipping.ts). */
+export function shippingMemoOf(prepared: PreparedSession, answer: DiscountCodesAnswer): ShippingMemo | undefined {
+  const selected = answer.order.shipping_option ?? prepared.shipping?.option;
+  const answered = [...(answer.shipping_options as DinteroShippingOption[]), ...(selected ? [selected] : [])];
+  return memoOf(answered as DinteroShippingOption[], prepared.originals);
 }
 
 /** What a payment of this evaluation claims: every ref that takes an amount, a reward or a stamp. */

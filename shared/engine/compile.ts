@@ -73,6 +73,10 @@ export interface CompiledRule extends RefLimits {
   exclusive: boolean;
   eligible: DiscountEligible;
   reward: CompiledReward;
+  /** `discount_shipping`: rewards the receipt's shipping lines (docs/shipping.md) */
+  shipping: boolean;
+  /** shipping line ids (item `id`) it may discount; null = any */
+  shippingOptions: Set<string> | null;
 }
 
 export interface CompiledRules {
@@ -220,6 +224,8 @@ function compileRule(rule: Rule): CompiledRule {
       net: reward.base === 'net',
       bonus: reward.effect === 'bonus',
     },
+    shipping: reward.type === 'discount_shipping',
+    shippingOptions: req.shipping_option_ids?.length ? new Set(req.shipping_option_ids) : null,
   };
 }
 

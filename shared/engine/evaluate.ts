@@ -2,6 +2,7 @@
 // the documented order, and write the result onto a copy of the receipt. Pure: reads no clock
 // (`now` is an input) and never writes to its input.
 
+import { exhaustedField, type BudgetsLeft } from './budgets';
 import type { CompiledRule, CompiledRules } from './compile';
 import { itemDetail, receiptDetail, refDetail } from './explain';
 import {
@@ -51,6 +52,8 @@ export interface EvaluateInput {
    * (null: none). Such a rule applies only with its code, and its discounts[] entry says `code`.
    */
   poolCodes?: ReadonlyMap<string, string | null>;
+  /** What is left of each rule's budgets (and its campaign's) before this purchase: docs/budgets.md. */
+  budgets?: BudgetsLeft;
 }
 
 const KIND_RANK = { customer: 0, '*': 1, '/': 2 } as const;
@@ -174,6 +177,11 @@ export function evaluate(input: EvaluateInput): EvaluationResult {
       }
       continue;
     }
+    const exhausted = exhaustedField(input.budgets?.get(c.id));
+    if (exhausted) {
+      misses?.set(c, { reason: 'budget_exhausted', detail: { field: exhausted, had: 0 } });
+      continue;
+    }
     if (c.stamp > 0) {
       let full: RefState | undefined;
       let valid = 0;
@@ -198,6 +206,7 @@ export function evaluate(input: EvaluateInput): EvaluationResult {
     qualified.filter((q) => active(q.rule)),
     ctx,
     exclusiveTotals,
+    input.budgets,
   );
   const applied = new Set(outcome.apps.map((a) => a.rule));
   const collecting = stampRules.filter((s) => active(s.rule) && !applied.has(s.rule));
@@ -268,6 +277,8 @@ function explanation(
     return no('exclusive_not_best', { field, had: winner ? [winner.id] : d.outcome.apps.map((a) => a.rule.id) });
   }
   if (!c.exclusive && winner) return no('lost_to_exclusive', { field, had: winner.id });
+  const stopped = d.outcome.stopped.get(c);
+  if (stopped) return no('budget_exhausted', { field: stopped, had: 0 });
   return no('nothing_left_to_discount', { field: 'items' });
 }
 

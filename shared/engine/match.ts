@@ -15,8 +15,14 @@ export interface Line {
   /** quantity in thousandths, so weighed goods stay integer */
   qtyMilli: number;
   gross: number;
+  /** takes part in item matching and ordinary rewards (never a shipping line) */
   eligible: boolean;
+  /** a shipping line (docs/shipping.md): only `discount_shipping` rules see it */
+  shipping: boolean;
 }
+
+/** The group that marks a receipt line as shipping (docs/shipping.md); its item `id` names the option. */
+export const SHIPPING_GROUP = 'shipping';
 
 /** What the purchase looks like so far: per line what is left to discount. */
 export interface State {
@@ -50,6 +56,8 @@ export function buildCtx(receipt: Receipt, nowMs: number, poolCodes?: ReadonlyMa
   const codes = new Set(receipt.discount_code ?? []);
   let grossSum = 0;
   let netSum = 0;
+  let shipGross = 0;
+  let shipNet = 0;
   items.forEach((item, idx) => {
     const qty = typeof item.quantity === 'number' ? item.quantity : 1;
     const gross =
@@ -59,18 +67,28 @@ export function buildCtx(receipt: Receipt, nowMs: number, poolCodes?: ReadonlyMa
           ? Math.round(item.unit_gross_price * qty)
           : 0;
     const existing = sumExisting(item.discount_lines);
+    const groups = (item.groups ?? []).map((g) => g.id);
+    const shipping = groups.includes(SHIPPING_GROUP);
+    // Under one thousandth of a unit there is nothing to take a share of (and shares divide by it).
+    const open = item.eligible_for_discount !== false && gross > 0 && Math.round(qty * 1000) > 0;
     lines.push({
       idx,
       lineId: typeof item.line_id === 'number' ? item.line_id : idx + 1,
       id: item.id,
-      groups: (item.groups ?? []).map((g) => g.id),
+      groups,
       qtyMilli: Math.max(Math.round(qty * 1000), 0),
       gross,
-      // Under one thousandth of a unit there is nothing to take a share of (and shares divide by it).
-      eligible: item.eligible_for_discount !== false && gross > 0 && Math.round(qty * 1000) > 0,
+      eligible: open && !shipping,
+      shipping: open && shipping,
     });
     remaining.push(Math.max(gross - existing, 0));
     discounted.push(existing > 0);
+    // Amount requirements are about the goods: shipping lines are left out of the totals.
+    if (shipping) {
+      shipGross += gross;
+      shipNet += Math.max(gross - existing, 0);
+      return;
+    }
     grossSum += gross;
     netSum += Math.max(gross - existing, 0);
     if (item.id !== undefined) codes.add(item.id);
@@ -80,8 +98,8 @@ export function buildCtx(receipt: Receipt, nowMs: number, poolCodes?: ReadonlyMa
     lines,
     purchaseMs: Date.parse(receipt.purchase_at),
     nowMs,
-    grossTotal: typeof receipt.gross_amount === 'number' ? receipt.gross_amount : grossSum,
-    netTotal: typeof receipt.net_amount === 'number' ? receipt.net_amount : netSum,
+    grossTotal: typeof receipt.gross_amount === 'number' ? receipt.gross_amount - shipGross : grossSum,
+    netTotal: typeof receipt.net_amount === 'number' ? receipt.net_amount - shipNet : netSum,
     codes,
     poolCodes,
     initial: { remaining, discounted, anyDiscount: discounted.some(Boolean) },
@@ -249,7 +267,15 @@ export function matchLines(c: CompiledRule, ctx: Ctx, state: State, why?: LineMi
     mixLines.push(ls);
   }
   let reward = itemLines;
-  if (c.mixes.length > 0) {
+  if (c.shipping) {
+    const options = c.shippingOptions;
+    reward = ctx.lines.filter(
+      (l) =>
+        l.shipping &&
+        (!options || (l.id !== undefined && options.has(l.id))) &&
+        !(noDiscount && state.discounted[l.idx]),
+    );
+  } else if (c.mixes.length > 0) {
     const seen = new Set<number>();
     c.mixes.forEach((m, i) => {
       if (m.rewardEligible) for (const l of mixLines[i] ?? []) seen.add(l.idx);

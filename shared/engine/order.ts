@@ -1,5 +1,6 @@
 // Decision 1 (order) and Decision 2 (exclusive rules).
 
+import { BudgetTracker, type BudgetsLeft } from './budgets';
 import type { CompiledRule } from './compile';
 import { matchLines, type Ctx, type State } from './match';
 import { computeReward, type Application } from './rewards';
@@ -21,9 +22,10 @@ function cloneState(s: State): State {
   return { remaining: s.remaining.slice(), discounted: s.discounted.slice(), anyDiscount: s.anyDiscount };
 }
 
-function attempt(c: Candidate, ctx: Ctx, state: State): Application | null {
+function attempt(c: Candidate, ctx: Ctx, state: State, budgets: BudgetTracker): Application | null {
   const m = matchLines(c.rule, ctx, state);
-  return m ? computeReward(c.rule, m, state, c.ref, c.cards) : null;
+  const app = m ? computeReward(c.rule, m, state, c.ref, c.cards) : null;
+  return app && app.total > 0 ? budgets.fit(app) : app;
 }
 
 function commit(state: State, app: Application): void {
@@ -39,6 +41,8 @@ function commit(state: State, app: Application): void {
 export interface Outcome {
   apps: Application[];
   total: number;
+  /** Rules a budget left nothing for in this outcome, with the budget's field. */
+  stopped: ReadonlyMap<CompiledRule, string>;
 }
 
 /**
@@ -46,8 +50,9 @@ export interface Outcome {
  * the level's starting state (larger first, then byAge), then applied one by one on what is
  * left, so a line never goes below zero.
  */
-export function applyInOrder(cands: readonly Candidate[], ctx: Ctx): Outcome {
+export function applyInOrder(cands: readonly Candidate[], ctx: Ctx, budgetsLeft?: BudgetsLeft): Outcome {
   const state = cloneState(ctx.initial);
+  const budgets = new BudgetTracker(budgetsLeft);
   const apps: Application[] = [];
   for (const level of ['item', 'receipt'] as const) {
     const here = cands.filter((c) => c.rule.level === level);
@@ -56,17 +61,18 @@ export function applyInOrder(cands: readonly Candidate[], ctx: Ctx): Outcome {
       here.length === 1
         ? here
         : here
-            .map((c) => ({ c, alone: attempt(c, ctx, state)?.total ?? 0 }))
+            .map((c) => ({ c, alone: attempt(c, ctx, state, budgets)?.total ?? 0 }))
             .sort((a, b) => b.alone - a.alone || byAge(a.c.rule, b.c.rule))
             .map((x) => x.c);
     for (const c of ranked) {
-      const app = attempt(c, ctx, state);
+      const app = attempt(c, ctx, state, budgets);
       if (!app || app.total <= 0) continue;
       commit(state, app);
+      budgets.take(app);
       apps.push(app);
     }
   }
-  return { apps, total: apps.reduce((s, a) => s + a.total, 0) };
+  return { apps, total: apps.reduce((s, a) => s + a.total, 0), stopped: budgets.stopped };
 }
 
 /**
@@ -77,15 +83,17 @@ export function chooseOutcome(
   cands: readonly Candidate[],
   ctx: Ctx,
   exclusiveTotals?: Map<CompiledRule, number>,
+  budgets?: BudgetsLeft,
 ): Outcome {
   const combinable = applyInOrder(
     cands.filter((c) => !c.rule.exclusive),
     ctx,
+    budgets,
   );
   let best: { c: Candidate; o: Outcome } | null = null;
   for (const c of cands) {
     if (!c.rule.exclusive) continue;
-    const o = applyInOrder([c], ctx);
+    const o = applyInOrder([c], ctx, budgets);
     exclusiveTotals?.set(c.rule, o.total);
     if (!best || o.total > best.o.total || (o.total === best.o.total && byAge(c.rule, best.c.rule) < 0))
       best = { c, o };

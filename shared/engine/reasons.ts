@@ -23,6 +23,7 @@ export const REASONS = [
   'lost_to_exclusive',
   'exclusive_not_best',
   'nothing_left_to_discount',
+  'budget_exhausted',
 ] as const;
 export type Reason = (typeof REASONS)[number];
 

@@ -230,6 +230,8 @@ const COMPUTE: Record<string, Compute> = {
   discount_item_percent: cheapestPercent,
   discount_mix_new_price: mixNewPrice,
   discount_debit: debit,
+  // The reward lines of a shipping rule are the receipt's shipping lines (match.ts).
+  discount_shipping: percentOff,
 };
 
 /**

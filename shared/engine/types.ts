@@ -62,6 +62,8 @@ export interface Requirement {
   /** The seed has a single string; an array is accepted as "one of". */
   discount_code?: string | string[];
   store?: StoreRequirement;
+  /** `discount_shipping` only: the shipping lines (by item `id`) it may discount; absent = any. */
+  shipping_option_ids?: string[];
 }
 
 export type RewardType =
@@ -71,7 +73,9 @@ export type RewardType =
   | 'discount_item_quantity'
   | 'discount_item_percent'
   | 'discount_mix_new_price'
-  | 'discount_debit';
+  | 'discount_debit'
+  /** `value` percent off the receipt's shipping lines (docs/shipping.md). */
+  | 'discount_shipping';
 
 export interface Reward {
   type: RewardType;
@@ -99,6 +103,9 @@ export interface Limitation {
   discount_repeat_usage?: number;
   stamp_expire_days?: number;
   blacklist?: ItemPattern[];
+  /** Caps across all purchases (docs/budgets.md); the engine reads what is left from its input. */
+  budget_amount?: number;
+  budget_usage?: number;
 }
 
 /** The stored rule JSON (seed 001). Fields the engine does not read are passed through untouched. */

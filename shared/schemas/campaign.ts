@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { budgetFields, budgetStatusSchema, type BudgetStatus } from './budget';
 import { metadata, noSinceWithStartingAfter, paging, serverOwned } from './common';
 import { entityFields } from './responses';
 
@@ -15,7 +16,10 @@ export const campaignKey = v.pipe(
   ),
 );
 
-const readOnly = serverOwned();
+const readOnly = serverOwned('budget');
+
+/** A campaign's budget caps all its rules together (docs/budgets.md). */
+const campaignLimitation = v.strictObject(budgetFields);
 
 const name = v.pipe(v.string(), v.minLength(1, 'Expected a non-empty name'), v.maxLength(1000));
 const description = v.pipe(v.string(), v.maxLength(10000));
@@ -27,6 +31,7 @@ export const campaignCreateSchema = v.strictObject({
   description: v.optional(description),
   private: v.optional(v.boolean()),
   metadata: v.optional(metadata),
+  limitation: v.optional(campaignLimitation),
 });
 
 /** PUT is partial; `description: null` removes it, `metadata` replaces the stored object. */
@@ -37,6 +42,8 @@ export const campaignUpdateSchema = v.strictObject({
   description: v.optional(v.nullable(description)),
   private: v.optional(v.boolean()),
   metadata: v.optional(v.nullable(metadata)),
+  /** Replaces the stored limitation; `null` removes the budget. */
+  limitation: v.optional(v.nullable(campaignLimitation)),
 });
 
 export const CAMPAIGN_STATES = ['all', 'public', 'private', 'deleted'] as const;
@@ -60,6 +67,9 @@ export interface Campaign {
   description?: string;
   private: boolean;
   metadata?: Record<string, unknown>;
+  limitation?: { budget_amount?: number; budget_usage?: number };
+  /** Only on `GET` of one campaign with a budget. */
+  budget?: BudgetStatus;
   created_at: string;
   created_by: string;
   updated_at: string;
@@ -77,6 +87,8 @@ export const campaignSchema = v.pipe(
     description: v.optional(v.string()),
     private: v.boolean(),
     metadata: v.optional(v.record(v.string(), v.unknown())),
+    limitation: v.optional(campaignLimitation),
+    budget: v.optional(budgetStatusSchema),
   }),
   v.metadata({ ref: 'Campaign', description: 'A group of rules; rules name it in their `campaign_id`' }),
 );

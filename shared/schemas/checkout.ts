@@ -45,6 +45,22 @@ export const dinteroItemSchema = v.looseObject({
 });
 export type DinteroItem = v.InferOutput<typeof dinteroItemSchema>;
 
+/** At most this many express shipping options are priced (docs/shipping.md). */
+export const MAX_SHIPPING_OPTIONS = 200;
+
+/**
+ * Dintero's `ShippingOption`: `id` groups one product (what `requirement.shipping_option_ids`
+ * names), `line_id` is one configuration of it; `amount` includes VAT, `vat_amount` is the VAT in it.
+ */
+export const dinteroShippingOptionSchema = v.looseObject({
+  id: v.optional(text()),
+  line_id: v.optional(v.union([v.pipe(v.string(), v.maxLength(255)), v.number()])),
+  amount: money,
+  vat_amount: v.optional(money),
+  vat: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(100))),
+});
+export type DinteroShippingOption = v.InferOutput<typeof dinteroShippingOptionSchema>;
+
 export const dinteroSessionSchema = v.looseObject({
   /** The checkout session id (`P12345678.<random>`). */
   id: text(),
@@ -55,10 +71,19 @@ export const dinteroSessionSchema = v.looseObject({
     discount_codes: v.optional(v.pipe(v.array(text()), v.maxLength(50, 'Expected at most 50 codes')), []),
     merchant_reference: v.optional(v.pipe(v.string(), v.maxLength(1000))),
     /** The shipping option the shopper selected; its `amount` is part of what they pay. */
-    shipping_option: v.optional(v.looseObject({ id: v.optional(text()), amount: money })),
+    shipping_option: v.optional(dinteroShippingOptionSchema),
   }),
   customer: v.optional(v.looseObject({ customer_id: v.optional(text()) })),
-  express: v.optional(v.looseObject({ shipping_options: v.optional(v.array(v.unknown())) })),
+  express: v.optional(
+    v.looseObject({
+      shipping_options: v.optional(
+        v.pipe(
+          v.array(dinteroShippingOptionSchema),
+          v.maxLength(MAX_SHIPPING_OPTIONS, `Expected at most ${MAX_SHIPPING_OPTIONS} shipping options`),
+        ),
+      ),
+    }),
+  ),
   store: v.optional(v.looseObject({ id: v.optional(text()) })),
 });
 export type DinteroSession = v.InferOutput<typeof dinteroSessionSchema>;
@@ -171,6 +196,8 @@ export const discountCodesAnswerSchema = v.pipe(
     order: v.strictObject({
       discount_codes: v.array(v.string()),
       amount: v.number(),
+      /** Only when rabatt discounted the selected option (docs/shipping.md). */
+      shipping_option: v.optional(v.looseObject({ amount: v.number() })),
       items: v.array(
         v.looseObject({ amount: v.number(), discount_lines: v.array(v.looseObject({ amount: v.number() })) }),
       ),

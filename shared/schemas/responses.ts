@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { ALL_SCOPES } from '../auth/scopes';
+import { budgetStatusSchema } from './budget';
 import { limitationSchema, requirementSchema, rewardSchema } from './rule';
 
 /** A timestamp as answered: RFC 3339 UTC. */
@@ -50,6 +51,8 @@ export const ruleSchema = v.pipe(
       v.array(v.strictObject({ href: v.string(), rel: v.optional(v.string()), type: v.optional(v.string()) })),
     ),
     statistics: v.optional(ruleStatisticsSchema),
+    /** `GET` of one rule with a budget: docs/budgets.md. */
+    budget: v.optional(budgetStatusSchema),
   }),
   v.metadata({ ref: 'Rule', description: 'A discount rule; `type` is derived from the requirement' }),
 );

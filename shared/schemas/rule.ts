@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { Rule as EngineRule } from '../engine/types';
+import { budgetFields, type BudgetStatus } from './budget';
 import {
   boolParam,
   dateTime,
@@ -76,6 +77,9 @@ const customerRequirement = strict({
   attributes: v.optional(v.record(v.string(), v.union([oneOf, v.string(), v.number(), v.boolean()]))),
 });
 
+/** At most this many ids in `requirement.shipping_option_ids` (docs/shipping.md). */
+export const MAX_SHIPPING_OPTION_IDS = 100;
+
 const count = (min: number) =>
   v.pipe(v.number(), v.integer('Expected an integer'), v.minValue(min), v.maxValue(1_000_000_000));
 const amount = money;
@@ -149,6 +153,10 @@ export const requirementSchema = v.pipe(
     stamp: v.optional(count(1)),
     discount_code: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
     store: v.optional(storeRequirement),
+    /** `discount_shipping` rules: the shipping options (line `id`s) it discounts (docs/shipping.md). */
+    shipping_option_ids: v.optional(
+      v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(255))), v.maxLength(MAX_SHIPPING_OPTION_IDS)),
+    ),
   }),
   v.check(
     (r) => Date.parse(r.purchase_from) <= Date.parse(r.purchase_to),
@@ -164,8 +172,9 @@ export const REWARD_TYPES = [
   'discount_item_percent',
   'discount_mix_new_price',
   'discount_debit',
+  'discount_shipping',
 ] as const;
-const PERCENT_TYPES = new Set(['discount_percent', 'discount_item_percent']);
+const PERCENT_TYPES = new Set(['discount_percent', 'discount_item_percent', 'discount_shipping']);
 
 /** Percent values up to four decimals (10.5 %): kept exact by the engine, never rounded as floats. */
 const rewardValue = v.pipe(v.number(), v.minValue(0), v.maxValue(MAX_MONEY));
@@ -231,6 +240,7 @@ export const limitationSchema = strict({
   discount_repeat_usage: v.optional(limitOrUnlimited),
   stamp_expire_days: v.optional(daysOrUnlimited),
   blacklist: v.optional(v.array(itemPattern)),
+  ...budgetFields,
 });
 
 const link = strict({
@@ -240,7 +250,7 @@ const link = strict({
 });
 
 /** Fields the server owns: accepted (so a GET body can be PUT back) and ignored. */
-const readOnly = serverOwned('type', 'statistics');
+const readOnly = serverOwned('type', 'statistics', 'budget');
 
 const editable = {
   campaign_id: v.optional(v.nullable(v.pipe(v.string(), v.minLength(1), v.maxLength(255)))),
@@ -307,6 +317,8 @@ export interface Rule {
   deleted_at?: string;
   deleted_by?: string;
   statistics?: RuleStatistics;
+  /** Only on `GET` of one rule with a budget (docs/budgets.md). */
+  budget?: BudgetStatus;
 }
 
 /**

@@ -3,6 +3,7 @@ import { maintenanceMigrations } from '../maintenance/migrations';
 import { AccountBase, mountCapabilities, type AccountBindings, type RpcOf } from './account-base';
 import { AutomationFiring } from './automation-firing';
 import { AutomationStore, automationMigrations } from './automations';
+import { BudgetStore, budgetMigrations } from './budgets';
 import { CampaignStore, campaignMigrations } from './campaigns';
 import { AutomationsRpc, EventWrites } from './capabilities/automations';
 import { CampaignsRpc } from './capabilities/campaigns';
@@ -52,6 +53,7 @@ export const MIGRATIONS = inOrder([
   ...automationMigrations,
   ...searchMigrations,
   ...codeMigrations,
+  ...budgetMigrations,
 ]);
 
 /**
@@ -101,7 +103,8 @@ export class AccountStore extends AccountBase {
     const customers = new CustomerStore(sql);
     const refs = new RefStore(sql, rules);
     const codes = new CodePoolStore(sql);
-    const claims = new ClaimStore(sql, refs, rules, codes);
+    const budgets = new BudgetStore(sql, (id) => rules.body(id));
+    const claims = new ClaimStore(sql, refs, rules, codes, budgets);
     const checkout = new CheckoutStore(sql);
     const search = new SearchIndex(sql, (id) => rules.body(id));
     const automations = new AutomationStore(sql, { rule: (id) => rules.body(id) });
@@ -123,6 +126,7 @@ export class AccountStore extends AccountBase {
       customerFacts: (customerId) => customers.find(customerId) as Record<string, unknown> | null,
       isRule: (id) => rules.exists(id),
       poolCodes: (receiptCodes) => codes.match(receiptCodes),
+      budgetsLeft: (ruleIds, ruleOf) => budgets.left(ruleIds, ruleOf),
     });
     this.evaluator = evaluator;
     const desk = new CheckoutDesk({
@@ -130,6 +134,7 @@ export class AccountStore extends AccountBase {
       claims,
       evaluate: (receipt, now) => evaluator.evaluate(receipt, now),
       discountCodeOf: (ruleId) => rules.body(ruleId)?.requirement?.discount_code,
+      shippingRules: () => evaluator.shippingRules(),
       isRule: (id) => rules.body(id) !== undefined,
       allowUnsigned: () => settings.values().checkout.allow_unsigned_callbacks,
       // Read at each call, not captured: the Worker's secrets are what the object holds now.
@@ -143,12 +148,12 @@ export class AccountStore extends AccountBase {
       transaction: tx,
     });
     const events = new EventWrites(automationHost);
-    this.emptiedEachCall(rules);
+    this.emptiedEachCall(rules, budgets);
 
     this.capabilities = {
       storefront: new StorefrontRpc({ ...host, settings, publicRules: new PublicRulesStore(sql, settings) }),
-      campaigns: new CampaignsRpc({ ...host, campaigns: new CampaignStore(sql) }),
-      rules: new RulesRpc({ ...host, rules, search, evaluator, automations, maintenance: cleanup }),
+      campaigns: new CampaignsRpc({ ...host, campaigns: new CampaignStore(sql), budgets }),
+      rules: new RulesRpc({ ...host, rules, search, evaluator, automations, maintenance: cleanup, budgets }),
       clients: new ClientsRpc({ ...host, clients }),
       customers: new CustomersRpc({ ...host, customers, events }),
       refs: new RefsRpc({ ...host, refs, rules }),

@@ -41,6 +41,7 @@ export class CampaignStore {
       ...(input.description !== undefined ? { description: input.description } : {}),
       private: input.private ?? false,
       ...(input.metadata !== undefined ? { metadata: input.metadata } : {}),
+      ...(input.limitation !== undefined ? { limitation: input.limitation } : {}),
       created_at: now,
       created_by: actor,
       updated_at: now,
@@ -93,7 +94,8 @@ export class CampaignStore {
         { field: 'campaign_id', code: 'immutable', message: 'campaign_id cannot change' },
       ]);
     }
-    const { deleted_at: _d, deleted_by: _db, description, metadata, ...kept } = current;
+    const { deleted_at: _d, deleted_by: _db, description, metadata, limitation, ...kept } = current;
+    const nextLimitation = patch.limitation === undefined ? limitation : (patch.limitation ?? undefined);
     const nextDescription = patch.description === undefined ? description : (patch.description ?? undefined);
     const nextMetadata = patch.metadata === undefined ? metadata : (patch.metadata ?? undefined);
     const now = new Date().toISOString();
@@ -103,6 +105,7 @@ export class CampaignStore {
       ...(nextDescription !== undefined ? { description: nextDescription } : {}),
       private: patch.private ?? current.private,
       ...(nextMetadata !== undefined ? { metadata: nextMetadata } : {}),
+      ...(nextLimitation !== undefined ? { limitation: nextLimitation } : {}),
       updated_at: now,
       updated_by: actor,
     };

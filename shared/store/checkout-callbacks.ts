@@ -5,6 +5,7 @@ import {
   claimDiscounts,
   discountCodesAnswer,
   prepareSession,
+  shippingMemoOf,
   type DinteroDiscountLine,
 } from '../checkout/dintero';
 import type { EvaluationResult } from '../engine';
@@ -33,6 +34,8 @@ export interface CheckoutDeps {
   claims: ClaimStore;
   evaluate(receipt: ReceiptInput, now: string): EvaluationResult;
   discountCodeOf(ruleId: string): string | string[] | undefined;
+  /** Whether a live rule rewards shipping (only then are the other shipping options evaluated). */
+  shippingRules(): boolean;
   /** Whether the id is one of this account's rules (deleted ones included: their lines are still ours). */
   isRule(id: string): boolean;
   allowUnsigned(): boolean;
@@ -202,13 +205,13 @@ export class CheckoutDesk {
   }
 
   /** Evaluates a session as received and the plan its payment would claim. */
-  private evaluateSession(session: DinteroSession, now: string, applied: readonly string[]) {
-    const earlier = new Set(applied);
+  private evaluateSession(session: DinteroSession, now: string, before?: SessionPlan) {
+    const earlier = new Set(before?.applied);
     // Every `customer` line naming one of our rules is ours, whether or not the stored plan (24 h)
     // still remembers it; otherwise an old session would get the same discount twice.
     const ours = ({ discount_id: id, discount_type: type }: DinteroDiscountLine) =>
       id !== undefined && (earlier.has(id) || (type === 'customer' && this.deps.isRule(id)));
-    const prepared = prepareSession(session, now, ours);
+    const prepared = prepareSession(session, now, ours, before?.shipping);
     const result = this.deps.evaluate(parse(receiptSchema, prepared.receipt), now);
     const plan: SessionPlan = {
       customer_id: result.receipt.customer_id ?? null,
@@ -234,15 +237,18 @@ export class CheckoutDesk {
     const now = new Date(nowMs).toISOString();
     const before = this.deps.store.session(session.id, nowMs);
     checkNotSuperseded(before?.signed_at, auth);
-    const { prepared, result, plan } = this.evaluateSession(session, now, before?.applied ?? []);
+    const { prepared, result, plan } = this.evaluateSession(session, now, before);
     const codes = acceptedCodes(session.order.discount_codes ?? [], result, (id) => this.deps.discountCodeOf(id));
+    const again = (r: ReceiptInput) => this.deps.evaluate(parse(receiptSchema, r), now);
+    const answer = discountCodesAnswer(session, prepared, result, codes, this.deps.shippingRules() ? again : undefined);
     const stored = {
       ...plan,
+      shipping: shippingMemoOf(prepared, answer),
       merchant_reference: session.order.merchant_reference ?? null,
       signed_at: auth.signedAt ?? null,
     };
     this.deps.tx(() => this.deps.store.saveSession(session.id, stored, nowMs));
-    return discountCodesAnswer(session, prepared, result, codes);
+    return answer;
   }
 
   async transactionCallback(
@@ -340,7 +346,7 @@ export class CheckoutDesk {
       // The body is not signed: its session may be claimed from only when the signed query names it.
       if (signedSession !== sessionBody.id)
         throw fieldError('session_id', 'Expected the session_id query parameter naming the session in the body');
-      plan = this.evaluateSession(sessionBody, new Date(nowMs).toISOString(), []).plan;
+      plan = this.evaluateSession(sessionBody, new Date(nowMs).toISOString()).plan;
     }
     if (!plan.discounts.length) return this.deps.tx(() => log(entry('nothing_to_claim')));
     const input: ClaimInput = {

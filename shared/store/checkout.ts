@@ -1,4 +1,5 @@
 import { META_KEYS } from '../keys';
+import type { ShippingMemo } from '../checkout/shipping';
 import type { ClaimInput } from '../schemas/claim';
 import type { CheckoutEvent, CheckoutEventsQuery, CheckoutOutcome, SignatureStatus } from '../schemas/checkout';
 import type { Migration } from './migrations';
@@ -88,6 +89,8 @@ export interface SessionPlan {
   discounts: ClaimInput['discounts'];
   /** Rule ids whose discount lines rabatt put on the session's items (taken off on the next call). */
   applied: string[];
+  /** Shipping prices rabatt answered (shared/checkout/shipping.ts), taken back on the next call. */
+  shipping?: ShippingMemo;
 }
 
 /** A stored plan with what bound it when it was stored. */
@@ -224,7 +227,7 @@ export class CheckoutStore {
       sessionId,
       plan.customer_id,
       plan.purchase_at,
-      JSON.stringify({ discounts: plan.discounts, applied: plan.applied }),
+      JSON.stringify({ discounts: plan.discounts, applied: plan.applied, shipping: plan.shipping }),
       now,
       now,
       now + SESSION_TTL_MS,
@@ -235,7 +238,7 @@ export class CheckoutStore {
 
   /** The session's plan while it has not expired. */
   session(sessionId: string, now: number): StoredPlan | undefined {
-    const row = one<Omit<StoredPlan, 'discounts' | 'applied'> & { evaluation: string }>(
+    const row = one<Omit<StoredPlan, 'discounts' | 'applied' | 'shipping'> & { evaluation: string }>(
       this.sql,
       `SELECT customer_id, purchase_at, evaluation, merchant_reference, signed_at FROM checkout_sessions
        WHERE session_id = ? AND expires_at > ?`,
@@ -244,8 +247,11 @@ export class CheckoutStore {
     );
     if (!row) return undefined;
     const { evaluation, ...rest } = row;
-    const { discounts, applied } = JSON.parse(evaluation) as Pick<SessionPlan, 'discounts' | 'applied'>;
-    return { ...rest, discounts, applied };
+    const { discounts, applied, shipping } = JSON.parse(evaluation) as Pick<
+      SessionPlan,
+      'discounts' | 'applied' | 'shipping'
+    >;
+    return { ...rest, discounts, applied, ...(shipping && { shipping }) };
   }
 
   // ---- callback log

@@ -3,6 +3,7 @@ import { inDynamicWindow, refLimits, unusableReason, usedUp } from '../engine/us
 import { conflict, internal, notFound, refused as refusedClaim } from '../errors';
 import type { Claim, ClaimInput, ClaimListQuery } from '../schemas/claim';
 import type { CodePoolStore } from './codes';
+import type { BudgetEntry, BudgetStore } from './budgets';
 import type { Migration } from './migrations';
 import type { RefRow } from './ref-rows';
 import type { RefStore } from './refs';
@@ -96,6 +97,8 @@ export class ClaimStore {
     private readonly refs: RefStore,
     private readonly rules: RuleStore,
     private readonly codes: CodePoolStore,
+    /** Budgets (docs/budgets.md): what claims and receipts take, checked against the caps. */
+    private readonly budgets?: Pick<BudgetStore, 'take' | 'giveBack'>,
   ) {}
 
   /**
@@ -122,6 +125,7 @@ export class ClaimStore {
     const purchaseAt = Date.parse(input.purchase_at);
     const customerId = input.customer_id ?? null;
     const seen = new Set<string>();
+    const spend: BudgetEntry[] = [];
     input.discounts.forEach((discount, i) => {
       // A pool rule's claim takes one use of the code it names (docs/codes.md).
       const use = { source: 'claim' as const, sourceRef: id, field: `discounts.${i}.code` };
@@ -161,6 +165,12 @@ export class ClaimStore {
             'The ref has no purchases left under discount_repeat_usage',
           );
         }
+        spend.push({
+          ruleId: row.rule_id,
+          amount: r.amount + ('bonus' in r ? (r.bonus ?? 0) : 0),
+          usage: r.usage,
+          field,
+        });
         this.refs.ledger.record(
           row,
           ownerOf(row, customerId),
@@ -180,6 +190,7 @@ export class ClaimStore {
         );
       });
     });
+    this.budgets?.take('claim', id, spend);
     const at = new Date(now).toISOString();
     const claim: Claim = {
       id,
@@ -242,6 +253,7 @@ export class ClaimStore {
       return { claim: JSON.parse(row.body) as Claim, bodyHash: row.body_hash, released: false };
     this.refs.ledger.releaseSource('claim', id, actor, now);
     this.codes.release('claim', id, now);
+    this.budgets?.giveBack('claim', id, now);
     const at = new Date(now).toISOString();
     const claim: Claim = {
       ...(JSON.parse(row.body) as Claim),
@@ -281,6 +293,7 @@ export class ClaimStore {
     if (this.receiptRecorded(receipt)) return { recorded: false, refs: 0 };
     const purchaseAt = Date.parse(receipt.purchase_at);
     let touched = 0;
+    const spend: BudgetEntry[] = [];
     for (const [i, discount] of result.receipt.discounts.entries()) {
       // The engine offered a pool rule only with a code that has a use left: take it.
       const takes = discount.refs.some((r) => r.usage > 0 || r.amount > 0 || r.bonus > 0);
@@ -294,6 +307,7 @@ export class ClaimStore {
         if (!r.usage && !r.amount && !stamp && !r.bonus) continue;
         const row = this.refs.row(r.id);
         if (!row) throw internal('The engine named a ref storage does not hold');
+        spend.push({ ruleId: row.rule_id, amount: r.amount + r.bonus, usage: r.usage, field: 'receipt' });
         this.refs.ledger.record(
           row,
           ownerOf(row, customerId),
@@ -314,6 +328,8 @@ export class ClaimStore {
         touched++;
       }
     }
+    // The engine offered no more than the budgets had left, in this same transaction.
+    this.budgets?.take('receipt', `${receipt.store.id}:${receipt.receipt_id}`, spend);
     this.sql.exec(
       'INSERT INTO recorded_receipts (receipt_id, store_id, customer_id, refs, recorded_at, recorded_by) ' +
         'VALUES (?, ?, ?, ?, ?, ?)',

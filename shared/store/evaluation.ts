@@ -8,6 +8,7 @@ import {
   type RefState,
 } from '../engine';
 import { withoutValues } from '../engine/explain';
+import type { BudgetsLeft } from '../engine/budgets';
 import type { ReceiptInput } from '../schemas/receipt';
 import type { Rule } from '../schemas/rule';
 import type { PoolMatch } from './codes';
@@ -25,6 +26,8 @@ export interface EvaluationSources {
   isRule(id: string): boolean;
   /** The receipt's codes against the account's code pools (docs/codes.md); absent: no pools. */
   poolCodes?(receiptCodes: readonly string[] | undefined): PoolMatch;
+  /** What is left of these rules' budgets (docs/budgets.md); undefined when none has one. */
+  budgetsLeft?(ruleIds: Set<string>, ruleOf: (id: string) => Rule | undefined): BudgetsLeft | undefined;
 }
 
 /** What an evaluation found of the receipt's codes: for the code-guessing rate limit (docs/codes.md). */
@@ -49,6 +52,14 @@ export class ReceiptEvaluator {
   rulesChanged(): void {
     this.compiled = undefined;
     this.plain = undefined;
+    this.shipping = undefined;
+  }
+
+  private shipping: boolean | undefined;
+  /** Whether a usable rule rewards shipping (docs/shipping.md); known until the rules change. */
+  shippingRules(): boolean {
+    this.shipping ??= [...this.rules().byId.values()].some((c) => c.shipping && c.usable);
+    return this.shipping;
   }
 
   private rules(): CompiledRules {
@@ -80,6 +91,8 @@ export class ReceiptEvaluator {
     const refs = customerId === undefined ? [] : this.sources.refsForPurchase(customerId, ids);
     const pools = this.sources.poolCodes?.(receipt.discount_code);
     if (codes) codes.misses = this.misses(pools, receipt.discount_code);
+    // Stored rules are engine rules (rule.ts), so the compiled set's bodies are the stored ones.
+    const budgets = this.sources.budgetsLeft?.(ids, (id) => rules.byId.get(id)?.rule as Rule | undefined);
     const result = evaluate({
       receipt: seen,
       rules,
@@ -87,6 +100,7 @@ export class ReceiptEvaluator {
       now,
       ...(explain && { explain: { rules: named } }),
       ...(pools && pools.byRule.size > 0 && { poolCodes: pools.byRule }),
+      ...(budgets && { budgets }),
     });
     if (facts) {
       if (receipt.customer === undefined) delete result.receipt.customer;

@@ -40,6 +40,7 @@ export const MIGRATION_ORDER = [
   'automations/002',
   'codes/001',
   'checkout/003',
+  'budgets/001',
 ] as const;
 
 /** The areas' migrations in MIGRATION_ORDER; throws if one is not listed there or a listed one is missing. */

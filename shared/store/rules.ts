@@ -97,7 +97,9 @@ function toRule(row: RuleRow, withStatistics: boolean): Rule {
 function editableFields(input: RuleInput | RuleUpdate) {
   const { id, type, created_at, created_by, updated_at, updated_by, deleted_at, deleted_by, statistics, ...rest } =
     input;
-  return rest;
+  // `budget` (used and left) is answered by GET, never stored (docs/budgets.md).
+  const { budget: _budget, ...editable } = rest;
+  return editable;
 }
 
 function withoutNulls<T extends object>(o: T): T {

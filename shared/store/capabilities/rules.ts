@@ -4,6 +4,7 @@ import type { SearchInput, SearchQuery } from '../../schemas/search';
 import type { AccountCleanup } from '../../maintenance/cleanup';
 import type { Host } from '../account-base';
 import type { AutomationStore } from '../automations';
+import type { BudgetStore } from '../budgets';
 import { answerText, type ReceiptEvaluator } from '../evaluation';
 import type { RuleStore } from '../rules';
 import type { SearchIndex } from '../search';
@@ -14,6 +15,7 @@ export interface RulesHost extends Pick<Host, 'tx'> {
   evaluator: ReceiptEvaluator;
   automations: Pick<AutomationStore, 'deleteForRule'>;
   maintenance: Pick<AccountCleanup, 'unarchive'>;
+  budgets: Pick<BudgetStore, 'ruleStatus'>;
 }
 
 /**
@@ -41,8 +43,11 @@ export class RulesRpc {
   searchRules(input: SearchInput, query: SearchQuery) {
     return this.h.search.search(input, query);
   }
+  /** With `budget` (used and left) when the rule has one: docs/budgets.md. */
   getRule(id: string, withStatistics: boolean) {
-    return this.h.rules.get(id, withStatistics);
+    const rule = this.h.rules.get(id, withStatistics);
+    const budget = this.h.budgets.ruleStatus(rule);
+    return budget ? { ...rule, budget } : rule;
   }
   listRules(query: RuleListQuery) {
     return this.h.rules.list(query);
