@@ -24,6 +24,9 @@ import { CONSOLE_PATH, consoleApp } from './console';
 import { automations } from './routes/automations';
 import { search } from './routes/search';
 import { anonymousRateLimit, tokenRateLimit } from './rate-limit';
+import { customerApi } from './routes/customer-api';
+import { locations } from './routes/locations';
+import { notServed } from './routes/not-served';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const ACCOUNT_ID = /^[PT]\d{8}$/;
@@ -88,6 +91,13 @@ const automationRoutes = new Hono<AppEnv>()
   .route('/v1/accounts/:aid/automations', automations)
   .route('/v1/accounts/:aid/discounts/search', search);
 app.route('/', automationRoutes);
+
+// Dintero's Customers API around the customer, locations, and the operations answered 501: a fourth chain.
+const customerApiRoutes = new Hono<AppEnv>()
+  .route('/v1/accounts/:aid/customers', customerApi)
+  .route('/v1/accounts/:aid/locations', locations)
+  .route('/v1/accounts/:aid', notServed);
+app.route('/', customerApiRoutes);
 
 // The merchant console calls the routes above in process, with the signed-in client's token.
 app.route(
@@ -154,4 +164,5 @@ function executionCtxOf(c: Pick<Context, 'executionCtx'>) {
 export type AppType = typeof routes;
 export type RefsAppType = typeof refRoutes;
 export type AutomationsAppType = typeof automationRoutes;
+export type CustomerApiAppType = typeof customerApiRoutes;
 export default app;

@@ -14,7 +14,11 @@ export async function authenticate(
   if (!match) throw new HttpError(401, 'unauthorized', 'Send an access token: Authorization: Bearer <token>');
   const claims = await verifyToken(verificationSecrets(secrets), match[1]!);
   if (claims.aid !== aid) throw new HttpError(403, 'forbidden', 'The access token is for another account');
-  return { clientId: claims.sub, scopes: claims.scopes };
+  return {
+    clientId: claims.sub,
+    scopes: claims.scopes,
+    ...(typeof claims.customer_id === 'string' && { customerId: claims.customer_id }),
+  };
 }
 
 export function hasAnyScope(held: readonly string[], allowed: readonly Scope[]): boolean {

@@ -9,6 +9,12 @@ import { CheckoutRpc } from './capabilities/checkout';
 import { ClaimsRpc } from './capabilities/claims';
 import { ClientsRpc } from './capabilities/clients';
 import { CustomersRpc } from './capabilities/customers';
+import { CustomerApiRpc } from './capabilities/customer-api';
+import { LocationsRpc } from './capabilities/locations';
+import { customerTagMigrations, CustomerTagRegistry } from './customer-tags';
+import { customerTokenMigrations } from './customer-tokens';
+import { LocationStore, locationMigrations } from './locations';
+import { TokenEvents } from './token-events';
 import { MaintenanceRpc } from './capabilities/maintenance';
 import { RefsRpc } from './capabilities/refs';
 import { RulesRpc } from './capabilities/rules';
@@ -46,6 +52,9 @@ export const MIGRATIONS = inOrder([
   ...maintenanceMigrations,
   ...automationMigrations,
   ...searchMigrations,
+  ...customerTokenMigrations,
+  ...customerTagMigrations,
+  ...locationMigrations,
 ]);
 
 /**
@@ -64,6 +73,8 @@ const CAPABILITIES = {
   automations: AutomationsRpc,
   checkout: CheckoutRpc,
   maintenance: MaintenanceRpc,
+  customerApi: CustomerApiRpc,
+  locations: LocationsRpc,
 };
 type Capabilities = { [K in keyof typeof CAPABILITIES]: InstanceType<(typeof CAPABILITIES)[K]> };
 type Surface = RpcOf<Capabilities[keyof Capabilities]>;
@@ -139,6 +150,13 @@ export class AccountStore extends AccountBase {
       automations: new AutomationsRpc({ ...host, automations }),
       checkout: new CheckoutRpc({ ...host, checkout, desk }),
       maintenance: new MaintenanceRpc({ ...host, cleanup, settings, automations, desk, events }),
+      customerApi: new CustomerApiRpc({
+        ...host,
+        customers,
+        tags: new CustomerTagRegistry(sql),
+        tokenEvents: new TokenEvents(sql),
+      }),
+      locations: new LocationsRpc({ ...host, locations: new LocationStore(sql) }),
     };
   }
 

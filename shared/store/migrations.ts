@@ -36,6 +36,10 @@ export const MIGRATION_ORDER = [
   'search/001',
   'maintenance/002',
   'checkout/002',
+  'customers/003',
+  'customers/004',
+  'locations/001',
+  'clients/002',
 ] as const;
 
 /** The areas' migrations in MIGRATION_ORDER; throws if one is not listed there or a listed one is missing. */
