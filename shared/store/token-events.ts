@@ -116,7 +116,8 @@ export class TokenEvents {
     }
     if (q.deleted_since !== undefined) {
       where.push(
-        `(SELECT e.status FROM token_events e WHERE e.key_seq = k.seq ORDER BY e.seq DESC LIMIT 1) = '${DELETED_STATUS}'`,
+        `(SELECT e.status FROM token_events e WHERE e.key_seq = k.seq ORDER BY e.seq DESC LIMIT 1)
+          = '${DELETED_STATUS}'`,
         'k.updated_at >= ?',
       );
       args.push(Date.parse(q.deleted_since));
@@ -155,7 +156,10 @@ export class TokenEvents {
   }
 }
 
-/** The latest status of an event not expired yet (Dintero: an expired one falls back to the one before), else UNKNOWN. */
+/**
+ * The latest status of an event not expired yet (Dintero: an expired one falls back to the one
+ * before), else UNKNOWN.
+ */
 function statusOf(events: TokenEvent[], now = Date.now()): string {
   for (let i = events.length - 1; i >= 0; i--) {
     const e = events[i]!;

@@ -25,7 +25,7 @@ async function claimFor(client: DinteroClient, customerId: string, ref: string) 
 }
 
 describe('tokens waiting for their customer', () => {
-  it('token_add for a customer not in the registry is stored, resolves receipts and joins the customer later', async () => {
+  it('token_add for an unregistered customer is stored, resolves receipts, joins the customer later', async () => {
     const client = await dinteroClient();
     const event = await client.post(
       '/discounts/events',
@@ -146,7 +146,7 @@ describe('change_customer_id', () => {
 });
 
 describe('tags', () => {
-  it("rabatt's {tag_ids} body still answers the customer; unknown ids are registered; deleting a tag untags", async () => {
+  it('{tag_ids} still answers the customer; unknown ids are registered; deleting a tag untags', async () => {
     const client = await dinteroClient();
     await client.post('/customers/users', { customer_id: 'tg-1' });
     const res = await client.put('/customers/users/tg-1/tags', { tag_ids: ['gold', 'staff'] });

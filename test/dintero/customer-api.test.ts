@@ -122,7 +122,7 @@ describe('Dintero contract: tags', () => {
 });
 
 describe('Dintero contract: change_customer_id', () => {
-  it('aid_customers_cid_change_customer_id_post: CustomerResponse under the new id, with the metadata entry', async () => {
+  it('aid_customers_cid_change_customer_id_post: CustomerResponse under the new id, with its metadata', async () => {
     const client = await dinteroClient();
     await client.post('/customers/users', { customer_id: 'old-1', first_name: 'Kari' });
     const res = await client.post('/customers/users/old-1/change_customer_id', { customer_id: 'new-1' });
