@@ -10,7 +10,7 @@ import { operation } from '../operation';
  * has no customer login and no outside network. They answer 501 in the error shape, to anyone
  * (nothing is read or written), so a client learns it reached rabatt and what is missing, not a 404.
  */
-const NOT_SERVED: { method: 'get' | 'post' | 'delete'; path: string; summary: string }[] = [
+export const NOT_SERVED: { method: 'get' | 'post' | 'delete'; path: string; summary: string }[] = [
   { method: 'post', path: '/customers/login', summary: 'Customer login' },
   { method: 'post', path: '/customers/mfa_login', summary: 'Customer MFA login' },
   { method: 'post', path: '/customers/mfa_login_recovery', summary: 'Customer MFA recovery' },

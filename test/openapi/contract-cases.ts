@@ -10,6 +10,7 @@ import { BASE, call, ruleBody } from '../helpers';
 import { signatureHeader } from '../../shared/auth/signature';
 import type { Case, CaseContext } from './case';
 import { automationCases } from './contract-cases-automations';
+import { customerApiCases } from './contract-cases-customers';
 
 const basic = (id: string, secret: string) => ({ authorization: `Basic ${btoa(`${id}:${secret}`)}` });
 
@@ -484,3 +485,4 @@ async function readOnlyToken(t: CaseContext) {
 }
 
 Object.assign(cases, automationCases);
+Object.assign(cases, customerApiCases);
