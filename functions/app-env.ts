@@ -7,6 +7,8 @@ export interface Caller {
   clientId: string;
   scopes: Scope[];
   anonymous?: boolean;
+  /** The customer a `user:discounts` client is bound to (docs/security.md). */
+  customerId?: string;
 }
 
 /** Hono's environment for every router: bindings plus what middleware learnt about the request. */

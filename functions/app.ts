@@ -26,6 +26,9 @@ import { automations } from './routes/automations';
 import { search } from './routes/search';
 import { anonymousRateLimit, tokenRateLimit } from './rate-limit';
 import { NO_STORE_PATHS, noStore } from './no-store';
+import { customerApi } from './routes/customer-api';
+import { locations } from './routes/locations';
+import { notServed } from './routes/not-served';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const ACCOUNT_ID = /^[PT]\d{8}$/;
@@ -93,6 +96,13 @@ const automationRoutes = new Hono<AppEnv>()
   .route('/v1/accounts/:aid/discounts/search', search);
 app.route('/', automationRoutes);
 
+// Dintero's Customers API around the customer, locations, and the operations answered 501: a fourth chain.
+const customerApiRoutes = new Hono<AppEnv>()
+  .route('/v1/accounts/:aid/customers', customerApi)
+  .route('/v1/accounts/:aid/locations', locations)
+  .route('/v1/accounts/:aid', notServed);
+app.route('/', customerApiRoutes);
+
 // The merchant console calls the routes above in process, with the signed-in client's token.
 app.route(
   CONSOLE_PATH,
@@ -158,4 +168,5 @@ function executionCtxOf(c: Pick<Context, 'executionCtx'>) {
 export type AppType = typeof routes;
 export type RefsAppType = typeof refRoutes;
 export type AutomationsAppType = typeof automationRoutes;
+export type CustomerApiAppType = typeof customerApiRoutes;
 export default app;

@@ -2,7 +2,7 @@ import { HTTPException } from 'hono/http-exception';
 import { DomainError, type ErrorBody, type ErrorKind, type FieldError } from '../shared/errors';
 import type { ErrorCode } from '../shared/schemas/error';
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 500 | 501 | 503;
 
 /** The one table from a domain error's kind to its HTTP status (kinds: shared/errors.ts). */
 export const STATUS_OF_KIND: Record<ErrorKind, ErrorStatus> = {

@@ -59,6 +59,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   415: 'Body must be application/json',
   429: 'Rate limited',
   500: 'A bug on our side',
+  501: 'Not served by rabatt (docs/customers.md, "Not served")',
   503: 'Temporarily unavailable',
 };
 

@@ -25,15 +25,18 @@ const JSON_MEDIA = /^application\/([\w.-]+\+)?json$/i;
 export const isJsonMedia = (contentType: string | undefined): boolean =>
   JSON_MEDIA.test((contentType ?? '').split(';')[0]!.trim());
 
-/** A JSON body validated by `schema`; 415 without a JSON content type, 400 for malformed JSON. */
-export const jsonBody = <S extends AnySchema>(schema: S): Validated<'json', S> =>
+/**
+ * A JSON body validated by `schema`; 415 without a JSON content type, 400 for malformed JSON.
+ * Bodies are JSON objects, except where Dintero's operation takes an array (`{ array: true }`).
+ */
+export const jsonBody = <S extends AnySchema>(schema: S, opts: { array?: boolean } = {}): Validated<'json', S> =>
   documented(
     validator('json', (value, c): v.InferOutput<S> => {
       if (!isJsonMedia(c.req.header('content-type'))) {
         throw new HttpError(415, 'unsupported_media_type', 'Send the body as application/json');
       }
       // Valibot's object schemas accept arrays; every body of this API is a JSON object.
-      if (!isPlainObject(value)) {
+      if (!isPlainObject(value) && !(opts.array && Array.isArray(value))) {
         throw validationError([{ field: '(body)', code: 'type', message: 'Expected a JSON object' }]);
       }
       // Free-form fields (metadata, loose receipt fields) are copied across RPC, which fails on

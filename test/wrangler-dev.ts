@@ -40,6 +40,8 @@ export interface DevWorker {
 export async function startWorker(readyPath = '/openapi.json'): Promise<DevWorker> {
   const scratch = mkdtempSync(join(tmpdir(), 'rabatt-dev-'));
   const port = await freePort();
+  // Its own inspector port too: two workers (or another checkout's) must not both want 9229.
+  const inspectorPort = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   let log = '';
   const worker: ChildProcess = spawn(
@@ -51,6 +53,8 @@ export async function startWorker(readyPath = '/openapi.json'): Promise<DevWorke
       '127.0.0.1',
       '--port',
       String(port),
+      '--inspector-port',
+      String(inspectorPort),
       '--persist-to',
       join(scratch, 'state'),
       '--show-interactive-dev-session=false',

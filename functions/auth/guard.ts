@@ -16,7 +16,11 @@ export async function authenticate(authorization: string | undefined, env: Env, 
   const claims = await verifyToken(verificationSecrets(env), match[1]!);
   if (claims.aid !== aid) throw new HttpError(403, 'forbidden', 'The access token is for another account');
   if (await isClientRevoked(env, aid, claims.sub)) throw revokedToken();
-  return { clientId: claims.sub, scopes: claims.scopes };
+  return {
+    clientId: claims.sub,
+    scopes: claims.scopes,
+    ...(typeof claims.customer_id === 'string' && { customerId: claims.customer_id }),
+  };
 }
 
 export const revokedToken = () =>

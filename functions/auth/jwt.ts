@@ -10,6 +10,8 @@ export interface TokenClaims {
   aud: string;
   aid: string; // the one account this token is for
   scopes: Scope[];
+  /** Set for a client bound to one customer (its `user:discounts` reads only theirs). */
+  customer_id?: string;
   iat: number;
   exp: number;
 }

@@ -72,6 +72,7 @@ export const auth = new Hono<AppEnv>()
       }
       const client = basicCredentials(c.req.header('authorization'));
       let granted: Scope[];
+      let customerId: string | null = null;
       const bootstrapId = c.env.BOOTSTRAP_CLIENT_ID;
       const bootstrapSecret = c.env.BOOTSTRAP_CLIENT_SECRET;
       if (bootstrapId && bootstrapSecret && timingSafeEqual(client.id, bootstrapId)) {
@@ -84,8 +85,15 @@ export const auth = new Hono<AppEnv>()
         const stored = (await isKnownAccount(c.env, aid)) ? await storeOf(c).clientCredentials(client.id) : null;
         if (!(await clientSecretMatches(stored, client.secret)) || !stored) throw invalidClient();
         granted = stored.scopes;
+        customerId = stored.customer_id;
       }
-      const access_token = await issueToken(secret, { sub: client.id, aud: body.audience, aid, scopes: granted });
+      const access_token = await issueToken(secret, {
+        sub: client.id,
+        aud: body.audience,
+        aid,
+        scopes: granted,
+        ...(customerId !== null && { customer_id: customerId }),
+      });
       return c.json({ access_token, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS });
     },
   )

@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { storeOf, type AppEnv } from '../app-env';
+import { storeOf, type AppEnv, type Caller } from '../app-env';
+import { hasAnyScope } from '../auth/guard';
+import { HttpError } from '../errors';
 import { scopes } from '../../shared/auth/scopes';
 import { ok } from '../openapi';
 import { operation } from '../operation';
@@ -25,6 +27,17 @@ const DELETED_REF =
   'A deleted ref answers 400 (code `ref_deleted`, Dintero\'s "Discount ref already deleted") when read, ' +
   'changed or deleted again.';
 
+/**
+ * A caller let in only by `user:discounts` reads only the customer its client is bound to
+ * (docs/security.md); `admin:discounts` or `read:discounts` read anyone's.
+ */
+function boundToCustomer(caller: Caller, customerId: string): void {
+  if (hasAnyScope(caller.scopes, scopes.read('discounts'))) return;
+  if (caller.customerId !== customerId) {
+    throw new HttpError(403, 'forbidden', "A user:discounts token reads only its own customer's discounts");
+  }
+}
+
 /** `/discounts/customers/{customer_id}`: what one customer holds. */
 export const customerRefs = new Hono<AppEnv>()
   .get(
@@ -44,6 +57,7 @@ export const customerRefs = new Hono<AppEnv>()
     customerOnly,
     queryOf(customerRulesQuerySchema),
     async (c) => {
+      boundToCustomer(c.get('caller'), c.req.valid('param').customer_id);
       const { rules, total } = await storeOf(c).customerRules(c.req.valid('param').customer_id, c.req.valid('query'));
       totalCount(c, total);
       return c.json(rules);

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import { storeOf, type AppEnv } from '../app-env';
 import { scopes } from '../../shared/auth/scopes';
-import { ok } from '../openapi';
+import { documented, ok } from '../openapi';
 import { operation } from '../operation';
 import { listOf, totalCount } from '../paging';
 import {
@@ -12,9 +12,9 @@ import {
   customerImportSchema,
   customerListQuerySchema,
   customerSchema,
-  customerTagsSchema,
   customerUpdateSchema,
 } from '../../shared/schemas/customer';
+import { customerTagSchema, customerTagsPutSchema, parseCustomerTagsPut } from '../../shared/schemas/customer-api';
 import { exampleCustomer } from '../../shared/schemas/examples';
 import { jsonBody, paramOf, queryOf } from '../validate';
 
@@ -137,18 +137,26 @@ export const customers = new Hono<AppEnv>()
     operation({
       tags,
       summary: "Set a customer's tags",
+      description:
+        "Replaces the customer's tags (duplicates dropped, at most 100). Dintero's body, a bare array of tag ids, " +
+        "is answered with Dintero's `CustomerTag[]`; rabatt's earlier `{tag_ids: [...]}` with the customer. Ids " +
+        'the tag registry does not know are registered with `tag` = id.',
       scopes: write,
-      responses: one('The customer with its tag_ids'),
-      requestExample: { tag_ids: ['vip'] },
+      responses: {
+        200: ok(v.union([v.array(customerTagSchema), customerSchema]), 'The tags (array body) or the customer'),
+      },
+      requestExample: ['vip'],
     }),
     customerParam,
-    jsonBody(customerTagsSchema),
-    async (c) =>
-      c.json(
-        await storeOf(c).setCustomerTags(
-          c.req.valid('param').customer_id,
-          c.req.valid('json').tag_ids,
-          c.get('caller').clientId,
-        ),
-      ),
+    documented(jsonBody(v.unknown(), { array: true }), 'json', customerTagsPutSchema),
+    async (c) => {
+      const body = c.req.valid('json');
+      const ids = parseCustomerTagsPut(body);
+      const { customer, tags } = await storeOf(c).putCustomerTags(
+        c.req.valid('param').customer_id,
+        ids,
+        c.get('caller').clientId,
+      );
+      return c.json(Array.isArray(body) ? tags : customer);
+    },
   );

@@ -14,10 +14,13 @@ export const ALL_SCOPES = [
   'admin:automations',
   'read:automations',
   'write:automations',
+  'admin:locations',
+  'read:locations',
+  'write:locations',
 ] as const;
 export type Scope = (typeof ALL_SCOPES)[number];
 
-type Area = 'discounts' | 'customers' | 'automations';
+type Area = 'discounts' | 'customers' | 'automations' | 'locations';
 
 export const scopes = {
   read: (area: Area): Scope[] => [`admin:${area}`, `read:${area}`],

@@ -127,10 +127,6 @@ export const customerImportSchema = v.strictObject({
   ),
 });
 
-export const customerTagsSchema = v.strictObject({
-  tag_ids: v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(255))), v.maxLength(100)),
-});
-
 /** Attribute and metadata values: any JSON (kept shallow for the RPC type mapper). */
 type JsonValue = string | number | boolean | null | object;
 

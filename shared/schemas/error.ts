@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'account_overloaded',
   'temporarily_unavailable',
   'ref_deleted',
+  'not_implemented',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -62,6 +62,7 @@ export const apiClientSchema = v.pipe(
     client_id: v.string(),
     name: v.string(),
     scopes: v.array(v.picklist(ALL_SCOPES)),
+    customer_id: v.optional(v.string()),
     created_at: instant,
     created_by: actor,
     deleted_at: v.optional(instant),

@@ -12,6 +12,12 @@ import { CodesRpc } from './capabilities/codes';
 import { ClaimsRpc } from './capabilities/claims';
 import { ClientsRpc } from './capabilities/clients';
 import { CustomersRpc } from './capabilities/customers';
+import { CustomerApiRpc } from './capabilities/customer-api';
+import { LocationsRpc } from './capabilities/locations';
+import { customerTagMigrations, CustomerTagRegistry } from './customer-tags';
+import { customerTokenMigrations } from './customer-tokens';
+import { LocationStore, locationMigrations } from './locations';
+import { TokenEvents } from './token-events';
 import { MaintenanceRpc } from './capabilities/maintenance';
 import { RefsRpc } from './capabilities/refs';
 import { RulesRpc } from './capabilities/rules';
@@ -54,6 +60,9 @@ export const MIGRATIONS = inOrder([
   ...searchMigrations,
   ...codeMigrations,
   ...budgetMigrations,
+  ...customerTokenMigrations,
+  ...customerTagMigrations,
+  ...locationMigrations,
 ]);
 
 /**
@@ -73,6 +82,8 @@ const CAPABILITIES = {
   checkout: CheckoutRpc,
   maintenance: MaintenanceRpc,
   codes: CodesRpc,
+  customerApi: CustomerApiRpc,
+  locations: LocationsRpc,
 };
 type Capabilities = { [K in keyof typeof CAPABILITIES]: InstanceType<(typeof CAPABILITIES)[K]> };
 type Surface = RpcOf<Capabilities[keyof Capabilities]>;
@@ -162,6 +173,13 @@ export class AccountStore extends AccountBase {
       checkout: new CheckoutRpc({ ...host, checkout, desk }),
       maintenance: new MaintenanceRpc({ ...host, cleanup, settings, automations: outbox, desk, events, signing }),
       codes: new CodesRpc({ ...host, codes, rules, evaluator }),
+      customerApi: new CustomerApiRpc({
+        ...host,
+        customers,
+        tags: new CustomerTagRegistry(sql),
+        tokenEvents: new TokenEvents(sql),
+      }),
+      locations: new LocationsRpc({ ...host, locations: new LocationStore(sql) }),
     };
   }
 

@@ -21,6 +21,11 @@ export const clientMigrations: Migration[] = [
       )`,
     ],
   },
+  {
+    // The customer a `user:discounts` client is bound to (docs/security.md).
+    id: 'clients/002',
+    statements: ['ALTER TABLE api_clients ADD COLUMN customer_id TEXT'],
+  },
 ];
 
 interface ClientRow {
@@ -33,6 +38,7 @@ interface ClientRow {
   created_by: string;
   deleted_at: string | null;
   deleted_by: string | null;
+  customer_id: string | null;
 }
 
 function toClient(r: ClientRow): ApiClient {
@@ -40,6 +46,7 @@ function toClient(r: ClientRow): ApiClient {
     client_id: r.client_id,
     name: r.name,
     scopes: JSON.parse(r.scopes),
+    ...(r.customer_id !== null && { customer_id: r.customer_id }),
     created_at: r.created_at,
     created_by: r.created_by,
   };
@@ -53,8 +60,8 @@ export class ClientStore {
   /** The hash is computed by the Worker; the object only keeps it. */
   create(input: ClientCreate, clientId: string, salt: string, secretHash: string, actor: string): ApiClient {
     this.sql.exec(
-      'INSERT INTO api_clients (client_id, name, scopes, salt, secret_hash, created_at, created_by) ' +
-        'VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO api_clients (client_id, name, scopes, salt, secret_hash, created_at, created_by, customer_id) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       clientId,
       input.name,
       JSON.stringify(input.scopes),
@@ -62,6 +69,7 @@ export class ClientStore {
       secretHash,
       new Date().toISOString(),
       actor,
+      input.customer_id ?? null,
     );
     return this.get(clientId);
   }
@@ -77,13 +85,22 @@ export class ClientStore {
   }
 
   /** What the token endpoint needs to check a secret; nothing for a revoked client. */
-  credentials(clientId: string): { scopes: Scope[]; salt: string; secret_hash: string } | null {
+  credentials(
+    clientId: string,
+  ): { scopes: Scope[]; salt: string; secret_hash: string; customer_id: string | null } | null {
     const row = one<ClientRow>(
       this.sql,
       'SELECT * FROM api_clients WHERE client_id = ? AND deleted_at IS NULL',
       clientId,
     );
-    return row ? { scopes: JSON.parse(row.scopes), salt: row.salt, secret_hash: row.secret_hash } : null;
+    return row
+      ? {
+          scopes: JSON.parse(row.scopes),
+          salt: row.salt,
+          secret_hash: row.secret_hash,
+          customer_id: row.customer_id,
+        }
+      : null;
   }
 
   /** Whether the client was revoked; an id never stored is not (the bootstrap client, a test's token). */

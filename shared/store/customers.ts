@@ -99,7 +99,8 @@ function mergeMetadata(current: Record<string, unknown> | undefined, patch: Reco
 }
 
 export class CustomerStore {
-  private readonly tokens: CustomerTokens;
+  /** Token lookups and the Customers API's token operations (customer-tokens.ts). */
+  readonly tokens: CustomerTokens;
 
   constructor(private readonly sql: Sql) {
     this.tokens = new CustomerTokens(sql);
@@ -138,6 +139,7 @@ export class CustomerStore {
       )
       .one().seq;
     indexCustomer(this.sql, seq, customer);
+    this.tokens.adopt(customerId, seq);
     return customer;
   }
 
@@ -296,6 +298,18 @@ export class CustomerStore {
 
   resolveToken(token: { token_id?: string; type?: string; value?: string }): string | null {
     return this.tokens.resolve(token);
+  }
+
+  /** The seq of a customer that exists and is not deleted: 404 when never used, 400 when deleted. */
+  liveSeq(customerId: string): number {
+    return this.live(customerId).seq;
+  }
+
+  /** As liveSeq, but null for a deleted customer (404 still when never used). */
+  liveSeqOrNone(customerId: string): number | null {
+    const row = this.row(customerId);
+    if (!row) throw notFound('Customer');
+    return (JSON.parse(row.body) as Customer).deleted_at ? null : row.seq;
   }
 
   private row(customerId: string): Row | undefined {

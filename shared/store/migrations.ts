@@ -41,6 +41,10 @@ export const MIGRATION_ORDER = [
   'codes/001',
   'checkout/003',
   'budgets/001',
+  'customers/003',
+  'customers/004',
+  'locations/001',
+  'clients/002',
 ] as const;
 
 /** The areas' migrations in MIGRATION_ORDER; throws if one is not listed there or a listed one is missing. */

@@ -19,6 +19,7 @@ type Schema = Record<string, any>;
 type Operation = {
   parameters?: { name: string; in: string; required?: boolean; schema?: Schema }[];
   requestBody?: { content: Record<string, { schema?: Schema }> };
+  responses?: Record<string, unknown>;
 };
 type Document = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } };
 
@@ -223,7 +224,9 @@ describe('fuzzing every operation from /openapi.json', () => {
             });
             const text = await res.text();
             const where = `${method} ${url}?${search} → ${res.status}: ${text.slice(0, 300)}`;
-            if (res.status >= 500) {
+            // Dintero operations rabatt does not serve document 501 (docs/customers.md, "Not served").
+            const documented501 = res.status === 501 && Object.hasOwn(op.responses ?? {}, '501');
+            if (res.status >= 500 && !documented501) {
               failures.push(where);
               return false;
             }

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_SCOPES, type Scope } from '../../shared/auth/scopes';
-import { call, json, tokenWith } from '../helpers';
+import { env } from 'cloudflare:workers';
+import { issueToken } from '../../functions/auth/jwt';
+import { BASE, call, json, tokenWith } from '../helpers';
+
+/** What every path id is filled with. */
+const PATH_ID = '3c90c3cc-0d44-4b50-8888-8dd25736052a';
 
 type Operation = { security?: Record<string, string[]>[] };
 
@@ -11,7 +16,7 @@ async function bearerOperations(aid: string) {
   for (const [template, methods] of Object.entries(doc.body.paths)) {
     for (const [method, op] of Object.entries(methods)) {
       if (!op.security?.some((s) => 'bearerAuth' in s)) continue;
-      const path = template.replace('{aid}', aid).replace(/\{[a-z_]+\}/g, '3c90c3cc-0d44-4b50-8888-8dd25736052a');
+      const path = template.replace('{aid}', aid).replace(/\{[a-z_]+\}/g, PATH_ID);
       const scopes = op.security.flatMap((s) => s.bearerAuth ?? []) as Scope[];
       ops.push({ method: method.toUpperCase(), path, scopes });
     }
@@ -44,7 +49,16 @@ describe('the scopes an operation documents are the scopes it enforces', () => {
     const tokens = new Map<string, Promise<string>>();
     const token = (scopes: Scope[]) => {
       const key = [...scopes].sort().join(' ');
-      if (!tokens.has(key)) tokens.set(key, tokenWith(scopes, aid));
+      // A user:discounts client is bound to one customer (docs/security.md): the one in the path.
+      const bound = key === 'user:discounts';
+      const audience = `${BASE}/v1/accounts/${aid}`;
+      if (!tokens.has(key))
+        tokens.set(
+          key,
+          bound
+            ? issueToken(env.JWT_SECRET!, { sub: 'test-client', aud: audience, aid, scopes, customer_id: PATH_ID })
+            : tokenWith(scopes, aid),
+        );
       return tokens.get(key)!;
     };
     const failures: string[] = [];

@@ -99,7 +99,14 @@ describe('token_add / token_remove', () => {
 });
 
 describe('event validation and auth', () => {
-  it('token_add for an unknown customer names token.customer_id', async () => {
+  it('token_add for a deleted customer names token.customer_id', async () => {
+    await json(
+      call('POST', `/v1/accounts/${aid}/customers/users`, {
+        token: await tokenWith(undefined, aid),
+        body: { customer_id: 'nobody' },
+      }),
+    );
+    await call('DELETE', `/v1/accounts/${aid}/customers/users/nobody`, { token: await tokenWith(undefined, aid) });
     const res = await send('token_add', { token: { type: 'card', value: 'x', customer_id: 'nobody' } });
     expect(res.status).toBe(400);
     expect(res.body.error.errors.map((e: { field: string }) => e.field)).toEqual(['token.customer_id']);

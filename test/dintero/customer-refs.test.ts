@@ -40,7 +40,7 @@ describe('Dintero contract: a customer’s discounts', () => {
       }),
       ['C13db4f63'],
     );
-    const user = await dinteroClient(['user:discounts']);
+    const user = await dinteroClient(['user:discounts'], 'C13db4f63');
     const res = await user.get('/discounts/customers/C13db4f63/rules?limit=100');
     expect(res.status).toBe(200);
     for (const d of res.body) {

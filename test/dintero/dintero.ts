@@ -3,14 +3,28 @@
  * client that sends them. The contract tests call rabatt exactly as a Dintero client would.
  */
 import { expect } from 'vitest';
-import { AID, call, json, tokenWith } from '../helpers';
+import { env } from 'cloudflare:workers';
+import { AID, BASE, call, json, tokenWith } from '../helpers';
+import { issueToken } from '../../functions/auth/jwt';
 import type { Scope } from '../../shared/auth/scopes';
 
 export const BASE_PATH = `/v1/accounts/${AID}`;
 
-/** A Dintero client: every call under the account, with a token holding `scopes` (default: all). */
-export async function dinteroClient(scopes?: Scope[]) {
-  const token = await tokenWith(scopes);
+/**
+ * A Dintero client: every call under the account, with a token holding `scopes` (default: all),
+ * bound to `customerId` when given (a `user:discounts` client's customer).
+ */
+export async function dinteroClient(scopes?: Scope[], customerId?: string) {
+  const token =
+    customerId === undefined
+      ? await tokenWith(scopes)
+      : await issueToken(env.JWT_SECRET!, {
+          sub: 'user-client',
+          aud: `${BASE}${BASE_PATH}`,
+          aid: AID,
+          scopes: scopes ?? [],
+          customer_id: customerId,
+        });
   const send = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
     json(call(method, BASE_PATH + path, { token, body, headers }));
   return {

@@ -11,6 +11,7 @@ import { signatureHeader } from '../../shared/auth/signature';
 import type { Case, CaseContext } from './case';
 import { automationCases } from './contract-cases-automations';
 import { codeCases } from './contract-cases-codes';
+import { customerApiCases } from './contract-cases-customers';
 
 const basic = (id: string, secret: string) => ({ authorization: `Basic ${btoa(`${id}:${secret}`)}` });
 
@@ -486,3 +487,4 @@ async function readOnlyToken(t: CaseContext) {
 
 Object.assign(cases, automationCases);
 Object.assign(cases, codeCases);
+Object.assign(cases, customerApiCases);

@@ -119,8 +119,10 @@ describe('contract: answers match the OpenAPI document', () => {
     it(key, async () => {
       const answered = await cases[key]!(await context());
       const list = Array.isArray(answered) ? answered : [answered];
+      // Operations rabatt does not serve document only 501 (docs/customers.md, "Not served").
+      const neverServed = Object.hasOwn(responses, '501');
       expect(
-        list.some((r) => r.status >= 200 && r.status < 300),
+        list.some((r) => (r.status >= 200 && r.status < 300) || (neverServed && r.status === 501)),
         `${key}: no call succeeded`,
       ).toBe(true);
       const problems = (await Promise.all(list.map((res) => problemsOf(key, responses, res)))).flat();

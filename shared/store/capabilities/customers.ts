@@ -45,9 +45,6 @@ export class CustomersRpc {
       return customer;
     }, actor);
   }
-  setCustomerTags(customerId: string, tagIds: string[], actor: string) {
-    return this.h.tx(() => this.h.customers.setTags(customerId, tagIds, actor));
-  }
   deleteCustomer(customerId: string, actor: string) {
     return this.h.events.write((fire) => {
       const wasLive = this.h.customers.find(customerId) !== null;
