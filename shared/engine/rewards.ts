@@ -6,7 +6,7 @@ import type { CompiledRule, CompiledReward, RewardValue } from './compile';
 import type { Line, LineMatch, State } from './match';
 import { matchesAny } from './match';
 import { allocate, roundDiv } from './money';
-import type { RefState } from './types';
+import type { RefState, RewardType } from './types';
 
 export interface Part {
   line: Line;
@@ -222,7 +222,8 @@ const debit: Compute = (c, m, led, ref) => {
   return 1;
 };
 
-const COMPUTE: Record<string, Compute> = {
+/** One per reward type: a type added to `RewardType` without its computation does not compile. */
+const COMPUTE: { readonly [T in RewardType]: Compute } = {
   discount_amount: amountOff,
   discount_percent: percentOff,
   discount_item_new_price: itemNewPrice,
@@ -252,7 +253,8 @@ export function computeReward(
 
 function rewardOf(rule: CompiledRule, c: CompiledRule, m: LineMatch, state: State, ref: RefState): Application {
   const led = new Ledger(c, state);
-  const fn = COMPUTE[c.reward.type];
+  // Stored rules pass the rule schema, so the type is known; `undefined` only guards data that bypassed it.
+  const fn: Compute | undefined = COMPUTE[c.reward.type];
   const usage = fn ? fn(c, m, led, ref) : 0;
   const parts = led.parts
     .filter((p) => p.amount > 0)
