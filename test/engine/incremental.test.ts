@@ -33,13 +33,10 @@ const bodyArb = (id: string): fc.Arbitrary<Rule> =>
       value: fc.integer({ min: 1, max: 50 }),
     })
     .map(({ items, mixes, active, value }) =>
-      rule(
-        id,
-        pct(value),
-        { item: { ...(items && { items }), ...(mixes && { mixes }) } },
-        undefined,
-        { active, created_at: `2024-01-0${(value % 9) + 1}T00:00:00Z` },
-      ),
+      rule(id, pct(value), { item: { ...(items && { items }), ...(mixes && { mixes }) } }, undefined, {
+        active,
+        created_at: `2024-01-0${(value % 9) + 1}T00:00:00Z`,
+      }),
     );
 
 type Write =
