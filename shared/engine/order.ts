@@ -1,7 +1,7 @@
 // Decision 1 (order) and Decision 2 (exclusive rules).
 
 import type { CompiledRule } from './compile';
-import { matchLines, type Ctx, type State } from './match';
+import { matchLines, type Ctx, type Line, type LineMatch, type State } from './match';
 import { computeReward, type Application } from './rewards';
 import type { RefState } from './types';
 
@@ -24,6 +24,31 @@ function cloneState(s: State): State {
 function attempt(c: Candidate, ctx: Ctx, state: State): Application | null {
   const m = matchLines(c.rule, ctx, state);
   return m ? computeReward(c.rule, m, state, c.ref, c.cards) : null;
+}
+
+interface Attempt {
+  c: Candidate;
+  m: LineMatch | null;
+  app: Application | null;
+}
+
+function attemptWith(c: Candidate, ctx: Ctx, state: State): Attempt {
+  const m = matchLines(c.rule, ctx, state);
+  return { c, m, app: m ? computeReward(c.rule, m, state, c.ref, c.cards) : null };
+}
+
+/**
+ * Whether an attempt made on an earlier state still holds: with the default eligibility the lines a
+ * rule sees do not depend on the state, and a reward reads only what is left on those lines
+ * (rewards.ts), so if no commit since touched one of them it would compute the same again.
+ */
+function stillHolds(a: Attempt, touched: readonly boolean[]): a is Attempt & { m: LineMatch; app: Application } {
+  if (!a.m || !a.app || a.c.rule.eligible !== 'item_eligible_for_discount') return false;
+  const untouched = (ls: readonly Line[]) => {
+    for (const l of ls) if (touched[l.idx]) return false;
+    return true;
+  };
+  return untouched(a.m.reward) && a.m.mixLines.every(untouched);
 }
 
 function commit(state: State, app: Application): void {
@@ -52,17 +77,19 @@ export function applyInOrder(cands: readonly Candidate[], ctx: Ctx): Outcome {
   for (const level of ['item', 'receipt'] as const) {
     const here = cands.filter((c) => c.rule.level === level);
     if (here.length === 0) continue;
-    const ranked =
+    const ranked: (Attempt | Candidate)[] =
       here.length === 1
         ? here
         : here
-            .map((c) => ({ c, alone: attempt(c, ctx, state)?.total ?? 0 }))
-            .sort((a, b) => b.alone - a.alone || byAge(a.c.rule, b.c.rule))
-            .map((x) => x.c);
-    for (const c of ranked) {
-      const app = attempt(c, ctx, state);
+            .map((c) => attemptWith(c, ctx, state))
+            .sort((a, b) => (b.app?.total ?? 0) - (a.app?.total ?? 0) || byAge(a.c.rule, b.c.rule));
+    // Lines changed since the ranking: an attempt on none of them is not made again.
+    const touched: boolean[] = [];
+    for (const r of ranked) {
+      const app = 'c' in r && stillHolds(r, touched) ? r.app : attempt('c' in r ? r.c : r, ctx, state);
       if (!app || app.total <= 0) continue;
       commit(state, app);
+      if (!app.rule.reward.bonus) for (const p of app.parts) touched[p.line.idx] = true;
       apps.push(app);
     }
   }
