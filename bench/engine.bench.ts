@@ -1,9 +1,12 @@
 // Engine benchmark: median µs per evaluate() for a 50-line receipt against 100 / 1,000 / 10,000
-// candidate rules, each with a `*` ref, of which only 10 can match the receipt's items.
+// candidate rules, each with a `*` ref, of which only 10 can match the receipt's items. Then the
+// Medusa-shaped scenario of issue 22 (10 % item rules, an order-level amount) and the cost of the
+// next evaluation after one rule write at 10,000 rules (incremental compile).
 //
 //   npm run bench -- engine [--seconds 3] [--quick] [--write]   (bundles it for Node first)
 
-import { compileRules, evaluate, reachableRuleIds } from '../shared/engine';
+import { compileRules, evaluate, reachableRuleIds, recompileRule } from '../shared/engine';
+import type { CompiledRules } from '../shared/engine';
 import type { Receipt, RefState, Reward, Rule } from '../shared/engine';
 import { ref } from '../test/engine/helpers';
 import { command, flags, machine, median, percentile, report } from './harness.mjs';
@@ -207,5 +210,123 @@ console.log(
     results,
     ratio_10k_1k: Math.round(ratio * 100) / 100,
     array_ratio_10k_1k: Math.round(arrayRatio * 100) / 100,
+  }),
+);
+
+// ---- The Medusa-shaped scenario (issue 22): a 50-line cart, N item-targeted 10 % rules of which
+// 10 match one line each, and one order-level fixed amount spread over all 50 lines. Our own
+// rules, built from the issue's description; each rule has a `*` ref, run as the account object runs it.
+const cart: Receipt = {
+  receipt_id: 'medusa',
+  purchase_at: NOW,
+  store: { id: 'web' },
+  currency: 'EUR',
+  items: Array.from({ length: LINES }, (_, i) => ({
+    id: `P-${i}`,
+    line_id: i + 1,
+    quantity: 1 + (i % 3),
+    gross_amount: (1 + (i % 3)) * (1500 + 13 * i),
+  })),
+};
+const percent10 = (id: string, item: string) =>
+  makeRule(id, { items: [{ id: item }] }, { type: 'discount_percent', value: 10 });
+
+function storePath(rules: Rule[]): { compiled: CompiledRules; run: () => ReturnType<typeof evaluate> } {
+  const compiled = compileRules(rules);
+  const byRule = new Map<string, RefState[]>();
+  const refs: RefState[] = JSON.parse(JSON.stringify(rules.map((r, i) => ref(r.id, { id: uuid(3_000_000 + i) }))));
+  for (const r of refs) byRule.set(r.rule_id, [r]);
+  const run = () => {
+    const reach = [...reachableRuleIds(cart, compiled, NOW)].flatMap((id) => byRule.get(id) ?? []);
+    return evaluate({ receipt: cart, rules: compiled, refs: reach, now: NOW });
+  };
+  return { compiled, run };
+}
+
+function itemRules(total: number): Rule[] {
+  const rules = Array.from({ length: 10 }, (_, k) => percent10(uuid(4_000_000 + k), `P-${k * 5}`));
+  for (let i = 10; i < total; i++) rules.push(percent10(uuid(5_000_000 + i), `SKU-${i}`));
+  return rules;
+}
+const medusa = [10, 1_000, 10_000].map((n) => ({
+  name: `${n.toLocaleString('en')} item rules`,
+  ...storePath(itemRules(n)),
+}));
+const order = {
+  name: 'order-level amount',
+  ...storePath([makeRule(uuid(6_000_000), undefined, { type: 'discount_amount', value: 5000 })]),
+};
+for (const sc of medusa) {
+  const got = sc.run().receipt.discounts;
+  if (got.length !== 10 || got.some((d) => d.refs[0]?.items.length !== 1))
+    throw new Error(`${sc.name}: not 10 adjustments`);
+}
+const orderParts = order.run().receipt.discounts[0]?.refs[0]?.items.length;
+if (orderParts !== LINES) throw new Error(`order-level: ${orderParts} lines, not ${LINES}`);
+
+// After one rule write at 10,000 rules: what the account object pays before the next answer
+// (recompileRule of the written rule, then the evaluation), against compiling every rule again.
+const big = medusa[2] as (typeof medusa)[number];
+const written = itemRules(10_000)[500] as Rule;
+let flip = 0;
+const afterWrite = () => {
+  flip ^= 1;
+  const rule = { ...written, requirement: { ...written.requirement, gross_amount: flip } };
+  big.compiled = recompileRule(big.compiled, rule.id, rule);
+  return big.run();
+};
+const fullRules = itemRules(10_000);
+const fullCompile = () => compileRules(fullRules);
+
+const timed = [...medusa, order, { name: 'write + evaluate', run: afterWrite }];
+const samples = new Map<string, number[][]>(timed.map((t) => [t.name, []]));
+for (let r = 0; r < ROUNDS; r++) for (const t of timed) samples.get(t.name)?.push(round(t.run, perRound));
+const compileSamples = Array.from({ length: 5 }, () => {
+  const t0 = performance.now();
+  fullCompile();
+  return performance.now() - t0;
+});
+const bestMedian = (rs: number[][]) => Math.min(...rs.map(median));
+const us = (name: string) => r1(bestMedian(samples.get(name) ?? [[0]]));
+const MEDUSA_US: Record<string, number> = {
+  '10 item rules': 689,
+  '1,000 item rules': 688,
+  '10,000 item rules': 702,
+  'order-level amount': 438,
+};
+const TARGET_US: Record<string, number> = { '1,000 item rules': 35, 'order-level amount': 40 };
+const medusaRows = [...medusa, order].map((t) => {
+  const mine = us(t.name);
+  const ref = MEDUSA_US[t.name] ?? 0;
+  const target = TARGET_US[t.name];
+  const verdict = target === undefined ? '' : `≤ ${target} ${mine <= target ? 'met' : '**missed**'}`;
+  return `| ${t.name} | ${mine} | ${ref} | ${(ref / mine).toFixed(1)}× | ${verdict} |`;
+});
+const writeUs = us('write + evaluate');
+const compileMs = Math.round(median(compileSamples) * 100) / 100;
+report(
+  'Engine: the Medusa-shaped scenario',
+  `
+Machine: ${machine()}.
+Issue 22's comparison, rebuilt from its description (our own rules; Medusa's figures are the issue's, measured
+there with Medusa v2.21.2 \`computeActions\`, its storage stubbed): a ${LINES}-line cart, N item-targeted 10 %
+rules (each with a \`*\` ref) of which 10 match one line each, giving 10 adjustments; and one order-level fixed amount
+spread over all ${LINES} lines. As the account object runs it (\`reachableRuleIds\`, the reachable rules' refs,
+\`evaluate\`). Median µs per call, best of ${ROUNDS} interleaved rounds. Run: \`${command()}\`.
+
+| scenario | rabatt µs | Medusa µs (issue 22) | Medusa / rabatt | target |
+|---|---:|---:|---:|---|
+${medusaRows.join('\n')}
+
+**After a rule write** at 10,000 rules: the written rule compiled again alone (\`recompileRule\`) plus the next
+evaluation, ${writeUs} µs median (target ≤ 5 ms: ${writeUs <= 5000 ? 'met' : '**missed**'}); compiling all 10,000 rules
+again, as every write did before, takes ${compileMs} ms (median of 5).
+`,
+);
+console.log(
+  JSON.stringify({
+    bench: 'engine-medusa',
+    results: Object.fromEntries(timed.map((t) => [t.name, us(t.name)])),
+    full_compile_ms: compileMs,
   }),
 );

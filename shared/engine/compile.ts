@@ -134,7 +134,7 @@ function rewardValue(value: number): RewardValue {
   return { value, money: Math.max(Math.round(value), 0), percent: toDecimal(value) };
 }
 
-function compileRule(rule: Rule): CompiledRule {
+export function compileRule(rule: Rule): CompiledRule {
   const req = rule.requirement ?? ({} as Rule['requirement']);
   const lim = rule.limitation ?? {};
   const reward = rule.reward;
@@ -242,19 +242,25 @@ export function compileRules(rules: readonly Rule[]): CompiledRules {
   const always: CompiledRule[] = [];
   for (const rule of rules) {
     const c = compileRule(rule);
-    // Rules that can never apply are not indexed at all; they stay in byId for lookups.
     byId.set(c.id, c);
-    if (!c.usable) continue;
-    // Index on one requirement every match needs: the item list if any, else the first mix.
-    const need = c.items ?? c.mixes[0]?.patterns ?? null;
-    if (!need || need.length === 0 || need.some(isWildcard)) {
-      always.push(c);
-      continue;
-    }
-    for (const p of need) {
-      if (p.id !== undefined) push(byItem, p.id, c);
-      else push(byGroup, p.group as string, c);
-    }
+    const need = indexedOn(c);
+    if (need === 'always') always.push(c);
+    else if (need)
+      for (const p of need) {
+        if (p.id !== undefined) push(byItem, p.id, c);
+        else push(byGroup, p.group as string, c);
+      }
   }
   return { size: byId.size, byId, byItem, byGroup, always };
+}
+
+/**
+ * Where a compiled rule sits in the indexes: under each pattern of one requirement every match
+ * needs (the item list if any, else the first mix), in `always`, or nowhere (null) when it can
+ * never apply: such a rule stays in byId for lookups only. incremental.ts indexes by the same rule.
+ */
+export function indexedOn(c: CompiledRule): readonly Pattern[] | 'always' | null {
+  if (!c.usable) return null;
+  const need = c.items ?? c.mixes[0]?.patterns ?? null;
+  return !need || need.length === 0 || need.some(isWildcard) ? 'always' : need;
 }

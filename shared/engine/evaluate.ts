@@ -296,10 +296,24 @@ function statistics(c: CompiledRule, ref: RefState, ctx: Ctx, lines: readonly Li
  * The whole rule as stored (Dintero's `DiscountRefs`): every field the caller's rule object carries
  * (stored bodies hold no statistics), not only the ones the engine reads.
  */
-function header(c: CompiledRule, ctx: Ctx): { id: string; type: DiscountResult['type']; [field: string]: unknown } {
+function header(c: CompiledRule, ref: RefResult, ctx: Ctx): DiscountResult {
+  let template = headers.get(c);
+  if (!template) {
+    template = { ...c.rule, id: c.id, type: c.level, refs: [] };
+    headers.set(c, template);
+  }
+  // A spread of a template that already has every key is V8's fast clone; spreading the rule and
+  // overriding `id` and `type` on every call took a seventh of a 10-discount evaluation.
+  const out = { ...template };
+  out.refs = [ref];
+  // The pool code this receipt used for the rule (docs/codes.md).
   const code = ctx.poolCodes?.get(c.id);
-  return code ? { ...c.rule, id: c.id, type: c.level, code } : { ...c.rule, id: c.id, type: c.level };
+  if (code) out.code = code;
+  return out;
 }
+
+/** `header`'s template per compiled rule: built once, never handed out. */
+const headers = new WeakMap<CompiledRule, DiscountResult>();
 
 function render(ctx: Ctx, apps: readonly Application[], collecting: readonly Collect[]) {
   const receipt = ctx.receipt;
@@ -322,17 +336,33 @@ function render(ctx: Ctx, apps: readonly Application[], collecting: readonly Col
     const description = c.rule.receipt_text ?? c.rule.name ?? '';
     for (const p of app.parts) {
       const item = items[p.line.idx] as ResultItem;
-      // Dintero's BonusItem carries `bonus` where a DiscountItem carries `amount`.
-      const line: ReceiptDiscountLine | ReceiptBonusLine = {
-        ...(bonus ? { bonus: p.amount } : { amount: p.amount }),
-        ...(p.percentage !== undefined ? { percentage: p.percentage } : {}),
-        discount_type: 'customer',
-        discount_id: c.id,
-        description,
-        line_id: (bonus ? item.bonus_lines : item.discount_lines).length + 1,
-      };
-      if (bonus) item.bonus_lines.push(line);
-      else item.discount_lines.push(line);
+      // Dintero's BonusItem carries `bonus` where a DiscountItem carries `amount`. Literals of one
+      // shape each rather than spreads of optional parts: this runs per line of every discount.
+      const list = bonus ? item.bonus_lines : item.discount_lines;
+      const lineId = list.length + 1;
+      const pct = p.percentage;
+      const line: ReceiptDiscountLine | ReceiptBonusLine = bonus
+        ? pct !== undefined
+          ? {
+              bonus: p.amount,
+              percentage: pct,
+              discount_type: 'customer',
+              discount_id: c.id,
+              description,
+              line_id: lineId,
+            }
+          : { bonus: p.amount, discount_type: 'customer', discount_id: c.id, description, line_id: lineId }
+        : pct !== undefined
+          ? {
+              amount: p.amount,
+              percentage: pct,
+              discount_type: 'customer',
+              discount_id: c.id,
+              description,
+              line_id: lineId,
+            }
+          : { amount: p.amount, discount_type: 'customer', discount_id: c.id, description, line_id: lineId };
+      list.push(line);
       item.is_changed = true;
     }
     const ref: RefResult = {
@@ -353,12 +383,12 @@ function render(ctx: Ctx, apps: readonly Application[], collecting: readonly Col
         bonus: bonus ? p.amount : 0,
       })),
     };
-    discounts.push({ ...header(c, ctx), refs: [ref] } as DiscountResult);
+    discounts.push(header(c, ref, ctx));
   }
   for (const s of [...collecting].sort((a, b) => byAge(a.rule, b.rule))) {
-    discounts.push(<DiscountResult>{
-      ...header(s.rule, ctx),
-      refs: [
+    discounts.push(
+      header(
+        s.rule,
         {
           id: s.ref.id,
           amount: 0,
@@ -368,8 +398,9 @@ function render(ctx: Ctx, apps: readonly Application[], collecting: readonly Col
           statistics: statistics(s.rule, s.ref, ctx, []),
           items: [],
         },
-      ],
-    });
+        ctx,
+      ),
+    );
   }
 
   return {

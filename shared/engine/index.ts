@@ -3,6 +3,7 @@
 
 export * from './types';
 export { compileRules } from './compile';
+export { recompileRule } from './incremental';
 export { evaluate, reachableRuleIds, indexRefs, type CompiledRules, type EvaluateInput } from './evaluate';
 export { allocate, largestRemainder } from './money';
 export { REASONS, type Explanation, type Reason } from './reasons';

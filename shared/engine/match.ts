@@ -111,7 +111,11 @@ export function matches(p: Pattern, line: Line): boolean {
   return (p.id === undefined || p.id === line.id) && (p.group === undefined || line.groups.includes(p.group));
 }
 
-export const matchesAny = (ps: readonly Pattern[], line: Line) => ps.some((p) => matches(p, line));
+/** A loop, not `some`: this runs per line per rule, and a closure per call is garbage per call. */
+export function matchesAny(ps: readonly Pattern[], line: Line): boolean {
+  for (let i = 0; i < ps.length; i++) if (matches(ps[i] as Pattern, line)) return true;
+  return false;
+}
 
 function valueAt(root: unknown, path: string[]): unknown {
   let v = root;
@@ -239,26 +243,29 @@ export function matchLines(c: CompiledRule, ctx: Ctx, state: State, why?: LineMi
     return null;
   }
   const noDiscount = c.eligible === 'item_eligible_for_discount_no_discount';
-  const pool: Line[] = [];
+  // One pass: the lines the rule may see (`pool`, kept only when mixes or a missing item list need
+  // it) and of those the ones matching `item.items`, with their quantity.
+  const items = c.items;
+  const pool: Line[] | null = items && c.mixes.length === 0 ? null : [];
+  const itemLines: Line[] = pool && !items ? pool : [];
+  let qtyMilli = 0;
   for (const line of ctx.lines) {
     if (!line.eligible) continue;
     if (noDiscount && state.discounted[line.idx]) continue;
     if (c.blacklist.length > 0 && matchesAny(c.blacklist, line)) continue;
-    pool.push(line);
+    if (pool) pool.push(line);
+    if (!items || matchesAny(items, line)) {
+      if (items) itemLines.push(line);
+      qtyMilli += line.qtyMilli;
+    }
   }
-  let itemLines = pool;
-  if (c.items) {
-    const items = c.items;
-    itemLines = pool.filter((l) => matchesAny(items, l));
-  }
-  const qtyMilli = itemLines.reduce((s, l) => s + l.qtyMilli, 0);
   if (qtyMilli < c.itemQtyMilli || qtyMilli === 0) {
     if (why) Object.assign(why, { reason: 'item_quantity', hadMilli: qtyMilli });
     return null;
   }
   const mixLines: Line[][] = [];
   for (const [i, mix] of c.mixes.entries()) {
-    const ls = pool.filter((l) => matchesAny(mix.patterns, l));
+    const ls = (pool as Line[]).filter((l) => matchesAny(mix.patterns, l));
     const had = ls.reduce((s, l) => s + l.qtyMilli, 0);
     if (had < Math.max(mix.qtyMilli, 1)) {
       if (why) Object.assign(why, { reason: 'item_quantity', hadMilli: had, mix: i });
@@ -280,7 +287,7 @@ export function matchLines(c: CompiledRule, ctx: Ctx, state: State, why?: LineMi
     c.mixes.forEach((m, i) => {
       if (m.rewardEligible) for (const l of mixLines[i] ?? []) seen.add(l.idx);
     });
-    reward = pool.filter((l) => seen.has(l.idx));
+    reward = (pool as Line[]).filter((l) => seen.has(l.idx));
   }
   return { reward, qtyMilli, mixLines };
 }

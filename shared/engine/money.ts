@@ -24,6 +24,25 @@ export function roundDiv(num: bigint, den: bigint): number {
 const SAFE = Number.MAX_SAFE_INTEGER;
 
 /**
+ * round_half_up(a * b / d) for non-negative integers, d > 0: in Numbers while every intermediate
+ * stays a safe integer (then floor((2ab + d) / 2d) is exact: a quotient of integers below 2^53
+ * rounds to a double that never reaches the next integer), else in BigInt as `roundDiv`.
+ */
+export function mulDivRound(a: number, b: number, d: number): number {
+  const n = a * b;
+  if (n <= SAFE && 2 * n + d <= SAFE && 2 * d <= SAFE) return Math.floor((2 * n + d) / (2 * d));
+  return roundDiv(BigInt(a) * BigInt(b), BigInt(d));
+}
+
+/** round_half_up(a * p / d) for a Decimal p: `mulDivRound` when p's numerator is a safe integer. */
+export function mulDecimalRound(a: number, p: Decimal, d: number): number {
+  const num = Number(p.num);
+  const den = d * Number(p.den);
+  if (num <= SAFE && den <= SAFE) return mulDivRound(a, num, den);
+  return roundDiv(BigInt(a) * p.num, BigInt(d) * p.den);
+}
+
+/**
  * Largest-remainder split of `total` in proportion to `weights`; the leftover units go to the
  * largest remainders, ties to the lowest `keys` (line_id). Returns integer shares summing to total.
  */

@@ -2,7 +2,7 @@
 
 import { BudgetTracker, type BudgetsLeft } from './budgets';
 import type { CompiledRule } from './compile';
-import { matchLines, type Ctx, type State } from './match';
+import { matchLines, type Ctx, type Line, type LineMatch, type State } from './match';
 import { computeReward, type Application } from './rewards';
 import type { RefState } from './types';
 
@@ -22,10 +22,43 @@ function cloneState(s: State): State {
   return { remaining: s.remaining.slice(), discounted: s.discounted.slice(), anyDiscount: s.anyDiscount };
 }
 
+/** What the rule's budgets (budgets.ts) leave of a reward computed on the lines. */
+function fitted(app: Application | null, budgets: BudgetTracker): Application | null {
+  return app && app.total > 0 ? budgets.fit(app) : app;
+}
+
 function attempt(c: Candidate, ctx: Ctx, state: State, budgets: BudgetTracker): Application | null {
   const m = matchLines(c.rule, ctx, state);
+  return fitted(m ? computeReward(c.rule, m, state, c.ref, c.cards) : null, budgets);
+}
+
+interface Attempt {
+  c: Candidate;
+  m: LineMatch | null;
+  /** The reward on the lines, before budgets: budgets change as rules are applied, lines may not. */
+  app: Application | null;
+  /** What the ranking compares: the reward as the budgets stood then. */
+  alone: number;
+}
+
+function attemptWith(c: Candidate, ctx: Ctx, state: State, budgets: BudgetTracker): Attempt {
+  const m = matchLines(c.rule, ctx, state);
   const app = m ? computeReward(c.rule, m, state, c.ref, c.cards) : null;
-  return app && app.total > 0 ? budgets.fit(app) : app;
+  return { c, m, app, alone: fitted(app, budgets)?.total ?? 0 };
+}
+
+/**
+ * Whether an attempt made on an earlier state still holds: with the default eligibility the lines a
+ * rule sees do not depend on the state, and a reward reads only what is left on those lines
+ * (rewards.ts), so if no commit since touched one of them it would compute the same again.
+ */
+function stillHolds(a: Attempt, touched: readonly boolean[]): a is Attempt & { m: LineMatch; app: Application } {
+  if (!a.m || !a.app || a.c.rule.eligible !== 'item_eligible_for_discount') return false;
+  const untouched = (ls: readonly Line[]) => {
+    for (const l of ls) if (touched[l.idx]) return false;
+    return true;
+  };
+  return untouched(a.m.reward) && a.m.mixLines.every(untouched);
 }
 
 function commit(state: State, app: Application): void {
@@ -57,18 +90,22 @@ export function applyInOrder(cands: readonly Candidate[], ctx: Ctx, budgetsLeft?
   for (const level of ['item', 'receipt'] as const) {
     const here = cands.filter((c) => c.rule.level === level);
     if (here.length === 0) continue;
-    const ranked =
+    const ranked: (Attempt | Candidate)[] =
       here.length === 1
         ? here
         : here
-            .map((c) => ({ c, alone: attempt(c, ctx, state, budgets)?.total ?? 0 }))
-            .sort((a, b) => b.alone - a.alone || byAge(a.c.rule, b.c.rule))
-            .map((x) => x.c);
-    for (const c of ranked) {
-      const app = attempt(c, ctx, state, budgets);
+            .map((c) => attemptWith(c, ctx, state, budgets))
+            .sort((a, b) => b.alone - a.alone || byAge(a.c.rule, b.c.rule));
+    // Lines changed since the ranking: an attempt on none of them is not made again (its reward on
+    // the lines is reused; the budgets are applied to it as they stand now).
+    const touched: boolean[] = [];
+    for (const r of ranked) {
+      const app =
+        'c' in r && stillHolds(r, touched) ? fitted(r.app, budgets) : attempt('c' in r ? r.c : r, ctx, state, budgets);
       if (!app || app.total <= 0) continue;
       commit(state, app);
       budgets.take(app);
+      if (!app.rule.reward.bonus) for (const p of app.parts) touched[p.line.idx] = true;
       apps.push(app);
     }
   }

@@ -5,8 +5,8 @@
 import type { CompiledRule, CompiledReward, RewardValue } from './compile';
 import type { Line, LineMatch, State } from './match';
 import { matchesAny } from './match';
-import { allocate, roundDiv } from './money';
-import type { RefState } from './types';
+import { allocate, mulDecimalRound, mulDivRound, roundDiv } from './money';
+import type { RefState, RewardType } from './types';
 
 export interface Part {
   line: Line;
@@ -46,10 +46,12 @@ function repetitions(c: CompiledRule, m: LineMatch): number {
 const big = BigInt;
 
 /** round_half_up(base * t / q): the share of a line's base that `t` of its `q` units carry. */
-const unitsOf = (base: number, t: number, q: number) => (t >= q ? base : roundDiv(big(base) * big(t), big(q)));
+const unitsOf = (base: number, t: number, q: number) => (t >= q ? base : mulDivRound(base, t, q));
 
 class Ledger {
   readonly parts: Part[] = [];
+  /** The one part of each line (by `line.idx`), so `taken` and `add` need no search of `parts`. */
+  private readonly byLine: (Part | undefined)[] = [];
   constructor(
     private readonly c: CompiledRule,
     private readonly state: State,
@@ -62,6 +64,12 @@ class Ledger {
   }
   /** Split `amount` over `lines` by `weights` (default: their base), capped by what is left. */
   spread(amount: number, lines: readonly Line[], weights?: readonly number[], percentage?: number): void {
+    if (lines.length === 1) {
+      // One line: `allocate` would give it all of min(amount, room); skip its arrays.
+      const line = lines[0] as Line;
+      this.add(line, Math.min(amount, this.cap(line) - this.taken(line)), percentage);
+      return;
+    }
     const caps = lines.map((l) => this.cap(l) - this.taken(l));
     const total = Math.min(
       amount,
@@ -74,22 +82,22 @@ class Ledger {
       caps,
       lines.map((l) => l.lineId),
     );
-    lines.forEach((line, i) => {
-      this.add(line, shares[i] as number, percentage);
-    });
+    for (let i = 0; i < lines.length; i++) this.add(lines[i] as Line, shares[i] as number, percentage);
   }
   add(line: Line, amount: number, percentage?: number): void {
     const room = this.cap(line) - this.taken(line);
     const a = Math.min(amount, room);
     if (a <= 0) return;
-    const prev = this.parts.find((p) => p.line === line);
+    const prev = this.byLine[line.idx];
     if (prev) prev.amount += a;
-    else this.parts.push(percentage === undefined ? { line, amount: a } : { line, amount: a, percentage });
+    else {
+      const part: Part = percentage === undefined ? { line, amount: a } : { line, amount: a, percentage };
+      this.parts.push(part);
+      this.byLine[line.idx] = part;
+    }
   }
   taken(line: Line): number {
-    let s = 0;
-    for (const p of this.parts) if (p.line === line) s += p.amount;
-    return s;
+    return this.byLine[line.idx]?.amount ?? 0;
   }
 }
 
@@ -110,6 +118,14 @@ const amountOff: Compute = (c, m, led) => {
 };
 
 const percentOff: Compute = (c, m, led) => {
+  const r = c.reward;
+  if (r.values.length === 0) {
+    // No overrides: one group, rounded once (as below, without the grouping).
+    let base = 0;
+    for (const l of m.reward) base += led.base(l);
+    led.spread(mulDecimalRound(base, r.percent, 100), m.reward, undefined, r.value);
+    return 1;
+  }
   // Lines with different `values` overrides are separate groups, each rounded once.
   const groups = new Map<Value, Line[]>();
   for (const l of m.reward) {
@@ -120,7 +136,7 @@ const percentOff: Compute = (c, m, led) => {
   }
   for (const [v, lines] of groups) {
     const base = lines.reduce((s, l) => s + led.base(l), 0);
-    led.spread(roundDiv(big(base) * v.percent.num, 100n * v.percent.den), lines, undefined, v.value);
+    led.spread(mulDecimalRound(base, v.percent, 100), lines, undefined, v.value);
   }
   return 1;
 };
@@ -162,7 +178,11 @@ const cheapestPercent: Compute = (c, m, led) => {
     const t = Math.min(units, l.qtyMilli);
     units -= t;
     const v = lineValue(c.reward, l);
-    const amount = roundDiv(big(led.base(l)) * big(t) * v.percent.num, big(l.qtyMilli) * 100n * v.percent.den);
+    const base = led.base(l);
+    const amount =
+      base * t <= Number.MAX_SAFE_INTEGER
+        ? mulDecimalRound(base * t, v.percent, l.qtyMilli * 100)
+        : roundDiv(big(base) * big(t) * v.percent.num, big(l.qtyMilli) * 100n * v.percent.den);
     led.add(l, amount, v.value);
   }
   return k;
@@ -222,7 +242,8 @@ const debit: Compute = (c, m, led, ref) => {
   return 1;
 };
 
-const COMPUTE: Record<string, Compute> = {
+/** One per reward type: a type added to `RewardType` without its computation does not compile. */
+const COMPUTE: { readonly [T in RewardType]: Compute } = {
   discount_amount: amountOff,
   discount_percent: percentOff,
   discount_item_new_price: itemNewPrice,
@@ -254,7 +275,8 @@ export function computeReward(
 
 function rewardOf(rule: CompiledRule, c: CompiledRule, m: LineMatch, state: State, ref: RefState): Application {
   const led = new Ledger(c, state);
-  const fn = COMPUTE[c.reward.type];
+  // Stored rules pass the rule schema, so the type is known; `undefined` only guards data that bypassed it.
+  const fn: Compute | undefined = COMPUTE[c.reward.type];
   const usage = fn ? fn(c, m, led, ref) : 0;
   const parts = led.parts
     .filter((p) => p.amount > 0)

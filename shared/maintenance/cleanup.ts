@@ -32,8 +32,8 @@ export interface CleanupDeps {
   retentionDays(): number;
   /** Erases a deleted customer and whatever its side tables still hold. */
   purgeCustomer(seq: number): void;
-  /** The engine's compiled rule set must be rebuilt. */
-  rulesChanged(): void;
+  /** The engine's compiled rule set must follow these rules (archived: no longer live). */
+  rulesChanged(ids: readonly string[]): void;
   transaction<T>(fn: () => T): T;
 }
 
@@ -117,6 +117,7 @@ export class AccountCleanup {
 
     this.deps.transaction(() => {
       let budget = ROWS_PER_RUN;
+      const archived: string[] = [];
       const work: Record<CleanupCategory, () => void> = {
         checkout_sessions: () => {
           const n = sql.exec(
@@ -173,13 +174,19 @@ export class AccountCleanup {
           }
         },
         archive_rules: () => {
-          const n = sql.exec(
-            `UPDATE rules SET archived_at = ? WHERE seq IN (SELECT seq FROM rules
-               WHERE archived_at IS NULL AND deleted_at IS NULL AND purchase_to < ? ORDER BY purchase_to LIMIT ?)`,
-            now,
-            cutoff,
-            budget,
-          ).rowsWritten;
+          const ids = sql
+            .exec<{ id: string }>(
+              `UPDATE rules SET archived_at = ? WHERE seq IN (SELECT seq FROM rules
+               WHERE archived_at IS NULL AND deleted_at IS NULL AND purchase_to < ? ORDER BY purchase_to LIMIT ?)
+               RETURNING id`,
+              now,
+              cutoff,
+              budget,
+            )
+            .toArray()
+            .map((r) => r.id);
+          const n = ids.length;
+          archived.push(...ids);
           removed.archived_rules += n;
           budget -= n;
         },
@@ -256,7 +263,8 @@ export class AccountCleanup {
         // Nothing removed was on the public list (deleted, or ended long ago), but a stale cached
         // list costs more to reason about than one cache miss an hour.
         bumpContentVersion(sql);
-        this.deps.rulesChanged();
+        // Only archiving changes what the engine compiles: purged rules were deleted already.
+        this.deps.rulesChanged(archived);
       }
     });
 

@@ -132,6 +132,7 @@ export class AccountStore extends AccountBase {
     const automationHost = { ...host, automations, firing, outbox, signing };
     const evaluator = new ReceiptEvaluator({
       liveRules: () => rules.liveRules(),
+      liveRule: (id) => rules.liveRule(id),
       refsForPurchase: (customerId, ruleIds) => refs.forPurchase(customerId, ruleIds),
       resolveToken: (token) => customers.resolveToken(token),
       customerFacts: (customerId) => customers.find(customerId) as Record<string, unknown> | null,
@@ -155,7 +156,7 @@ export class AccountStore extends AccountBase {
     const cleanup = new AccountCleanup(sql, {
       retentionDays: () => settings.values().retention_days,
       purgeCustomer: (seq) => customers.purge(seq),
-      rulesChanged: () => evaluator.rulesChanged(),
+      rulesChanged: (ids) => evaluator.rulesChanged(ids),
       transaction: tx,
     });
     const events = new EventWrites(automationHost);

@@ -1,6 +1,7 @@
 import {
   compileRules,
   evaluate,
+  recompileRule,
   reachableRuleIds,
   type CompiledRules,
   type EvaluationResult,
@@ -17,6 +18,8 @@ import type { PoolMatch } from './codes';
 export interface EvaluationSources {
   /** Every rule that is not deleted, as stored. */
   liveRules(): Rule[];
+  /** Rule `id` as stored when it is live (neither deleted nor archived), else undefined. */
+  liveRule(id: string): Rule | undefined;
   /** The customer's own refs plus `*` refs, or the `/` refs when there is no customer; only of `ruleIds`. */
   refsForPurchase(customerId: string | null, ruleIds: Set<string>): RefState[];
   resolveToken(token: { token_id?: string; type?: string; value?: string }): string | null;
@@ -38,21 +41,34 @@ export interface CodeOutcome {
 
 /**
  * Runs the pure engine against the account's data. The compiled rule set lives in the object's
- * memory and is rebuilt only after a rule changes (`rulesChanged`), not on every request.
+ * memory: compiled whole once, then after each rule write only that rule is compiled again
+ * (`rulesChanged(ids)`, shared/engine/incremental.ts), not on every request.
  */
 export class ReceiptEvaluator {
   private compiled: CompiledRules | undefined;
   /** The live rules' own `requirement.discount_code`s, built with `compiled`. */
   private plain: Set<string> | undefined;
-  /** How often the rules were compiled since the object started: one per change, not per receipt. */
+  /** How often all rules were compiled since the object started: once, not per receipt or write. */
   compilations = 0;
+  /** Rules compiled one by one after a write since the object started. */
+  recompiled = 0;
 
   constructor(private readonly sources: EvaluationSources) {}
 
-  rulesChanged(): void {
-    this.compiled = undefined;
+  /**
+   * Rules `ids` were written (created, changed, deleted, archived): each is read again as stored
+   * and replaces its compiled form. Without ids, everything is compiled again at the next use.
+   * What is derived from the whole set (plain codes, whether shipping rules exist) is derived again.
+   */
+  rulesChanged(ids?: readonly string[]): void {
     this.plain = undefined;
     this.shipping = undefined;
+    if (!ids) this.compiled = undefined;
+    if (!this.compiled || !ids) return;
+    for (const id of ids) {
+      this.compiled = recompileRule(this.compiled, id, this.sources.liveRule(id));
+      this.recompiled++;
+    }
   }
 
   private shipping: boolean | undefined;

@@ -211,6 +211,16 @@ export class RuleStore {
     ).map((r) => JSON.parse(r.body) as Rule);
   }
 
+  /** Rule `id` as `liveRules` would list it, or undefined when it is deleted, archived or unknown. */
+  liveRule(id: string): Rule | undefined {
+    const row = one<{ body: string }>(
+      this.sql,
+      'SELECT body FROM rules WHERE id = ? AND deleted_at IS NULL AND archived_at IS NULL',
+      id,
+    );
+    return row ? (JSON.parse(row.body) as Rule) : undefined;
+  }
+
   list(q: RuleListQuery, now = Date.now()): { rules: Rule[]; total?: number } {
     const where = new Where();
     if (q.purchase_from) where.add('purchase_from >= ?', Date.parse(q.purchase_from));

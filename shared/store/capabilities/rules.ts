@@ -19,8 +19,9 @@ export interface RulesHost extends Pick<Host, 'tx'> {
 }
 
 /**
- * Rules, their search and receipt evaluation. Every write invalidates the compiled rule set the
- * evaluator keeps in memory, and keeps the search index in the write's transaction.
+ * Rules, their search and receipt evaluation. Every write hands the rule it touched to the
+ * compiled rule set the evaluator keeps in memory, and keeps the search index in the write's
+ * transaction.
  */
 export class RulesRpc {
   constructor(private readonly h: RulesHost) {}
@@ -37,8 +38,8 @@ export class RulesRpc {
   }
 
   createRule(input: RuleInput, actor: string) {
-    this.h.evaluator.rulesChanged();
-    return this.h.tx(() => this.indexed(this.h.rules.create(input, actor, crypto.randomUUID())));
+    const id = crypto.randomUUID();
+    return this.written(id, () => this.h.tx(() => this.indexed(this.h.rules.create(input, actor, id))));
   }
   searchRules(input: SearchInput, query: SearchQuery) {
     return this.h.search.search(input, query);
@@ -53,23 +54,37 @@ export class RulesRpc {
     return this.h.rules.list(query);
   }
   updateRule(id: string, patch: RuleUpdate, actor: string, expireStamps = false) {
-    this.h.evaluator.rulesChanged();
     // An archived rule that is changed (e.g. purchase_to moved later) rejoins the engine's set;
     // the next cleanup archives it again if its window still ended long ago.
-    return this.h.tx(() =>
-      this.indexed(this.h.maintenance.unarchive(id, this.h.rules.update(id, patch, actor, expireStamps))),
+    return this.written(id, () =>
+      this.h.tx(() =>
+        this.indexed(this.h.maintenance.unarchive(id, this.h.rules.update(id, patch, actor, expireStamps))),
+      ),
     );
   }
   deleteRule(id: string, actor: string) {
-    this.h.evaluator.rulesChanged();
     // Deleting a discount deletes the automations that give it (Dintero: "rules automations
     // belonging to the discount will be deleted").
-    return this.h.tx(() => {
-      const deleted = this.h.rules.delete(id, actor);
-      this.h.search.unindex(id);
-      this.h.automations.deleteForRule(id, actor);
-      return deleted;
-    });
+    return this.written(id, () =>
+      this.h.tx(() => {
+        const deleted = this.h.rules.delete(id, actor);
+        this.h.search.unindex(id);
+        this.h.automations.deleteForRule(id, actor);
+        return deleted;
+      }),
+    );
+  }
+
+  /**
+   * After a write to rule `id`, committed or rolled back, the evaluator reads that rule as stored
+   * and recompiles it alone: what storage holds decides, whatever the write did.
+   */
+  private written<T>(id: string, write: () => T): T {
+    try {
+      return write();
+    } finally {
+      this.h.evaluator.rulesChanged([id]);
+    }
   }
 
   /** Rule search's index follows every rule write, in the write's transaction. */
