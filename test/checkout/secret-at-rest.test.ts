@@ -65,13 +65,17 @@ describe('the checkout signature secret at rest', { timeout: 30_000 }, () => {
     expect(paths).toContain('/v1/accounts/:aid/checkout/signature');
     expect(paths.length).toBeGreaterThan(5);
     let answered = 0;
+    let notServed = 0;
     for (const path of paths) {
       const res = await call('GET', path.replace(':aid', AID), { token: m.token });
       if (res.status === 200) answered++;
+      // Dintero operations rabatt does not serve (terms, registry look-ups) answer 501 by design.
+      if (res.status === 501) notServed++;
       const text = await res.text();
       for (const form of FORMS) expect(text, path).not.toContain(form);
     }
     // Only the Dintero callback (signed, not a token route) refuses the admin token.
-    expect(answered).toBe(paths.length - 1);
+    expect(notServed).toBe(2);
+    expect(answered).toBe(paths.length - notServed - 1);
   });
 });

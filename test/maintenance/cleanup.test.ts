@@ -7,6 +7,10 @@ import type { Env } from '../../functions/env';
 import { cron, DAY, diff, dump, RETENTION, sql } from './helpers';
 import { iso } from '../../shared/time';
 
+/** The columns a test session row fills (the binding columns of checkout/003 stay NULL). */
+const SESSIONS =
+  'checkout_sessions (session_id, customer_id, purchase_at, evaluation, created_at, updated_at, expires_at)';
+
 const seqOf = async (aid: string, table: string, where: string, ...args: SqlStorageValue[]) =>
   String((await sql(aid, `SELECT seq FROM ${table} WHERE ${where}`, ...args))[0]!.seq);
 
@@ -52,7 +56,7 @@ describe('scheduled cleanup', { timeout: 60_000 }, () => {
     ] as const) {
       await sql(
         aid,
-        `INSERT INTO checkout_sessions VALUES (?, NULL, ?, '{"discounts":[],"applied":[]}', ?, ?, ?)`,
+        `INSERT INTO ${SESSIONS} VALUES (?, NULL, ?, '{"discounts":[],"applied":[]}', ?, ?, ?)`,
         id,
         iso(T),
         T,
@@ -316,7 +320,7 @@ describe('scheduled cleanup', { timeout: 60_000 }, () => {
     const cutoff = T - RETENTION;
     await sql(
       aid,
-      `INSERT INTO checkout_sessions VALUES ('s-gone', NULL, ?, '{"discounts":[],"applied":[]}', ?, ?, ?)`,
+      `INSERT INTO ${SESSIONS} VALUES ('s-gone', NULL, ?, '{"discounts":[],"applied":[]}', ?, ?, ?)`,
       iso(T),
       T,
       T,
@@ -455,7 +459,8 @@ describe('scheduled cleanup', { timeout: 60_000 }, () => {
     await sql(
       aid,
       `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
-      INSERT INTO checkout_sessions SELECT 's-' || i, NULL, '', '{}', 0, 0, ? + i FROM n`,
+      INSERT INTO ${SESSIONS}
+      SELECT 's-' || i, NULL, '', '{}', 0, 0, ? + i FROM n`,
       T,
     );
     await sql(
