@@ -3,7 +3,7 @@
  * refs and automations. Each copy compares with what the target holds before writing, so a second
  * run changes nothing; deleted items are not copied.
  */
-import { ImportError, pages, same, strip } from './import.mjs';
+import { ImportError, pages, same, strip } from './import-common.mjs';
 
 const RULE_OWNED = ['type', 'statistics', 'budget'];
 const enc = encodeURIComponent;

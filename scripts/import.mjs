@@ -11,13 +11,11 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { ImportError, pages, same, strip } from './import-common.mjs';
 import { automationCopier, copyCampaign, copyRefsOf, copyRule, copyUsagesOf } from './import-discounts.mjs';
 
-const PAGE = 100;
-const SERVER_FIELDS = ['id', 'created_at', 'created_by', 'updated_at', 'updated_by', 'deleted_at', 'deleted_by'];
+export { ImportError };
 export const RESOURCES = ['tags', 'locations', 'customers', 'campaigns', 'rules', 'refs', 'usages', 'automations'];
-
-export class ImportError extends Error {}
 
 function options(argv) {
   const { values } = parseArgs({
@@ -88,33 +86,6 @@ async function connect(base, client, side) {
     return r;
   };
   return { call, must };
-}
-
-/** Dintero's paging: `limit` and `starting_after` = the last item's key, until a short page. */
-export async function* pages(api, path, key, after, size = PAGE) {
-  let cursor = after;
-  for (;;) {
-    const sep = path.includes('?') ? '&' : '?';
-    const q = `${sep}limit=${size}${cursor === undefined ? '' : `&starting_after=${encodeURIComponent(cursor)}`}`;
-    const { body } = await api.must('GET', path + q);
-    if (body.length) yield { items: body, last: body[body.length - 1][key] };
-    if (body.length < size) return;
-    cursor = body[body.length - 1][key];
-  }
-}
-
-export const strip = (o, extra = []) =>
-  Object.fromEntries(Object.entries(o).filter(([k]) => !SERVER_FIELDS.includes(k) && !extra.includes(k)));
-export const same = (a, b) => JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
-function sorted(x) {
-  if (Array.isArray(x)) return x.map(sorted);
-  if (x && typeof x === 'object')
-    return Object.fromEntries(
-      Object.keys(x)
-        .sort()
-        .map((k) => [k, sorted(x[k])]),
-    );
-  return x;
 }
 
 function loadState(file, o) {
