@@ -11,12 +11,11 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { ImportError, pages, same, strip } from './import-common.mjs';
+import { automationCopier, copyCampaign, copyRefsOf, copyRule, copyUsagesOf } from './import-discounts.mjs';
 
-const PAGE = 100;
-const SERVER_FIELDS = ['id', 'created_at', 'created_by', 'updated_at', 'updated_by', 'deleted_at', 'deleted_by'];
-export const RESOURCES = ['tags', 'locations', 'customers'];
-
-class ImportError extends Error {}
+export { ImportError };
+export const RESOURCES = ['tags', 'locations', 'customers', 'campaigns', 'rules', 'refs', 'usages', 'automations'];
 
 function options(argv) {
   const { values } = parseArgs({
@@ -89,33 +88,6 @@ async function connect(base, client, side) {
   return { call, must };
 }
 
-/** Dintero's paging: `limit` and `starting_after` = the last item's key, until a short page. */
-async function* pages(api, path, key, after) {
-  let cursor = after;
-  for (;;) {
-    const sep = path.includes('?') ? '&' : '?';
-    const q = `${sep}limit=${PAGE}${cursor === undefined ? '' : `&starting_after=${encodeURIComponent(cursor)}`}`;
-    const { body } = await api.must('GET', path + q);
-    if (body.length) yield { items: body, last: body[body.length - 1][key] };
-    if (body.length < PAGE) return;
-    cursor = body[body.length - 1][key];
-  }
-}
-
-const strip = (o, extra = []) =>
-  Object.fromEntries(Object.entries(o).filter(([k]) => !SERVER_FIELDS.includes(k) && !extra.includes(k)));
-const same = (a, b) => JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
-function sorted(x) {
-  if (Array.isArray(x)) return x.map(sorted);
-  if (x && typeof x === 'object')
-    return Object.fromEntries(
-      Object.keys(x)
-        .sort()
-        .map((k) => [k, sorted(x[k])]),
-    );
-  return x;
-}
-
 function loadState(file, o) {
   if (!existsSync(file)) return null;
   const s = JSON.parse(readFileSync(file, 'utf8'));
@@ -129,7 +101,14 @@ function saveState(file, state) {
 
 /** Whether the target holds anything of its own (refused without --merge on a first run). */
 async function targetHolds(target) {
-  const probes = ['/customers/users?type=any&limit=1', '/locations?limit=1', '/customers/tags'];
+  const probes = [
+    '/customers/users?type=any&limit=1',
+    '/locations?limit=1',
+    '/customers/tags',
+    '/discounts/rules?limit=1',
+    '/discounts/campaigns?limit=1',
+    '/automations/rules?limit=1',
+  ];
   for (const p of probes) if ((await target.must('GET', p)).body.length) return true;
   return false;
 }
@@ -221,10 +200,15 @@ export async function run(argv, log = (line) => console.log(line)) {
     const count = (what) => counts[what]++;
     if (resource === 'tags') await copyTags(source, target, count);
     else {
-      const [path, key, copy] =
-        resource === 'locations'
-          ? ['/locations', 'location_id', copyLocation]
-          : ['/customers/users?type=any', 'customer_id', copyCustomer];
+      const [path, key, copy] = {
+        locations: ['/locations', 'location_id', copyLocation],
+        customers: ['/customers/users?type=any', 'customer_id', copyCustomer],
+        campaigns: ['/discounts/campaigns', 'campaign_id', copyCampaign],
+        rules: ['/discounts/rules', 'id', copyRule],
+        refs: ['/discounts/rules', 'id', copyRefsOf],
+        usages: ['/discounts/rules', 'id', copyUsagesOf],
+        automations: ['/automations/rules', 'id', automationCopier()],
+      }[resource];
       for await (const { items, last } of pages(source, path, key, state.cursor[resource])) {
         for (const item of items) await copy(source, target, item, count);
         state.cursor[resource] = last;

@@ -1,7 +1,10 @@
 import { Hono } from 'hono';
 import { storeOf, type AppEnv } from '../app-env';
 import { scopes } from '../../shared/auth/scopes';
+import * as v from 'valibot';
 import {
+  keptRuleId,
+  ruleCreateQuerySchema,
   ruleCreateSchema,
   ruleListQuerySchema,
   ruleReadQuerySchema,
@@ -16,6 +19,7 @@ import { didParam } from '../params';
 import { exampleRule, exampleRuleInput } from '../../shared/schemas/examples';
 import { ruleSchema } from '../../shared/schemas/responses';
 import { jsonBody, queryOf } from '../validate';
+import { fieldError, forbidden } from '../../shared/errors';
 
 const { deleted_at: _da, deleted_by: _db, statistics: _st, ...liveRule } = exampleRule;
 const tags = ['Discount rules'];
@@ -51,13 +55,27 @@ export const rules = new Hono<AppEnv>()
       description:
         'A new rule is usable only once it is given to customers. Server-owned fields in the body are ignored. ' +
         'Additions to Dintero: `limitation.budget_amount`/`budget_usage` (docs/budgets.md), reward ' +
-        '`discount_shipping` with `requirement.shipping_option_ids` (docs/shipping.md).',
+        '`discount_shipping` with `requirement.shipping_option_ids` (docs/shipping.md). For an import, ' +
+        "`keep_id=true` (admin:discounts only) keeps the body's `id` (a UUID): 409 if a rule has it.",
       scopes: scopes.write('discounts'),
       requestExample: exampleRuleInput,
       responses: { 200: ok(ruleSchema, 'The stored rule', liveRule) },
+      errors: [409],
     }),
+    queryOf(ruleCreateQuerySchema),
     jsonBody(ruleCreateSchema),
-    async (c) => c.json((await storeOf(c).createRule(c.req.valid('json'), c.get('caller').clientId)) as Rule),
+    async (c) => {
+      const input = c.req.valid('json');
+      const { clientId, scopes: held } = c.get('caller');
+      let id: string | undefined;
+      if (c.req.valid('query').keep_id) {
+        if (!held.includes('admin:discounts')) throw forbidden('keep_id=true needs admin:discounts');
+        const kept = v.safeParse(keptRuleId, input.id);
+        if (!kept.success) throw fieldError('id', kept.issues[0].message);
+        id = kept.output.toLowerCase();
+      }
+      return c.json((await storeOf(c).createRule(input, clientId, id)) as Rule);
+    },
   )
   .get(
     '/:did',

@@ -355,5 +355,12 @@ export type RuleListQuery = v.InferOutput<typeof ruleListQuerySchema>;
 
 export const ruleReadQuerySchema = v.strictObject({ include: v.optional(repeated(v.picklist(['statistics']))) });
 
+/**
+ * `keep_id=true` (an import, docs/import.md): the body's `id` (a UUID) becomes the rule's id, 409
+ * if taken; only for admin:discounts callers. Without it `id` in a body is ignored, as ever.
+ */
+export const ruleCreateQuerySchema = v.strictObject({ keep_id: v.optional(boolParam) });
+export const keptRuleId = v.pipe(v.string('Expected a UUID'), v.uuid('Expected a UUID'));
+
 /** `expire_stamps=true`: shorten `stamp_expire_days` even though unspent stamps would expire at once. */
 export const ruleUpdateQuerySchema = v.strictObject({ expire_stamps: v.optional(boolParam) });

@@ -15,6 +15,14 @@ const FROM_AID = 'T30000001';
 const TO_AID = 'T30000002';
 const BUSY_AID = 'T30000003';
 const CUSTOMERS = 230;
+const RULES = 105;
+const rule = (i: number, extra: Record<string, unknown> = {}) => ({
+  name: `Spar ${i}`,
+  requirement: { purchase_from: '2020-01-01T00:00:00Z', purchase_to: '2099-01-01T00:00:00Z' },
+  reward: { type: 'discount_amount', value: 1000 + i },
+  ...extra,
+});
+let seeded: string[] = [];
 let source: DevWorker;
 let target: DevWorker;
 let client: { id: string; secret: string };
@@ -101,6 +109,79 @@ function runImport(to = TO_AID, extra: string[] = [], killWhen?: (out: string) =
   });
 }
 
+/** Campaigns, rules (one deleted), refs (customers, `*`, an offering), usage counters, an automation. */
+async function seedDiscounts(from: Awaited<ReturnType<typeof api>>) {
+  await from('POST', '/discounts/campaigns', {
+    campaign_id: 'summer',
+    name: 'Summer',
+    limitation: { budget_usage: 50 },
+  });
+  await from('POST', '/discounts/campaigns', { campaign_id: 'winter', name: 'Winter', private: true });
+  seeded = [];
+  for (let i = 0; i < RULES; i++) {
+    const extra = i % 2 === 0 ? { campaign_id: 'summer' } : { metadata: { n: i } };
+    const r = await from('POST', '/discounts/rules', rule(i, extra));
+    expect(r.status).toBe(200);
+    seeded.push(r.body.id);
+  }
+  await from('DELETE', `/discounts/rules/${seeded[RULES - 1]}`);
+  const customers = Array.from({ length: 30 }, (_, i) => `m-${String(i).padStart(4, '0')}`);
+  const given = await from('POST', `/discounts/rules/${seeded[0]}/customers`, { customers: [...customers, '*'] });
+  expect(given.status).toBe(200);
+  await from('POST', `/discounts/rules/${seeded[1]}/customers`, {
+    customers: ['m-0001', 'outside-registry'],
+    offering_constraint_id: 'welcome',
+  });
+  await from('POST', `/discounts/rules/${seeded[2]}/customers`, { customers: ['m-0002'] });
+  await from('DELETE', `/discounts/rules/${seeded[2]}/customers`, { customers: ['m-0002'] });
+  const refOf = (cid: string | null) => given.body.refs.find((r: any) => r.customer_id === cid).id;
+  for (const [cid, ref, usage] of [
+    ['m-0000', refOf('m-0000'), { ref: 'visit-1', ref_type: 'pos', stamp: 2, amount: 5000 }],
+    ['m-0000', refOf('m-0000'), { ref: 'visit-2', usage: 1, amount: 1200 }],
+    ['m-0005', refOf(null), { ref: 'visit-3', stamp: 1 }],
+  ] as const)
+    expect((await from('POST', `/discounts/customers/${cid}/refs/${ref}`, { usage_ref: usage })).status).toBe(200);
+  const automation = await from('POST', '/automations/rules', {
+    name: 'purchase at store sc029',
+    requirement: {
+      events: ['receipt_add'],
+      automation_from: '2026-01-01T00:00:00Z',
+      automation_to: '2098-06-30T23:59:59Z',
+      filters: { '$.store.id': ['sc029'] },
+    },
+    actions: [{ type: 'discount', id: seeded[3] }],
+  });
+  expect(automation.status).toBe(200);
+}
+
+/** Everything of the discount side both accounts are compared on. */
+async function discountSide(call: Awaited<ReturnType<typeof api>>) {
+  const plain = ({ id, created_at, created_by, updated_at, updated_by, ...rest }: any) => rest;
+  const campaigns = (await everything(call, '/discounts/campaigns', 'campaign_id')).map(plain);
+  const rules = (await everything(call, '/discounts/rules', 'id'))
+    .filter((r) => !r.deleted_at)
+    .map(({ created_at, created_by, updated_at, updated_by, ...rest }: any) => rest);
+  const refs: Record<string, unknown[]> = {};
+  const usages: Record<string, unknown[]> = {};
+  for (const did of seeded.slice(0, 3)) {
+    refs[did] = (await call('GET', `/discounts/rules/${did}/customers?state=available&limit=1000`)).body
+      .map((r: any) => [r.customer_id ?? r.kind, r.offering_constraint_id ?? null])
+      .sort();
+    usages[did] = (await call('GET', `/discounts/rules/${did}/usages?limit=1000`)).body
+      .filter((u: any) => u.usage_refs.length)
+      .map((u: any) => ({
+        customer_id: u.customer_id,
+        statistics: u.statistics,
+        usage_refs: u.usage_refs.map(({ ref, ref_type, usage, stamp, amount, customer_id }: any) => ({
+          ...{ ref, ref_type, usage, stamp, amount, customer_id },
+        })),
+      }))
+      .sort((a: any, b: any) => String(a.customer_id).localeCompare(String(b.customer_id)));
+  }
+  const automations = (await call('GET', '/automations/rules?limit=100')).body.map(plain);
+  return { campaigns, rules, refs, usages, automations };
+}
+
 beforeAll(async () => {
   client = devClient();
   [source, target] = await Promise.all([startWorker(), startWorker()]);
@@ -123,6 +204,7 @@ beforeAll(async () => {
     await from('POST', `/customers/users/${cid}/tokens`, { token_id: `card-${i}`, type: 'card', value: `708${i}` });
     await from('PUT', `/customers/users/${cid}/tags`, ['vip', 'staff']);
   }
+  await seedDiscounts(from);
   const busy = await api(target, BUSY_AID);
   await busy('POST', '/customers/users', { customer_id: 'already-here' });
 }, 120_000);
@@ -142,16 +224,20 @@ describe('npm run import', () => {
   });
 
   it('resumes after a kill half-way, copies everything, and a second run changes nothing', async () => {
-    const killed = await runImport(TO_AID, [], (out) => /customers: [1-9]\d* copied so far/.test(out));
+    const killed = await runImport(TO_AID, [], (out) => /rules: [1-9]\d* copied so far/.test(out));
     expect(killed.code).not.toBe(0);
     const half = JSON.parse(readFileSync(stateFile, 'utf8'));
-    expect(half.done).not.toContain('customers');
-    expect(half.cursor.customers).toBeDefined();
+    expect(half.done).toContain('customers');
+    expect(half.done).not.toContain('rules');
+    expect(half.cursor.rules).toBeDefined();
 
     const resumed = await runImport();
     expect(resumed.code).toBe(0);
     expect(resumed.out).not.toContain(client.secret);
-    expect(resumed.out).toMatch(/customers: \d+ created/);
+    expect(resumed.out).not.toMatch(/customers: \d+ copied so far/);
+    expect(resumed.out).toMatch(/rules: \d+ created/);
+    expect(resumed.out).toMatch(/refs: 33 created, 0 updated, 0 unchanged/);
+    expect(resumed.out).toMatch(/usages: 3 created, 0 updated, 0 unchanged/);
 
     const from = await api(source, FROM_AID);
     const to = await api(target, TO_AID);
@@ -171,9 +257,26 @@ describe('npm run import', () => {
     expect(await tagsOf(to)).toHaveLength(2);
     expect((await to('GET', '/locations/sc029')).body.name).toBe('SC Oslo');
 
+    const theirSide = await discountSide(from);
+    const ourSide = await discountSide(to);
+    expect(theirSide.rules).toHaveLength(RULES - 1);
+    expect(theirSide.refs[seeded[0]!]).toHaveLength(31);
+    expect(theirSide.refs[seeded[1]!]).toHaveLength(2);
+    expect(theirSide.refs[seeded[2]!]).toHaveLength(0);
+    expect(theirSide.usages[seeded[0]!]).toHaveLength(2);
+    expect(theirSide.automations).toHaveLength(1);
+    expect(ourSide).toEqual(theirSide);
+    expect((await to('GET', `/discounts/rules/${seeded[RULES - 1]}`)).status).toBe(404);
+
     const again = await runImport();
     expect(again.code).toBe(0);
     expect(again.out).toContain('nothing to change');
     expect(again.out).toMatch(new RegExp(`customers: 0 created, 0 updated, ${CUSTOMERS} unchanged`));
+    expect(again.out).toMatch(new RegExp(`rules: 0 created, 0 updated, ${RULES - 1} unchanged`));
+    expect(again.out).toMatch(/campaigns: 0 created, 0 updated, 2 unchanged/);
+    expect(again.out).toMatch(/refs: 0 created, 0 updated, 33 unchanged/);
+    expect(again.out).toMatch(/usages: 0 created, 0 updated, 3 unchanged/);
+    expect(again.out).toMatch(/automations: 0 created, 0 updated, 1 unchanged/);
+    expect(await discountSide(to)).toEqual(ourSide);
   }, 600_000);
 });

@@ -1,3 +1,4 @@
+import { conflict } from '../../errors';
 import type { ReceiptInput } from '../../schemas/receipt';
 import type { Rule, RuleInput, RuleListQuery, RuleUpdate } from '../../schemas/rule';
 import type { SearchInput, SearchQuery } from '../../schemas/search';
@@ -37,9 +38,15 @@ export class RulesRpc {
     return answerText(this.h.evaluator.evaluate(JSON.parse(receipt) as ReceiptInput, now, explain), explain, values);
   }
 
-  createRule(input: RuleInput, actor: string) {
-    const id = crypto.randomUUID();
-    return this.written(id, () => this.h.tx(() => this.indexed(this.h.rules.create(input, actor, id))));
+  /** `keptId`: an import keeps the source's rule id (409 if a rule, deleted or not, has it). */
+  createRule(input: RuleInput, actor: string, keptId?: string) {
+    const id = keptId ?? crypto.randomUUID();
+    return this.written(id, () =>
+      this.h.tx(() => {
+        if (keptId && this.h.rules.exists(keptId)) throw conflict(`A rule with id ${keptId} exists`);
+        return this.indexed(this.h.rules.create(input, actor, id));
+      }),
+    );
   }
   searchRules(input: SearchInput, query: SearchQuery) {
     return this.h.search.search(input, query);
