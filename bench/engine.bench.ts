@@ -5,7 +5,7 @@
 //
 //   npm run bench -- engine [--seconds 3] [--quick] [--write]   (bundles it for Node first)
 
-import { compileRules, evaluate, reachableRuleIds, recompileRule } from '../shared/engine';
+import { compileRules, evaluate, prepare, recompileRule } from '../shared/engine';
 import type { CompiledRules } from '../shared/engine';
 import type { Receipt, RefState, Reward, Rule } from '../shared/engine';
 import { ref } from '../test/engine/helpers';
@@ -124,8 +124,9 @@ const scenarios = [100, 1_000, 10_000].map((n) => {
   const byRule = new Map<string, RefState[]>();
   for (const r of refs) byRule.set(r.rule_id, [...(byRule.get(r.rule_id) ?? []), r]);
   const asStore = () => {
-    const reachable = [...reachableRuleIds(receipt, compiled, NOW)].flatMap((id) => byRule.get(id) ?? []);
-    return evaluate({ receipt, rules: compiled, refs: reachable, now: NOW });
+    const prepared = prepare(receipt, compiled, NOW);
+    const reachable = [...prepared.ids].flatMap((id) => byRule.get(id) ?? []);
+    return evaluate({ receipt, rules: compiled, refs: reachable, now: NOW, prepared });
   };
   if (JSON.stringify(asStore()) !== JSON.stringify(evaluate(plain)))
     throw new Error('the account-object path gives another result');
@@ -186,9 +187,10 @@ Machine: ${machine()}.
     `100 / 1,000 / 10,000 rules, each with one \`*\` ref
 (UUID ids, refs parsed from JSON as storage returns them); 10 rules can match the receipt (all seven reward types, one
 exclusive, one bonus). Median µs per call, best of ${ROUNDS} interleaved rounds (${SECONDS} s per scenario and mode).
-"As the account object runs it": \`reachableRuleIds\`, then only the refs of those rules (the store reads them through
-its \`refs_by_rule\` index), then \`evaluate\`. "Whole refs array": every ref of the account handed to \`evaluate\`,
-the worst case, for comparison. Run: \`${command()}\`.
+"As the account object runs it": \`prepare\` (the reachable rule ids), then only the refs of those rules (the store
+reads them through its \`refs_by_rule\` index), then \`evaluate\` given what \`prepare\` read.
+"Whole refs array": every ref of the account handed to \`evaluate\`, the worst case, for comparison.
+Run: \`${command()}\`.
 
 | candidate rules | median µs, as the account object runs it | median µs, whole refs array | ` +
     `p90 µs (array) | compileRules ms | discounts applied |
@@ -237,8 +239,9 @@ function storePath(rules: Rule[]): { compiled: CompiledRules; run: () => ReturnT
   const refs: RefState[] = JSON.parse(JSON.stringify(rules.map((r, i) => ref(r.id, { id: uuid(3_000_000 + i) }))));
   for (const r of refs) byRule.set(r.rule_id, [r]);
   const run = () => {
-    const reach = [...reachableRuleIds(cart, compiled, NOW)].flatMap((id) => byRule.get(id) ?? []);
-    return evaluate({ receipt: cart, rules: compiled, refs: reach, now: NOW });
+    const prepared = prepare(cart, compiled, NOW);
+    const reach = [...prepared.ids].flatMap((id) => byRule.get(id) ?? []);
+    return evaluate({ receipt: cart, rules: compiled, refs: reach, now: NOW, prepared });
   };
   return { compiled, run };
 }
@@ -311,7 +314,7 @@ Machine: ${machine()}.
 Issue 22's comparison, rebuilt from its description (our own rules; Medusa's figures are the issue's, measured
 there with Medusa v2.21.2 \`computeActions\`, its storage stubbed): a ${LINES}-line cart, N item-targeted 10 %
 rules (each with a \`*\` ref) of which 10 match one line each, giving 10 adjustments; and one order-level fixed amount
-spread over all ${LINES} lines. As the account object runs it (\`reachableRuleIds\`, the reachable rules' refs,
+spread over all ${LINES} lines. As the account object runs it (\`prepare\`, the reachable rules' refs,
 \`evaluate\`). Median µs per call, best of ${ROUNDS} interleaved rounds. Run: \`${command()}\`.
 
 | scenario | rabatt µs | Medusa µs (issue 22) | Medusa / rabatt | target |

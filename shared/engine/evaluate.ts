@@ -5,17 +5,8 @@
 import { exhaustedField, type BudgetsLeft } from './budgets';
 import type { CompiledRule, CompiledRules } from './compile';
 import { itemDetail, receiptDetail, refDetail } from './explain';
-import {
-  buildCtx,
-  matchLines,
-  receiptMiss,
-  refMiss,
-  refOk,
-  validStamps,
-  type Ctx,
-  type Line,
-  type LineMiss,
-} from './match';
+import { matchLines, receiptMiss, refMiss, refOk, validStamps, type Ctx, type Line, type LineMiss } from './match';
+import { contextFor, prepare, type Prepared } from './reach';
 import { byAge, chooseOutcome, type Candidate, type Outcome } from './order';
 import type { Detail, Explanation, Reason } from './reasons';
 import { debitAvailable, type Application } from './rewards';
@@ -54,24 +45,14 @@ export interface EvaluateInput {
   poolCodes?: ReadonlyMap<string, string | null>;
   /** What is left of each rule's budgets (and its campaign's) before this purchase: docs/budgets.md. */
   budgets?: BudgetsLeft;
+  /** `prepare(receipt, rules, now)` of this very receipt, when the caller already made it (reach.ts). */
+  prepared?: Prepared;
 }
 
 const KIND_RANK = { customer: 0, '*': 1, '/': 2 } as const;
 
 function refOrder(a: RefState, b: RefState): number {
   return (KIND_RANK[a.kind] ?? 3) - (KIND_RANK[b.kind] ?? 3) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
-/** Rules some line of the receipt could match, via the item / group indexes. */
-function reachable(rules: CompiledRules, ctx: Ctx): Map<string, CompiledRule> {
-  const out = new Map<string, CompiledRule>();
-  for (const c of rules.always) out.set(c.id, c);
-  for (const line of ctx.lines) {
-    if (!line.eligible) continue;
-    if (line.id !== undefined) for (const c of rules.byItem.get(line.id) ?? []) out.set(c.id, c);
-    for (const g of line.groups) for (const c of rules.byGroup.get(g) ?? []) out.set(c.id, c);
-  }
-  return out;
 }
 
 /** Same as idSignature; a separate copy so this hot call site only ever sees ref id strings. */
@@ -95,12 +76,9 @@ export function indexRefs(refs: readonly RefState[]): RefIndex {
   return { size: refs.length, byRule };
 }
 
-/**
- * Ids of the rules some line of this receipt could reach. A store loads ref state only for these,
- * so the cost of an evaluation follows the rules that can match, not the size of the account.
- */
+/** Ids of the rules some line of this receipt could reach (`prepare` also keeps what it read). */
 export function reachableRuleIds(receipt: Receipt, rules: CompiledRules, now: string): Set<string> {
-  return new Set(reachable(rules, buildCtx(receipt, Date.parse(now))).keys());
+  return prepare(receipt, rules, now).ids;
 }
 
 interface Collect {
@@ -111,9 +89,7 @@ interface Collect {
 
 export function evaluate(input: EvaluateInput): EvaluationResult {
   const { receipt, rules, refs, now } = input;
-  const ctx = buildCtx(receipt, Date.parse(now), input.poolCodes);
-
-  const reach = reachable(rules, ctx);
+  const { ctx, reach } = contextFor(receipt, rules, now, input.poolCodes, input.prepared);
   // Rules named to be explained join the reachable ones. That cannot change the answer: a rule no
   // eligible line reaches through the index fails matchLines (the index keys are patterns every
   // match needs), and an unindexed (inactive, deleted) rule fails receiptMiss.

@@ -1,8 +1,8 @@
 import {
   compileRules,
   evaluate,
+  prepare,
   recompileRule,
-  reachableRuleIds,
   type CompiledRules,
   type EvaluationResult,
   type Receipt,
@@ -102,7 +102,8 @@ export class ReceiptEvaluator {
     const rules = this.rules();
     // A token nobody registered means an unknown shopper: no discounts at all, not the `/` ones.
     // Ref state (usage, stamps) is loaded only for rules some line can reach.
-    const ids = reachableRuleIds(seen, rules, now);
+    const prepared = prepare(seen, rules, now);
+    const ids = prepared.ids;
     if (explain) for (const id of named) ids.add(id);
     const refs = customerId === undefined ? [] : this.sources.refsForPurchase(customerId, ids);
     const pools = this.sources.poolCodes?.(receipt.discount_code);
@@ -114,6 +115,7 @@ export class ReceiptEvaluator {
       rules,
       refs,
       now,
+      prepared,
       ...(explain && { explain: { rules: named } }),
       ...(pools && pools.byRule.size > 0 && { poolCodes: pools.byRule }),
       ...(budgets && { budgets }),
