@@ -50,7 +50,7 @@ describe('code guessing beyond available_for_receipt', () => {
     expect((await codes(['REAL'], ip())).status).toBe(200);
   });
 
-  it('receipt_add: misses count; a blocked caller is 429 and its receipt not recorded; no codes, no limit', async () => {
+  it('receipt_add: misses count; a blocked caller is 429, its receipt not recorded; no codes, no limit', async () => {
     const api = await codesApi('T21900002');
     await api.poolRule(['POOL-REAL']);
     const guesser = ip();
