@@ -6,7 +6,7 @@ import type { DeliveryMessage } from '../shared/automations/delivery-message';
 import type { AttemptResult, DeliveryToSend } from '../shared/store/contract';
 import { accountClient, type AccountClient } from './account-client';
 import { SIGNING_SECRET_PURPOSE } from '../shared/store/signing-secret';
-import { refusedUrl } from '../shared/automations/url';
+import { configuredOwnHosts, refusedUrl } from '../shared/automations/url';
 
 /** How long one call may take before it counts as a network error (and is retried). */
 export const DELIVERY_TIMEOUT_MS = 10_000;
@@ -39,7 +39,9 @@ async function deliver({ aid, delivery_id }: DeliveryMessage, env: Env, send: Fe
   const store = accountClient(env, aid);
   const delivery = await store.deliveryToSend(delivery_id);
   if (!delivery) return undefined;
-  const refused = refusedUrl(delivery.url, env);
+  // Checked again at send time: the rule or the flag may have changed, and rabatt's own hosts are
+  // refused here too (the automation may have been written under another of its host names).
+  const refused = refusedUrl(delivery.url, env, configuredOwnHosts(env));
   const result: AttemptResult = refused
     ? { outcome: 'refused_url', error: refused, duration_ms: 0 }
     : await attempt(delivery, store, env, send);

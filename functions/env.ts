@@ -31,6 +31,8 @@ export interface Env {
    * (docs/automations.md). Never set in production.
    */
   RABATT_DEV?: string;
+  /** rabatt's own host names, comma-separated: never an automation's receiver (docs/automations.md). */
+  RABATT_OWN_HOSTS?: string;
   /** Rate limits on unauthenticated calls (wrangler.toml `[[ratelimits]]`, docs/security.md). */
   TOKEN_LIMIT_PER_CLIENT?: RateLimit;
   TOKEN_LIMIT_PER_IP?: RateLimit;

@@ -16,6 +16,7 @@ export { purgeAfterWrites, purgeEverywhere } from './public-purge';
  * kept gzipped with a strong ETag, so answers are 304 or gzip without work per request.
  */
 const VALID_UNTIL = 'x-rabatt-valid-until';
+const COUNT = 'x-rabatt-count';
 const EDGE_TTL_SECONDS = 86_400;
 const ISOLATE_MAX_ENTRIES = 64;
 const ISOLATE_MAX_BYTES = 8 * 1024 * 1024;
@@ -32,6 +33,8 @@ interface Entry {
   gzip: Uint8Array;
   etag: string;
   validUntil: number | null;
+  /** How many items a list answer holds (null for one object). */
+  count: number | null;
 }
 
 /** Least recently used first (a Map keeps insertion order; a hit re-inserts). */
@@ -114,7 +117,8 @@ async function fromEdge(key: string, now: number): Promise<Entry | undefined> {
     return undefined;
   }
   const text = await cached.text();
-  return { text, gzip: await gzip(text), etag, validUntil: until ? Number(until) : null };
+  const count = cached.headers.get(COUNT);
+  return { text, gzip: await gzip(text), etag, validUntil: until ? Number(until) : null, count: count ? +count : null };
 }
 
 async function toEdge(aid: string, key: string, entry: Entry, now: number): Promise<void> {
@@ -129,24 +133,49 @@ async function toEdge(aid: string, key: string, entry: Entry, now: number): Prom
     'cache-tag': cacheTag(aid),
   };
   if (entry.validUntil !== null) headers[VALID_UNTIL] = String(entry.validUntil);
+  if (entry.count !== null) headers[COUNT] = String(entry.count);
   await caches.default.put(key, new Response(entry.text, { headers }));
 }
 
-async function computeAndStore<T>(
-  aid: string,
-  key: (version: string) => string,
-  compute: () => Promise<PublicAnswer<T | null>>,
-  now: number,
-): Promise<Entry | null> {
+/**
+ * Where an entry is kept: a list shorter than its `limit` is the whole rest of the list, the same
+ * answer for every `limit` at or above its length, so it goes under the question's `whole` key.
+ */
+function storageKey(q: CachedQuestion<unknown>, entry: Entry, version: string): string {
+  return q.whole && entry.count !== null && entry.count < q.whole.limit ? q.whole.key(version) : q.key(version);
+}
+
+async function find(key: string, now: number): Promise<Entry | undefined> {
+  let entry = isolateGet(key, now);
+  if (!entry) {
+    entry = await fromEdge(key, now);
+    if (entry) isolateSet(key, entry);
+  }
+  return entry;
+}
+
+/** The cached answer to `q` at `version`: the whole list when it fits within the limit, else the exact one. */
+async function lookup(q: CachedQuestion<unknown>, version: string, now: number): Promise<Entry | undefined> {
+  if (q.whole) {
+    const whole = await find(q.whole.key(version), now);
+    if (whole && whole.count !== null && whole.count <= q.whole.limit) return whole;
+  }
+  return find(q.key(version), now);
+}
+
+async function computeAndStore<T>(q: CachedQuestion<T>, now: number): Promise<Entry | null> {
+  const { aid, compute } = q;
   const answer = await compute();
   if (answer.data === null) return null;
   const text = JSON.stringify(answer.data);
-  const entry = { text, gzip: await gzip(text), etag: await strongEtag(text), validUntil: answer.valid_until };
+  const count = Array.isArray(answer.data) ? answer.data.length : null;
+  const etag = await strongEtag(text);
+  const entry = { text, gzip: await gzip(text), etag, validUntil: answer.valid_until, count };
   // Stored under the version the answer was computed at: if a write slipped in since the
   // version was read, the answer is newer than that key and belongs under the newer one. An answer
   // about campaigns that do not exist is not stored (docs/security.md).
   if (answer.cacheable) {
-    const computedKey = key(answer.version);
+    const computedKey = storageKey(q, entry, answer.version);
     await toEdge(aid, computedKey, entry, now);
     isolateSet(computedKey, entry);
   }
@@ -160,6 +189,11 @@ export interface CachedQuestion<T> {
   /** Computes the answer in the account object; `data: null` for "no such public object" (404, not cached). */
   compute: () => Promise<PublicAnswer<T | null>>;
   onMissing: () => Error;
+  /**
+   * Lists: the key of the answer that holds the whole rest of the list (`limit` left out), and
+   * the limit asked for. Any limit at or above the list's length shares that one entry.
+   */
+  whole?: { key: (version: string) => string; limit: number };
 }
 
 /**
@@ -172,21 +206,20 @@ export async function serveCached<T>(c: Context<AppEnv>, read: InfoRead, q: Cach
   const { info } = read;
   const wanted = q.key(info.version);
   let outcome: 'hit' | 'stale' | 'miss' = read.outcome === 'stale' ? 'stale' : 'hit';
-  let entry = isolateGet(wanted, now);
-  if (!entry) {
-    entry = await fromEdge(wanted, now);
-    if (entry) isolateSet(wanted, entry);
-  }
+  let entry = await lookup(q, info.version, now);
   if (!entry) {
     outcome = 'miss';
-    const computed = await computeAndStore(q.aid, q.key, q.compute, now);
+    const computed = await computeAndStore(q, now);
     if (computed === null) throw q.onMissing();
     entry = computed;
   }
   if (read.refreshed) {
     const ahead = read.refreshed.then((fresh) =>
-      fresh && fresh.version !== info.version && !isolate.has(q.key(fresh.version))
-        ? computeAndStore(q.aid, q.key, q.compute, cacheClock.now())
+      fresh &&
+      fresh.version !== info.version &&
+      !isolate.has(q.key(fresh.version)) &&
+      !(q.whole && isolate.has(q.whole.key(fresh.version)))
+        ? computeAndStore(q, cacheClock.now())
         : null,
     );
     void afterResponse(c, ahead, 'public answer refresh');

@@ -5,7 +5,7 @@ import { randomSecret } from '../../shared/auth/crypto';
 import { scopes } from '../../shared/auth/scopes';
 import { seal } from '../../shared/auth/secret-box';
 import { SIGNING_SECRET_PURPOSE } from '../deliveries';
-import { refusedUrl } from '../../shared/automations/url';
+import { configuredOwnHosts, refusedUrl } from '../../shared/automations/url';
 import { fieldError } from '../../shared/errors';
 import { ok } from '../openapi';
 import { operation } from '../operation';
@@ -91,7 +91,7 @@ export const automations = new Hono<AppEnv>()
     async (c) => {
       const input = c.req.valid('json');
       // rabatt's own host is never a receiver: the deliveries list would answer for our own API.
-      const ownHosts = [new URL(c.req.url).hostname];
+      const ownHosts = [new URL(c.req.url).hostname, ...configuredOwnHosts(c.env)];
       input.actions.forEach((action, i) => {
         const refused = action.type === 'http' ? refusedUrl(action.url, c.env, ownHosts) : undefined;
         if (refused) throw fieldError(`actions.${i}.url`, refused, 'url');

@@ -25,6 +25,7 @@ import type { SignedCall } from '../../shared/store/contract';
 import { isKnownAccount } from '../../shared/account-directory';
 import { isDevelopment } from '../env';
 import { isJsonMedia, jsonBody, queryOf } from '../validate';
+import { codeGuessBlocked, countCodeMisses } from '../rate-limit';
 
 /**
  * Dintero Checkout → rabatt (docs/checkout.md). The callbacks are called by Dintero, not with our
@@ -193,7 +194,12 @@ export const checkout = new Hono<AppEnv>()
     sessionBody,
     async (c) => {
       const call = await signed(c);
-      return c.json(await storeOf(c).checkoutDiscountCodes(call, (await rawBody(c, true)) ?? '', Date.now()));
+      // Codes typed at checkout can be guessed like a receipt's: misses count per account and IP (docs/codes.md).
+      const blocked = codeGuessBlocked(c);
+      if (blocked) return blocked;
+      const body = (await rawBody(c, true)) ?? '';
+      const { answer, misses } = await storeOf(c).checkoutDiscountCodesCounted(call, body, Date.now());
+      return (await countCodeMisses(c, misses)) ?? c.json(answer);
     },
   )
   .get('/callback', callbackDoc('GET'), callbackQuery, handleCallback)

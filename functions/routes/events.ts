@@ -11,6 +11,7 @@ import { receiptSchema, type ReceiptInput } from '../../shared/schemas/receipt';
 import { sha256Hex } from '../../shared/auth/crypto';
 import { canonicalJson, isPlainObject } from '../../shared/json';
 import { jsonBody } from '../validate';
+import { codeGuessBlocked, countCodeMisses } from '../rate-limit';
 
 /**
  * `POST /discounts/events`: the `event` header names what happened; each event is one entry of
@@ -21,7 +22,8 @@ interface EventHandler<T = unknown> {
   body: v.GenericSchema;
   /** Validates the body (400 naming the field) and returns what `handle` takes. */
   parse: (raw: unknown) => T;
-  handle: (c: AppContext, body: T) => Promise<void>;
+  /** A response of its own (a 429) or nothing for 204. */
+  handle: (c: AppContext, body: T) => Promise<Response | undefined | void>;
 }
 const event = <S extends v.GenericSchema>(
   body: S,
@@ -42,8 +44,15 @@ const receiptEvent: EventHandler<ReceiptInput> = {
   body: v.union([wrappedReceipt, receiptSchema]),
   parse: (raw) => (isWrapped(raw) ? parse(wrappedReceipt, raw).receipt : parse(receiptSchema, raw)),
   // A completed receipt without an explicit claim: its stamps and usage count once per receipt id.
+  // Codes it names count against the guessing limit like available_for_receipt's (docs/codes.md): a
+  // blocked caller's receipt is not recorded; the receipt that reaches the limit is (204), the next is 429.
   handle: async (c, receipt) => {
-    await storeOf(c).recordReceipt(receipt, c.get('caller').clientId);
+    const names = receipt.discount_code?.length ?? 0;
+    const blocked = names > 0 ? codeGuessBlocked(c) : undefined;
+    if (blocked) return blocked;
+    const { misses } = await storeOf(c).recordReceipt(receipt, c.get('caller').clientId);
+    if (misses > 0) await countCodeMisses(c, misses);
+    return undefined;
   },
 };
 
@@ -105,6 +114,7 @@ export const events = new Hono<AppEnv>().post(
       },
     ],
     responses: { 204: noContent('Done') },
+    errors: [429],
     requestExample: {
       token: { token_id: 'card-1', type: 'member_card', value: '7080001234567', customer_id: 'member-1001' },
     },
@@ -124,7 +134,6 @@ export const events = new Hono<AppEnv>().post(
   eventBody,
   async (c) => {
     const handler = EVENTS[c.req.header('event')!]!;
-    await handler.handle(c, handler.parse(c.req.valid('json')));
-    return c.body(null, 204);
+    return (await handler.handle(c, handler.parse(c.req.valid('json')))) ?? c.body(null, 204);
   },
 );

@@ -97,9 +97,12 @@ const access = (allowed: readonly Scope[]) =>
     await next();
   });
 
-/** The query in one canonical spelling, defaults included, so equal questions share a cache entry. */
-function normalisedQuery(q: PublicRulesQuery): string {
-  const params = new URLSearchParams({ limit: String(q.limit), no_customer_id: String(q.no_customer_id ?? false) });
+/**
+ * The query in one canonical spelling, defaults included, so equal questions share a cache entry.
+ * `limit: 'all'` names the whole rest of the list, shared by every limit at or above its length.
+ */
+function normalisedQuery(q: PublicRulesQuery, limit: number | 'all' = q.limit): string {
+  const params = new URLSearchParams({ limit: String(limit), no_customer_id: String(q.no_customer_id ?? false) });
   if (q.starting_after) params.set('starting_after', q.starting_after);
   for (const id of [...new Set(q.campaign_id ?? [])].sort()) params.append('campaign_id', id);
   return params.toString();
@@ -160,9 +163,11 @@ export const publicRules = new Hono<PublicEnv>()
       const q = c.req.valid('query');
       const aid = accountOf(c);
       const query = normalisedQuery(q);
+      const whole = normalisedQuery(q, 'all');
       return serveCached(c, c.get('publicInfo')!, {
         aid,
         key: (version) => cacheKey(aid, version, 'public/rules', query),
+        whole: { key: (version) => cacheKey(aid, version, 'public/rules', whole), limit: q.limit },
         compute: () => storeOf(c).listPublicRules(q, Date.now()),
         onMissing: () => notFound('Public discount rule'),
       });

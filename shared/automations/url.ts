@@ -10,6 +10,18 @@
  */
 export const isDevMode = (env: { RABATT_DEV?: string }) => env.RABATT_DEV === '1';
 
+/**
+ * rabatt's own host names from `RABATT_OWN_HOSTS` (comma-separated, e.g. `api.rabatt.no,rabatt.workers.dev`):
+ * refused when an automation is written (with the request's host) and again before every delivery,
+ * where no request host is known.
+ */
+export function configuredOwnHosts(env: { RABATT_OWN_HOSTS?: string }): string[] {
+  return (env.RABATT_OWN_HOSTS ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
+}
+
 const DEV_HOSTS = new Set(['localhost', '127.0.0.1']);
 /** Names that reach a machine's own services or a cloud's instance metadata. */
 const BLOCKED_NAMES = new Set([

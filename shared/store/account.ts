@@ -144,7 +144,7 @@ export class AccountStore extends AccountBase {
     const desk = new CheckoutDesk({
       store: checkout,
       claims,
-      evaluate: (receipt, now) => evaluator.evaluate(receipt, now),
+      evaluate: (receipt, now, codes) => evaluator.evaluate(receipt, now, false, codes),
       discountCodeOf: (ruleId) => rules.body(ruleId)?.requirement?.discount_code,
       shippingRules: () => evaluator.shippingRules(),
       isRule: (id) => rules.body(id) !== undefined,

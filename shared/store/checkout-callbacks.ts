@@ -9,6 +9,7 @@ import {
   type DinteroDiscountLine,
 } from '../checkout/dintero';
 import type { EvaluationResult } from '../engine';
+import type { CodeOutcome } from './evaluation';
 import { DomainError, fieldError, forbidden, invalid, notFound, validationError } from '../errors';
 import { claimBodyHash, type ClaimInput } from '../schemas/claim';
 import {
@@ -32,7 +33,8 @@ import type { SignedCall } from './contract';
 export interface CheckoutDeps {
   store: CheckoutStore;
   claims: ClaimStore;
-  evaluate(receipt: ReceiptInput, now: string): EvaluationResult;
+  /** `codes` collects the session's codes that match nothing (docs/codes.md). */
+  evaluate(receipt: ReceiptInput, now: string, codes?: CodeOutcome): EvaluationResult;
   discountCodeOf(ruleId: string): string | string[] | undefined;
   /** Whether a live rule rewards shipping (only then are the other shipping options evaluated). */
   shippingRules(): boolean;
@@ -205,14 +207,14 @@ export class CheckoutDesk {
   }
 
   /** Evaluates a session as received and the plan its payment would claim. */
-  private evaluateSession(session: DinteroSession, now: string, before?: SessionPlan) {
+  private evaluateSession(session: DinteroSession, now: string, before?: SessionPlan, codes?: CodeOutcome) {
     const earlier = new Set(before?.applied);
     // Every `customer` line naming one of our rules is ours, whether or not the stored plan (24 h)
     // still remembers it; otherwise an old session would get the same discount twice.
     const ours = ({ discount_id: id, discount_type: type }: DinteroDiscountLine) =>
       id !== undefined && (earlier.has(id) || (type === 'customer' && this.deps.isRule(id)));
     const prepared = prepareSession(session, now, ours, before?.shipping);
-    const result = this.deps.evaluate(parse(receiptSchema, prepared.receipt), now);
+    const result = this.deps.evaluate(parse(receiptSchema, prepared.receipt), now, codes);
     const plan: SessionPlan = {
       customer_id: result.receipt.customer_id ?? null,
       purchase_at: now,
@@ -222,22 +224,32 @@ export class CheckoutDesk {
     return { prepared, result, plan };
   }
 
-  async discountCodes(call: SignedCall, bodyText: string, nowMs: number): Promise<DiscountCodesAnswer> {
+  async discountCodes(
+    call: SignedCall,
+    bodyText: string,
+    nowMs: number,
+    codes?: CodeOutcome,
+  ): Promise<DiscountCodesAnswer> {
     const auth = await this.authorize(call);
     const body = parseCallbackBody(bodyText);
     if (body === undefined) throw invalidBody('required', 'Expected the session as a JSON object');
     const session = parse(dinteroSessionSchema, body);
     checkOwner(call.accountId, 'session', session.id);
     return oncePerSignature(this.deps, auth, session.id, bodyText, nowMs, async () =>
-      this.answerDiscountCodes(auth, session, nowMs),
+      this.answerDiscountCodes(auth, session, nowMs, codes),
     );
   }
 
-  private answerDiscountCodes(auth: Authorized, session: DinteroSession, nowMs: number): DiscountCodesAnswer {
+  private answerDiscountCodes(
+    auth: Authorized,
+    session: DinteroSession,
+    nowMs: number,
+    outcome?: CodeOutcome,
+  ): DiscountCodesAnswer {
     const now = new Date(nowMs).toISOString();
     const before = this.deps.store.session(session.id, nowMs);
     checkNotSuperseded(before?.signed_at, auth);
-    const { prepared, result, plan } = this.evaluateSession(session, now, before);
+    const { prepared, result, plan } = this.evaluateSession(session, now, before, outcome);
     const codes = acceptedCodes(session.order.discount_codes ?? [], result, (id) => this.deps.discountCodeOf(id));
     const again = (r: ReceiptInput) => this.deps.evaluate(parse(receiptSchema, r), now);
     const answer = discountCodesAnswer(session, prepared, result, codes, this.deps.shippingRules() ? again : undefined);

@@ -42,6 +42,7 @@ describe('codes stay secret', () => {
       applied: false,
       reason: 'discount_code_missing',
       field: 'codes',
+      // A till cannot read rules: fields and reasons only, no `needed`/`had` (docs/explain.md, issue 21).
     });
     expect(JSON.stringify(explained.body)).not.toContain('SECRET-POOL-CODE');
 

@@ -3,6 +3,7 @@ import type { Host } from '../account-base';
 import type { CheckoutStore } from '../checkout';
 import type { CheckoutDesk } from '../checkout-callbacks';
 import type { SignedCall } from '../contract';
+import type { CodeOutcome } from '../evaluation';
 
 export interface CheckoutHost extends Pick<Host, 'tx' | 'listed'> {
   checkout: CheckoutStore;
@@ -29,6 +30,12 @@ export class CheckoutRpc {
   // Bodies arrive as the raw text: they are parsed only after the signature is checked.
   checkoutDiscountCodes(call: SignedCall, bodyText: string, nowMs: number) {
     return this.h.desk.discountCodes(call, bodyText, nowMs);
+  }
+  /** The same, with how many of the session's codes matched nothing (the Worker counts them, docs/codes.md). */
+  async checkoutDiscountCodesCounted(call: SignedCall, bodyText: string, nowMs: number) {
+    const codes: CodeOutcome = { misses: [] };
+    const answer = await this.h.desk.discountCodes(call, bodyText, nowMs, codes);
+    return { answer, misses: codes.misses.length };
   }
   checkoutCallback(call: SignedCall, query: Record<string, string>, bodyText: string | undefined, nowMs: number) {
     return this.h.desk.transactionCallback(call, query, bodyText, nowMs);

@@ -3,7 +3,7 @@ import type { ClaimInput, ClaimListQuery } from '../../schemas/claim';
 import type { ReceiptInput } from '../../schemas/receipt';
 import type { Host } from '../account-base';
 import type { ClaimStore } from '../claims';
-import type { ReceiptEvaluator } from '../evaluation';
+import type { CodeOutcome, ReceiptEvaluator } from '../evaluation';
 import type { EventWrites } from './automations';
 
 export interface ClaimsHost extends Pick<Host, 'tx'> {
@@ -37,13 +37,18 @@ export class ClaimsRpc {
    */
   recordReceipt(receipt: ReceiptInput, actor: string) {
     return this.h.events.write((fire) => {
-      if (this.h.claims.receiptRecorded(receipt)) return { recorded: false, refs: 0 };
-      const result = this.h.evaluator.evaluate(receipt, new Date().toISOString());
+      if (this.h.claims.receiptRecorded(receipt)) return { recorded: false, refs: 0, misses: 0 };
+      // Codes that match nothing are counted by the Worker against the guessing limit (docs/codes.md).
+      const codes: CodeOutcome = { misses: [] };
+      const result = this.h.evaluator.evaluate(receipt, new Date().toISOString(), false, codes);
       const customerId = result.receipt.customer_id ?? null;
       // Automations see a receipt once, like its stamps and usage: keyed by store and receipt id.
       const id = `receipt:${receipt.store.id}:${receipt.receipt_id}`;
       fire({ name: 'receipt_add', id, payload: receipt, customerId });
-      return this.h.claims.recordReceipt(receipt as Receipt, customerId, result, actor);
+      return {
+        ...this.h.claims.recordReceipt(receipt as Receipt, customerId, result, actor),
+        misses: codes.misses.length,
+      };
     }, actor);
   }
 }
