@@ -107,7 +107,7 @@ type BodyOf<R> = R extends ClientResponse<infer T, number, string> ? T : never;
  * A token-less Api is an anonymous caller.
  */
 export class Api {
-  /** Typed clients (`hc<AppType>`, `hc<RefsAppType>`) over the in-process fetch, with the token and forwarded headers. */
+  /** `hc<AppType>` and `hc<RefsAppType>` over the in-process fetch, with the token and the forwarded headers. */
   readonly typed: ReturnType<typeof typedClients>;
 
   constructor(
