@@ -7,28 +7,10 @@ import { mountDocs } from './docs';
 import { platformError } from './platform-errors';
 import { purgeAfterWrites } from './public-cache';
 import { requestIdFor, requestLog, routePattern } from './request-log';
-import { auth } from './routes/auth';
-import { rules } from './routes/rules';
-import { campaigns } from './routes/campaigns';
-import { publicRules } from './routes/public';
-import { settings } from './routes/settings';
-import { customers } from './routes/customers';
-import { events } from './routes/events';
-import { available } from './routes/available';
-import { checkout } from './routes/checkout';
-import { ruleLedger, ruleRefs, ruleUsages } from './routes/refs';
-import { customerRefs } from './routes/customer-refs';
-import { claims } from './routes/claims';
-import { ruleCodes } from './routes/codes';
-import { maintenance } from './routes/maintenance';
+import { API_CHAINS } from './api';
 import { CONSOLE_PATH, consoleApp } from './console';
-import { automations } from './routes/automations';
-import { search } from './routes/search';
 import { anonymousRateLimit, tokenRateLimit } from './rate-limit';
 import { NO_STORE_PATHS, noStore } from './no-store';
-import { customerApi } from './routes/customer-api';
-import { locations } from './routes/locations';
-import { notServed } from './routes/not-served';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const ACCOUNT_ID = /^[PT]\d{8}$/;
@@ -67,41 +49,8 @@ for (const path of NO_STORE_PATHS) app.use(path, noStore);
 app.get('/', (c) => c.json({ name: 'rabatt', docs: '/docs', openapi: '/openapi.json' }));
 mountDocs(app);
 
-const routes = app
-  .route('/v1/accounts/:aid/auth', auth)
-  .route('/v1/accounts/:aid/discounts/rules', rules)
-  .route('/v1/accounts/:aid/discounts/public', publicRules)
-  .route('/v1/accounts/:aid/discounts/campaigns', campaigns)
-  .route('/v1/accounts/:aid/settings', settings)
-  .route('/v1/accounts/:aid/customers/users', customers)
-  .route('/v1/accounts/:aid/discounts/events', events)
-  .route('/v1/accounts/:aid/discounts/available_for_receipt', available)
-  .route('/v1/accounts/:aid/checkout', checkout);
-
-// Refs, usages, claims and maintenance in a second typed chain: one chain typing every route grows
-// past TypeScript's instantiation depth. Clients use `AppType` and `RefsAppType` alike.
-const refRoutes = new Hono<AppEnv>()
-  .route('/v1/accounts/:aid/discounts/rules/:did/customers', ruleRefs)
-  .route('/v1/accounts/:aid/discounts/rules/:did/usages', ruleUsages)
-  .route('/v1/accounts/:aid/discounts/rules/:did/ledger', ruleLedger)
-  .route('/v1/accounts/:aid/discounts/rules/:did/codes', ruleCodes)
-  .route('/v1/accounts/:aid/discounts/customers', customerRefs)
-  .route('/v1/accounts/:aid/discounts/available_for_receipt/claims', claims)
-  .route('/v1/accounts/:aid/maintenance', maintenance);
-app.route('/', refRoutes);
-
-// Automations and search: a third typed chain (`AutomationsAppType`), for the same reason.
-const automationRoutes = new Hono<AppEnv>()
-  .route('/v1/accounts/:aid/automations', automations)
-  .route('/v1/accounts/:aid/discounts/search', search);
-app.route('/', automationRoutes);
-
-// Dintero's Customers API around the customer, locations, and the operations answered 501: a fourth chain.
-const customerApiRoutes = new Hono<AppEnv>()
-  .route('/v1/accounts/:aid/customers', customerApi)
-  .route('/v1/accounts/:aid/locations', locations)
-  .route('/v1/accounts/:aid', notServed);
-app.route('/', customerApiRoutes);
+// The API's routes, typed chains of their own (functions/api.ts: `AppType` and the others).
+for (const chain of API_CHAINS) app.route('/', chain);
 
 // The merchant console calls the routes above in process, with the signed-in client's token.
 app.route(
@@ -165,8 +114,5 @@ function executionCtxOf(c: Pick<Context, 'executionCtx'>) {
   }
 }
 
-export type AppType = typeof routes;
-export type RefsAppType = typeof refRoutes;
-export type AutomationsAppType = typeof automationRoutes;
-export type CustomerApiAppType = typeof customerApiRoutes;
+export type { AppType, AutomationsAppType, CustomerApiAppType, RefsAppType } from './api';
 export default app;

@@ -1,4 +1,8 @@
 import type { Context } from 'hono';
+import { type ClientResponse, hc } from 'hono/client';
+import type { FieldError } from '../../shared/errors';
+import type { AppType, RefsAppType } from '../api';
+import { REQUEST_ID, requestIdFor } from '../request-log';
 import type { BindingsOnly } from './session';
 
 /**
@@ -6,9 +10,6 @@ import type { BindingsOnly } from './session';
  * (the console's and the API's alike), by the parts it uses, not by the console's own env type.
  */
 export type PageContext = Pick<Context<BindingsOnly>, 'req' | 'env' | 'executionCtx'>;
-
-import type { FieldError } from '../../shared/errors';
-import { REQUEST_ID, requestIdFor } from '../request-log';
 
 /**
  * The console talks to the API, in process: every page action is a request to the same route a
@@ -30,33 +31,44 @@ export type ApiAnswer<T> =
   | { ok: true; status: number; body: T; headers: Headers }
   | { ok: false; status: number; error: ApiProblem; headers: Headers };
 
-export type Query = Record<string, string | string[] | undefined>;
-
-declare const built: unique symbol;
-/** A path below `/v1/accounts/{aid}` whose parameters are encoded: only `apiPath` makes one. */
-export type ApiPath = string & { readonly [built]: true };
-
 /**
- * A path segment that cannot be sent: `.` and `..` (also as `%2e`) are dot segments the URL
- * parser resolves, so `claims/../../rules/{id}` would reach another route; an empty one would
- * name the collection instead of a member.
+ * A path segment that cannot be sent: `.` and `..` are dot segments the URL parser resolves, so
+ * `claims/../../rules/{id}` would reach another route; an empty one would name the collection
+ * instead of a member (`hc` even drops an empty parameter's segment).
  */
 const UNSENDABLE = /^(?:|\.|\.\.)$/;
 
-/** What `apiPath` makes of a parameter no route could have: `call` answers 404 without a request. */
-const NO_SUCH_PATH = '\u0000' as ApiPath;
+/** Thrown by `segment` for a value no route could have; `Api.send` answers it 404 without a request. */
+class Unsendable extends Error {}
 
 /**
- * `apiPath\`/discounts/rules/${id}/customers\``: every interpolated value is one encoded path
- * segment (`/`, `?`, `#`, `%` included), so a crafted id in a console URL cannot reach another
- * route or add a query.
+ * One path parameter for the typed client (`hc` puts parameters into the path as given): encoded
+ * as one segment (`/`, `?`, `#`, `%` included), so a crafted id in a console URL cannot reach
+ * another route or add a query; `.`, `..` and an empty value are refused.
  */
-export function apiPath(strings: TemplateStringsArray, ...params: string[]): ApiPath {
-  let out = strings[0]!;
-  params.forEach((param, i) => {
-    out += (UNSENDABLE.test(param) ? '\u0000' : encodeURIComponent(param)) + strings[i + 1]!;
-  });
-  return out.includes('\u0000') ? NO_SUCH_PATH : (out as ApiPath);
+export function segment(value: string): string {
+  if (UNSENDABLE.test(value)) throw new Unsendable('unsendable path segment');
+  return encodeURIComponent(value);
+}
+
+/**
+ * A body built from a form's fields, sent as the route's input type: the console has no validation
+ * of its own (docs/console.md); the API validates the body and its field errors come back to the form.
+ */
+export const fromForm = (body: unknown): never => body as never;
+
+/** The first of `allowed` that `value` names, else `fallback`: a page's query narrowed to what the API takes. */
+export function oneOf<T extends string>(allowed: readonly T[], value: string | undefined, fallback: T): T {
+  return allowed.find((x) => x === value) ?? fallback;
+}
+
+/** A query as the console sends it: empty values are left out (an empty filter is no filter). */
+function searchParams(query: Record<string, string | string[] | undefined>): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    for (const one of [value ?? []].flat()) if (one !== '') params.append(key, one);
+  }
+  return params;
 }
 
 /**
@@ -73,71 +85,85 @@ function forwarded(c: PageContext): Record<string, string> {
   return headers;
 }
 
-export function queryString(query: Query | undefined): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query ?? {})) {
-    if (value === undefined || value === '') continue;
-    for (const one of [value].flat()) if (one !== '') params.append(key, one);
-  }
-  const s = params.toString();
-  return s ? `?${s}` : '';
+/** Hono's typed clients of the API's route chains (functions/api.ts), below `/v1/accounts/:aid`. */
+function typedClients(origin: string, send: (request: Request) => Promise<Response>, headers: Record<string, string>) {
+  const options = {
+    fetch: (input: RequestInfo | URL, init?: RequestInit) => send(new Request(input, init)),
+    headers,
+    buildSearchParams: searchParams,
+  };
+  return {
+    api: hc<AppType>(origin, options).v1.accounts[':aid'],
+    refs: hc<RefsAppType>(origin, options).v1.accounts[':aid'],
+  };
 }
 
+/** The body type of a typed-client answer. */
+type BodyOf<R> = R extends ClientResponse<infer T, number, string> ? T : never;
+
+/**
+ * The console's handle on the API for one page request:
+ * `api.send(() => api.typed.api.discounts.rules[':did'].$get({ param: api.params({ did: id }), query: {} }))`.
+ * A token-less Api is an anonymous caller.
+ */
 export class Api {
-  private readonly origin: string;
-  private readonly send: (request: Request) => Promise<Response>;
-  private readonly forwarded: Record<string, string>;
+  /** `hc<AppType>` and `hc<RefsAppType>` over the in-process fetch, with the token and the forwarded headers. */
+  readonly typed: ReturnType<typeof typedClients>;
 
   constructor(
     c: PageContext,
     fetcher: ApiFetch,
     readonly aid: string,
-    private readonly token: string | null,
+    token: string | null,
   ) {
-    this.origin = new URL(c.req.url).origin;
-    this.send = (request) => fetcher(request, c);
-    this.forwarded = forwarded(c);
+    const headers = { ...forwarded(c), ...(token ? { authorization: `Bearer ${token}` } : {}) };
+    this.typed = typedClients(new URL(c.req.url).origin, (request) => fetcher(request, c), headers);
   }
 
-  /** `path` is relative to `/v1/accounts/{aid}`. A token-less Api is an anonymous caller. */
-  async call<T>(
-    method: string,
-    path: ApiPath,
-    opts: { body?: unknown; query?: Query; headers?: Record<string, string> } = {},
-  ): Promise<ApiAnswer<T>> {
-    if (path === NO_SUCH_PATH) {
-      return {
-        ok: false,
-        status: 404,
-        error: { code: 'not_found', message: 'No such object' },
-        headers: new Headers(),
-      };
-    }
-    const url = `${this.origin}/v1/accounts/${encodeURIComponent(this.aid)}${path}${queryString(opts.query)}`;
-    const headers: Record<string, string> = { ...this.forwarded, ...opts.headers };
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
-    if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    const init: RequestInit = { method, headers };
-    if (opts.body !== undefined) init.body = JSON.stringify(opts.body);
-    const res = await this.send(new Request(url, init));
-    const text = await res.text();
-    let parsed: unknown;
+  /** Path parameters for the typed client: the account, and each value as one encoded segment. */
+  params<P extends Record<string, string>>(values: P): P & { aid: string } {
+    const out: Record<string, string> = { aid: segment(this.aid) };
+    for (const [key, value] of Object.entries(values)) out[key] = segment(value);
+    return out as P & { aid: string };
+  }
+
+  /** One typed-client request as an answer; a refused parameter (`segment`) answers 404 without a request. */
+  async send<R extends ClientResponse<unknown, number, string>>(
+    request: () => Promise<R>,
+  ): Promise<ApiAnswer<BodyOf<R>>> {
+    let res: Response;
     try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
+      res = (await request()) as unknown as Response;
+    } catch (e) {
+      if (e instanceof Unsendable) return notFound();
+      throw e;
     }
-    if (res.ok) return { ok: true, status: res.status, body: parsed as T, headers: res.headers };
-    const error = (parsed as { error?: ApiProblem } | undefined)?.error ?? {
-      code: 'internal_error',
-      message: `The API answered ${res.status}`,
-    };
-    return { ok: false, status: res.status, error, headers: res.headers };
+    return answerOf<BodyOf<R>>(res);
   }
 
-  get = <T>(path: ApiPath, query?: Query) => this.call<T>('GET', path, query ? { query } : {});
-  post = <T>(path: ApiPath, body: unknown, query?: Query) =>
-    this.call<T>('POST', path, { body, ...(query && { query }) });
-  put = <T>(path: ApiPath, body: unknown) => this.call<T>('PUT', path, { body });
-  delete = <T>(path: ApiPath) => this.call<T>('DELETE', path);
+  /** `send` for a route whose type does not carry its answer's shape (an answer served as text). */
+  sendAs<T>(request: () => Promise<ClientResponse<unknown, number, string>>): Promise<ApiAnswer<T>> {
+    return this.send(request) as Promise<ApiAnswer<T>>;
+  }
+}
+
+function notFound(): ApiAnswer<never> {
+  return { ok: false, status: 404, error: { code: 'not_found', message: 'No such object' }, headers: new Headers() };
+}
+
+/** The API's answer read once: the JSON body on success, the API's `error` otherwise. */
+async function answerOf<T>(res: Response): Promise<ApiAnswer<T>> {
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (res.ok) return { ok: true, status: res.status, body: parsed as T, headers: res.headers };
+  const error = (parsed as { error?: ApiProblem } | undefined)?.error ?? {
+    code: 'internal_error',
+    message: `The API answered ${res.status}`,
+  };
+  return { ok: false, status: res.status, error, headers: res.headers };
 }

@@ -1,5 +1,4 @@
 import { Hono, type Context } from 'hono';
-import { apiPath } from './api';
 import type { Claim } from '../../shared/schemas/claim';
 import type { ConsoleEnv } from './env';
 import { Field, money, Notice, Page, Problem, when } from './layout';
@@ -13,13 +12,13 @@ async function list(c: C) {
   const ref = c.req.query('ref') ?? '';
   const customer = c.req.query('customer_id') ?? '';
   const after = c.req.query('starting_after') ?? '';
-  const answer = await c.get('api').get<Claim[]>(apiPath`/discounts/available_for_receipt/claims`, {
-    ref,
-    customer_id: customer,
-    starting_after: after,
-    limit: String(PAGE),
-    total: 'true',
-  });
+  const api = c.get('api');
+  const answer = await api.send(() =>
+    api.typed.refs.discounts.available_for_receipt.claims.$get({
+      param: api.params({}),
+      query: { ref, customer_id: customer, starting_after: after, limit: String(PAGE), total: 'true' },
+    }),
+  );
   const claims = answer.ok ? answer.body : [];
   const next = claims.length === PAGE ? claims[PAGE - 1]!.id : undefined;
   const filters = new URLSearchParams({ ref, customer_id: customer });
@@ -76,7 +75,10 @@ async function list(c: C) {
 
 async function detail(c: C, confirming = false) {
   const id = c.req.param('id') as string;
-  const answer = await c.get('api').get<Claim>(apiPath`/discounts/available_for_receipt/claims/${id}`);
+  const api = c.get('api');
+  const answer = await api.send(() =>
+    api.typed.refs.discounts.available_for_receipt.claims[':claim_id'].$get({ param: api.params({ claim_id: id }) }),
+  );
   const who = c.get('who');
   if (!answer.ok) {
     return c.html(
@@ -169,7 +171,10 @@ async function detail(c: C, confirming = false) {
 
 async function release(c: C) {
   const id = c.req.param('id') as string;
-  const answer = await c.get('api').delete(apiPath`/discounts/available_for_receipt/claims/${id}`);
+  const api = c.get('api');
+  const answer = await api.send(() =>
+    api.typed.refs.discounts.available_for_receipt.claims[':claim_id'].$delete({ param: api.params({ claim_id: id }) }),
+  );
   if (!answer.ok) {
     return c.html(
       <Page title="Claim" who={c.get('who')} current="/console/claims">

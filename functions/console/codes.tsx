@@ -1,7 +1,5 @@
 import { Hono, type Context } from 'hono';
-import type { PoolCode } from '../../shared/schemas/codes';
-import type { Rule } from '../../shared/schemas/rule';
-import { apiPath, type ApiProblem } from './api';
+import { type ApiProblem, fromForm, oneOf } from './api';
 import type { ConsoleEnv } from './env';
 import { formValues, type FormValues } from './form';
 import { Field, Notice, Page, Problem, when } from './layout';
@@ -14,6 +12,7 @@ const STATES = [
   ['available', 'Uses left'],
   ['used', 'Used'],
 ] as const;
+const CODE_STATES = STATES.map(([state]) => state);
 
 /** Codes typed one per line (or separated by commas or spaces). */
 const codesOf = (text: string) => text.split(/[\s,]+/).filter(Boolean);
@@ -24,8 +23,13 @@ async function page(c: C, created?: string[], problem?: ApiProblem, values: Form
   const state = c.req.query('state') ?? 'all';
   const after = c.req.query('starting_after') ?? '';
   const [rule, codes] = await Promise.all([
-    api.get<Rule>(apiPath`/discounts/rules/${did}`),
-    api.get<PoolCode[]>(apiPath`/discounts/rules/${did}/codes`, { state, starting_after: after, limit: String(PAGE) }),
+    api.send(() => api.typed.api.discounts.rules[':did'].$get({ param: api.params({ did }), query: {} })),
+    api.send(() =>
+      api.typed.refs.discounts.rules[':did'].codes.$get({
+        param: api.params({ did }),
+        query: { state: oneOf(CODE_STATES, state, 'all'), starting_after: after, limit: String(PAGE) },
+      }),
+    ),
   ]);
   const list = codes.ok ? codes.body : [];
   const name = rule.ok ? rule.body.name || did : did;
@@ -133,9 +137,10 @@ async function create(c: C, kind: 'generate' | 'import') {
     kind === 'generate'
       ? { count: whole(values.count), prefix: values.prefix ?? '', usage }
       : { codes: codesOf(values.codes ?? ''), usage };
-  const answer = await c
-    .get('api')
-    .post<{ created: number; codes: string[] }>(apiPath`/discounts/rules/${did}/codes`, body);
+  const api = c.get('api');
+  const answer = await api.send(() =>
+    api.typed.refs.discounts.rules[':did'].codes.$post({ param: api.params({ did }), json: fromForm(body) }),
+  );
   return answer.ok ? page(c, answer.body.codes) : page(c, undefined, answer.error, values);
 }
 
@@ -146,9 +151,13 @@ async function exportCsv(c: C) {
   const lines = ['code,usage,used,created_at,last_used_at'];
   let after = '';
   for (;;) {
-    const answer = await c
-      .get('api')
-      .get<PoolCode[]>(apiPath`/discounts/rules/${did}/codes`, { state, starting_after: after, limit: '1000' });
+    const api = c.get('api');
+    const answer = await api.send(() =>
+      api.typed.refs.discounts.rules[':did'].codes.$get({
+        param: api.params({ did }),
+        query: { state: oneOf(CODE_STATES, state, 'all'), starting_after: after, limit: '1000' },
+      }),
+    );
     if (!answer.ok) return page(c, undefined, answer.error);
     for (const x of answer.body) {
       const quoted = /[",\n]/.test(x.code) ? `"${x.code.replaceAll('"', '""')}"` : x.code;

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
-import { Api, type ApiFetch, apiPath, type ApiProblem } from './api';
+import { Api, type ApiFetch, type ApiProblem } from './api';
 import { CONSOLE_CSS } from './assets';
 import { claimPages } from './claims';
 import { codePages } from './codes';
@@ -70,10 +70,16 @@ export function consoleApp(fetcher: ApiFetch) {
       });
     }
     const api = new Api(c, fetcher, aid, null);
-    const answer = await api.call<{ access_token: string }>('POST', apiPath`/auth/token`, {
-      body: { grant_type: 'client_credentials', audience: `${new URL(c.req.url).origin}/v1/accounts/${aid}` },
-      headers: { authorization: `Basic ${btoa(`${values.client_id ?? ''}:${values.client_secret ?? ''}`)}` },
-    });
+    const basic = `Basic ${btoa(`${values.client_id ?? ''}:${values.client_secret ?? ''}`)}`;
+    const answer = await api.send(() =>
+      api.typed.api.auth.token.$post(
+        {
+          param: api.params({}),
+          json: { grant_type: 'client_credentials', audience: `${new URL(c.req.url).origin}/v1/accounts/${aid}` },
+        },
+        { headers: { authorization: basic } },
+      ),
+    );
     if (!answer.ok) return signInPage(c, { aid, client_id: values.client_id ?? '' }, answer.error);
     startSession(c, answer.body.access_token);
     return c.redirect('/console/rules', 303);

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { RULE_STATES, type Rule, type RuleUpdate } from '../../shared/schemas/rule';
 import { ruleEditOver } from '../../shared/schemas/rule-edit';
-import { apiPath, type ApiProblem } from './api';
+import { type ApiProblem, fromForm, oneOf } from './api';
 import { BudgetRows } from './budget';
 import type { ConsoleEnv } from './env';
 import { bodyFrom, formValues, getPath, textOf, type FormValues } from './form';
@@ -16,14 +16,19 @@ async function list(c: C) {
   const campaign = c.req.query('campaign_id') ?? '';
   const after = c.req.query('starting_after') ?? '';
   const [answer, campaigns] = await Promise.all([
-    api.get<Rule[]>(apiPath`/discounts/rules`, {
-      state,
-      campaign_id: campaign,
-      starting_after: after,
-      include: 'statistics',
-      limit: '100',
-    }),
-    api.get<{ id: string; name?: string }[]>(apiPath`/discounts/campaigns`, { limit: '100' }),
+    api.send(() =>
+      api.typed.api.discounts.rules.$get({
+        param: api.params({}),
+        query: {
+          state: oneOf(RULE_STATES, state, 'active'),
+          campaign_id: campaign,
+          starting_after: after,
+          include: 'statistics',
+          limit: '100',
+        },
+      }),
+    ),
+    api.send(() => api.typed.api.discounts.campaigns.$get({ param: api.params({}), query: { limit: '100' } })),
   ]);
   const names = new Map((campaigns.ok ? campaigns.body : []).map((x) => [x.id, x.name ?? x.id]));
   const rules = answer.ok ? answer.body : [];
@@ -137,24 +142,27 @@ function newForm(c: C, values: FormValues, problem?: ApiProblem, status: 200 | 4
 
 async function create(c: C) {
   const values = await formValues(c.req);
-  const answer = await c.get('api').post<Rule>(apiPath`/discounts/rules`, bodyFrom(SPEC, values));
+  const api = c.get('api');
+  const answer = await api.send(() =>
+    api.typed.api.discounts.rules.$post({ param: api.params({}), json: fromForm(bodyFrom(SPEC, values)) }),
+  );
   if (!answer.ok) return newForm(c, values, answer.error, answer.status === 403 ? 403 : 400);
   return c.redirect(`/console/rules/${answer.body.id}?saved=created`, 303);
-}
-
-interface Ref {
-  id: string;
-  customer_id: string | null;
-  kind: string;
-  deleted_at?: string;
 }
 
 async function detail(c: C, override?: { values?: FormValues; problem?: ApiProblem; giveProblem?: ApiProblem }) {
   const api = c.get('api');
   const id = c.req.param('id') as string;
   const [answer, refs] = await Promise.all([
-    api.get<Rule>(apiPath`/discounts/rules/${id}`, { include: 'statistics' }),
-    api.get<Ref[]>(apiPath`/discounts/rules/${id}/customers`, { state: 'available', limit: '50', total: 'true' }),
+    api.send(() =>
+      api.typed.api.discounts.rules[':did'].$get({ param: api.params({ did: id }), query: { include: 'statistics' } }),
+    ),
+    api.send(() =>
+      api.typed.refs.discounts.rules[':did'].customers.$get({
+        param: api.params({ did: id }),
+        query: { state: 'available', limit: '50', total: 'true' },
+      }),
+    ),
   ]);
   const who = c.get('who');
   if (!answer.ok) {
@@ -240,7 +248,9 @@ async function update(c: C) {
   const id = c.req.param('id') as string;
   const values = await formValues(c.req);
   const api = c.get('api');
-  const current = await api.get<Rule>(apiPath`/discounts/rules/${id}`);
+  const current = await api.send(() =>
+    api.typed.api.discounts.rules[':did'].$get({ param: api.params({ did: id }), query: {} }),
+  );
   if (!current.ok) return detail(c);
   // PUT replaces `limitation` as a whole: the API's merge rule (ruleEditOver) keeps the fields
   // the form does not show; an empty limitation input removes that key.
@@ -252,7 +262,9 @@ async function update(c: C) {
     n.slice('limitation.'.length),
   );
   const body = ruleEditOver(current.body, form, cleared);
-  const answer = await api.put<Rule>(apiPath`/discounts/rules/${id}`, body);
+  const answer = await api.send(() =>
+    api.typed.api.discounts.rules[':did'].$put({ param: api.params({ did: id }), query: {}, json: body }),
+  );
   if (!answer.ok) {
     const keep = Object.fromEntries(SPEC.map(([n, k]) => [n, values[n] ?? textOf(k, getPath(current.body, n))]));
     return detail(c, { values: keep, problem: answer.error });
@@ -264,7 +276,13 @@ async function give(c: C) {
   const id = c.req.param('id') as string;
   const values = await formValues(c.req);
   const customers = bodyFrom([['customers', 'list']], values).customers ?? [];
-  const answer = await c.get('api').post(apiPath`/discounts/rules/${id}/customers`, { customers });
+  const api = c.get('api');
+  const answer = await api.send(() =>
+    api.typed.refs.discounts.rules[':did'].customers.$post({
+      param: api.params({ did: id }),
+      json: { customers: fromForm(customers) },
+    }),
+  );
   if (!answer.ok) return detail(c, { giveProblem: answer.error });
   return c.redirect(`/console/rules/${id}?saved=given`, 303);
 }
@@ -281,7 +299,10 @@ async function remove(c: C) {
       },
     });
   }
-  const answer = await c.get('api').delete(apiPath`/discounts/rules/${id}`);
+  const api = c.get('api');
+  const answer = await api.send(() =>
+    api.typed.api.discounts.rules[':did'].$delete({ param: api.params({ did: id }) }),
+  );
   if (!answer.ok) return detail(c, { problem: answer.error });
   return c.redirect('/console/rules?deleted=1', 303);
 }

@@ -1,7 +1,5 @@
 import { Hono, type Context } from 'hono';
-import type { Maintenance } from '../../shared/schemas/maintenance';
-import type { Settings } from '../../shared/schemas/settings';
-import { apiPath, type ApiProblem } from './api';
+import { type ApiProblem, fromForm } from './api';
 import type { ConsoleEnv } from './env';
 import { formValues, splitList } from './form';
 import { Field, Notice, Page, Problem, when } from './layout';
@@ -12,9 +10,9 @@ const FIELDS = ['public_offers', 'retention_days', 'secret'];
 async function show(c: C, problem?: ApiProblem, secretProblem?: ApiProblem) {
   const api = c.get('api');
   const [settings, signature, maintenance] = await Promise.all([
-    api.get<Settings>(apiPath`/settings`),
-    api.get<{ configured: boolean; updated_at?: string }>(apiPath`/checkout/signature`),
-    api.get<Maintenance>(apiPath`/maintenance`),
+    api.send(() => api.typed.api.settings.$get({ param: api.params({}) })),
+    api.send(() => api.typed.api.checkout.signature.$get({ param: api.params({}) })),
+    api.send(() => api.typed.refs.maintenance.$get({ param: api.params({}) })),
   ]);
   const s = settings.ok ? settings.body : undefined;
   const run = maintenance.ok ? maintenance.body.last_run : null;
@@ -130,13 +128,17 @@ async function save(c: C) {
     },
     retention_days: wholeOrNull(values.retention_days),
   };
-  const answer = await c.get('api').put(apiPath`/settings`, body);
+  const api = c.get('api');
+  const answer = await api.send(() => api.typed.api.settings.$put({ param: api.params({}), json: fromForm(body) }));
   return answer.ok ? c.redirect('/console/settings?saved=1', 303) : show(c, answer.error);
 }
 
 async function setSecret(c: C) {
   const values = await formValues(c.req);
-  const answer = await c.get('api').put(apiPath`/checkout/signature`, { secret: values.secret ?? '' });
+  const api = c.get('api');
+  const answer = await api.send(() =>
+    api.typed.api.checkout.signature.$put({ param: api.params({}), json: { secret: values.secret ?? '' } }),
+  );
   return answer.ok ? c.redirect('/console/settings?saved=1', 303) : show(c, undefined, answer.error);
 }
 

@@ -1,7 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { Explanation, Reason } from '../../shared/engine';
-import type { Rule } from '../../shared/schemas/rule';
-import { apiPath, type ApiProblem } from './api';
+import { type ApiProblem, fromForm } from './api';
 import type { ConsoleEnv } from './env';
 import { formValues, splitList, type FormValues } from './form';
 import { Field, money, Page, Problem } from './layout';
@@ -13,7 +12,7 @@ const MIN_LINES = 4;
 const MAX_LINES = 50;
 
 interface DiscountLine {
-  amount: number;
+  amount?: number;
   description?: string;
   discount_id?: string;
 }
@@ -22,8 +21,8 @@ interface ResultItem {
   id?: string;
   quantity?: number;
   gross_amount?: number;
-  discount_lines: DiscountLine[];
-  bonus_lines: DiscountLine[];
+  discount_lines?: DiscountLine[];
+  bonus_lines?: DiscountLine[];
 }
 
 interface Evaluated {
@@ -187,8 +186,8 @@ function Result(props: { result: Evaluated; names: Map<string, string> }) {
   const { result, names } = props;
   const label = (id: string) => names.get(id) ?? id;
   const gross = result.items.reduce((s, i) => s + (i.gross_amount ?? 0), 0);
-  const off = result.items.reduce((s, i) => s + i.discount_lines.reduce((t, d) => t + d.amount, 0), 0);
-  const bonus = result.items.reduce((s, i) => s + i.bonus_lines.reduce((t, d) => t + d.amount, 0), 0);
+  const off = result.items.reduce((s, i) => s + (i.discount_lines ?? []).reduce((t, d) => t + (d.amount ?? 0), 0), 0);
+  const bonus = result.items.reduce((s, i) => s + (i.bonus_lines ?? []).reduce((t, d) => t + (d.amount ?? 0), 0), 0);
   const notApplied = (result.explanations ?? []).filter((e) => !e.applied);
   return (
     <section aria-labelledby="result-heading">
@@ -211,14 +210,15 @@ function Result(props: { result: Evaluated; names: Map<string, string> }) {
                 <td>{i.id ?? ''}</td>
                 <td class="num">{money(i.gross_amount)}</td>
                 <td>
-                  {i.discount_lines.map((d) => (
+                  {(i.discount_lines ?? []).map((d) => (
                     <div>
-                      <span class="amount-off">{money(-d.amount)}</span> {d.description}
+                      <span class="amount-off">{money(d.amount === undefined ? undefined : -d.amount)}</span>{' '}
+                      {d.description}
                     </div>
                   ))}
                 </td>
                 <td>
-                  {i.bonus_lines.map((d) => (
+                  {(i.bonus_lines ?? []).map((d) => (
                     <div>
                       {money(d.amount)} bonus {d.description}
                     </div>
@@ -300,11 +300,13 @@ const nowIso = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 async function prefill(c: C, ruleId: string): Promise<FormValues> {
   const api = c.get('api');
   const [rule, refs] = await Promise.all([
-    api.get<Rule>(apiPath`/discounts/rules/${ruleId}`),
-    api.get<{ kind: string; customer_id: string | null }[]>(apiPath`/discounts/rules/${ruleId}/customers`, {
-      state: 'available',
-      limit: '10',
-    }),
+    api.send(() => api.typed.api.discounts.rules[':did'].$get({ param: api.params({ did: ruleId }), query: {} })),
+    api.send(() =>
+      api.typed.refs.discounts.rules[':did'].customers.$get({
+        param: api.params({ did: ruleId }),
+        query: { state: 'available', limit: '10' },
+      }),
+    ),
   ]);
   const values: FormValues = { purchase_at: nowIso(), store_id: 'console', explain_rules: ruleId };
   if (!rule.ok) return values;
@@ -332,7 +334,10 @@ async function prefill(c: C, ruleId: string): Promise<FormValues> {
 async function page(c: C, values: FormValues, result?: Evaluated, problem?: ApiProblem) {
   let names = new Map<string, string>();
   if (result?.explanations?.length) {
-    const rules = await c.get('api').get<Rule[]>(apiPath`/discounts/rules`, { state: 'all', limit: '100' });
+    const api = c.get('api');
+    const rules = await api.send(() =>
+      api.typed.api.discounts.rules.$get({ param: api.params({}), query: { state: 'all', limit: '100' } }),
+    );
     if (rules.ok) names = new Map(rules.body.map((r) => [r.id, r.name ?? r.id]));
   }
   return c.html(
@@ -360,8 +365,13 @@ export const simulatePages = new Hono<ConsoleEnv>()
   })
   .post('/', async (c) => {
     const values = await formValues(c.req);
-    const answer = await c
-      .get('api')
-      .post<Evaluated>(apiPath`/discounts/available_for_receipt`, receiptFrom(values), { explain: 'true' });
+    const api = c.get('api');
+    const answer = await api.send(() =>
+      api.typed.api.discounts.available_for_receipt.$post({
+        param: api.params({}),
+        query: { explain: 'true' },
+        json: fromForm(receiptFrom(values)),
+      }),
+    );
     return answer.ok ? page(c, values, answer.body) : page(c, values, undefined, answer.error);
   });

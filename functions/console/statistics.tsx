@@ -1,8 +1,6 @@
 import { Hono, type Context } from 'hono';
-import { apiPath } from './api';
 import { DAY_MS } from '../../shared/engine/usability';
 import type { UsageEntry } from '../../shared/schemas/ref';
-import type { Rule } from '../../shared/schemas/rule';
 import type { ConsoleEnv } from './env';
 import { money, Page, Problem } from './layout';
 
@@ -106,10 +104,13 @@ async function ledger(c: C, ruleId: string) {
   const rows: UsageEntry[] = [];
   let after = '';
   for (let page = 0; page < LEDGER_PAGES; page++) {
-    const answer = await c.get('api').get<UsageEntry[]>(apiPath`/discounts/rules/${ruleId}/ledger`, {
-      limit: String(LEDGER_PAGE),
-      starting_after: after,
-    });
+    const api = c.get('api');
+    const answer = await api.send(() =>
+      api.typed.refs.discounts.rules[':did'].ledger.$get({
+        param: api.params({ did: ruleId }),
+        query: { limit: String(LEDGER_PAGE), starting_after: after },
+      }),
+    );
     if (!answer.ok) return { rows, problem: answer.error, partial: false };
     rows.push(...answer.body);
     if (answer.body.length < LEDGER_PAGE) return { rows, partial: false };
@@ -120,7 +121,9 @@ async function ledger(c: C, ruleId: string) {
 
 async function show(c: C) {
   const api = c.get('api');
-  const rules = await api.get<Rule[]>(apiPath`/discounts/rules`, { state: 'all', limit: '100' });
+  const rules = await api.send(() =>
+    api.typed.api.discounts.rules.$get({ param: api.params({}), query: { state: 'all', limit: '100' } }),
+  );
   const list = rules.ok ? rules.body : [];
   const ruleId = c.req.query('rule') ?? list[0]?.id ?? '';
   const data = ruleId ? await ledger(c, ruleId) : undefined;

@@ -3,7 +3,7 @@
  * `npm run typecheck` so it cannot go stale. Not a test file: nothing here runs.
  */
 import { hc } from 'hono/client';
-import type { AppType, RefsAppType } from '../../functions/app';
+import type { AppType, RefsAppType } from '../../functions/api';
 
 export async function listActiveRules(token: string) {
   const client = hc<AppType>('http://127.0.0.1:8787', { headers: { authorization: `Bearer ${token}` } });
@@ -22,7 +22,7 @@ export async function listActiveRules(token: string) {
   }));
 }
 
-/** Refs, claims and maintenance have their own app type (see functions/app.ts). */
+/** Refs, claims and maintenance have their own app type (see functions/api.ts). */
 export async function claimOnce(token: string, ruleId: string, refId: string) {
   const client = hc<RefsAppType>('http://127.0.0.1:8787', { headers: { authorization: `Bearer ${token}` } });
   const res = await client.v1.accounts[':aid'].discounts.available_for_receipt.claims.$post({

@@ -6,20 +6,19 @@
  */
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { apiPath } from '../../functions/console/api';
+import { segment } from '../../functions/console/api';
 import { AID, call, json, ruleBody, tokenWith } from '../helpers';
 import { ConsoleClient } from './helpers';
 
 afterEach(() => vi.restoreAllMocks());
 
-describe('apiPath', () => {
-  it('encodes each parameter as one segment and refuses dot segments', () => {
-    expect(apiPath`/discounts/rules/${'a/../b?c#d%'}/customers`).toBe(
-      '/discounts/rules/a%2F..%2Fb%3Fc%23d%25/customers',
-    );
-    expect(apiPath`/discounts/rules/${'..'}`).toBe('\u0000');
-    expect(apiPath`/discounts/rules/${'.'}`).toBe('\u0000');
-    expect(apiPath`/discounts/rules/${''}`).toBe('\u0000');
+describe('segment', () => {
+  it('encodes each parameter as one segment and refuses dot segments and empty ones', () => {
+    expect(segment('a/../b?c#d%')).toBe('a%2F..%2Fb%3Fc%23d%25');
+    expect(() => segment('..')).toThrow();
+    expect(() => segment('.')).toThrow();
+    expect(() => segment('')).toThrow();
+    expect(segment('...')).toBe('...');
   });
 });
 
