@@ -144,7 +144,7 @@ async function create(c: C) {
   const values = await formValues(c.req);
   const api = c.get('api');
   const answer = await api.send(() =>
-    api.typed.api.discounts.rules.$post({ param: api.params({}), json: fromForm(bodyFrom(SPEC, values)) }),
+    api.typed.api.discounts.rules.$post({ param: api.params({}), query: {}, json: fromForm(bodyFrom(SPEC, values)) }),
   );
   if (!answer.ok) return newForm(c, values, answer.error, answer.status === 403 ? 403 : 400);
   return c.redirect(`/console/rules/${answer.body.id}?saved=created`, 303);
