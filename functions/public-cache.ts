@@ -204,7 +204,6 @@ export interface CachedQuestion<T> {
 export async function serveCached<T>(c: Context<AppEnv>, read: InfoRead, q: CachedQuestion<T>): Promise<Response> {
   const now = cacheClock.now();
   const { info } = read;
-  const wanted = q.key(info.version);
   let outcome: 'hit' | 'stale' | 'miss' = read.outcome === 'stale' ? 'stale' : 'hit';
   let entry = await lookup(q, info.version, now);
   if (!entry) {

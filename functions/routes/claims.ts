@@ -5,7 +5,7 @@ import type { Scope } from '../../shared/auth/scopes';
 import { claimRefKey, readClaimRef, writeClaimRef } from '../claim-refs';
 import { fieldError } from '../../shared/errors';
 import { ok } from '../openapi';
-import { exampleClaim } from '../../shared/schemas/examples';
+import { exampleClaim } from '../../shared/schemas/examples-customers';
 import { operation } from '../operation';
 import { listOf, totalCount } from '../paging';
 import {

@@ -15,7 +15,7 @@ import {
   usageRefSchema,
 } from '../../shared/schemas/ref';
 import { jsonBody, paramOf, queryOf } from '../validate';
-import { exampleCustomerDiscount } from '../../shared/schemas/examples';
+import { exampleCustomerDiscount } from '../../shared/schemas/examples-customers';
 
 const customerParam = v.pipe(v.string(), v.minLength(1, 'Customer not found'), v.maxLength(255, 'Customer not found'));
 const customerOnly = paramOf({ customer_id: customerParam });

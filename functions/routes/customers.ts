@@ -15,7 +15,7 @@ import {
   customerUpdateSchema,
 } from '../../shared/schemas/customer';
 import { customerTagSchema, customerTagsPutSchema, parseCustomerTagsPut } from '../../shared/schemas/customer-api';
-import { exampleCustomer } from '../../shared/schemas/examples';
+import { exampleCustomer } from '../../shared/schemas/examples-customers';
 import { jsonBody, paramOf, queryOf } from '../validate';
 
 const tags = ['Customers'];

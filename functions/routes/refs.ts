@@ -2,13 +2,13 @@ import { Hono } from 'hono';
 import { storeOf, type AppEnv } from '../app-env';
 import { scopes } from '../../shared/auth/scopes';
 import { ok } from '../openapi';
+import { exampleRule } from '../../shared/schemas/examples';
 import {
   exampleDiscountUsage,
   exampleRef,
-  exampleRule,
   exampleUsageEntry,
   exampleWildcardRef,
-} from '../../shared/schemas/examples';
+} from '../../shared/schemas/examples-customers';
 import { operation } from '../operation';
 import { listOf, totalCount } from '../paging';
 import { didParam } from '../params';
