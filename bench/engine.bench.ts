@@ -10,6 +10,7 @@ import type { CompiledRules } from '../shared/engine';
 import type { Receipt, RefState, Reward, Rule } from '../shared/engine';
 import { ref } from '../test/engine/helpers';
 import { command, flags, machine, median, percentile, report } from './harness.mjs';
+import { round } from './timing';
 
 const NOW = '2024-06-03T12:00:00Z';
 const LINES = 50;
@@ -97,19 +98,6 @@ function scenario(total: number): { rules: Rule[]; refs: RefState[] } {
 const opt = flags();
 const SECONDS = opt.num('seconds', 3, 0.6);
 const ROUNDS = 3;
-
-/** One round: warm up, then time single calls until the round's time is spent. */
-function round(run: () => unknown, ms: number): number[] {
-  for (let i = 0; i < 100; i++) run();
-  const samples: number[] = [];
-  const until = performance.now() + ms;
-  while (samples.length < 100 || (performance.now() < until && samples.length < 50_000)) {
-    const s = performance.now();
-    run();
-    samples.push((performance.now() - s) * 1000);
-  }
-  return samples;
-}
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
 

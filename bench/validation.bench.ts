@@ -8,6 +8,7 @@ import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../shared/json';
 import { parse } from '../shared/schemas/parse';
 import { receiptSchema } from '../shared/schemas/receipt';
 import { command, flags, machine, median, report } from './harness.mjs';
+import { round } from './timing';
 
 const opt = flags();
 const SECONDS = opt.num('seconds', 3, 0.6);
@@ -43,18 +44,6 @@ const body = JSON.stringify({
       : {}),
   })),
 });
-
-function round(run: () => unknown, ms: number): number[] {
-  for (let i = 0; i < 100; i++) run();
-  const samples: number[] = [];
-  const until = performance.now() + ms;
-  while (samples.length < 100 || (performance.now() < until && samples.length < 50_000)) {
-    const s = performance.now();
-    run();
-    samples.push((performance.now() - s) * 1000);
-  }
-  return samples;
-}
 
 // Each call validates a freshly parsed copy, as the Worker does; the parse itself is the baseline.
 const copies = Array.from({ length: 64 }, () => JSON.parse(body));
