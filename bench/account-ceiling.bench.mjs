@@ -33,7 +33,9 @@ async function seed(aid) {
         reward: { type: 'discount_percent', value: 5 },
       },
     });
-    const [ref] = await req('POST', `${base}/rules/${rule.id}/customers`, { token, body: { customers: ['*'] } });
+    const {
+      refs: [ref],
+    } = await req('POST', `${base}/rules/${rule.id}/customers`, { token, body: { customers: ['*'] } });
     if (i === 0) claimable = { rule: rule.id, ref: ref.id };
   }
   return { aid, token, base, claimable };

@@ -31,7 +31,9 @@ for (let i = 0; i < RULES; i++) {
     token,
     body: { name: `Rule ${i}`, receipt_text: `Rule ${i}`, requirement, reward },
   });
-  const [ref] = await req('POST', `${discounts}/rules/${rule.id}/customers`, { token, body: { customers: ['*'] } });
+  const {
+    refs: [ref],
+  } = await req('POST', `${discounts}/rules/${rule.id}/customers`, { token, body: { customers: ['*'] } });
   if (i === 0) claimable = { rule: rule.id, ref: ref.id };
 }
 await req('PUT', `/v1/accounts/${AID}/settings`, { token, body: { public_offers: { anonymous: true, max_age: 30 } } });
