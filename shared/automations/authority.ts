@@ -1,5 +1,6 @@
 import { scopes, type Scope } from '../auth/scopes';
 import type { AutomationEventName } from '../schemas/automation';
+import { SERVER_OWNED_FIELDS } from '../schemas/common';
 
 /**
  * An automation acts with its author's authority (docs/security.md, "Automations"): the scopes of
@@ -29,7 +30,6 @@ type Reader = 'customer' | 'receipt';
 /** The customer as the API answers it: every field is customer data. */
 const CUSTOMER_FIELDS: Record<string, Allowed> = Object.fromEntries(
   [
-    'id',
     'customer_id',
     'type',
     'email',
@@ -49,12 +49,8 @@ const CUSTOMER_FIELDS: Record<string, Allowed> = Object.fromEntries(
     'contact_for',
     'metadata',
     'tag_ids',
-    'created_at',
-    'created_by',
-    'updated_at',
-    'updated_by',
-    'deleted_at',
-    'deleted_by',
+    // `id` and the stamps every entity carries (one list: shared/schemas/common.ts).
+    ...SERVER_OWNED_FIELDS,
   ].map((f) => [f, true]),
 );
 const TOKEN_FIELDS: Record<string, Allowed> = { token_id: true, type: true, value: true, customer_id: true };
