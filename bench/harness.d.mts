@@ -29,7 +29,11 @@ export interface Worker {
   token(aid: string): Promise<string>;
   close(): Promise<void>;
 }
-export declare function startWorker(options?: { bindings?: Record<string, string> }): Promise<Worker>;
+export declare function startWorker(options?: {
+  bindings?: Record<string, string>;
+  inspectorPort?: number;
+  persistRoot?: string;
+}): Promise<Worker>;
 
 type Kinds = Record<string, (n: number) => unknown>;
 export declare function throughput(

@@ -87,8 +87,11 @@ async function wranglerOptions() {
  *   a status ≥ 400;
  * - `token(aid)` → a bootstrap client-credentials access token for the account;
  * - `mf` (the Miniflare instance) and `close()`.
+ *
+ * `inspectorPort` opens workerd's V8 inspector there, for bench/cpu-profile.mjs; `persistRoot` is the
+ * directory all local storage goes to (default: Miniflare's temporary directory on the system disk).
  */
-export async function startWorker({ bindings = {} } = {}) {
+export async function startWorker({ bindings = {}, inspectorPort, persistRoot } = {}) {
   const { workerOptions: wo, main } = await wranglerOptions();
   const bundle = await build({
     entryPoints: [main],
@@ -113,6 +116,11 @@ export async function startWorker({ bindings = {} } = {}) {
     kvNamespaces: wo.kvNamespaces,
     bindings: { ...wo.bindings, ...SECRETS, ...bindings },
     cache: true,
+    // Storage (SQLite files of the objects, KV blobs, the cache) under `persistRoot` when given, e.g.
+    // tmpfs to take the disk's fsync out of a measurement; else Miniflare's temporary directory.
+    ...(persistRoot ? { defaultPersistRoot: persistRoot } : {}),
+    // For CPU profiles (bench/cpu-profile.mjs); off unless asked.
+    ...(inspectorPort ? { inspectorPort } : {}),
     // The Worker's request log (one JSON line per request) would flood the terminal and time the
     // terminal; in production Workers Logs takes it off the request path. Other output passes.
     handleRuntimeStdio(stdout, stderr) {
