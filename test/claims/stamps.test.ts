@@ -377,3 +377,26 @@ describe('what a redemption spends', { timeout: 60_000 }, () => {
     });
   });
 });
+
+describe('a stamp card given to everyone (`*`)', { timeout: 30_000 }, () => {
+  it("counts each customer's stamps on their own: one shopper's stamps never fill another's card", async () => {
+    const api = await accountApi('T33000009');
+    const did = await api.rule(stampRule(2));
+    const [refId] = await api.give(did, ['*']);
+    for (let i = 1; i <= 2; i++) {
+      const r = receipt(`star-${i}`, 'ada');
+      const ref = await offer(api, did, r);
+      expect(ref, `purchase ${i}`).toMatchObject({ id: refId, amount: 0, stamp: 1 });
+      const claimed = await api.claim({
+        purchase_at: r.purchase_at,
+        customer_id: 'ada',
+        ref: r.receipt_id,
+        discounts: [{ id: did, refs: [ref] }],
+      });
+      expect(claimed.status).toBe(200);
+    }
+    // Ada's card is full: her next coffee is free. Bo has bought nothing: his card is empty.
+    expect(await offer(api, did, receipt('star-3', 'ada'))).toMatchObject({ id: refId, amount: 3500, usage: 1 });
+    expect(await offer(api, did, receipt('star-4', 'bo'))).toMatchObject({ id: refId, amount: 0, usage: 0, stamp: 1 });
+  });
+});
