@@ -145,22 +145,33 @@ function storageKey(q: CachedQuestion<unknown>, entry: Entry, version: string): 
   return q.whole && entry.count !== null && entry.count < q.whole.limit ? q.whole.key(version) : q.key(version);
 }
 
-async function find(key: string, now: number): Promise<Entry | undefined> {
-  let entry = isolateGet(key, now);
-  if (!entry) {
-    entry = await fromEdge(key, now);
-    if (entry) isolateSet(key, entry);
-  }
+async function fromEdgeToIsolate(key: string, now: number): Promise<Entry | undefined> {
+  const entry = await fromEdge(key, now);
+  if (entry) isolateSet(key, entry);
   return entry;
 }
 
-/** The cached answer to `q` at `version`: the whole list when it fits within the limit, else the exact one. */
+/**
+ * The cached answer to `q` at `version`: the whole list when it fits within the limit, else the
+ * exact one. This isolate is asked for both keys before the data centre's cache is: a list longer
+ * than its limit has no whole entry, and asking the Cache API for it on every request was most of
+ * a cached answer's cost (bench/RESULTS.md, "Hot paths").
+ */
 async function lookup(q: CachedQuestion<unknown>, version: string, now: number): Promise<Entry | undefined> {
-  if (q.whole) {
-    const whole = await find(q.whole.key(version), now);
-    if (whole && whole.count !== null && whole.count <= q.whole.limit) return whole;
+  const wholeKey = q.whole?.key(version);
+  const fits = (e: Entry | undefined) => e !== undefined && e.count !== null && e.count <= q.whole!.limit;
+  if (wholeKey) {
+    const whole = isolateGet(wholeKey, now);
+    if (fits(whole)) return whole;
   }
-  return find(q.key(version), now);
+  const key = q.key(version);
+  const exact = isolateGet(key, now);
+  if (exact) return exact;
+  if (wholeKey) {
+    const whole = await fromEdgeToIsolate(wholeKey, now);
+    if (fits(whole)) return whole;
+  }
+  return fromEdgeToIsolate(key, now);
 }
 
 async function computeAndStore<T>(q: CachedQuestion<T>, now: number): Promise<Entry | null> {
