@@ -3,8 +3,13 @@ const encoder = new TextEncoder();
 
 export const utf8 = (s: string): Uint8Array => encoder.encode(s);
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/** Lower-case hex; a table per byte, as this runs for every hashed claim ref and body. */
 export function toHex(buffer: ArrayBuffer | Uint8Array): string {
-  return [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  let out = '';
+  for (const b of new Uint8Array(buffer)) out += HEX[b];
+  return out;
 }
 
 export function fromHex(hex: string): Uint8Array {
