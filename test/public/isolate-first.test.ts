@@ -9,7 +9,7 @@ import { call, ruleBody, tokenWith } from '../helpers';
 afterEach(() => vi.restoreAllMocks());
 
 describe('the public list from the isolate', () => {
-  it('asks the Cache API nothing once the isolate holds the answer, the list longer or shorter than limit', async () => {
+  it('asks the Cache API nothing once the isolate holds the answer, lists longer or shorter than limit', async () => {
     const aid = 'T71000201';
     const token = await tokenWith(undefined, aid);
     const base = `/v1/accounts/${aid}`;
