@@ -183,44 +183,47 @@ export class RefStore {
   }
 
   /**
-   * `state` for many refs in at most three queries, whatever their number (an evaluation reads
-   * every ref of every rule the receipt reaches; one query per ref was most of its time).
+   * `state` for many refs in one query, whatever their number: an evaluation reads every ref of
+   * every rule the receipt reaches, and each statement costs about 60 µs in workerd however small
+   * (bench/RESULTS.md, "Hot paths"). Rows of the query: unspent stamps (`sums = 0`) of the refs
+   * read whole (?1) and of the `*` refs read for one customer (?2, ?3); then (`sums = 1`) that
+   * customer's ledger sums per `*` ref.
    */
   private states(rows: readonly RefRow[], customerId: string | null): RefState[] {
     const sliced = (row: RefRow) => row.kind === '*' && customerId !== null;
     const ids = (which: boolean) => JSON.stringify(rows.filter((r) => sliced(r) === which).map((r) => r.id));
+    type Sums = Record<'usage' | 'purchases' | 'amount' | 'debit' | 'bonus', number>;
+    type Row = Sums & { ref_id: string; sums: 0 | 1; purchase_at: number; free: number };
     const stamps = new Map<string, RefState['stamps']>();
-    // Unspent stamps only; rows the cleanup expired no longer count for any purchase it judges
-    // (docs/maintenance.md), so they are not read at all.
-    const readStamps = (refIds: string, owner: string, ...args: string[]) => {
-      for (const s of all<{ ref_id: string; purchase_at: number; free: number }>(
-        this.sql,
-        `SELECT ref_id, purchase_at, stamp - spent AS free FROM ref_usages
-         WHERE ref_id IN (SELECT value FROM json_each(?)) ${owner}
-           AND stamp > spent AND released_at IS NULL AND expired_at IS NULL ORDER BY purchase_at`,
-        refIds,
-        ...args,
-      )) {
-        const list = stamps.get(s.ref_id) ?? [];
-        list.push({ at: iso(s.purchase_at), quantity: s.free });
-        stamps.set(s.ref_id, list);
-      }
-    };
-    type Sums = Record<'usage' | 'purchases' | 'amount' | 'debit' | 'bonus', number> & { ref_id: string };
     const sums = new Map<string, Sums>();
-    if (rows.some((r) => !sliced(r))) readStamps(ids(false), '');
-    if (customerId !== null && rows.some(sliced)) {
-      readStamps(ids(true), 'AND customer_id = ?', customerId);
-      for (const sum of all<Sums>(
-        this.sql,
-        `SELECT ref_id, SUM(usage) AS usage, SUM(usage > 0) AS purchases, SUM(amount) AS amount,
-           SUM(debit) AS debit, SUM(bonus) AS bonus
-         FROM ref_usages WHERE ref_id IN (SELECT value FROM json_each(?)) AND customer_id = ?
-           AND released_at IS NULL GROUP BY ref_id`,
-        ids(true),
-        customerId,
-      ))
-        sums.set(sum.ref_id, sum);
+    // Unspent stamps only; rows the cleanup expired no longer count for any purchase it judges
+    // (docs/maintenance.md), so they are not read at all. Column names come from the first SELECT.
+    const live = 'stamp > spent AND released_at IS NULL AND expired_at IS NULL';
+    const read = all<Row>(
+      this.sql,
+      `SELECT ref_id, 0 AS sums, purchase_at, stamp - spent AS free,
+           0 AS usage, 0 AS purchases, 0 AS amount, 0 AS debit, 0 AS bonus FROM ref_usages
+         WHERE ref_id IN (SELECT value FROM json_each(?1)) AND ${live}
+       UNION ALL
+       SELECT ref_id, 0, purchase_at, stamp - spent, 0, 0, 0, 0, 0 FROM ref_usages
+         WHERE ref_id IN (SELECT value FROM json_each(?2)) AND customer_id = ?3 AND ${live}
+       UNION ALL
+       SELECT ref_id, 1, 0, 0, SUM(usage), SUM(usage > 0), SUM(amount), SUM(debit), SUM(bonus) FROM ref_usages
+         WHERE ref_id IN (SELECT value FROM json_each(?2)) AND customer_id = ?3 AND released_at IS NULL
+         GROUP BY ref_id
+       ORDER BY 3`,
+      ids(false),
+      ids(true),
+      customerId,
+    );
+    for (const r of read) {
+      if (r.sums) {
+        sums.set(r.ref_id, r);
+        continue;
+      }
+      const list = stamps.get(r.ref_id) ?? [];
+      list.push({ at: iso(r.purchase_at), quantity: r.free });
+      stamps.set(r.ref_id, list);
     }
     return rows.map((row) => {
       let { usage, purchases, amount, debit_balance, bonus } = row;
