@@ -95,6 +95,7 @@ const kinds = {
 };
 await throughputRounds(kinds, { rounds: 1, seconds: SECONDS / 2, concurrency: CONCURRENCY }); // warm-up
 if (PROFILE) {
+  const sections = [];
   for (const [kind, send] of Object.entries(kinds)) {
     if (PROFILED.length && !PROFILED.includes(kind)) continue;
     let rate = 0;
@@ -102,10 +103,25 @@ if (PROFILE) {
       rate = await throughput(send, { seconds: SECONDS * 2, concurrency: CONCURRENCY });
     });
     saveProfile(`/tmp/hot-paths-${kind}.cpuprofile`, profile);
-    const { busyShare, table } = summary(profile, 25);
-    console.log(`\n### ${kind}: ${rate.toFixed(0)} req/s, isolate busy ${(100 * busyShare).toFixed(0)} %\n\n${table}`);
+    const { busyShare, table } = summary(profile, 12);
+    const busy = `isolate busy ${(100 * busyShare).toFixed(0)} %`;
+    sections.push(`### ${kind}: ${rate.toFixed(0)} req/s while profiled, ${busy}\n\n${table}`);
   }
   await worker.close();
+  report(
+    'Hot paths: profiles',
+    `
+Machine: ${machine()}. Storage: ${TMPFS ? 'tmpfs' : 'the system disk'}.
+Each kind alone for ${SECONDS * 2} s, ${CONCURRENCY} in flight, sampled every 100 µs by workerd's V8 inspector (one
+isolate runs the Worker and the account object). Self time by function in the bundled Worker, as shares of the
+isolate's busy time; \`(anonymous) :0\` and other \`:0\` frames are the runtime's own code (RPC, streams, SQLite).
+With the inspector attached, each \`console.log\` is also sent to it, which inflates \`requestLog\` (a line a
+request).
+Profiles: /tmp/hot-paths-<kind>.cpuprofile (open in Chrome's DevTools). Run: \`${command()}\`.
+
+${sections.join('\n\n')}
+`,
+  );
   process.exit(0);
 }
 const rounds = await throughputRounds(kinds, { rounds: ROUNDS, seconds: SECONDS, concurrency: CONCURRENCY });
