@@ -31,6 +31,13 @@ const visibleFrom = (rule: Rule) => Date.parse(rule.visible_from ?? rule.require
 /** What a debit ref holds before any claim: the rule's value (the engine reads it the same way). */
 const startingBalance = (rule: Rule) => (isDebit(rule) ? rule.reward.value : 0);
 
+/** What `states` reads of a ref row. */
+type StateRow = Pick<
+  RefRow,
+  'id' | 'rule_id' | 'customer_id' | 'kind' | 'created_at' | 'deleted_at' | 'usage' | 'purchases' | 'amount'
+> &
+  Pick<RefRow, 'bonus' | 'debit_balance'>;
+
 export class RefStore {
   /** Usage rows (claims, usage added by hand, receipts) and the counters they move: ledger.ts. */
   readonly ledger: RefLedger;
@@ -189,8 +196,8 @@ export class RefStore {
    * read whole (?1) and of the `*` refs read for one customer (?2, ?3); then (`sums = 1`) that
    * customer's ledger sums per `*` ref.
    */
-  private states(rows: readonly RefRow[], customerId: string | null): RefState[] {
-    const sliced = (row: RefRow) => row.kind === '*' && customerId !== null;
+  private states(rows: readonly StateRow[], customerId: string | null): RefState[] {
+    const sliced = (row: StateRow) => row.kind === '*' && customerId !== null;
     const ids = (which: boolean) => JSON.stringify(rows.filter((r) => sliced(r) === which).map((r) => r.id));
     type Sums = Record<'usage' | 'purchases' | 'amount' | 'debit' | 'bonus', number>;
     type Row = Sums & { ref_id: string; sums: 0 | 1; purchase_at: number; free: number };
@@ -400,13 +407,31 @@ export class RefStore {
       customerId === null
         ? [`+r.kind = '/'`, []]
         : [`((+r.kind = 'customer' AND +r.customer_id = ?) OR +r.kind = '*')`, [customerId]];
-    const rows = all<RefRow>(
-      this.sql,
-      `SELECT r.* FROM json_each(?) j JOIN refs r ON r.rule_id = j.value
+    // Only what `states` reads, as arrays (`raw`): a row object per ref cost more than the query.
+    const cursor = this.sql.exec(
+      `SELECT r.id, r.rule_id, r.customer_id, r.kind, r.created_at, r.deleted_at,
+         r.usage, r.purchases, r.amount, r.bonus, r.debit_balance
+       FROM json_each(?) j JOIN refs r ON r.rule_id = j.value
        WHERE r.deleted_at IS NULL AND ${who} ORDER BY r.seq`,
       JSON.stringify([...ruleIds]),
       ...whoArgs,
     );
+    const rows: StateRow[] = [];
+    for (const v of cursor.raw()) {
+      rows.push({
+        id: v[0] as string,
+        rule_id: v[1] as string,
+        customer_id: v[2] as string | null,
+        kind: v[3] as RefRow['kind'],
+        created_at: v[4] as number,
+        deleted_at: v[5] as number | null,
+        usage: v[6] as number,
+        purchases: v[7] as number,
+        amount: v[8] as number,
+        bonus: v[9] as number,
+        debit_balance: v[10] as number,
+      });
+    }
     return this.states(rows, customerId);
   }
 
