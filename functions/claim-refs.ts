@@ -14,9 +14,20 @@ export interface CachedClaim {
   body_hash: string;
 }
 
+/** Keys computed in this isolate, so a retry does not hash its ref again. Bounded: emptied when full. */
+const KEYS_MAX = 10_000;
+const keys = new Map<string, string>();
+
 /** The KV key of a claim ref: KV_KEYS.claimRef (shared/keys.ts), from a hash of the ref. */
 export async function claimRefKey(aid: string, ref: string): Promise<string> {
-  return KV_KEYS.claimRef(aid, await sha256Hex(ref));
+  const of = `${aid}\n${ref}`;
+  let key = keys.get(of);
+  if (key === undefined) {
+    key = KV_KEYS.claimRef(aid, await sha256Hex(ref));
+    if (keys.size >= KEYS_MAX) keys.clear();
+    keys.set(of, key);
+  }
+  return key;
 }
 
 /**

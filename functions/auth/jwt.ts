@@ -16,9 +16,19 @@ export interface TokenClaims {
   exp: number;
 }
 
+/** At least 32 bytes of UTF-8; secrets that passed are remembered (checked on every request). */
+const longEnough = new Set<string>();
+const isLongEnough = (secret: string) => {
+  if (longEnough.has(secret)) return true;
+  if (new TextEncoder().encode(secret).length < 32) return false;
+  if (longEnough.size >= 4) longEnough.clear();
+  longEnough.add(secret);
+  return true;
+};
+
 /** Production reads JWT_SECRET from `wrangler secret`; a short or missing one is a setup mistake. */
 export function signingSecret(secret: string | undefined): string {
-  if (!secret || new TextEncoder().encode(secret).length < 32) {
+  if (!secret || !isLongEnough(secret)) {
     throw new HttpError(
       503,
       'token_signing_unavailable',
@@ -45,7 +55,7 @@ export async function issueToken(
 export function verificationSecrets(env: { JWT_SECRET?: string; JWT_SECRET_PREVIOUS?: string }): string[] {
   const current = signingSecret(env.JWT_SECRET);
   const previous = env.JWT_SECRET_PREVIOUS;
-  return previous && previous !== current && new TextEncoder().encode(previous).length >= 32
+  return previous && previous !== current && isLongEnough(previous)
     ? [current, previous]
     : [current];
 }
