@@ -45,9 +45,10 @@ const IDLE = new Set(['(idle)', '(program)']);
 
 /**
  * Self time by function (name, file and line), as shares of the busy time (samples outside `(idle)`
- * and `(program)`), plus the busy share of the whole profile. Markdown table rows.
+ * and `(program)`, and outside the functions named in `exclude`), plus the busy share of the whole
+ * profile. Markdown table rows.
  */
-export function summary(profile, top = 20) {
+export function summary(profile, top = 20, { exclude = [] } = {}) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const counts = new Map();
   for (const sample of profile.samples) counts.set(sample, (counts.get(sample) ?? 0) + 1);
@@ -57,7 +58,7 @@ export function summary(profile, top = 20) {
   for (const [nodeId, count] of counts) {
     const { callFrame } = byId.get(nodeId);
     all += count;
-    if (IDLE.has(callFrame.functionName)) continue;
+    if (IDLE.has(callFrame.functionName) || exclude.includes(callFrame.functionName)) continue;
     busy += count;
     const file = callFrame.url.split('/').at(-1) ?? '';
     const key = `${callFrame.functionName || '(anonymous)'} ${file}:${callFrame.lineNumber + 1}`;
