@@ -109,7 +109,7 @@ if (PROFILE) {
   }
   await worker.close();
   report(
-    'Hot paths: profiles',
+    TMPFS ? 'Hot paths: profiles, storage on tmpfs' : 'Hot paths: profiles',
     `
 Machine: ${machine()}. Storage: ${TMPFS ? 'tmpfs' : 'the system disk'}.
 Each kind alone for ${SECONDS * 2} s, ${CONCURRENCY} in flight, sampled every 100 µs by workerd's V8 inspector (one
@@ -133,9 +133,9 @@ const verdict = (k) => (ratio(k) >= TARGETS[k] ? 'met' : '**missed**');
 const target = (k) => (k === 'trivial' ? '' : `≥ ${TARGETS[k]} ${verdict(k)}`);
 const row = (what, k) => `| ${what} | ${median(rounds[k]).toFixed(0)} | ${ratio(k).toFixed(2)} | ${target(k)} |`;
 report(
-  'Hot paths',
+  TMPFS ? 'Hot paths, storage on tmpfs' : 'Hot paths',
   `
-Machine: ${machine()}.
+Machine: ${machine()}. Storage: ${TMPFS ? 'tmpfs (/dev/shm): no fsync reaches a disk' : 'the system disk (as `wrangler dev`)'}.
 ${ROUNDS} alternating rounds of ${SECONDS} s after a warm-up round, ${CONCURRENCY} requests in flight; ratios are the
 median of per-round ratios. ${RULES} rules given to everyone (10 match the receipt), receipts of ${LINES} lines.
 Run: \`${command()}\`.
