@@ -26,6 +26,7 @@ const INSPECTOR = 9331;
 const TMPFS = process.argv.includes('--tmpfs') ? mkdtempSync('/dev/shm/rabatt-bench-') : undefined;
 const worker = await startWorker({ ...(PROFILE && { inspectorPort: INSPECTOR }), persistRoot: TMPFS });
 process.on('exit', () => TMPFS && rmSync(TMPFS, { recursive: true, force: true }));
+const STORAGE = TMPFS ? 'tmpfs (/dev/shm), no fsync reaches a disk' : 'the system disk, as `wrangler dev`';
 const { req, send } = worker;
 const token = await worker.token(AID);
 const discounts = `/v1/accounts/${AID}/discounts`;
@@ -111,7 +112,7 @@ if (PROFILE) {
   report(
     TMPFS ? 'Hot paths: profiles, storage on tmpfs' : 'Hot paths: profiles',
     `
-Machine: ${machine()}. Storage: ${TMPFS ? 'tmpfs' : 'the system disk'}.
+Machine: ${machine()}. Storage: ${STORAGE}.
 Each kind alone for ${SECONDS * 2} s, ${CONCURRENCY} in flight, sampled every 100 µs by workerd's V8 inspector (one
 isolate runs the Worker and the account object). Self time by function in the bundled Worker, as shares of the
 isolate's busy time; \`(anonymous) :0\` and other \`:0\` frames are the runtime's own code (RPC, streams, SQLite).
@@ -135,7 +136,7 @@ const row = (what, k) => `| ${what} | ${median(rounds[k]).toFixed(0)} | ${ratio(
 report(
   TMPFS ? 'Hot paths, storage on tmpfs' : 'Hot paths',
   `
-Machine: ${machine()}. Storage: ${TMPFS ? 'tmpfs (/dev/shm): no fsync reaches a disk' : 'the system disk (as `wrangler dev`)'}.
+Machine: ${machine()}. Storage: ${STORAGE}.
 ${ROUNDS} alternating rounds of ${SECONDS} s after a warm-up round, ${CONCURRENCY} requests in flight; ratios are the
 median of per-round ratios. ${RULES} rules given to everyone (10 match the receipt), receipts of ${LINES} lines.
 Run: \`${command()}\`.
