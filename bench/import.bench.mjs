@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { run } from '../scripts/import.mjs';
+import { differences, sizes, snapshot } from './import-compare.mjs';
 import { SECRETS, command, flags, machine, report, startWorker } from './harness.mjs';
 
 const opt = flags();
@@ -38,7 +39,11 @@ for (let i = 0; i < CUSTOMERS; i += 10) {
   });
   await worker.req('PUT', at(`/customers/users/${cid(i)}/tags`), { token, body: ['vip'] });
 }
+for (const campaign_id of ['summer', 'winter'])
+  await worker.req('POST', at('/discounts/campaigns'), { token, body: { campaign_id, name: campaign_id } });
+await worker.req('POST', at('/locations'), { token, body: { location_id: 'sc029', name: 'SC Oslo' } });
 const perRule = Math.max(1, Math.floor(REFS / RULES));
+const ruleIds = [];
 let usages = 0;
 for (let r = 0; r < RULES; r++) {
   const rule = await worker.req('POST', at('/discounts/rules'), {
@@ -47,8 +52,10 @@ for (let r = 0; r < RULES; r++) {
       name: `Spar ${r}`,
       requirement: { purchase_from: '2020-01-01T00:00:00Z', purchase_to: '2099-01-01T00:00:00Z' },
       reward: { type: 'discount_amount', value: 1000 + r },
+      ...(r % 3 === 0 && { campaign_id: r % 2 ? 'summer' : 'winter' }),
     },
   });
+  ruleIds.push(rule.id);
   const customers = Array.from({ length: perRule }, (_, k) => cid((r * perRule + k) % CUSTOMERS));
   const given = await worker.req('POST', at(`/discounts/rules/${rule.id}/customers`), {
     token,
@@ -63,6 +70,21 @@ for (let r = 0; r < RULES; r++) {
     usages++;
   }
 }
+const AUTOMATIONS = Math.min(20, RULES);
+for (let a = 0; a < AUTOMATIONS; a++)
+  await worker.req('POST', at('/automations/rules'), {
+    token,
+    body: {
+      name: `purchase ${a} at sc029`,
+      requirement: {
+        events: ['receipt_add'],
+        automation_from: '2026-01-01T00:00:00Z',
+        automation_to: '2098-06-30T23:59:59Z',
+        filters: { '$.store.id': ['sc029'] },
+      },
+      actions: [{ type: 'discount', id: ruleIds[a] }],
+    },
+  });
 const seedSeconds = (performance.now() - t0) / 1000;
 
 const scratch = mkdtempSync(join(os.tmpdir(), 'rabatt-import-bench-'));
@@ -80,7 +102,16 @@ t0 = performance.now();
 const second = await run(argv, quiet);
 const secondSeconds = (performance.now() - t0) / 1000;
 rmSync(scratch, { recursive: true, force: true });
+// Everything both accounts hold, read in full and compared; any difference fails the benchmark.
+t0 = performance.now();
+const [theirs, ours] = [await snapshot(worker, FROM), await snapshot(worker, TO)];
+const compareSeconds = (performance.now() - t0) / 1000;
 await worker.close();
+const lost = differences(theirs, ours);
+if (lost.length) throw new Error(`the target differs from the source:\n${lost.join('\n')}`);
+const held = sizes(theirs);
+if (held.customers !== CUSTOMERS || held.rules !== RULES || held.automations !== AUTOMATIONS)
+  throw new Error(`the source does not hold what was seeded: ${JSON.stringify(held)}`);
 
 const refs = first.refs.created;
 const changed = Object.values(second).reduce((n, c) => n + c.created + c.updated, 0);

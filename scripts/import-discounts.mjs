@@ -8,32 +8,36 @@ import { ImportError, pages, same, strip } from './import-common.mjs';
 const RULE_OWNED = ['type', 'statistics', 'budget'];
 const enc = encodeURIComponent;
 
-/** A campaign keeps its `campaign_id` (what rules' `campaign_id` holds). */
-export async function copyCampaign(_source, target, campaign, count) {
+/** A campaign keeps its `campaign_id` (what rules' `campaign_id` holds); `have`: the target's copy, if known. */
+export async function copyCampaign(_source, target, campaign, count, have) {
   if (campaign.deleted_at) return;
   const body = strip(campaign, ['budget']);
-  const created = await target.call('POST', '/discounts/campaigns', body);
-  if (created.status === 200) return count('created');
-  if (created.status !== 409) throw new ImportError(`target: POST /discounts/campaigns answered ${created.status}`);
   const path = `/discounts/campaigns/${enc(campaign.campaign_id)}`;
-  const { body: have } = await target.must('GET', path);
+  if (!have) {
+    const created = await target.call('POST', '/discounts/campaigns', body);
+    if (created.status === 200) return count('created');
+    if (created.status !== 409) throw new ImportError(`target: POST /discounts/campaigns answered ${created.status}`);
+    have = (await target.must('GET', path)).body;
+  }
   if (same(strip(have, ['budget']), body)) return count('unchanged');
   await target.must('PUT', path, body);
   count('updated');
 }
 
 /** A rule keeps its id (`keep_id=true`, admin:discounts): refs, automations and tills name it. */
-export async function copyRule(_source, target, rule, count) {
+export async function copyRule(_source, target, rule, count, have) {
   if (rule.deleted_at) return;
   const body = strip(rule, RULE_OWNED);
-  const created = await target.call('POST', '/discounts/rules?keep_id=true', { id: rule.id, ...body });
-  if (created.status === 200) return count('created');
-  if (created.status !== 409) {
-    const code = created.body?.error?.code ?? '';
-    throw new ImportError(`target: POST /discounts/rules answered ${created.status} ${code}`);
-  }
   const path = `/discounts/rules/${enc(rule.id)}`;
-  const { body: have } = await target.must('GET', path);
+  if (!have) {
+    const created = await target.call('POST', '/discounts/rules?keep_id=true', { id: rule.id, ...body });
+    if (created.status === 200) return count('created');
+    if (created.status !== 409) {
+      const code = created.body?.error?.code ?? '';
+      throw new ImportError(`target: POST /discounts/rules answered ${created.status} ${code}`);
+    }
+    have = (await target.must('GET', path)).body;
+  }
   if (have.deleted_at) throw new ImportError(`target: rule ${rule.id} exists there and is deleted`);
   if (same(strip(have, RULE_OWNED), body)) return count('unchanged');
   await target.must('PUT', path, body);
@@ -100,6 +104,8 @@ async function usagesOf(api, ruleId) {
  */
 export async function copyUsagesOf(source, target, rule, count) {
   if (rule.deleted_at) return;
+  const theirs = await usagesOf(source, rule.id);
+  if (!theirs.some((entry) => entry.usage_refs?.length)) return;
   const keyOf = (ref) => `${holder(ref)}\u0000${ref.offering_constraint_id ?? ''}`;
   const theirRefs = new Map((await liveRefs(source, rule.id)).map((r) => [r.id, keyOf(r)]));
   const ourRefs = await liveRefs(target, rule.id);
@@ -109,7 +115,7 @@ export async function copyUsagesOf(source, target, rule, count) {
   for (const entry of await usagesOf(target, rule.id))
     for (const u of entry.usage_refs ?? [])
       recorded.add(`${ourKeyOf.get(entry.ref_id)}\u0000${u.customer_id ?? entry.customer_id}\u0000${u.ref}`);
-  for (const entry of await usagesOf(source, rule.id)) {
+  for (const entry of theirs) {
     const key = theirRefs.get(entry.ref_id);
     if (key === undefined) continue;
     const ourId = ourIdOf.get(key);
