@@ -47,7 +47,7 @@ export async function copyRule(_source, target, rule, count, have) {
 /** Who a ref is for, as POST .../customers takes it: a customer id, `*` or `/`. */
 const holder = (ref) => ref.customer_id ?? ref.kind;
 
-async function liveRefs(api, ruleId) {
+export async function liveRefs(api, ruleId) {
   const refs = [];
   for await (const { items } of pages(
     api,
@@ -102,10 +102,16 @@ async function usagesOf(api, ruleId) {
  * usage refs) is recorded on the target's ref for the same holder as a `usage_ref` with the same
  * `ref`, which the target counts once per ref and customer; entries already there are skipped.
  */
-export async function copyUsagesOf(source, target, rule, count) {
+export const usageCopier = (claimIds) => async (source, target, rule, count) => {
   if (rule.deleted_at) return;
-  const theirs = await usagesOf(source, rule.id);
-  if (!theirs.some((entry) => entry.usage_refs?.length)) return;
+  // A live claim's entry arrives with the claim itself (the claims step), so it counts once.
+  const claims = await claimIds();
+  const copied = (u) => !(u.ref_type === 'claim' && claims.has(u.ref));
+  const theirs = (await usagesOf(source, rule.id)).map((e) => ({
+    ...e,
+    usage_refs: (e.usage_refs ?? []).filter(copied),
+  }));
+  if (!theirs.some((entry) => entry.usage_refs.length)) return;
   const keyOf = (ref) => `${holder(ref)}\u0000${ref.offering_constraint_id ?? ''}`;
   const theirRefs = new Map((await liveRefs(source, rule.id)).map((r) => [r.id, keyOf(r)]));
   const ourRefs = await liveRefs(target, rule.id);
@@ -133,7 +139,7 @@ export async function copyUsagesOf(source, target, rule, count) {
       count('created');
     }
   }
-}
+};
 
 /**
  * Automations get new ids on the target (no API takes one); one counts as there when the target

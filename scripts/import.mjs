@@ -13,10 +13,21 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { each, ImportError, keptIds, pages, same, strip } from './import-common.mjs';
 import { copyCustomerPage } from './import-customers.mjs';
-import { automationCopier, copyCampaign, copyRefsOf, copyRule, copyUsagesOf } from './import-discounts.mjs';
+import { claimCopier, claimIdsOf } from './import-claims.mjs';
+import { automationCopier, copyCampaign, copyRefsOf, copyRule, liveRefs, usageCopier } from './import-discounts.mjs';
 
 export { ImportError };
-export const RESOURCES = ['tags', 'locations', 'customers', 'campaigns', 'rules', 'refs', 'usages', 'automations'];
+export const RESOURCES = [
+  'tags',
+  'locations',
+  'customers',
+  'campaigns',
+  'rules',
+  'refs',
+  'usages',
+  'claims',
+  'automations',
+];
 
 function options(argv) {
   const { values } = parseArgs({
@@ -164,6 +175,7 @@ export async function run(argv, log = (line) => console.log(line)) {
   const fresh = { from: o.from, to: o.to, done: [], cursor: {}, counts: {} };
   const state = previous && previous.done.length < RESOURCES.length ? previous : { ...fresh };
   const started = Date.now();
+  const claimIds = claimIdsOf(source);
   for (const resource of RESOURCES) {
     if (state.done.includes(resource)) continue;
     state.counts[resource] ??= { created: 0, updated: 0, unchanged: 0 };
@@ -177,7 +189,9 @@ export async function run(argv, log = (line) => console.log(line)) {
         campaigns: kept('/discounts/campaigns', 'campaign_id', copyCampaign),
         rules: kept('/discounts/rules', 'id', copyRule),
         refs: ['/discounts/rules', 'id', perItem(copyRefsOf)],
-        usages: ['/discounts/rules', 'id', perItem(copyUsagesOf)],
+        usages: ['/discounts/rules', 'id', perItem(usageCopier(claimIds))],
+        // One at a time, in the source's order (claims keep their ids; each one's refs are mapped).
+        claims: ['/discounts/available_for_receipt/claims', 'id', perItem(claimCopier(liveRefs), 1)],
         // One at a time: an automation is matched against the target's list, which each copy consumes.
         automations: ['/automations/rules', 'id', perItem(automationCopier(), 1)],
       }[resource];
