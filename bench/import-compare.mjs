@@ -57,11 +57,13 @@ export async function snapshot(worker, aid) {
   const locations = (await all('/locations', 'location_id')).map((l) => without(l, ['id', 'account_id', ...SERVER]));
   const campaigns = (await all('/discounts/campaigns', 'campaign_id')).map((c) => without(c, ['id', ...SERVER]));
   const rules = (await all('/discounts/rules', 'id')).filter((r) => !r.deleted_at).map((r) => without(r, SERVER));
+  const holderOf = new Map();
   const perRule = await pool(rules, 8, async (r) => {
-    const refs = (await all(`/discounts/rules/${enc(r.id)}/customers?state=all`, 'id', 1000))
-      .filter((ref) => !ref.deleted_at)
-      .map((ref) => `${ref.customer_id ?? ref.kind} ${ref.offering_constraint_id ?? ''}`)
-      .sort();
+    const live = (await all(`/discounts/rules/${enc(r.id)}/customers?state=all`, 'id', 1000)).filter(
+      (ref) => !ref.deleted_at,
+    );
+    for (const ref of live) holderOf.set(ref.id, `${ref.customer_id ?? ref.kind} ${ref.offering_constraint_id ?? ''}`);
+    const refs = live.map((ref) => holderOf.get(ref.id)).sort();
     const usages = (await all(`/discounts/rules/${enc(r.id)}/usages`, 'ref_id', 1000))
       .map((u) => ({
         holder: u.customer_id ?? null,
@@ -71,6 +73,18 @@ export async function snapshot(worker, aid) {
       .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
     return [r.id, { refs, usages }];
   });
+  // Live claims: ids, times and figures kept, each ref named by its holder (ref ids are new on the target).
+  const claims = (await all('/discounts/available_for_receipt/claims', 'id'))
+    .filter((c) => !c.deleted_at)
+    .map((c) => ({
+      ...without(c, ['updated_at', 'updated_by', 'created_by']),
+      created_at: Date.parse(c.created_at),
+      purchase_at: Date.parse(c.purchase_at),
+      discounts: c.discounts.map((d) => ({
+        ...d,
+        refs: d.refs.map(({ id, ...f }) => ({ holder: holderOf.get(id), ...f })),
+      })),
+    }));
   const automations = (await all('/automations/rules', 'id'))
     .filter((a) => !a.deleted_at)
     .map((a) => without(a, ['id', ...SERVER]));
@@ -82,6 +96,7 @@ export async function snapshot(worker, aid) {
     campaigns,
     rules,
     refsAndUsages: Object.fromEntries(perRule),
+    claims,
     automations,
   };
 }
@@ -112,6 +127,7 @@ export function sizes(s) {
     rules: s.rules.length,
     refs: perRule.reduce((n, r) => n + r.refs.length, 0),
     usageRefs: perRule.reduce((n, r) => n + r.usages.reduce((m, u) => m + u.usage_refs.length, 0), 0),
+    claims: s.claims.length,
     automations: s.automations.length,
   };
 }

@@ -45,6 +45,7 @@ await worker.req('POST', at('/locations'), { token, body: { location_id: 'sc029'
 const perRule = Math.max(1, Math.floor(REFS / RULES));
 const ruleIds = [];
 let usages = 0;
+let claims = 0;
 for (let r = 0; r < RULES; r++) {
   const rule = await worker.req('POST', at('/discounts/rules'), {
     token,
@@ -68,6 +69,21 @@ for (let r = 0; r < RULES; r++) {
       body: { usage_ref: { ref: `visit-${r}`, stamp: 1, amount: 100 } },
     });
     usages++;
+  }
+  if (r % 10 === 5) {
+    // A till's claim on the rule's second ref; every fifth one released again (not copied).
+    const ref = given.refs[1] ?? given.refs[0];
+    const claim = await worker.req('POST', at('/discounts/available_for_receipt/claims'), {
+      token,
+      body: {
+        purchase_at: '2026-05-01T12:00:00Z',
+        customer_id: ref.customer_id,
+        discounts: [{ id: rule.id, refs: [{ id: ref.id, amount: 500, usage: 1 }] }],
+        ref: `till-${r}`,
+      },
+    });
+    if (r % 50 === 5) await worker.req('DELETE', at(`/discounts/available_for_receipt/claims/${claim.id}`), { token });
+    else claims++;
   }
 }
 const AUTOMATIONS = Math.min(20, RULES);
@@ -110,13 +126,17 @@ await worker.close();
 const lost = differences(theirs, ours);
 if (lost.length) throw new Error(`the target differs from the source:\n${lost.join('\n')}`);
 const held = sizes(theirs);
-if (held.customers !== CUSTOMERS || held.rules !== RULES || held.automations !== AUTOMATIONS)
+if (held.customers !== CUSTOMERS || held.rules !== RULES || held.automations !== AUTOMATIONS || held.claims !== claims)
   throw new Error(`the source does not hold what was seeded: ${JSON.stringify(held)}`);
 
 const refs = first.refs.created;
 const changed = Object.values(second).reduce((n, c) => n + c.created + c.updated, 0);
-if (first.customers.created !== CUSTOMERS || first.rules.created !== RULES || first.usages.created !== usages)
-  throw new Error(`the import missed something: ${JSON.stringify(first)}`);
+const missed =
+  first.customers.created !== CUSTOMERS ||
+  first.rules.created !== RULES ||
+  first.usages.created !== usages ||
+  first.claims.created !== claims;
+if (missed) throw new Error(`the import missed something: ${JSON.stringify(first)}`);
 if (changed) throw new Error(`the second run changed ${changed} items`);
 const row = (what, n) => `| ${what} | ${n.toLocaleString('en')} |`;
 report(
@@ -135,7 +155,8 @@ ${row('customers with a tag', held.tagged)}
 ${row('campaigns', held.campaigns)}
 ${row('rules (ids kept)', held.rules)}
 ${row('refs (holder and offering per rule)', held.refs)}
-${row('usage counters (usage_refs)', held.usageRefs)}
+${row('usage_refs entries (usage refs and live claims)', held.usageRefs)}
+${row('live claims (ids kept; released ones are not copied)', held.claims)}
 ${row('automations', held.automations)}
 
 First run (copies everything): **${firstSeconds.toFixed(1)} s**, ` +
@@ -143,7 +164,8 @@ First run (copies everything): **${firstSeconds.toFixed(1)} s**, ` +
 Second run (compares everything, changes nothing): **${secondSeconds.toFixed(1)} s**.
 Then both accounts were read in full (${compareSeconds.toFixed(1)} s) and compared: every customer with its tags and
 tokens, the tag registry, locations, campaigns, every live rule with its statistics, every rule's refs (holder and
-offering) and usages (each ref's statistics and usage_refs), and automations; nothing differed.
+offering) and usages (each ref's statistics and usage_refs), live claims (refs by holder) and automations; nothing
+differed.
 Customers go in 100 a call; each one's tokens are read from the source (the target's too when it may hold some):
 customers still dominate, refs move 1000 per call.${
       CUSTOMERS < 10_000
