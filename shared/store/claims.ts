@@ -130,10 +130,10 @@ export class ClaimStore {
    * its `id` and `created_at` kept, the ledger rows dated `purchase_at` and created at
    * `created_at`. The same id with the same content answers the stored claim (released or not);
    * the id or the `ref` taken with other content is a 409. What was checked when the source
-   * committed it (windows, reward and repeat limits) is not judged again; refs, holders and
-   * budgets are, and stamps are spent from those valid now (imported stamps carry the import's time).
+   * committed it (windows, reward and repeat limits) is not judged again; refs, holders, budgets
+   * and stamps (valid at `purchase_at`, as imported with their source's time) are.
    */
-  keep(input: ClaimInput, ref: string | null, bodyHash: string, actor: string, kept: KeptClaim, now = Date.now()) {
+  keep(input: ClaimInput, ref: string | null, bodyHash: string, actor: string, kept: KeptClaim) {
     const prior = one<ClaimRow>(this.sql, 'SELECT * FROM claims WHERE id = ?', kept.id);
     if (prior) {
       const claim = JSON.parse(prior.body) as Claim;
@@ -143,7 +143,7 @@ export class ClaimStore {
     }
     if (ref !== null && one(this.sql, 'SELECT 1 FROM claims WHERE ref = ?', ref))
       throw conflict('This ref was already used for another claim');
-    return this.commit(input, ref, bodyHash, actor, kept.createdMs, kept.createdMs, { ...kept, spendAt: now });
+    return this.commit(input, ref, bodyHash, actor, kept.createdMs, kept.createdMs, kept);
   }
 
   private commit(
@@ -153,7 +153,7 @@ export class ClaimStore {
     actor: string,
     now: number,
     windowAt: number,
-    kept?: KeptClaim & { spendAt: number },
+    kept?: KeptClaim,
   ): { claim: Claim; replayed: boolean } {
     if (ref !== null && !kept) {
       const prior = one<ClaimRow>(this.sql, 'SELECT * FROM claims WHERE ref = ?', ref);
@@ -200,7 +200,6 @@ export class ClaimStore {
             stamp: r.stamp,
             bonus: 'bonus' in r ? r.bonus : 0,
             purchaseAt,
-            ...(kept && { spendAt: kept.spendAt }),
             actor,
             shortfall: () =>
               refused(`${field}.usage`, 'stamps', 'The ref holds fewer valid stamps than this claim redeems'),

@@ -25,8 +25,6 @@ export interface UsageInput {
   /** bonus given (rules with `effect: bonus`); default 0 */
   bonus?: number;
   purchaseAt: number;
-  /** The instant whose valid stamps a redemption spends; default `purchaseAt` (an import's claims: now). */
-  spendAt?: number;
   actor: string;
   /**
    * The refusal when a stamp rule's `usage` redeems more stamps than the ref holds valid at
@@ -133,8 +131,8 @@ export class RefLedger {
          AND purchase_at <= ? AND purchase_at >= ?
        ORDER BY purchase_at, seq`,
       ...(slice ? [ref.id, customerId] : [ref.id]),
-      u.spendAt ?? u.purchaseAt,
-      stampOldestMs(refLimits(rule), u.spendAt ?? u.purchaseAt),
+      u.purchaseAt,
+      stampOldestMs(refLimits(rule), u.purchaseAt),
     );
     let left = quantity;
     for (const r of rows) {

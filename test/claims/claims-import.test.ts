@@ -14,6 +14,17 @@ beforeAll(async () => {
 });
 
 const DAY = 86_400_000;
+/** Two stamps buy a free coffee; stamps expire after 30 days. */
+const stampCard = {
+  requirement: {
+    purchase_from: '2020-01-01T00:00:00Z',
+    purchase_to: '2099-01-01T00:00:00Z',
+    item: { items: [{ id: 'coffee' }] },
+    stamp: 2,
+  },
+  reward: { type: 'discount_item_percent', value: 100 },
+  limitation: { stamp_expire_days: 30 },
+};
 const keep = (body: unknown, token = api.token) =>
   json(call('POST', `${api.base}/available_for_receipt/claims?keep_id=true`, { token, body }));
 const kept = (did: string, refId: string, customer: string, extra: Record<string, unknown> = {}) => ({
@@ -141,26 +152,23 @@ describe('claims kept from an import', { timeout: 30_000 }, () => {
     expect((await keep(kept(did, refId!, 'imp-ed'))).status).toBe(200);
   });
 
-  it('spends the stamps an import recorded (dated now) on a stamp card with stamp_expire_days', async () => {
-    const did = await api.rule({
-      requirement: {
-        purchase_from: '2020-01-01T00:00:00Z',
-        purchase_to: '2099-01-01T00:00:00Z',
-        item: { items: [{ id: 'coffee' }] },
-        stamp: 2,
-      },
-      reward: { type: 'discount_item_percent', value: 100 },
-      limitation: { stamp_expire_days: 30 },
-    });
+  it('spends the stamps an import recorded with their source time on a stamp card', async () => {
+    const did = await api.rule(stampCard);
     const [refId] = await api.give(did, ['imp-fi']);
-    expect((await usageRef('imp-fi', refId!, { ref: 'visit-1', stamp: 2 })).status).toBe(200);
-    const purchaseAt = new Date(Date.now() - 3 * DAY).toISOString();
+    const at = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+    const imported = json(
+      call('POST', `${api.base}/customers/imp-fi/refs/${refId}?keep_id=true`, {
+        token: api.token,
+        body: { usage_ref: { ref: 'visit-1', stamp: 2, purchase_at: at(4) } },
+      }),
+    );
+    expect((await imported).status).toBe(200);
     const body = {
-      purchase_at: purchaseAt,
+      purchase_at: at(3),
       customer_id: 'imp-fi',
       discounts: [{ id: did, refs: [{ id: refId, amount: 3500, usage: 1 }] }],
       id: crypto.randomUUID(),
-      created_at: purchaseAt,
+      created_at: at(3),
     };
     expect((await keep(body)).status).toBe(200);
     expect((await api.ref('imp-fi', refId!)).body.statistics).toMatchObject({ stamp: 0, usage: 1 });
