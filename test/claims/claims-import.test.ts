@@ -34,9 +34,6 @@ const kept = (did: string, refId: string, customer: string, extra: Record<string
   purchase_at: '2026-03-01T10:00:00Z',
   ...extra,
 });
-const usageRef = (cid: string, refId: string, usage_ref: Record<string, unknown>) =>
-  json(call('POST', `${api.base}/customers/${cid}/refs/${refId}`, { token: api.token, body: { usage_ref } }));
-
 describe('claims kept from an import', { timeout: 30_000 }, () => {
   it('keeps id, created_at and purchase_at, counts once, and a release restores the counters', async () => {
     const did = await api.rule();
