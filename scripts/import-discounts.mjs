@@ -98,6 +98,20 @@ async function usagesOf(api, ruleId) {
 }
 
 /**
+ * When each live ledger row of a rule happened (`purchase_at`), by ref, customer and `ref`: what
+ * rabatt's ledger answers; a source without it (Dintero) leaves the usage_refs entries' `created_at`.
+ */
+async function ledgerTimes(api, ruleId) {
+  const times = new Map();
+  const path = `/discounts/rules/${enc(ruleId)}/ledger`;
+  if ((await api.call('GET', `${path}?limit=1`)).status !== 200) return times;
+  for await (const { items } of pages(api, path, 'id', undefined, 1000))
+    for (const row of items)
+      if (!row.released_at) times.set(`${row.ref_id}\u0000${row.customer_id}\u0000${row.source_ref}`, row.purchase_at);
+  return times;
+}
+
+/**
  * The usage counters of one rule's live refs: every `usage_refs` entry (claims, receipts, manual
  * usage refs) is recorded on the target's ref for the same holder as a `usage_ref` with the same
  * `ref`, which the target counts once per ref and customer; entries already there are skipped.
@@ -113,6 +127,7 @@ export const usageCopier = (claimIds) => async (source, target, rule, count) => 
   }));
   if (!theirs.some((entry) => entry.usage_refs.length)) return;
   const keyOf = (ref) => `${holder(ref)}\u0000${ref.offering_constraint_id ?? ''}`;
+  const timeOf = await ledgerTimes(source, rule.id);
   const theirRefs = new Map((await liveRefs(source, rule.id)).map((r) => [r.id, keyOf(r)]));
   const ourRefs = await liveRefs(target, rule.id);
   const ourIdOf = new Map(ourRefs.map((r) => [keyOf(r), r.id]));
@@ -135,7 +150,11 @@ export const usageCopier = (claimIds) => async (source, target, rule, count) => 
       }
       const usage_ref = { ref: u.ref, usage: u.usage ?? 0, stamp: u.stamp ?? 0, amount: u.amount ?? 0 };
       if (u.ref_type) usage_ref.ref_type = u.ref_type;
-      await target.must('POST', `/discounts/customers/${enc(customer)}/refs/${enc(ourId)}`, { usage_ref });
+      // The source's time (keep_id=true, admin:discounts), so stamps expire counted from when they were earned.
+      const at = timeOf.get(`${entry.ref_id}\u0000${customer}\u0000${u.ref}`) ?? u.created_at;
+      if (at) usage_ref.purchase_at = at;
+      const path = `/discounts/customers/${enc(customer)}/refs/${enc(ourId)}?keep_id=true`;
+      await target.must('POST', path, { usage_ref });
       count('created');
     }
   }

@@ -205,7 +205,12 @@ async function discountSide(call: Awaited<ReturnType<typeof api>>) {
       .sort((a: any, b: any) => String(a.customer_id).localeCompare(String(b.customer_id)));
   }
   const automations = (await call('GET', '/automations/rules?limit=100')).body.map(plain);
-  return { campaigns, rules, refs, usages, automations };
+  // The ledger's live rows keep the source's times (usage_refs via keep_id, claims via keep_id).
+  const ledger = (await call('GET', `/discounts/rules/${seeded[0]}/ledger?limit=1000`)).body
+    .filter((u: any) => !u.released_at)
+    .map((u: any) => [u.source, u.source_ref, u.customer_id, u.usage, u.stamp, u.amount, Date.parse(u.purchase_at)])
+    .sort();
+  return { campaigns, rules, refs, usages, automations, ledger };
 }
 
 beforeAll(async () => {
@@ -292,6 +297,7 @@ describe('npm run import', () => {
     expect(theirSide.refs[seeded[2]!]).toHaveLength(0);
     expect(theirSide.usages[seeded[0]!]).toHaveLength(2);
     expect(theirSide.automations).toHaveLength(1);
+    expect(theirSide.ledger).toHaveLength(5);
     expect(ourSide).toEqual(theirSide);
     expect((await to('GET', `/discounts/rules/${seeded[RULES - 1]}`)).status).toBe(404);
 
