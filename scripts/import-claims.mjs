@@ -10,6 +10,9 @@ const CLAIMS = '/discounts/available_for_receipt/claims';
 const enc = encodeURIComponent;
 const holder = (ref) => `${ref.customer_id ?? ref.kind}\u0000${ref.offering_constraint_id ?? ''}`;
 
+/** Whether the source lists claims (rabatt and Dintero do; anything but a 200 means no). */
+export const offersClaims = async (source) => (await source.call('GET', `${CLAIMS}?limit=1`)).status === 200;
+
 /**
  * The ids of the source's live claims, read once; empty when the source offers no claim list
  * (its claims' effects are then copied as usage counters, as any other usage_refs entry).
@@ -19,7 +22,7 @@ export function claimIdsOf(source) {
   return () => {
     ids ??= (async () => {
       const live = new Set();
-      if ((await source.call('GET', `${CLAIMS}?limit=1`)).status !== 200) return live;
+      if (!(await offersClaims(source))) return live;
       for await (const { items } of pages(source, CLAIMS, 'id'))
         for (const c of items) if (!c.deleted_at) live.add(c.id);
       return live;

@@ -13,7 +13,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { each, ImportError, keptIds, pages, same, strip } from './import-common.mjs';
 import { copyCustomerPage } from './import-customers.mjs';
-import { claimCopier, claimIdsOf } from './import-claims.mjs';
+import { claimCopier, claimIdsOf, offersClaims } from './import-claims.mjs';
 import { automationCopier, copyCampaign, copyRefsOf, copyRule, liveRefs, usageCopier } from './import-discounts.mjs';
 
 export { ImportError };
@@ -182,6 +182,8 @@ export async function run(argv, log = (line) => console.log(line)) {
     const counts = state.counts[resource];
     const count = (what) => counts[what]++;
     if (resource === 'tags') await copyTags(source, target, count);
+    else if (resource === 'claims' && !(await offersClaims(source)))
+      log('claims: the source lists none; their effects were copied as usage counters');
     else {
       const [path, key, copyPage] = {
         locations: kept('/locations', 'location_id', copyLocation),
