@@ -77,6 +77,17 @@ describe('claims kept from an import', { timeout: 30_000 }, () => {
     expect((await api.ref('imp-anna', refId!)).body.statistics).toMatchObject({ usage: 0, amount: 0 });
   });
 
+  it('records one claim for 12 parallel copies of it (an import retried while still running)', async () => {
+    const did = await api.rule();
+    const [refId] = await api.give(did, ['imp-par']);
+    const body = kept(did, refId!, 'imp-par', { ref: 'till-9-0001' });
+    const answers = await Promise.all(Array.from({ length: 12 }, () => keep(body)));
+    for (const a of answers) expect(a.status).toBe(200);
+    expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
+    expect((await api.ref('imp-par', refId!)).body.statistics).toMatchObject({ usage: 1, amount: 2500, purchases: 1 });
+    expect((await api.claims('?customer_id=imp-par')).body).toHaveLength(1);
+  });
+
   it('is 409 for a taken id with other content, or a ref another claim holds', async () => {
     const did = await api.rule();
     const [refId] = await api.give(did, ['imp-bo']);
