@@ -11,11 +11,23 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ImportError, pages, same, strip } from './import-common.mjs';
-import { automationCopier, copyCampaign, copyRefsOf, copyRule, copyUsagesOf } from './import-discounts.mjs';
+import { each, ImportError, keptIds, pages, same, strip } from './import-common.mjs';
+import { copyCustomerPage } from './import-customers.mjs';
+import { claimCopier, claimIdsOf, offersClaims } from './import-claims.mjs';
+import { automationCopier, copyCampaign, copyRefsOf, copyRule, liveRefs, usageCopier } from './import-discounts.mjs';
 
 export { ImportError };
-export const RESOURCES = ['tags', 'locations', 'customers', 'campaigns', 'rules', 'refs', 'usages', 'automations'];
+export const RESOURCES = [
+  'tags',
+  'locations',
+  'customers',
+  'campaigns',
+  'rules',
+  'refs',
+  'usages',
+  'claims',
+  'automations',
+];
 
 function options(argv) {
   const { values } = parseArgs({
@@ -130,56 +142,26 @@ async function copyTags(source, target, count) {
   }
 }
 
-async function copyLocation(_source, target, location, count) {
+async function copyLocation(_source, target, location, count, have) {
   const body = strip(location, ['account_id']);
-  const created = await target.call('POST', '/locations', body);
-  if (created.status === 200) return count('created');
-  if (created.status !== 409) throw new ImportError(`target: POST /locations answered ${created.status}`);
   const path = `/locations/${encodeURIComponent(location.location_id)}`;
-  const { body: have } = await target.must('GET', path);
+  if (!have) {
+    const created = await target.call('POST', '/locations', body);
+    if (created.status === 200) return count('created');
+    if (created.status !== 409) throw new ImportError(`target: POST /locations answered ${created.status}`);
+    have = (await target.must('GET', path)).body;
+  }
   if (same(strip(have, ['account_id']), body)) return count('unchanged');
   await target.must('PUT', path, body);
   count('updated');
 }
 
-async function copyCustomer(source, target, customer, count) {
-  const cid = encodeURIComponent(customer.customer_id);
-  const body = strip(customer, ['tag_ids']);
-  let changed = false;
-  const created = await target.call('POST', '/customers/users', body);
-  if (created.status === 200) changed = 'created';
-  else if (created.status === 409) {
-    const { body: have } = await target.must('GET', `/customers/users/${cid}`);
-    if (!same(strip(have, ['tag_ids']), body)) {
-      await target.must('PUT', `/customers/users/${cid}`, body);
-      changed = 'updated';
-    }
-  } else throw new ImportError(`target: POST /customers/users answered ${created.status}`);
-  const { body: have } = await target.must('GET', `/customers/users/${cid}`);
-  const tags = customer.tag_ids ?? [];
-  if (!same(have.tag_ids ?? [], tags)) {
-    await target.must('PUT', `/customers/users/${cid}/tags`, { tag_ids: tags });
-    changed ||= 'updated';
-  }
-  const ours = new Map();
-  for await (const { items } of pages(target, `/customers/users/${cid}/tokens`, 'token_id'))
-    for (const t of items) ours.set(t.token_id, t);
-  for await (const { items } of pages(source, `/customers/users/${cid}/tokens`, 'token_id')) {
-    for (const t of items) {
-      const mine = ours.get(t.token_id);
-      const wanted = {
-        token_id: t.token_id,
-        type: t.type,
-        value: t.value,
-        ...(t.metadata && { metadata: t.metadata }),
-      };
-      if (mine && same(strip(mine), wanted)) continue;
-      await target.must('POST', `/customers/users/${cid}/tokens`, wanted);
-      changed ||= 'updated';
-    }
-  }
-  count(changed || 'unchanged');
-}
+/** A page copied item by item, `limit` items at a time (each item's copy is independent of the others). */
+const perItem = (copy, limit) => (source, target, items, count) =>
+  each(items, (item) => copy(source, target, item, count), limit);
+
+/** Items that keep their id: compared against the target's matching page, new ones created in order. */
+const kept = (path, key, copy) => [path, key, keptIds(path, key, copy)];
 
 export async function run(argv, log = (line) => console.log(line)) {
   const o = options(argv);
@@ -193,24 +175,31 @@ export async function run(argv, log = (line) => console.log(line)) {
   const fresh = { from: o.from, to: o.to, done: [], cursor: {}, counts: {} };
   const state = previous && previous.done.length < RESOURCES.length ? previous : { ...fresh };
   const started = Date.now();
+  const claimIds = claimIdsOf(source);
   for (const resource of RESOURCES) {
     if (state.done.includes(resource)) continue;
     state.counts[resource] ??= { created: 0, updated: 0, unchanged: 0 };
     const counts = state.counts[resource];
     const count = (what) => counts[what]++;
     if (resource === 'tags') await copyTags(source, target, count);
+    else if (resource === 'claims' && !(await offersClaims(source)))
+      log('claims: the source lists none; their effects were copied as usage counters');
     else {
-      const [path, key, copy] = {
-        locations: ['/locations', 'location_id', copyLocation],
-        customers: ['/customers/users?type=any', 'customer_id', copyCustomer],
-        campaigns: ['/discounts/campaigns', 'campaign_id', copyCampaign],
-        rules: ['/discounts/rules', 'id', copyRule],
-        refs: ['/discounts/rules', 'id', copyRefsOf],
-        usages: ['/discounts/rules', 'id', copyUsagesOf],
-        automations: ['/automations/rules', 'id', automationCopier()],
+      const [path, key, copyPage] = {
+        locations: kept('/locations', 'location_id', copyLocation),
+        customers: ['/customers/users?type=any', 'customer_id', copyCustomerPage],
+        campaigns: kept('/discounts/campaigns', 'campaign_id', copyCampaign),
+        rules: kept('/discounts/rules', 'id', copyRule),
+        refs: ['/discounts/rules', 'id', perItem(copyRefsOf)],
+        usages: ['/discounts/rules', 'id', perItem(usageCopier(claimIds))],
+        // One at a time, in the source's order (claims keep their ids; each one's refs are mapped).
+        claims: ['/discounts/available_for_receipt/claims', 'id', perItem(claimCopier(liveRefs), 1)],
+        // One at a time: an automation is matched against the target's list, which each copy consumes.
+        automations: ['/automations/rules', 'id', perItem(automationCopier(), 1)],
       }[resource];
       for await (const { items, last } of pages(source, path, key, state.cursor[resource])) {
-        for (const item of items) await copy(source, target, item, count);
+        // The whole page is finished (every item, IN_FLIGHT at a time) before it is recorded.
+        await copyPage(source, target, items, count, state.cursor[resource]);
         state.cursor[resource] = last;
         saveState(o.state, state);
         log(`${resource}: ${counts.created + counts.updated + counts.unchanged} copied so far`);

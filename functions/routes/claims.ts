@@ -3,20 +3,23 @@ import * as v from 'valibot';
 import { accountOf, afterResponse, storeOf, type AppContext, type AppEnv } from '../app-env';
 import type { Scope } from '../../shared/auth/scopes';
 import { claimRefKey, readClaimRef, writeClaimRef } from '../claim-refs';
-import { fieldError } from '../../shared/errors';
+import { fieldError, forbidden } from '../../shared/errors';
 import { ok } from '../openapi';
 import { exampleClaim } from '../../shared/schemas/examples-customers';
 import { operation } from '../operation';
 import { listOf, totalCount } from '../paging';
 import {
   claimBodyHash,
-  claimCreateSchema,
+  claimCreateQuerySchema,
   claimListQuerySchema,
+  claimRequestSchema,
   claimSchema,
   idempotencyKey,
   type Claim,
+  type ClaimInput,
 } from '../../shared/schemas/claim';
 import { uuidParam } from '../../shared/schemas/common';
+import { parse } from '../../shared/schemas/parse';
 import { jsonBody, paramOf, queryOf } from '../validate';
 
 const WRITE: Scope[] = ['admin:discounts', 'write:discounts', 'write:discounts:/available_for_receipt'];
@@ -36,6 +39,32 @@ function refOf(c: AppContext, bodyRef: string | undefined): string | null {
   return header;
 }
 
+/**
+ * `keep_id=true` (docs/claims.md "Imports"): an import records a claim as its source holds it,
+ * under the source's `id` and `created_at`. Admin only, like rules' keep_id; never answered from
+ * the edge copy (which knows the ref, not the id the import asks for).
+ */
+async function keptClaim(
+  c: AppContext,
+  input: ClaimInput,
+  ref: string | null,
+  bodyHash: string,
+  id: string | undefined,
+  createdAt: string | undefined,
+) {
+  const { clientId, scopes: held } = c.get('caller');
+  if (!held.includes('admin:discounts')) throw forbidden('keep_id=true needs admin:discounts');
+  if (id === undefined) throw fieldError('id', 'Required with keep_id=true');
+  if (createdAt === undefined) throw fieldError('created_at', 'Required with keep_id=true');
+  const kept = { id: id.toLowerCase(), createdMs: Date.parse(createdAt) };
+  const { claim, replayed } = await storeOf(c).keepClaim(input, ref, bodyHash, kept, clientId);
+  if (ref !== null && !replayed) {
+    const key = await claimRefKey(accountOf(c), ref);
+    await later(c, writeClaimRef(c.env.CLAIM_REFS, key, claim as Claim, bodyHash));
+  }
+  return c.json(claim);
+}
+
 export const claims = new Hono<AppEnv>()
   .post(
     '/',
@@ -49,10 +78,13 @@ export const claims = new Hono<AppEnv>()
         '`requirement.stamp` stamps, the oldest valid at `purchase_at`; too few is refused. A 400 names the ref. ' +
         '`ref` (or the `Idempotency-Key` header when the body has none) makes the claim idempotent: the same ref ' +
         'with the same body answers the first claim (200, also after it was released), with another body 409. See ' +
-        'docs/claims.md.',
+        'docs/claims.md. For an import, `keep_id=true` (admin:discounts only) records the claim as its source ' +
+        'holds it: the body adds `id` (a UUID) and `created_at`; the same id with the same content answers the ' +
+        'stored claim, the id or `ref` taken with other content is 409.',
       scopes: WRITE,
       parameters: [
         { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } },
+        { name: 'keep_id', in: 'query', required: false, schema: { type: 'boolean' } },
       ],
       requestExample: {
         purchase_at: exampleClaim.purchase_at,
@@ -69,11 +101,16 @@ export const claims = new Hono<AppEnv>()
       responses: { 200: ok(claimSchema, 'The claim (the first one, for a repeated ref)', exampleClaim) },
       errors: [409],
     }),
-    jsonBody(claimCreateSchema),
+    jsonBody(claimRequestSchema),
     async (c) => {
-      const { ref: bodyRef, ...input } = c.req.valid('json');
+      const { ref: bodyRef, id, created_at, ...input } = c.req.valid('json');
       const ref = refOf(c, bodyRef);
       const bodyHash = await claimBodyHash(input);
+      // Read here rather than by a validator, so typed clients need not pass a query (keep_id is for imports).
+      if (parse(claimCreateQuerySchema, c.req.query()).keep_id)
+        return keptClaim(c, input, ref, bodyHash, id, created_at);
+      if (id !== undefined) throw fieldError('id', 'Only with keep_id=true');
+      if (created_at !== undefined) throw fieldError('created_at', 'Only with keep_id=true');
       let key: string | null = null;
       if (ref !== null) {
         key = await claimRefKey(accountOf(c), ref);

@@ -12,8 +12,11 @@ import {
   customerDiscountSchema,
   customerRulesQuerySchema,
   deletedCustomerDiscountSchema,
+  usageRefQuerySchema,
   usageRefSchema,
 } from '../../shared/schemas/ref';
+import { fieldError, forbidden } from '../../shared/errors';
+import { parse } from '../../shared/schemas/parse';
 import { jsonBody, paramOf, queryOf } from '../validate';
 import { exampleCustomerDiscount } from '../../shared/schemas/examples-customers';
 
@@ -94,9 +97,11 @@ export const customerRefs = new Hono<AppEnv>()
         "rule's usage ledger. The same `usage_ref.ref` counts once per ref and customer: sending it again changes " +
         'nothing. Limits are not enforced here, but on a stamp card each `usage` spends `requirement.stamp` valid ' +
         "stamps (this entry's own included); fewer is a 400 on `usage_ref.usage`. Without `usage_ref` nothing " +
-        'changes. ' +
+        'changes. For an import, `keep_id=true` (admin:discounts only) takes `usage_ref.purchase_at`, the time ' +
+        'the source recorded it (stamps then expire counted from it). ' +
         DELETED_REF,
       scopes: scopes.write('discounts'),
+      parameters: [{ name: 'keep_id', in: 'query', required: false, schema: { type: 'boolean' } }],
       requestExample: { usage_ref: { ref: 'visit-2024-05-01', ref_type: 'pos', stamp: 1 } },
       responses: {
         200: ok(customerDiscountSchema, 'The rule with the ref, after the change', exampleCustomerDiscount),
@@ -106,9 +111,14 @@ export const customerRefs = new Hono<AppEnv>()
     jsonBody(usageRefSchema),
     async (c) => {
       const { customer_id, ref_id } = c.req.valid('param');
-      return c.json(
-        await storeOf(c).addRefUsage(customer_id, ref_id, c.req.valid('json').usage_ref, c.get('caller').clientId),
-      );
+      const { usage_ref } = c.req.valid('json');
+      // An import's source time (docs/api-decisions.md "Imports"): read here, so typed clients pass no query.
+      if (usage_ref?.purchase_at !== undefined) {
+        if (!parse(usageRefQuerySchema, c.req.query()).keep_id)
+          throw fieldError('usage_ref.purchase_at', 'Only with keep_id=true');
+        if (!c.get('caller').scopes.includes('admin:discounts')) throw forbidden('keep_id=true needs admin:discounts');
+      }
+      return c.json(await storeOf(c).addRefUsage(customer_id, ref_id, usage_ref, c.get('caller').clientId));
     },
   )
   .delete(

@@ -70,6 +70,20 @@ export const claimCreateSchema = v.strictObject({
   type: v.optional(v.pipe(v.string(), v.maxLength(255, 'Expected at most 255 characters'))),
 });
 export type ClaimCreate = v.InferOutput<typeof claimCreateSchema>;
+
+/**
+ * The body `POST .../claims` takes: a claim, and for an import (`keep_id=true`, admin:discounts
+ * only) the source's `id` and `created_at`, which are refused without it (docs/claims.md "Imports").
+ */
+export const claimRequestSchema = v.strictObject({
+  ...claimCreateSchema.entries,
+  id: v.optional(
+    v.pipe(v.string('Expected a UUID'), v.uuid('Expected a UUID'), v.description('Only with keep_id=true')),
+  ),
+  created_at: v.optional(v.pipe(dateTime, v.description('Only with keep_id=true'))),
+});
+/** `keep_id=true`: record the claim as an import's source holds it. Other parameters are ignored, as before. */
+export const claimCreateQuerySchema = v.object({ keep_id: v.optional(boolParam) });
 /** What the account object is asked to commit: the body without `ref` (which travels on its own). */
 export type ClaimInput = Omit<ClaimCreate, 'ref'>;
 

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { entityFields, ruleSchema } from './responses';
-import { boolParam, intParam, money } from './common';
+import { boolParam, dateTime, intParam, money } from './common';
 
 /**
  * A customer id as the merchant knows it (Dintero: at most 255 characters, no surrounding spaces).
@@ -85,9 +85,13 @@ export const usageRefSchema = v.strictObject({
       usage: v.optional(count, 0),
       stamp: v.optional(count, 0),
       amount: v.optional(money, 0),
+      /** An import's source time (docs/import.md): only with `keep_id=true`, admin:discounts. */
+      purchase_at: v.optional(v.pipe(dateTime, v.description('Only with keep_id=true (imports): when it happened'))),
     }),
   ),
 });
+/** `keep_id=true`: an import records a usage_ref at its source's time. Other parameters are ignored, as before. */
+export const usageRefQuerySchema = v.object({ keep_id: v.optional(boolParam) });
 export type UsageRef = NonNullable<v.InferOutput<typeof usageRefSchema>['usage_ref']>;
 
 // Answers

@@ -2,6 +2,7 @@ import type { EvaluationResult, Receipt } from '../engine';
 import { inDynamicWindow, refLimits, unusableReason, usedUp } from '../engine/usability';
 import { conflict, internal, notFound, refused as refusedClaim } from '../errors';
 import type { Claim, ClaimInput, ClaimListQuery } from '../schemas/claim';
+import type { Rule } from '../schemas/rule';
 import type { CodePoolStore } from './codes';
 import type { BudgetEntry, BudgetStore } from './budgets';
 import type { Migration } from './migrations';
@@ -9,6 +10,7 @@ import type { RefRow } from './ref-rows';
 import type { RefStore } from './refs';
 import type { RuleStore } from './rules';
 import { all, one, paging, Where, type Sql } from './sql';
+import { iso } from '../time';
 
 /**
  * Claims: what a purchase took from refs. The claim row keeps the answer as returned plus the
@@ -70,6 +72,12 @@ export interface ReceiptKey {
   store: { id: string };
 }
 
+/** What an import keeps of a claim (docs/claims.md "Imports"). */
+export interface KeptClaim {
+  id: string;
+  createdMs: number;
+}
+
 interface ClaimRow {
   seq: number;
   id: string;
@@ -114,14 +122,47 @@ export class ClaimStore {
     now = Date.now(),
     windowAt = now,
   ): { claim: Claim; replayed: boolean } {
-    if (ref !== null) {
+    return this.commit(input, ref, bodyHash, actor, now, windowAt);
+  }
+
+  /**
+   * An import records a claim as the source holds it (`keep_id=true`, docs/claims.md "Imports"):
+   * its `id` and `created_at` kept, the ledger rows dated `purchase_at` and created at
+   * `created_at`. The same id with the same content answers the stored claim (released or not);
+   * the id or the `ref` taken with other content is a 409. What was checked when the source
+   * committed it (windows, reward and repeat limits) is not judged again; refs, holders, budgets
+   * and stamps (valid at `purchase_at`, as imported with their source's time) are.
+   */
+  keep(input: ClaimInput, ref: string | null, bodyHash: string, actor: string, kept: KeptClaim) {
+    const prior = one<ClaimRow>(this.sql, 'SELECT * FROM claims WHERE id = ?', kept.id);
+    if (prior) {
+      const claim = JSON.parse(prior.body) as Claim;
+      const same = prior.body_hash === bodyHash && prior.ref === ref && claim.created_at === iso(kept.createdMs);
+      if (!same) throw conflict('A claim with this id exists with other content');
+      return { claim, replayed: true };
+    }
+    if (ref !== null && one(this.sql, 'SELECT 1 FROM claims WHERE ref = ?', ref))
+      throw conflict('This ref was already used for another claim');
+    return this.commit(input, ref, bodyHash, actor, kept.createdMs, kept.createdMs, kept);
+  }
+
+  private commit(
+    input: ClaimInput,
+    ref: string | null,
+    bodyHash: string,
+    actor: string,
+    now: number,
+    windowAt: number,
+    kept?: KeptClaim,
+  ): { claim: Claim; replayed: boolean } {
+    if (ref !== null && !kept) {
       const prior = one<ClaimRow>(this.sql, 'SELECT * FROM claims WHERE ref = ?', ref);
       if (prior) {
         if (prior.body_hash !== bodyHash) throw conflict('This ref was already used for a claim with a different body');
         return { claim: JSON.parse(prior.body) as Claim, replayed: true };
       }
     }
-    const id = crypto.randomUUID();
+    const id = kept?.id ?? crypto.randomUUID();
     const purchaseAt = Date.parse(input.purchase_at);
     const customerId = input.customer_id ?? null;
     const seen = new Set<string>();
@@ -129,7 +170,8 @@ export class ClaimStore {
     input.discounts.forEach((discount, i) => {
       // A pool rule's claim takes one use of the code it names (docs/codes.md).
       const use = { source: 'claim' as const, sourceRef: id, field: `discounts.${i}.code` };
-      this.codes.take(discount.id, discount.code, use, now);
+      // An imported claim's code was taken from the source's pool; pools are not imported (docs/import.md).
+      if (!kept) this.codes.take(discount.id, discount.code, use, now);
       discount.refs.forEach((r, j) => {
         const field = `discounts.${i}.refs.${j}`;
         if (seen.has(r.id)) throw refused(`${field}.id`, 'duplicate', 'A ref may appear only once in a claim');
@@ -140,31 +182,7 @@ export class ClaimStore {
           throw refused(`${field}.id`, 'wrong_discount', 'The ref does not belong to this discount');
         if (!holds(row, customerId)) throw refused(`${field}.id`, 'not_held', 'The ref is not held by this customer');
         const rule = this.rules.body(row.rule_id)!;
-        const reason = unusableReason(
-          { deleted: row.deleted_at !== null, createdMs: row.created_at },
-          rule,
-          purchaseAt,
-        );
-        if (reason) throw refused(`${field}.id`, 'not_usable', reason);
-        // A backdated purchase_at cannot reopen a dynamic window: it is also judged at `windowAt`,
-        // the claim's arrival (checkout: when rabatt evaluated the session). docs/security.md.
-        if (!inDynamicWindow(refLimits(rule), row.created_at, windowAt))
-          throw refused(`${field}.id`, 'not_usable', "The ref's dynamic_purchase_to_days window has passed");
-        const rewardUsage = rule.limitation?.discount_reward_usage ?? -1;
-        if (rewardUsage >= 0 && r.usage > rewardUsage) {
-          throw refused(
-            `${field}.usage`,
-            'discount_reward_usage',
-            `The discount allows at most ${rewardUsage} rewards per purchase`,
-          );
-        }
-        if (usedUp(refLimits(rule), this.refs.state(row, customerId).purchases)) {
-          throw refused(
-            `${field}.id`,
-            'discount_repeat_usage',
-            'The ref has no purchases left under discount_repeat_usage',
-          );
-        }
+        if (!kept) this.usable(row, rule, r, field, customerId, purchaseAt, windowAt);
         spend.push({
           ruleId: row.rule_id,
           amount: r.amount + ('bonus' in r ? (r.bonus ?? 0) : 0),
@@ -214,6 +232,39 @@ export class ClaimStore {
       now,
     );
     return { claim, replayed: false };
+  }
+
+  /** What a till's claim must meet at `purchaseAt` (an imported one met it on its source). */
+  private usable(
+    row: RefRow,
+    rule: Rule,
+    r: ClaimInput['discounts'][number]['refs'][number],
+    field: string,
+    customerId: string | null,
+    purchaseAt: number,
+    windowAt: number,
+  ): void {
+    const reason = unusableReason({ deleted: row.deleted_at !== null, createdMs: row.created_at }, rule, purchaseAt);
+    if (reason) throw refused(`${field}.id`, 'not_usable', reason);
+    // A backdated purchase_at cannot reopen a dynamic window: it is also judged at `windowAt`,
+    // the claim's arrival (checkout: when rabatt evaluated the session). docs/security.md.
+    if (!inDynamicWindow(refLimits(rule), row.created_at, windowAt))
+      throw refused(`${field}.id`, 'not_usable', "The ref's dynamic_purchase_to_days window has passed");
+    const rewardUsage = rule.limitation?.discount_reward_usage ?? -1;
+    if (rewardUsage >= 0 && r.usage > rewardUsage) {
+      throw refused(
+        `${field}.usage`,
+        'discount_reward_usage',
+        `The discount allows at most ${rewardUsage} rewards per purchase`,
+      );
+    }
+    if (usedUp(refLimits(rule), this.refs.state(row, customerId).purchases)) {
+      throw refused(
+        `${field}.id`,
+        'discount_repeat_usage',
+        'The ref has no purchases left under discount_repeat_usage',
+      );
+    }
   }
 
   get(id: string): Claim {

@@ -329,7 +329,8 @@ export class RefStore {
           usage: input.usage,
           amount: input.amount,
           stamp: input.stamp,
-          purchaseAt: now,
+          // An import's source time (admin only, checked by the route); otherwise now.
+          purchaseAt: input.purchase_at === undefined ? now : Date.parse(input.purchase_at),
           actor,
           shortfall: () =>
             refused('The ref holds fewer valid stamps than this usage redeems', [

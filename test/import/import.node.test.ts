@@ -23,6 +23,9 @@ const rule = (i: number, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 let seeded: string[] = [];
+/** Claims on the source: two live (copied as claims), one released (not copied); counters before them. */
+let claimIds: string[] = [];
+let beforeClaims: { ref: unknown; rule: unknown };
 let source: DevWorker;
 let target: DevWorker;
 let client: { id: string; secret: string };
@@ -141,6 +144,29 @@ async function seedDiscounts(from: Awaited<ReturnType<typeof api>>) {
     ['m-0005', refOf(null), { ref: 'visit-3', stamp: 1 }],
   ] as const)
     expect((await from('POST', `/discounts/customers/${cid}/refs/${ref}`, { usage_ref: usage })).status).toBe(200);
+  const claimRef = refOf('m-0000');
+  beforeClaims = {
+    ref: (await from('GET', `/discounts/customers/m-0000/refs/${claimRef}`)).body.statistics,
+    rule: (await from('GET', `/discounts/rules/${seeded[0]}`)).body.statistics,
+  };
+  const claims = '/discounts/available_for_receipt/claims';
+  const claim = async (customer: string, ref: string, at: string, amount: number, extra = {}) => {
+    const res = await from('POST', claims, {
+      purchase_at: at,
+      customer_id: customer,
+      discounts: [{ id: seeded[0], refs: [{ id: ref, amount, usage: 1 }] }],
+      ...extra,
+    });
+    expect(res.status).toBe(200);
+    return res.body.id as string;
+  };
+  claimIds = [
+    await claim('m-0000', claimRef, '2026-05-01T12:00:00Z', 3000, { ref: 'till-1-0001', type: 'pos' }),
+    await claim('m-0007', refOf(null), '2026-05-02T12:00:00Z', 500),
+  ];
+  const released = await claim('m-0003', refOf('m-0003'), '2026-05-03T12:00:00Z', 100, { ref: 'till-1-0003' });
+  expect((await from('DELETE', `${claims}/${released}`)).status).toBe(200);
+  claimIds.push(released);
   const automation = await from('POST', '/automations/rules', {
     name: 'purchase at store sc029',
     requirement: {
@@ -179,7 +205,12 @@ async function discountSide(call: Awaited<ReturnType<typeof api>>) {
       .sort((a: any, b: any) => String(a.customer_id).localeCompare(String(b.customer_id)));
   }
   const automations = (await call('GET', '/automations/rules?limit=100')).body.map(plain);
-  return { campaigns, rules, refs, usages, automations };
+  // The ledger's live rows keep the source's times (usage_refs via keep_id, claims via keep_id).
+  const ledger = (await call('GET', `/discounts/rules/${seeded[0]}/ledger?limit=1000`)).body
+    .filter((u: any) => !u.released_at)
+    .map((u: any) => [u.source, u.source_ref, u.customer_id, u.usage, u.stamp, u.amount, Date.parse(u.purchase_at)])
+    .sort();
+  return { campaigns, rules, refs, usages, automations, ledger };
 }
 
 beforeAll(async () => {
@@ -238,6 +269,7 @@ describe('npm run import', () => {
     expect(resumed.out).toMatch(/rules: \d+ created/);
     expect(resumed.out).toMatch(/refs: 33 created, 0 updated, 0 unchanged/);
     expect(resumed.out).toMatch(/usages: 3 created, 0 updated, 0 unchanged/);
+    expect(resumed.out).toMatch(/claims: 2 created, 0 updated, 0 unchanged/);
 
     const from = await api(source, FROM_AID);
     const to = await api(target, TO_AID);
@@ -265,6 +297,7 @@ describe('npm run import', () => {
     expect(theirSide.refs[seeded[2]!]).toHaveLength(0);
     expect(theirSide.usages[seeded[0]!]).toHaveLength(2);
     expect(theirSide.automations).toHaveLength(1);
+    expect(theirSide.ledger).toHaveLength(5);
     expect(ourSide).toEqual(theirSide);
     expect((await to('GET', `/discounts/rules/${seeded[RULES - 1]}`)).status).toBe(404);
 
@@ -277,6 +310,34 @@ describe('npm run import', () => {
     expect(again.out).toMatch(/refs: 0 created, 0 updated, 33 unchanged/);
     expect(again.out).toMatch(/usages: 0 created, 0 updated, 3 unchanged/);
     expect(again.out).toMatch(/automations: 0 created, 0 updated, 1 unchanged/);
+    expect(again.out).toMatch(/claims: 0 created, 0 updated, 2 unchanged/);
     expect(await discountSide(to)).toEqual(ourSide);
+  }, 600_000);
+
+  it('copies live claims as claims (ids, times, holders kept) that a till can release on the target', async () => {
+    const from = await api(source, FROM_AID);
+    const to = await api(target, TO_AID);
+    const claims = '/discounts/available_for_receipt/claims';
+    const copied = await everything(to, claims, 'id');
+    expect(copied.map((c) => c.id)).toEqual(claimIds.slice(0, 2));
+    expect((await to('GET', `${claims}/${claimIds[2]}`)).status).toBe(404);
+    for (const ours of copied) {
+      const theirs = (await from('GET', `${claims}/${ours.id}`)).body;
+      const kept = ({ purchase_at, created_at, customer_id, ref, type }: any) => ({
+        ...{ purchase_at: Date.parse(purchase_at), created_at: Date.parse(created_at), customer_id, ref, type },
+      });
+      expect(kept(ours)).toEqual(kept(theirs));
+      const figures = (c: any) => c.discounts.map((d: any) => [d.id, d.refs.map(({ id, ...f }: any) => f)]);
+      expect(figures(ours)).toEqual(figures(theirs));
+      // The claim names the target's ref of the same holder.
+      const ref = (await to('GET', `/discounts/customers/${ours.customer_id}/refs/${ours.discounts[0].refs[0].id}`))
+        .body;
+      expect(ref.id).toBe(seeded[0]);
+    }
+    // Released on the target, the counters are the source's from before the claims: counted once, given back.
+    for (const c of copied) expect((await to('DELETE', `${claims}/${c.id}`)).status).toBe(200);
+    const refId = copied[0].discounts[0].refs[0].id;
+    expect((await to('GET', `/discounts/customers/m-0000/refs/${refId}`)).body.statistics).toEqual(beforeClaims.ref);
+    expect((await to('GET', `/discounts/rules/${seeded[0]}`)).body.statistics).toEqual(beforeClaims.rule);
   }, 600_000);
 });

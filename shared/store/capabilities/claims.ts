@@ -2,7 +2,7 @@ import type { Receipt } from '../../engine/types';
 import type { ClaimInput, ClaimListQuery } from '../../schemas/claim';
 import type { ReceiptInput } from '../../schemas/receipt';
 import type { Host } from '../account-base';
-import type { ClaimStore } from '../claims';
+import type { ClaimStore, KeptClaim } from '../claims';
 import type { CodeOutcome, ReceiptEvaluator } from '../evaluation';
 import type { EventWrites } from './automations';
 
@@ -18,6 +18,10 @@ export class ClaimsRpc {
 
   createClaim(input: ClaimInput, ref: string | null, bodyHash: string, actor: string) {
     return this.h.tx(() => this.h.claims.claim(input, ref, bodyHash, actor));
+  }
+  /** An import's claim, kept as its source holds it (ClaimStore.keep). */
+  keepClaim(input: ClaimInput, ref: string | null, bodyHash: string, kept: KeptClaim, actor: string) {
+    return this.h.tx(() => this.h.claims.keep(input, ref, bodyHash, actor, kept));
   }
   getClaim(claimId: string) {
     return this.h.claims.get(claimId);
