@@ -34,10 +34,11 @@ async function customerLifeSeenBy(aid: string, scopes: string[]) {
     async () => mock.seen.length,
     (n) => n >= 3,
   );
-  const byEvent = Object.fromEntries(
-    mock.seen.map((s) => JSON.parse(s.body)).map((b: { event: string; customer: object }) => [b.event, b.customer]),
+  type Fields = Record<string, unknown>;
+  const byEvent: Record<string, Fields> = Object.fromEntries(
+    mock.seen.map((s) => JSON.parse(s.body)).map((b: { event: string; customer: Fields }) => [b.event, b.customer]),
   );
-  const stored = Object.fromEntries(Object.entries(answers).map(([e, a]) => [e, a.body]));
+  const stored: Record<string, Fields> = Object.fromEntries(Object.entries(answers).map(([e, a]) => [e, a.body]));
   return { byEvent, stored };
 }
 
@@ -47,13 +48,13 @@ describe('customer events: the id and stamps follow customer read scope (docs/au
     expect(Object.keys(byEvent).sort()).toEqual([...events].sort());
     for (const event of events) {
       // Each event carries the customer as the API answered that write, stamps included.
-      for (const field of STAMPS) expect(byEvent[event][field], `${event}.${field}`).toBe(stored[event][field]);
-      expect(byEvent[event].id).toEqual(expect.any(String));
-      expect(byEvent[event].created_by).toBe('test-client');
-      expect(byEvent[event].customer_id).toBe('eva');
+      for (const field of STAMPS) expect(byEvent[event]?.[field], `${event}.${field}`).toBe(stored[event]?.[field]);
+      expect(byEvent[event]?.id).toEqual(expect.any(String));
+      expect(byEvent[event]?.created_by).toBe('test-client');
+      expect(byEvent[event]?.customer_id).toBe('eva');
     }
-    expect(byEvent.customer_remove.deleted_at).toEqual(expect.any(String));
-    expect(byEvent.customer_remove.deleted_by).toBe('test-client');
+    expect(byEvent.customer_remove?.deleted_at).toEqual(expect.any(String));
+    expect(byEvent.customer_remove?.deleted_by).toBe('test-client');
   });
 
   it('an author without customer read scope gets none of them', async () => {
