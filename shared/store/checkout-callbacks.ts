@@ -35,6 +35,8 @@ export interface CheckoutDeps {
   claims: ClaimStore;
   /** `codes` collects the session's codes that match nothing (docs/codes.md). */
   evaluate(receipt: ReceiptInput, now: string, codes?: CodeOutcome): EvaluationResult;
+  /** Receipts of one purchase that differ only in their lines, each evaluated (store reads shared). */
+  evaluateEach(receipts: ReceiptInput[], now: string): EvaluationResult[];
   discountCodeOf(ruleId: string): string | string[] | undefined;
   /** Whether a live rule rewards shipping (only then are the other shipping options evaluated). */
   shippingRules(): boolean;
@@ -251,7 +253,11 @@ export class CheckoutDesk {
     checkNotSuperseded(before?.signed_at, auth);
     const { prepared, result, plan } = this.evaluateSession(session, now, before, outcome);
     const codes = acceptedCodes(session.order.discount_codes ?? [], result, (id) => this.deps.discountCodeOf(id));
-    const again = (r: ReceiptInput) => this.deps.evaluate(parse(receiptSchema, r), now);
+    const again = (rs: ReceiptInput[]) =>
+      this.deps.evaluateEach(
+        rs.map((r) => parse(receiptSchema, r)),
+        now,
+      );
     const answer = discountCodesAnswer(session, prepared, result, codes, this.deps.shippingRules() ? again : undefined);
     const stored = {
       ...plan,
