@@ -98,3 +98,20 @@ describe('every express shipping option is priced by its own evaluation', { time
     });
   });
 });
+
+describe('a session at the item limit with a shipping option', { timeout: 60_000 }, () => {
+  it('is answered: the shipping line is the receipt’s line 1001, not an item too many', async () => {
+    const aid = 'T23300022';
+    const m = await merchant(aid);
+    await m.setSecret(SECRET);
+    await m.rule('Half', { type: 'discount_shipping', value: 50 }, { discount_code: 'HALF' });
+    const items = Array.from({ length: 1000 }, (_, i) => ({ id: `i${i}`, line_id: `l${i}`, quantity: 1, amount: 100 }));
+    const s = session(`${aid}.full`, { items, discount_codes: ['HALF'] });
+    const options = [option('mail', 4_900), option('express', 19_900)];
+    const body = { ...s, order: { ...s.order, shipping_option: options[0] }, express: { shipping_options: options } };
+    const res = await m.dintero('POST', '/discount_codes', { secret: SECRET, body });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.order.amount).toBe(100_000 + 2_450);
+    expect(res.body.shipping_options.map((o: { amount: number }) => o.amount)).toEqual([2_450, 9_950]);
+  });
+});
