@@ -150,7 +150,7 @@ export class ReceiptEvaluator {
         now,
         prepared: prepared[i],
         ...(named && { explain: { rules: named } }),
-        ...(pools && pools.byRule.size > 0 && { poolCodes: pools.byRule }),
+        ...(pools?.byRule && { poolCodes: pools.byRule }),
         ...(budgets && { budgets }),
       });
       if (facts) {
