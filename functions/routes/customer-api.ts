@@ -5,7 +5,7 @@ import { scopes } from '../../shared/auth/scopes';
 import { noContent, ok } from '../openapi';
 import { operation } from '../operation';
 import { listOf, totalCount } from '../paging';
-import { customerIdSchema, customerSchema } from '../../shared/schemas/customer';
+import { customerSchema, merchantIdParam } from '../../shared/schemas/customer';
 import {
   changeCustomerIdSchema,
   customerTagSchema,
@@ -29,10 +29,7 @@ import { jsonBody, paramOf, queryOf } from '../validate';
 const tags = ['Customers'];
 const read = scopes.read('customers');
 const write = scopes.write('customers');
-const idParam = v.pipe(
-  v.string(),
-  v.check((s) => v.is(customerIdSchema, s), 'Not found'),
-);
+const idParam = merchantIdParam('Not found');
 const customerParam = paramOf({ customer_id: idParam });
 const token = { token_id: 'card-1', type: 'member_card', value: '7080001234567', metadata: { mask_pan: '**** 3477' } };
 const tokenAnswer = { ...token, created_at: '2023-11-07T05:31:56.000Z', created_by: 'pos-client' };

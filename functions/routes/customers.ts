@@ -7,12 +7,12 @@ import { operation } from '../operation';
 import { listOf, totalCount } from '../paging';
 import {
   customerCreateSchema,
-  customerIdSchema,
   customerImportResultSchema,
   customerImportSchema,
   customerListQuerySchema,
   customerSchema,
   customerUpdateSchema,
+  merchantIdParam,
 } from '../../shared/schemas/customer';
 import { customerTagSchema, customerTagsPutSchema, parseCustomerTagsPut } from '../../shared/schemas/customer-api';
 import { exampleCustomer } from '../../shared/schemas/examples-customers';
@@ -22,12 +22,7 @@ const tags = ['Customers'];
 const read = scopes.read('customers');
 const write = scopes.write('customers');
 /** A customer_id that could never be stored is simply not found. */
-const customerParam = paramOf({
-  customer_id: v.pipe(
-    v.string(),
-    v.check((s) => v.is(customerIdSchema, s), 'Customer not found'),
-  ),
-});
+const customerParam = paramOf({ customer_id: merchantIdParam('Customer not found') });
 const one = (description: string) => ({ 200: ok(customerSchema, description, exampleCustomer) });
 const {
   id: _id,

@@ -1,11 +1,10 @@
 import { Hono } from 'hono';
-import * as v from 'valibot';
 import { accountOf, storeOf, type AppContext, type AppEnv } from '../app-env';
 import { scopes } from '../../shared/auth/scopes';
 import { ok } from '../openapi';
 import { operation } from '../operation';
 import { listOf } from '../paging';
-import { customerIdSchema } from '../../shared/schemas/customer';
+import { merchantIdParam } from '../../shared/schemas/customer';
 import {
   locationCreateSchema,
   locationListQuerySchema,
@@ -19,12 +18,7 @@ import { jsonBody, paramOf, queryOf } from '../validate';
 const tags = ['Locations'];
 const read = scopes.read('locations');
 const write = scopes.write('locations');
-const lidParam = paramOf({
-  lid: v.pipe(
-    v.string(),
-    v.check((s) => v.is(customerIdSchema, s), 'Location not found'),
-  ),
-});
+const lidParam = paramOf({ lid: merchantIdParam('Location not found') });
 const example = {
   location_id: 'sc029',
   name: 'TKP Store',

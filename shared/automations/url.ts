@@ -2,7 +2,7 @@
  * Where HTTP actions may call (docs/automations.md, "Where calls may go"): `https` URLs without
  * credentials, to a public host. Refused: loopback, private, link-local, CGNAT, multicast and
  * reserved addresses (IPv4 in every spelling the URL parser accepts: decimal, octal, hex, short
- * forms; IPv6 including IPv4-mapped, IPv4-compatible and NAT64 forms), cloud metadata hosts,
+ * forms; IPv6 including IPv4-mapped, -translated, -compatible, NAT64, 6to4 and Teredo forms), cloud metadata hosts,
  * `localhost` and `*.localhost`, and rabatt's own hosts. With the dev flag `RABATT_DEV=1` (set in
  * `.dev.vars` by `npm run dev`, never in production) `http` or `https` to `localhost` and
  * `127.0.0.1` is allowed, so a receiver on the developer's machine can be tried. Checked when an
@@ -81,7 +81,11 @@ function blockedIpv6(groups: number[]): boolean {
     // ::, ::1, IPv4-compatible ::a.b.c.d and IPv4-mapped ::ffff:a.b.c.d: judged as IPv4.
     if (g5 === 0 || g5 === 0xffff) return g5 === 0 && g6 === 0 ? true : blockedIpv4(embedded);
   }
+  // ::ffff:0:a.b.c.d, IPv4-translated (RFC 2765): judged as IPv4.
+  if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0xffff && g5 === 0) return blockedIpv4(embedded);
+  if (g0 === 0x64 && g1 === 0xff9b && g2 === 1) return true; // local-use NAT64 64:ff9b:1::/48: never public
   if (g0 === 0x64 && g1 === 0xff9b) return blockedIpv4(embedded); // NAT64 64:ff9b::a.b.c.d
+  if (g0 === 0x2001 && g1 === 0) return true; // Teredo 2001::/32 tunnels to an IPv4 host it hides
   if (g0 === 0x2002) return blockedIpv4(g1 * 65536 + g2); // 6to4 carries an IPv4 address
   if ((g0 & 0xfe00) === 0xfc00) return true; // fc00::/7 unique local
   if ((g0 & 0xffc0) === 0xfe80) return true; // fe80::/10 link-local

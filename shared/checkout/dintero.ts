@@ -154,7 +154,7 @@ export function discountCodesAnswer(
   prepared: PreparedSession,
   result: EvaluationResult,
   codes: string[],
-  evaluateWith?: (receipt: ReceiptInput) => EvaluationResult,
+  evaluateEach?: (receipts: ReceiptInput[]) => EvaluationResult[],
 ): DiscountCodesAnswer {
   const byLine = new Map<number, ResultItem>(result.receipt.items.map((i) => [i.line_id, i]));
   const items = prepared.items.map((p, i) => {
@@ -184,7 +184,7 @@ export function discountCodesAnswer(
       prepared.receipt,
       ship && { key: optionKey(ship.option), discount },
       prepared.memo,
-      evaluateWith,
+      evaluateEach,
     ),
   };
 }

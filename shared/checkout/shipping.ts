@@ -62,27 +62,29 @@ export function priced(o: DinteroShippingOption, original: number, discount: num
 
 /**
  * Every express shipping option, priced: the selected one from the session's own evaluation, each
- * other one by evaluating the session's receipt with that option as its shipping line
- * (`evaluateWith`; not called when the account has no shipping rule, `shippingRules` false).
+ * other one by evaluating the session's receipt with that option as its shipping line (all in one
+ * `evaluateEach` call; not called when the account has no shipping rule, `shippingRules` false).
+ * Each option needs its own evaluation: which rules win (exclusive ones, budgets) depends on its price.
  */
 export function pricedOptions(
   session: DinteroSession,
   receipt: ReceiptInput,
   selected: { key: string; discount: number } | undefined,
   memo: ShippingMemo | undefined,
-  evaluateWith: ((receipt: ReceiptInput) => EvaluationResult) | undefined,
+  evaluateEach: ((receipts: ReceiptInput[]) => EvaluationResult[]) | undefined,
 ): DinteroShippingOption[] {
   const goods = (receipt.items ?? []).filter((i) => !i.groups?.some((g) => g.id === SHIPPING_GROUP));
   const lineId = goods.length + 1;
-  return (session.express?.shipping_options ?? []).map((o) => {
-    const original = originalAmount(o, memo);
-    if (selected && optionKey(o) === selected.key) return priced(o, original, selected.discount);
-    if (!evaluateWith) return priced(o, original, 0);
-    const line = shippingLine(o, original, lineId);
-    const items = [...goods, line];
-    const gross = items.reduce((s, i) => s + (i.gross_amount ?? 0), 0);
-    return priced(o, original, discountOn(evaluateWith({ ...receipt, items, gross_amount: gross }), lineId));
+  const options = (session.express?.shipping_options ?? []).map((o) => ({ o, original: originalAmount(o, memo) }));
+  const chosen = ({ o }: { o: DinteroShippingOption }) => selected !== undefined && optionKey(o) === selected.key;
+  const others = evaluateEach ? options.filter((x) => !chosen(x)) : [];
+  const variants = others.map(({ o, original }) => {
+    const items = [...goods, shippingLine(o, original, lineId)];
+    return { ...receipt, items, gross_amount: items.reduce((s, i) => s + (i.gross_amount ?? 0), 0) };
   });
+  const results = evaluateEach && variants.length > 0 ? evaluateEach(variants) : [];
+  const off = new Map(others.map((x, i) => [x, discountOn(results[i] as EvaluationResult, lineId)]));
+  return options.map((x) => priced(x.o, x.original, chosen(x) ? (selected?.discount ?? 0) : (off.get(x) ?? 0)));
 }
 
 /** What to remember for the next call: each option whose answered price differs from its original. */

@@ -5,7 +5,17 @@
 import { exhaustedField, type BudgetsLeft } from './budgets';
 import type { CompiledRule, CompiledRules } from './compile';
 import { itemDetail, receiptDetail, refDetail } from './explain';
-import { matchLines, receiptMiss, refMiss, refOk, validStamps, type Ctx, type Line, type LineMiss } from './match';
+import {
+  matchLines,
+  receiptMiss,
+  refMiss,
+  refOk,
+  validStamps,
+  type Ctx,
+  type Line,
+  type LineMiss,
+  type PoolCodes,
+} from './match';
 import { contextFor, prepare, type Prepared } from './reach';
 import { byAge, chooseOutcome, type Candidate, type Outcome } from './order';
 import type { Detail, Explanation, Reason } from './reasons';
@@ -42,7 +52,7 @@ export interface EvaluateInput {
    * Rules with a code pool (docs/codes.md) and the pool code this receipt named with a use left
    * (null: none). Such a rule applies only with its code, and its discounts[] entry says `code`.
    */
-  poolCodes?: ReadonlyMap<string, string | null>;
+  poolCodes?: PoolCodes;
   /** What is left of each rule's budgets (and its campaign's) before this purchase: docs/budgets.md. */
   budgets?: BudgetsLeft;
   /** `prepare(receipt, rules, now)` of this very receipt, when the caller already made it (reach.ts). */

@@ -40,7 +40,7 @@ export interface Ctx {
   netTotal: number;
   codes: Set<string>;
   /** Pool rules and the pool code the receipt named with a use left (null: none); docs/codes.md. */
-  poolCodes: ReadonlyMap<string, string | null> | undefined;
+  poolCodes: PoolCodes | undefined;
   initial: State;
   localTimes: Map<string, LocalTime | null>;
 }
@@ -48,7 +48,15 @@ export interface Ctx {
 const sumExisting = (list: { amount?: unknown }[] | undefined) =>
   (list ?? []).reduce((s, d) => s + (typeof d.amount === 'number' && d.amount > 0 ? d.amount : 0), 0);
 
-export function buildCtx(receipt: Receipt, nowMs: number, poolCodes?: ReadonlyMap<string, string | null>): Ctx {
+/**
+ * For a rule with a code pool (docs/codes.md), the pool code this receipt named with a use left,
+ * null when it named none; undefined for a rule without a pool. A Map is one; only `get` is read.
+ */
+export interface PoolCodes {
+  get(ruleId: string): string | null | undefined;
+}
+
+export function buildCtx(receipt: Receipt, nowMs: number, poolCodes?: PoolCodes): Ctx {
   const items = receipt.items ?? [];
   const lines: Line[] = [];
   const remaining: number[] = [];

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { boolParam, intParam, MAX_MONEY } from './common';
+import { MAX_RECEIPT_ITEMS } from './receipt';
 
 /**
  * What Dintero Checkout sends rabatt (spec §5) and what rabatt answers. Dintero's objects carry
@@ -67,7 +68,10 @@ export const dinteroSessionSchema = v.looseObject({
   order: v.looseObject({
     amount: v.optional(money),
     currency: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'Expected an ISO 4217 currency code'))),
-    items: v.optional(v.pipe(v.array(dinteroItemSchema), v.maxLength(1000, 'Expected at most 1000 items')), []),
+    items: v.optional(
+      v.pipe(v.array(dinteroItemSchema), v.maxLength(MAX_RECEIPT_ITEMS, `Expected at most ${MAX_RECEIPT_ITEMS} items`)),
+      [],
+    ),
     discount_codes: v.optional(v.pipe(v.array(text()), v.maxLength(50, 'Expected at most 50 codes')), []),
     merchant_reference: v.optional(v.pipe(v.string(), v.maxLength(1000))),
     /** The shipping option the shopper selected; its `amount` is part of what they pay. */

@@ -27,6 +27,13 @@ export const customerIdSchema = v.pipe(
   v.check((s) => !s.includes('/'), 'Expected no slash'),
 );
 
+/** A path segment holding a merchant-given id (customer, token, tag, location): one never storable is not found. */
+export const merchantIdParam = (notFound: string) =>
+  v.pipe(
+    v.string(),
+    v.check((s) => v.is(customerIdSchema, s), notFound),
+  );
+
 export const E164 = /^\+[1-9]\d{1,14}$/;
 const phoneNumber = v.pipe(v.string(), v.regex(E164, 'Expected an E.164 phone number such as +4799999999'));
 const email = v.pipe(v.string(), v.maxLength(254), v.email('Expected an email address'));

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { repeated } from './common';
+import { paging, repeated, serverOwned } from './common';
 import { customerIdSchema, E164 } from './customer';
 
 /** Dintero's SalesLocation (`/locations`, docs/locations.md). */
@@ -35,12 +35,7 @@ const fields = {
   website_url: opt(text()),
   address: opt(address),
 };
-const serverFields = Object.fromEntries(
-  ['id', 'account_id', 'created_at', 'created_by', 'updated_at', 'updated_by', 'deleted_at', 'deleted_by'].map((k) => [
-    k,
-    v.optional(v.unknown()),
-  ]),
-) as Record<string, v.OptionalSchema<v.UnknownSchema, undefined>>;
+const serverFields = serverOwned('account_id');
 
 export const locationCreateSchema = v.strictObject({
   location_id: v.optional(customerIdSchema),
@@ -53,17 +48,8 @@ export type LocationUpdate = v.InferOutput<typeof locationUpdateSchema>;
 
 const filter = v.optional(repeated(v.pipe(v.string(), v.minLength(1), v.maxLength(255)), 10));
 export const locationListQuerySchema = v.strictObject({
-  limit: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d+$/, 'Expected an integer'),
-      v.transform(Number),
-      v.minValue(1, 'Expected at least 1'),
-      v.maxValue(100, 'Expected at most 100'),
-    ),
-    '10',
-  ),
-  starting_after: v.optional(v.pipe(v.string(), v.maxLength(255))),
+  limit: paging(100).limit,
+  starting_after: paging(100).starting_after,
   search: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
   status: filter,
   country: filter,

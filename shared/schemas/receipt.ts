@@ -61,6 +61,9 @@ const token = v.looseObject({
   type: v.optional(shortText()),
 });
 
+/** Most lines a receipt sent to the API may have. */
+export const MAX_RECEIPT_ITEMS = 1000;
+
 export const receiptSchema = v.pipe(
   v.looseObject({
     receipt_id: v.pipe(v.string(), v.minLength(1), v.maxLength(255)),
@@ -71,7 +74,7 @@ export const receiptSchema = v.pipe(
     }),
     customer_id: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
     customer: v.optional(v.looseObject({ customer_id: v.optional(shortText()), token: v.optional(token) })),
-    items: v.optional(v.pipe(v.array(item), v.maxLength(1000))),
+    items: v.optional(v.pipe(v.array(item), v.maxLength(MAX_RECEIPT_ITEMS))),
     gross_amount: v.optional(signedMoney),
     net_amount: v.optional(signedMoney),
     currency: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'Expected an ISO 4217 currency code'))),
@@ -91,6 +94,18 @@ export const receiptSchema = v.pipe(
 );
 
 export type ReceiptInput = v.InferOutput<typeof receiptSchema>;
+
+/**
+ * The receipt a Dintero Checkout session becomes (shared/checkout/dintero.ts): its items, at most
+ * MAX_RECEIPT_ITEMS like any receipt's, and the selected shipping option's line after them.
+ */
+export const sessionReceiptSchema = v.pipe(
+  v.looseObject({
+    ...receiptSchema.pipe[0].entries,
+    items: v.optional(v.pipe(v.array(item), v.maxLength(MAX_RECEIPT_ITEMS + 1))),
+  }),
+  receiptSchema.pipe[1],
+);
 
 /** `?explain=true` adds `explanations[]` (docs/explain.md). Other query parameters stay ignored, as before. */
 export const receiptQuerySchema = v.object({ explain: v.optional(boolParam) });

@@ -145,6 +145,7 @@ export class AccountStore extends AccountBase {
       store: checkout,
       claims,
       evaluate: (receipt, now, codes) => evaluator.evaluate(receipt, now, false, codes),
+      evaluateEach: (receipts, now) => evaluator.evaluateEach(receipts, now),
       discountCodeOf: (ruleId) => rules.body(ruleId)?.requirement?.discount_code,
       shippingRules: () => evaluator.shippingRules(),
       isRule: (id) => rules.body(id) !== undefined,

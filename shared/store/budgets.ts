@@ -3,7 +3,7 @@ import { refused } from '../errors';
 import type { BudgetStatus } from '../schemas/budget';
 import type { Rule } from '../schemas/rule';
 import type { Migration } from './migrations';
-import { all, type Sql } from './sql';
+import { all, one, type Sql } from './sql';
 
 /**
  * Budgets (docs/budgets.md): `limitation.budget_amount` / `budget_usage` of a rule, and of a
@@ -68,8 +68,11 @@ const capped = (n: number | undefined): n is number => n !== undefined && n >= 0
 const hasBudget = (c: Caps | undefined): c is Caps => capped(c?.budget_amount) || capped(c?.budget_usage);
 
 export class BudgetStore {
-  /** Campaign budgets by campaign_id, read once per call (emptied by `fresh`). */
-  private campaigns: Map<string, Caps> | undefined;
+  /**
+   * Campaign budgets by campaign_id (undefined: none), each read when a rule first names it in a
+   * call, so an evaluation reads its own rules' campaigns, not every campaign (emptied by `fresh`).
+   */
+  private readonly campaigns = new Map<string, Caps | undefined>();
 
   constructor(
     private readonly sql: Sql,
@@ -77,18 +80,18 @@ export class BudgetStore {
   ) {}
 
   fresh(): void {
-    this.campaigns = undefined;
+    this.campaigns.clear();
   }
 
   private campaignCaps(campaignId: string): Caps | undefined {
-    if (!this.campaigns) {
+    if (!this.campaigns.has(campaignId)) {
       // A deleted campaign keeps capping its rules: deleting it must not hand out more.
-      const rows = all<{ campaign_id: string; limitation: string }>(
+      const row = one<{ limitation: string | null }>(
         this.sql,
-        "SELECT campaign_id, json_extract(body, '$.limitation') AS limitation FROM campaigns " +
-          "WHERE json_extract(body, '$.limitation') IS NOT NULL",
+        "SELECT json_extract(body, '$.limitation') AS limitation FROM campaigns WHERE campaign_id = ?",
+        campaignId,
       );
-      this.campaigns = new Map(rows.map((r) => [r.campaign_id, JSON.parse(r.limitation) as Caps]));
+      this.campaigns.set(campaignId, row?.limitation ? (JSON.parse(row.limitation) as Caps) : undefined);
     }
     return this.campaigns.get(campaignId);
   }

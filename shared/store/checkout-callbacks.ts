@@ -22,7 +22,7 @@ import {
   type DinteroSession,
   type DiscountCodesAnswer,
 } from '../schemas/checkout';
-import { receiptSchema, type ReceiptInput } from '../schemas/receipt';
+import { sessionReceiptSchema, type ReceiptInput } from '../schemas/receipt';
 import { isPlainObject, jsonDepthExceeds, MAX_JSON_DEPTH } from '../json';
 import { parse } from '../schemas/parse';
 import type { CheckoutStore, EventInput, SessionPlan, StoredPlan } from './checkout';
@@ -35,6 +35,8 @@ export interface CheckoutDeps {
   claims: ClaimStore;
   /** `codes` collects the session's codes that match nothing (docs/codes.md). */
   evaluate(receipt: ReceiptInput, now: string, codes?: CodeOutcome): EvaluationResult;
+  /** Receipts of one purchase that differ only in their lines, each evaluated (store reads shared). */
+  evaluateEach(receipts: ReceiptInput[], now: string): EvaluationResult[];
   discountCodeOf(ruleId: string): string | string[] | undefined;
   /** Whether a live rule rewards shipping (only then are the other shipping options evaluated). */
   shippingRules(): boolean;
@@ -214,7 +216,7 @@ export class CheckoutDesk {
     const ours = ({ discount_id: id, discount_type: type }: DinteroDiscountLine) =>
       id !== undefined && (earlier.has(id) || (type === 'customer' && this.deps.isRule(id)));
     const prepared = prepareSession(session, now, ours, before?.shipping);
-    const result = this.deps.evaluate(parse(receiptSchema, prepared.receipt), now, codes);
+    const result = this.deps.evaluate(parse(sessionReceiptSchema, prepared.receipt), now, codes);
     const plan: SessionPlan = {
       customer_id: result.receipt.customer_id ?? null,
       purchase_at: now,
@@ -251,7 +253,11 @@ export class CheckoutDesk {
     checkNotSuperseded(before?.signed_at, auth);
     const { prepared, result, plan } = this.evaluateSession(session, now, before, outcome);
     const codes = acceptedCodes(session.order.discount_codes ?? [], result, (id) => this.deps.discountCodeOf(id));
-    const again = (r: ReceiptInput) => this.deps.evaluate(parse(receiptSchema, r), now);
+    const again = (rs: ReceiptInput[]) =>
+      this.deps.evaluateEach(
+        rs.map((r) => parse(sessionReceiptSchema, r)),
+        now,
+      );
     const answer = discountCodesAnswer(session, prepared, result, codes, this.deps.shippingRules() ? again : undefined);
     const stored = {
       ...plan,

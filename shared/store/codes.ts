@@ -9,6 +9,7 @@ import {
 } from '../schemas/codes';
 import { iso } from '../time';
 import { bumpContentVersion, type Migration } from './migrations';
+import type { PoolCodes } from '../engine/match';
 import { all, one, run, Where, type Sql } from './sql';
 
 /**
@@ -75,7 +76,8 @@ const toCode = (r: CodeRow): PoolCode => ({
 
 /** What a receipt's codes found: per pool rule the code it takes (null: none with a use left). */
 export interface PoolMatch {
-  byRule: Map<string, string | null>;
+  /** Undefined when the account has no pool. */
+  byRule: PoolCodes | undefined;
   /** Codes of the receipt found in no pool at all. */
   unknown: string[];
 }
@@ -189,20 +191,22 @@ export class CodePoolStore {
    */
   match(receiptCodes: readonly string[] | undefined): PoolMatch {
     const pools = this.poolIds();
-    const byRule = new Map<string, string | null>();
-    for (const id of pools) byRule.set(id, null);
+    const codes = [...new Set(receiptCodes ?? [])].slice(0, MAX_RECEIPT_CODES);
+    if (pools.size === 0) return { byRule: undefined, unknown: codes };
+    // Only the rules a code was found for: the rest of the pools answer null through `pools`, so
+    // a receipt costs its codes' lookups, not a walk of every pool of the account.
+    const found = new Map<string, string>();
     const unknown: string[] = [];
-    if (pools.size === 0) return { byRule, unknown: [...new Set(receiptCodes ?? [])].slice(0, MAX_RECEIPT_CODES) };
-    for (const code of [...new Set(receiptCodes ?? [])].slice(0, MAX_RECEIPT_CODES)) {
+    for (const code of codes) {
       const rows = all<{ rule_id: string; left: number }>(
         this.sql,
         'SELECT rule_id, usage - used AS left FROM pool_codes WHERE code = ?',
         code,
       );
       if (rows.length === 0) unknown.push(code);
-      for (const r of rows) if (r.left > 0 && byRule.get(r.rule_id) === null) byRule.set(r.rule_id, code);
+      for (const r of rows) if (r.left > 0 && pools.has(r.rule_id) && !found.has(r.rule_id)) found.set(r.rule_id, code);
     }
-    return { byRule, unknown };
+    return { byRule: { get: (id) => found.get(id) ?? (pools.has(id) ? null : undefined) }, unknown };
   }
 
   /**

@@ -3,6 +3,7 @@ import {
   evaluate,
   prepare,
   recompileRule,
+  type Prepared,
   type CompiledRules,
   type EvaluationResult,
   type Receipt,
@@ -93,40 +94,73 @@ export class ReceiptEvaluator {
   evaluate(sent: ReceiptInput, now: string, explain = false, codes?: CodeOutcome): EvaluationResult {
     // `explain_rules` is a question to rabatt, not part of the purchase: never echoed.
     const { explain_rules: named = [], ...withoutNamed } = sent;
-    const receipt = this.withoutOwnLines(withoutNamed);
-    const customerId = this.customerOf(receipt);
+    return this.evaluateAll([withoutNamed], now, explain ? named : undefined, codes)[0] as EvaluationResult;
+  }
+
+  /**
+   * Receipts of one purchase that differ only in their lines and totals (the express callback's
+   * shipping options, docs/shipping.md), each evaluated as `evaluate` would: what the store reads
+   * for the purchase (customer, refs, pool codes, budgets) is read once, for the rules any of them
+   * can reach. Receipts of different shoppers or codes are evaluated one by one.
+   */
+  evaluateEach(receipts: readonly ReceiptInput[], now: string): EvaluationResult[] {
+    const [first] = receipts;
+    const key = (r: ReceiptInput) => JSON.stringify([r.customer_id, r.customer, r.discount_code]);
+    const shared = first !== undefined && receipts.every((r) => key(r) === key(first));
+    if (!shared) return receipts.map((r) => this.evaluate(r, now));
+    return this.evaluateAll(
+      receipts.map(({ explain_rules: _, ...r }) => r),
+      now,
+    );
+  }
+
+  /** Receipts sharing their customer and codes; `named`: explain these rules (and every reachable one). */
+  private evaluateAll(
+    sent: readonly ReceiptInput[],
+    now: string,
+    named?: readonly string[],
+    codes?: CodeOutcome,
+  ): EvaluationResult[] {
+    const receipts = sent.map((r) => this.withoutOwnLines(r));
+    const first = receipts[0] as ReceiptInput;
+    const customerId = this.customerOf(first);
     const facts = customerId ? this.sources.customerFacts(customerId) : null;
     // Stored facts fill in what the receipt does not say, so `requirement.customer` can match a
     // customer the POS only knows by id. They are not copied into the answer.
-    const seen: Receipt = facts ? { ...receipt, customer: { ...facts, ...receipt.customer } } : (receipt as Receipt);
+    const seen = receipts.map(
+      (r): Receipt => (facts ? { ...r, customer: { ...facts, ...r.customer } } : (r as Receipt)),
+    );
     const rules = this.rules();
     // A token nobody registered means an unknown shopper: no discounts at all, not the `/` ones.
     // Ref state (usage, stamps) is loaded only for rules some line can reach.
-    const prepared = prepare(seen, rules, now);
-    const ids = prepared.ids;
-    if (explain) for (const id of named) ids.add(id);
+    const prepared = seen.map((r) => prepare(r, rules, now));
+    const ids = (prepared[0] as Prepared).ids;
+    for (let i = 1; i < prepared.length; i++) for (const id of (prepared[i] as Prepared).ids) ids.add(id);
+    for (const id of named ?? []) ids.add(id);
     const refs = customerId === undefined ? [] : this.sources.refsForPurchase(customerId, ids);
-    const pools = this.sources.poolCodes?.(receipt.discount_code);
-    if (codes) codes.misses = this.misses(pools, receipt.discount_code);
+    const pools = this.sources.poolCodes?.(first.discount_code);
+    if (codes) codes.misses = this.misses(pools, first.discount_code);
     // Stored rules are engine rules (rule.ts), so the compiled set's bodies are the stored ones.
     const budgets = this.sources.budgetsLeft?.(ids, (id) => rules.byId.get(id)?.rule as Rule | undefined);
-    const result = evaluate({
-      receipt: seen,
-      rules,
-      refs,
-      now,
-      prepared,
-      ...(explain && { explain: { rules: named } }),
-      ...(pools && pools.byRule.size > 0 && { poolCodes: pools.byRule }),
-      ...(budgets && { budgets }),
+    return receipts.map((receipt, i) => {
+      const result = evaluate({
+        receipt: seen[i] as Receipt,
+        rules,
+        refs,
+        now,
+        prepared: prepared[i],
+        ...(named && { explain: { rules: named } }),
+        ...(pools?.byRule && { poolCodes: pools.byRule }),
+        ...(budgets && { budgets }),
+      });
+      if (facts) {
+        if (receipt.customer === undefined) delete result.receipt.customer;
+        else result.receipt.customer = receipt.customer;
+      }
+      // A shopper known only by token: the answer says who it was, so the claim can name them.
+      if (customerId && !receipt.customer_id) result.receipt.customer_id = customerId;
+      return result;
     });
-    if (facts) {
-      if (receipt.customer === undefined) delete result.receipt.customer;
-      else result.receipt.customer = receipt.customer;
-    }
-    // A shopper known only by token: the answer says who it was, so the claim can name them.
-    if (customerId && !receipt.customer_id) result.receipt.customer_id = customerId;
-    return result;
   }
 
   private misses(pools: PoolMatch | undefined, sent: readonly string[] | undefined): string[] {

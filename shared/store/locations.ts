@@ -1,6 +1,7 @@
 import { conflict, invalid, notFound } from '../errors';
 import { iso } from '../time';
 import type { LocationInput, LocationListQuery, LocationUpdate, SalesLocation } from '../schemas/location';
+import { SERVER_OWNED_FIELDS } from '../schemas/common';
 import type { Migration } from './migrations';
 import { all, one, type Sql, type Value } from './sql';
 
@@ -135,8 +136,7 @@ export class LocationStore {
   }
 }
 
-const SERVER_FIELDS = ['id', 'account_id', 'created_at', 'created_by', 'updated_at', 'updated_by'];
-const SERVER_FIELDS_ALL = [...SERVER_FIELDS, 'deleted_at', 'deleted_by'];
+const SERVER_FIELDS_ALL: readonly string[] = [...SERVER_OWNED_FIELDS, 'account_id'];
 function strip<T extends object>(input: T): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(input).filter(([k, x]) => x !== undefined && !SERVER_FIELDS_ALL.includes(k)),

@@ -54,6 +54,12 @@ const REFUSED = [
   'https://[febf::1]/h',
   'https://[fd00:ec2::254]/h',
   'https://[ff02::1]/h',
+  // IPv4 inside IPv6 in the other standard forms: IPv4-translated (::ffff:0:a.b.c.d), local-use
+  // NAT64 (64:ff9b:1::/48), Teredo (2001::/32, whose client address is the last 32 bits inverted).
+  'https://[::ffff:0:7f00:1]/h',
+  'https://[::ffff:0:a9fe:a9fe]/h',
+  'https://[64:ff9b:1:7f00:0:100:808:808]/h', // 127.0.0.1 in the /48 layout (RFC 6052)
+  'https://[2001:0:4136:e378:8000:63bf:80ff:fffe]/h',
   // rabatt itself
   'https://rabatt.test/v1/accounts/T44600001/discounts/rules',
 ];
@@ -67,6 +73,7 @@ const ALLOWED = [
   'https://100.128.0.1/h',
   'https://169.255.0.1/h',
   'https://[2606:4700:4700::1111]/h',
+  'https://[2001:4860:4860::8888]/h',
   'https://[fec0::1]/h',
   'https://localhost.example.com/h',
 ];

@@ -80,4 +80,22 @@ describe('a campaign budget', { timeout: 30_000 }, () => {
       usage: { limit: 2, used: 1, left: 1 },
     });
   });
+
+  it('keeps capping its rules once the campaign is deleted', async () => {
+    const api = await accountApi('T23200012');
+    const body = { campaign_id: 'gone', name: 'Gone', limitation: { budget_amount: 3_000 } };
+    expect((await json(call('POST', `${api.base}/campaigns`, { token: api.token, body }))).status).toBe(200);
+    const a = await api.rule({ campaign_id: 'gone', requirement: { ...window, item: { items: [{ id: 'A' }] } } });
+    await api.give(a, ['*']);
+    const offered = async () =>
+      (await api.evaluate(receipt('kari'))).body.discounts.map(
+        (d: { refs: { amount: number }[] }) => d.refs[0]!.amount,
+      );
+    expect(await offered()).toEqual([3_000]);
+    const deleted = await json(call('DELETE', `${api.base}/campaigns/gone`, { token: api.token }));
+    expect(deleted.status).toBe(200);
+    expect(deleted.body.deleted_at).toEqual(expect.any(String));
+    // Deleting the campaign must not hand out more than its budget.
+    expect(await offered()).toEqual([3_000]);
+  });
 });

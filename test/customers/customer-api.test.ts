@@ -207,6 +207,41 @@ describe('locations', () => {
     expect((await client.get('/locations/nope')).status).toBe(404);
   });
 
+  it('each exact filter keeps only the locations with that value (any of its values)', async () => {
+    const client = await dinteroClient();
+    const at = (country: string) => ({ address_line: 'Gate 1', postal_place: 'By', country });
+    const base = {
+      phone_number: '+4711111111',
+      organization_number: 'ORG-1',
+      email: 'a@example.com',
+      type: 'Physical',
+    };
+    await client.post('/locations', { location_id: 'F1', ...base, address: at('NO') });
+    await client.post('/locations', {
+      location_id: 'F2',
+      phone_number: '+4722222222',
+      organization_number: 'ORG-2',
+      email: 'b@example.com',
+      type: 'Mobile',
+      address: at('SE'),
+    });
+    const ids = async (query: string) =>
+      (await client.get(`/locations?${query}`)).body
+        .map((l: { location_id: string }) => l.location_id)
+        .filter((id: string) => id.startsWith('F'));
+    for (const [query, expected] of [
+      ['country=SE', ['F2']],
+      ['phone_number=%2B4711111111', ['F1']],
+      ['organization_number=ORG-2', ['F2']],
+      ['email=a@example.com', ['F1']],
+      ['type=Mobile', ['F2']],
+      ['type=Mobile&type=Physical', ['F1', 'F2']],
+      ['country=NO&type=Mobile', []],
+    ] as const) {
+      expect(await ids(query), query).toEqual(expected);
+    }
+  });
+
   it('needs the locations scopes', async () => {
     const reader = await dinteroClient(['read:locations']);
     expect((await reader.get('/locations')).status).toBe(200);

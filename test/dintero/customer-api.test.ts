@@ -22,12 +22,20 @@ describe('Dintero contract: customer tokens', () => {
     expect(created.status).toBe(201);
     expectShape(CustomerToken, created.body);
     expectFields(created.body, ['token_id', 'type', 'value', 'metadata.mask_pan', 'created_at']);
-    const generated = await client.post('/customers/users/T1/tokens', { type: 'member', value: '7080001' });
+    const generated = await client.post('/customers/users/T1/tokens?delete_token_events=true', {
+      type: 'member',
+      value: '7080001',
+    });
+    expect(generated.status).toBe(201);
     expect(generated.body.token_id).toEqual(expect.any(String));
-    const list = await client.get('/customers/users/T1/tokens?type=sha1:email&limit=10');
+    const list = await client.get(
+      '/customers/users/T1/tokens?type=sha1:email&limit=10&total=true&include_deleted=true',
+    );
     expect(list.status).toBe(200);
     expect(list.body.map((t: { token_id: string }) => t.token_id)).toEqual(['card-0001']);
     for (const t of list.body) expectShape(CustomerToken, t);
+    const next = await client.get('/customers/users/T1/tokens?starting_after=card-0001');
+    expect(next.body.map((t: { token_id: string }) => t.token_id)).toEqual([generated.body.token_id]);
     const deleted = await client.delete('/customers/users/T1/tokens/card-0001');
     expect(deleted.status).toBe(200);
     expectShape(CustomerToken, deleted.body);
@@ -56,24 +64,37 @@ describe('Dintero contract: token events', () => {
   it('aid_customers_tokens_events_post / _get / _delete: TokenDetail and events', async () => {
     const client = await dinteroClient();
     const token = { type: 'phone_sha', value: 'abc123' };
+    const since = new Date(Date.now() - 1000).toISOString();
     const recorded = await client.post('/customers/tokens/events', {
       token,
-      event: { event: 'customer declined signup in store', status: 'OPT_OUT', metadata: { store_id: 'SID1234' } },
+      event: {
+        event: 'customer declined signup in store',
+        status: 'OPT_OUT',
+        metadata: { store_id: 'SID1234' },
+        expires_at: '2099-01-01T00:00:00Z',
+      },
     });
     expect(recorded.status).toBe(200);
     expectShape(TokenDetail, recorded.body);
     expect(recorded.body.status).toBe('OPT_OUT');
     expect(recorded.body.events).toHaveLength(1);
+    expectFields(recorded.body.events[0], ['event', 'status', 'metadata.store_id', 'created_at', 'expires_at']);
     expect(recorded.body.customer).toBeUndefined();
     const list = await client.get('/customers/tokens/events?limit=10');
     expect(list.status).toBe(200);
     for (const e of list.body) expectShape(TokenEventsEntry, e);
     expect(list.body.map((e: { id: string }) => e.id)).toContain(recorded.body.id);
+    const updated = await client.get(`/customers/tokens/events?since_datetime=${since}`);
+    expect(updated.status).toBe(200);
+    expect(updated.body.map((e: { id: string }) => e.id)).toContain(recorded.body.id);
     const cleared = await client.delete('/customers/tokens/events', {
       token,
       event: { event: 'customer registered in webshop' },
     });
     expect(cleared.status).toBe(204);
+    const deleted = await client.get(`/customers/tokens/events?deleted_since=${since}`);
+    expect(deleted.status).toBe(200);
+    expect(deleted.body.map((e: { id: string }) => e.id)).toContain(recorded.body.id);
     const after = await client.post('/customers/tokens/events', { token });
     expect(after.body.id).toBe(recorded.body.id);
     expect(after.body.status).toBe('DELETED');
@@ -131,7 +152,12 @@ describe('Dintero contract: change_customer_id', () => {
     expect(res.body.customer_id).toBe('new-1');
     const [key] = Object.keys(res.body.metadata);
     expect(key).toMatch(/^dintero_change_customer_id_\d+\.[0-9a-f]+$/);
-    expect(res.body.metadata[key!]).toMatchObject({ old: 'old-1', new: 'new-1' });
+    expect(res.body.metadata[key!]).toEqual({
+      created_at: expect.any(String),
+      created_by: 'test-client',
+      old: 'old-1',
+      new: 'new-1',
+    });
     expect((await client.get('/customers/users/new-1')).body.first_name).toBe('Kari');
     expect((await client.get('/customers/users/old-1')).status).toBe(404);
   });
@@ -170,7 +196,10 @@ describe('Dintero contract: locations', () => {
     expect(created.status).toBe(200);
     expectShape(SalesLocationResponse, created.body);
     expectFields(created.body, [...Object.keys(location), 'account_id', 'id', 'created_at']);
-    const list = await client.get('/locations?limit=10&status=Active&country=NO');
+    const filters =
+      'search=TKP&status=Active&status=Closed&country=NO&phone_number=%2B4799999999&organization_number=123456789MVA' +
+      '&email=saleslocation@example.com&type=Physical';
+    const list = await client.get(`/locations?limit=10&${filters}`);
     expect(list.status).toBe(200);
     for (const l of list.body) expectShape(SalesLocationResponse, l);
     expect(list.body.map((l: { location_id: string }) => l.location_id)).toContain('S01923');

@@ -4,24 +4,13 @@
  * CustomerTag, SalesLocationResponse). Loose objects, as in schemas.ts.
  */
 import * as v from 'valibot';
-import { CustomerResponse } from './schemas';
+import { CustomerResponse, dateTime, entity } from './schemas';
 
 const loose = v.looseObject;
 const opt = v.optional;
 const str = v.string();
 const num = v.number();
-const dateTime = v.pipe(v.string(), v.isoTimestamp());
 const record = v.record(v.string(), v.unknown());
-
-/** `Entity`. */
-const entity = {
-  id: opt(str),
-  created_at: opt(dateTime),
-  created_by: opt(str),
-  updated_at: opt(dateTime),
-  deleted_by: opt(str),
-  deleted_at: opt(dateTime),
-};
 
 /** `CustomerToken` = Entity & {token_id?, type, value, metadata?}. */
 export const CustomerToken = loose({ ...entity, token_id: opt(str), type: str, value: str, metadata: opt(record) });

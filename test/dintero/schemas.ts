@@ -17,11 +17,11 @@ const str = v.string();
 const num = v.number();
 const int = v.pipe(v.number(), v.integer());
 const bool = v.boolean();
-const dateTime = v.pipe(v.string(), v.isoTimestamp());
+export const dateTime = v.pipe(v.string(), v.isoTimestamp());
 const strings = v.array(v.string());
 
 /** Dintero's `Entity`: what every stored object carries. */
-const entity = {
+export const entity = {
   id: opt(str),
   created_at: opt(dateTime),
   created_by: opt(str),

@@ -1,26 +1,13 @@
-import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from 'cloudflare:test';
-import { env } from 'cloudflare:workers';
+import { runInDurableObject } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import app from '../../functions/app';
 import { cacheClock, cacheTag, forgetIsolateCache, purgeEverywhere } from '../../functions/public-cache';
-import { BASE, ruleBody, tokenWith } from '../helpers';
+import { publicAccount } from './public-account';
 
 /**
  * The staleness promise of docs/public-offers.md ("Staleness"): within `max_age` the account
  * object is not called; past it a stale answer is served while one refresh runs; past twice
  * `max_age` nothing cached is served. The cache's clock is moved instead of sleeping.
  */
-type Env = typeof env;
-
-/** The Worker as deployed, waiting for its after-the-answer work (refreshes, purges) to finish. */
-async function fetchApp(path: string, init: RequestInit & { env?: Partial<Env> } = {}) {
-  const ctx = createExecutionContext();
-  const res = await app.fetch(new Request(BASE + path, init), { ...env, ...init.env }, ctx);
-  const text = await res.text();
-  await waitOnExecutionContext(ctx);
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
-}
-
 let clock = Date.now();
 cacheClock.now = () => clock;
 afterEach(() => {
@@ -29,36 +16,18 @@ afterEach(() => {
 });
 
 async function account(aid: string, maxAge: number) {
-  const token = await tokenWith(['admin:discounts'], aid);
-  const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const write = (method: string, path: string, body?: unknown, extra: Partial<Env> = {}) =>
-    fetchApp(`/v1/accounts/${aid}${path}`, {
-      method,
-      headers: auth,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      env: extra,
-    });
-  await write('PUT', '/settings', { public_offers: { anonymous: true, max_age: maxAge } });
-  const rule = await write('POST', '/discounts/rules', ruleBody({ name: 'first' }));
-  await write('POST', `/discounts/rules/${rule.body.id}/customers`, { customers: ['*'] });
-  const list = () => fetchApp(`/v1/accounts/${aid}/discounts/public/rules`);
+  const a = await publicAccount(aid, maxAge, ['admin:discounts']);
   const names = async () => {
-    const res = await list();
+    const res = await a.list();
     return { cache: res.headers.get('x-rabatt-cache'), names: res.body.map((r: { name: string }) => r.name) };
   };
-  const stub = env.ACCOUNTS.getByName(aid);
-  const objectCalls = () => stub.publicReadCount();
   /** A write the account object took from elsewhere (another data centre): nothing here is told. */
   const writeElsewhere = (name: string) =>
-    runInDurableObject(stub, (_o, state) => {
-      state.storage.sql.exec(
-        "UPDATE rules SET body = json_set(body, '$.name', ?) WHERE id = ?",
-        name,
-        rule.body.id as string,
-      );
+    runInDurableObject(a.stub, (_o, state) => {
+      state.storage.sql.exec("UPDATE rules SET body = json_set(body, '$.name', ?) WHERE id = ?", name, a.ruleId);
       state.storage.sql.exec("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'content_version'");
     });
-  return { write, list, names, objectCalls, writeElsewhere, ruleId: rule.body.id as string };
+  return { ...a, names, writeElsewhere };
 }
 
 describe('public offers within max_age', () => {

@@ -27,11 +27,11 @@ export class CheckoutRpc {
   deleteCheckoutSecret() {
     return this.h.tx(() => this.h.checkout.deleteSecret());
   }
-  // Bodies arrive as the raw text: they are parsed only after the signature is checked.
-  checkoutDiscountCodes(call: SignedCall, bodyText: string, nowMs: number) {
-    return this.h.desk.discountCodes(call, bodyText, nowMs);
-  }
-  /** The same, with how many of the session's codes matched nothing (the Worker counts them, docs/codes.md). */
+  /**
+   * The express discount-code callback, and how many of the session's codes matched nothing (the
+   * Worker counts them, docs/codes.md). The body arrives as the raw text: it is parsed only after
+   * the signature is checked.
+   */
   async checkoutDiscountCodesCounted(call: SignedCall, bodyText: string, nowMs: number) {
     const codes: CodeOutcome = { misses: [] };
     const answer = await this.h.desk.discountCodes(call, bodyText, nowMs, codes);
