@@ -55,9 +55,7 @@ export async function issueToken(
 export function verificationSecrets(env: { JWT_SECRET?: string; JWT_SECRET_PREVIOUS?: string }): string[] {
   const current = signingSecret(env.JWT_SECRET);
   const previous = env.JWT_SECRET_PREVIOUS;
-  return previous && previous !== current && isLongEnough(previous)
-    ? [current, previous]
-    : [current];
+  return previous && previous !== current && isLongEnough(previous) ? [current, previous] : [current];
 }
 
 /** Importing the HMAC key costs more than checking a signature; keep it per isolate and secret. */
