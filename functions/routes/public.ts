@@ -102,10 +102,11 @@ const access = (allowed: readonly Scope[]) =>
  * `limit: 'all'` names the whole rest of the list, shared by every limit at or above its length.
  */
 function normalisedQuery(q: PublicRulesQuery, limit: number | 'all' = q.limit): string {
-  const params = new URLSearchParams({ limit: String(limit), no_customer_id: String(q.no_customer_id ?? false) });
-  if (q.starting_after) params.set('starting_after', q.starting_after);
-  for (const id of [...new Set(q.campaign_id ?? [])].sort()) params.append('campaign_id', id);
-  return params.toString();
+  // Built by hand: two URLSearchParams a request were a tenth of a cached answer's time.
+  let query = `limit=${limit}&no_customer_id=${q.no_customer_id ?? false}`;
+  if (q.starting_after) query += `&starting_after=${encodeURIComponent(q.starting_after)}`;
+  for (const id of [...new Set(q.campaign_id ?? [])].sort()) query += `&campaign_id=${encodeURIComponent(id)}`;
+  return query;
 }
 
 const preflight = async (c: Context<PublicEnv>) => {

@@ -71,4 +71,41 @@ describe('public list cache keys', () => {
     expect((await get(aid, '?limit=3')).cache).toBe('hit');
     expect((await get(aid, '?limit=2')).cache).toBe('miss');
   });
+
+  it('campaign ids in any order, or named twice, share one entry; another set of campaigns does not', async () => {
+    const aid = 'T21800009';
+    const token = await tokenWith(['admin:discounts'], aid, 'merchant-backoffice');
+    for (const [campaign, name] of [
+      ['summer', 'in summer'],
+      ['winter', 'in winter'],
+      ['spring', 'in spring'],
+    ]) {
+      const made = await call('POST', `/v1/accounts/${aid}/discounts/campaigns`, {
+        token,
+        body: { campaign_id: campaign, name: campaign },
+      });
+      expect(made.status).toBe(200);
+      const rule = await json(
+        call('POST', `/v1/accounts/${aid}/discounts/rules`, { token, body: ruleBody({ name, campaign_id: campaign }) }),
+      );
+      expect(rule.status).toBe(200);
+      const path = `/v1/accounts/${aid}/discounts/rules/${rule.body.id}/customers`;
+      expect((await call('POST', path, { token, body: { customers: ['*'] } })).status).toBe(200);
+    }
+    const settings = { public_offers: { anonymous: true } };
+    expect((await call('PUT', `/v1/accounts/${aid}/settings`, { token, body: settings })).status).toBe(200);
+
+    const first = await get(aid, '?campaign_id=summer&campaign_id=winter');
+    expect(first).toMatchObject({ cache: 'miss' });
+    expect([...first.names].sort()).toEqual(['in summer', 'in winter']);
+    for (const q of [
+      '?campaign_id=winter&campaign_id=summer',
+      '?campaign_id=winter&campaign_id=summer&campaign_id=winter',
+    ]) {
+      expect(await get(aid, q), q).toMatchObject({ cache: 'hit', etag: first.etag, names: first.names });
+    }
+    const other = await get(aid, '?campaign_id=summer&campaign_id=spring');
+    expect(other.cache).toBe('miss');
+    expect([...other.names].sort()).toEqual(['in spring', 'in summer']);
+  });
 });
