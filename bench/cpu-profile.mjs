@@ -45,20 +45,33 @@ const IDLE = new Set(['(idle)', '(program)']);
 
 /**
  * Self time by function (name, file and line), as shares of the busy time (samples outside `(idle)`
- * and `(program)`, and outside the functions named in `exclude`), plus the busy share of the whole
- * profile. Markdown table rows.
+ * and `(program)`, and outside the functions named in `exclude` and the native code they call), plus
+ * the share of the whole profile the isolate was running anything (excluded functions included).
+ * Markdown table rows.
  */
 export function summary(profile, top = 20, { exclude = [] } = {}) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parentOf = new Map();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parentOf.set(child, n);
+  // An excluded function's own time, and the runtime's native code it called directly (V8 shows
+  // either, depending on how it compiled the caller).
+  const excluded = (nodeId) => {
+    const node = byId.get(nodeId);
+    if (exclude.includes(node.callFrame.functionName)) return true;
+    return node.callFrame.url === '' && exclude.includes(parentOf.get(nodeId)?.callFrame.functionName);
+  };
   const counts = new Map();
   for (const sample of profile.samples) counts.set(sample, (counts.get(sample) ?? 0) + 1);
   const self = new Map();
   let busy = 0;
+  let running = 0;
   let all = 0;
   for (const [nodeId, count] of counts) {
     const { callFrame } = byId.get(nodeId);
     all += count;
-    if (IDLE.has(callFrame.functionName) || exclude.includes(callFrame.functionName)) continue;
+    if (IDLE.has(callFrame.functionName)) continue;
+    running += count;
+    if (excluded(nodeId)) continue;
     busy += count;
     const file = callFrame.url.split('/').at(-1) ?? '';
     const key = `${callFrame.functionName || '(anonymous)'} ${file}:${callFrame.lineNumber + 1}`;
@@ -69,7 +82,7 @@ export function summary(profile, top = 20, { exclude = [] } = {}) {
     .slice(0, top)
     .map(([key, count]) => `| \`${key}\` | ${((100 * count) / busy).toFixed(1)} % |`);
   return {
-    busyShare: busy / Math.max(1, all),
+    busyShare: running / Math.max(1, all),
     table: ['| function (self time) | share of busy time |', '|---|---:|', ...rows].join('\n'),
   };
 }

@@ -141,16 +141,23 @@ export async function startWorker({ bindings = {}, inspectorPort, persistRoot } 
     if (token) h.authorization = `Bearer ${token}`;
     if (payload !== undefined)
       Object.assign(h, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
-    return new Promise((done, fail) => {
-      const r = http.request(origin + path, { method, agent, headers: h }, (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => done({ status: res.statusCode, headers: res.headers, bytes: Buffer.concat(chunks) }));
-        res.on('error', fail);
+    const attempt = (again) =>
+      new Promise((done, fail) => {
+        const r = http.request(origin + path, { method, agent, headers: h }, (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => done({ status: res.statusCode, headers: res.headers, bytes: Buffer.concat(chunks) }));
+          res.on('error', fail);
+        });
+        // A kept-alive socket the server closed as it was reused: nothing reached the Worker, so the
+        // request is sent once more on a new socket (Node's documented pattern, `reusedSocket`).
+        r.on('error', (err) => {
+          if (again && r.reusedSocket && err.code === 'ECONNRESET') done(attempt(false));
+          else fail(err);
+        });
+        r.end(payload);
       });
-      r.on('error', fail);
-      r.end(payload);
-    });
+    return attempt(true);
   }
 
   async function req(method, path, options) {

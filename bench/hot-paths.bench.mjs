@@ -3,7 +3,7 @@
 // evaluation (1,000 rules, 50 lines), new claims (a new `ref` each), the cached public list,
 // and retried claims. Targets (issue 22): ≥ 0.7, ≥ 0.35, ≥ 0.9, ≥ 0.95.
 //
-//   node bench/hot-paths.bench.mjs [--seconds 2] [--rounds 3] [--concurrency 8] [--rules 1000] [--quick] [--write]
+//   node bench/hot-paths.bench.mjs [--seconds 2] [--rounds 5] [--concurrency 8] [--rules 1000] [--quick] [--write]
 //   --tmpfs: local storage on /dev/shm, so a commit's fsync does not stand for the disk's speed
 //   node bench/hot-paths.bench.mjs --profile [kind,...]   # instead: CPU profiles under load, top functions
 import { cpuProfile, saveProfile, summary } from './cpu-profile.mjs';
@@ -12,7 +12,7 @@ import { command, flags, machine, median, report, startWorker, throughput, throu
 
 const opt = flags();
 const SECONDS = opt.num('seconds', 2, 0.5);
-const ROUNDS = opt.num('rounds', 3, 2);
+const ROUNDS = opt.num('rounds', 5, 2);
 const CONCURRENCY = opt.num('concurrency', 8);
 const RULES = opt.num('rules', 1000, 200);
 const LINES = 50;
@@ -117,8 +117,8 @@ Each kind alone for ${SECONDS * 2} s, ${CONCURRENCY} in flight, sampled every 10
 isolate runs the Worker and the account object). Self time by function in the bundled Worker, as shares of the
 isolate's busy time; \`(anonymous) :0\` and other \`:0\` frames are the runtime's own code (RPC, streams, SQLite).
 With the inspector attached, each \`console.log\` is also sent to it, which makes \`requestLog\` (a line a request)
-cost about 1 ms: its self time is left out of the shares (without the inspector the log line costs 10–20 % of the
-trivial route's throughput, the same line on every route).
+cost about 1 ms: its own time and the native code it calls are left out of the shares (without the inspector the
+log line costs 10–20 % of the trivial route's throughput, the same line on every route).
 Profiles: /tmp/hot-paths-<kind>.cpuprofile (open in Chrome's DevTools). Run: \`${command()}\`.
 
 ${sections.join('\n\n')}
