@@ -268,6 +268,10 @@ the reference is measured in the same run, in the same Worker, interleaved with 
 the trivial route \`GET /\` (no auth, no storage). Throughput runs in alternating rounds and its ratio is the median
 of the per-round ratios; latency takes one request of each kind in turn and compares medians. Customers compares
 its search with a read by id instead, as its target is stated.
+
+**Profiles.** \`npm run bench -- hot-paths --profile [kind,...]\` samples the Worker's isolate (objects included)
+through workerd's V8 inspector under load and lists the top functions per kind ("Hot paths: profiles");
+the \`.cpuprofile\` files open in Chrome's DevTools. \`--tmpfs\` keeps all local storage on /dev/shm.
 `;
 
 /**
