@@ -2,8 +2,8 @@
  * Starts the Worker with `wrangler dev` for node-side tests (*.node.test.ts): a free port, its own
  * persisted state in a scratch directory, and the whole process group ended afterwards.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,4 +87,16 @@ export async function startWorker(readyPath = '/openapi.json'): Promise<DevWorke
   }
   stop();
   throw new Error(`wrangler dev did not come up on ${origin}:\n${log}`);
+}
+
+/** The dev client exactly as `npm run dev` sets it up (.dev.vars from .dev.vars.example). */
+export function devClient(): { id: string; secret: string } {
+  execFileSync(process.execPath, [join(root, 'scripts/ensure-dev-vars.mjs')], { cwd: root });
+  const vars: Record<string, string> = Object.fromEntries(
+    readFileSync(join(root, '.dev.vars'), 'utf8')
+      .split('\n')
+      .filter((l) => /^[A-Z0-9_]+=/.test(l))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+  return { id: vars.BOOTSTRAP_CLIENT_ID!, secret: vars.BOOTSTRAP_CLIENT_SECRET! };
 }

@@ -4,27 +4,15 @@
  * test-artifacts/console/ (not committed).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS, root, startWorker, type DevWorker } from '../wrangler-dev';
+import { CHROMIUM, CHROMIUM_ARGS, devClient, root, startWorker, type DevWorker } from '../wrangler-dev';
 
 const AID = 'T12345678';
 const shots = join(root, 'test-artifacts/console');
 let worker: DevWorker;
-
-/** The dev client exactly as `npm run dev` sets it up (.dev.vars from .dev.vars.example). */
-function devClient(): { id: string; secret: string } {
-  execFileSync(process.execPath, [join(root, 'scripts/ensure-dev-vars.mjs')], { cwd: root });
-  const vars: Record<string, string> = Object.fromEntries(
-    readFileSync(join(root, '.dev.vars'), 'utf8')
-      .split('\n')
-      .filter((l) => /^[A-Z0-9_]+=/.test(l))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-  return { id: vars.BOOTSTRAP_CLIENT_ID!, secret: vars.BOOTSTRAP_CLIENT_SECRET! };
-}
 
 beforeAll(async () => {
   execFileSync(process.execPath, [join(root, 'scripts/copy-scalar.mjs')]);

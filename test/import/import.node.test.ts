@@ -4,12 +4,12 @@
  * from its state file, a finished import run again changes nothing and says so, everything is
  * compared, no secret is printed, and a target holding other data is refused without --merge.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { root, startWorker, type DevWorker } from '../wrangler-dev';
+import { devClient, root, startWorker, type DevWorker } from '../wrangler-dev';
 
 const FROM_AID = 'T30000001';
 const TO_AID = 'T30000002';
@@ -31,17 +31,6 @@ let target: DevWorker;
 let client: { id: string; secret: string };
 const scratch = mkdtempSync(join(tmpdir(), 'rabatt-import-'));
 const stateFile = join(scratch, 'state.json');
-
-function devClient(): { id: string; secret: string } {
-  execFileSync(process.execPath, [join(root, 'scripts/ensure-dev-vars.mjs')], { cwd: root });
-  const vars: Record<string, string> = Object.fromEntries(
-    readFileSync(join(root, '.dev.vars'), 'utf8')
-      .split('\n')
-      .filter((l) => /^[A-Z0-9_]+=/.test(l))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-  return { id: vars.BOOTSTRAP_CLIENT_ID!, secret: vars.BOOTSTRAP_CLIENT_SECRET! };
-}
 
 async function api(worker: DevWorker, aid: string) {
   const base = `${worker.origin}/v1/accounts/${aid}`;
