@@ -57,6 +57,21 @@ export function ruleBody(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/** A stamp card: every `stamp`th coffee free; `limitation` as given (e.g. `stamp_expire_days`). */
+export function stampCardRule(stamp: number, limitation?: Record<string, unknown>) {
+  return {
+    name: `Card of ${stamp}`,
+    requirement: {
+      purchase_from: '2020-01-01T00:00:00Z',
+      purchase_to: '2099-01-01T00:00:00Z',
+      item: { items: [{ id: 'coffee' }] },
+      stamp,
+    },
+    reward: { type: 'discount_item_percent', value: 100 },
+    ...(limitation && { limitation }),
+  };
+}
+
 /** The account's content version, read inside its object: the object has no RPC method only tests call. */
 export const contentVersionOf = (aid: string): Promise<number> =>
   runInDurableObject(env.ACCOUNTS.getByName(aid), (_object, state) => contentVersion(state.storage.sql));

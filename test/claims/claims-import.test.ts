@@ -4,7 +4,7 @@
  * release it on the target, which gives back exactly what it added.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, json, tokenWith } from '../helpers';
+import { call, json, stampCardRule, tokenWith } from '../helpers';
 import { accountApi, claimBody } from './helpers';
 
 const AID = 'T31000240';
@@ -14,17 +14,8 @@ beforeAll(async () => {
 });
 
 const DAY = 86_400_000;
-/** Two stamps buy a free coffee; stamps expire after 30 days. */
-const stampCard = {
-  requirement: {
-    purchase_from: '2020-01-01T00:00:00Z',
-    purchase_to: '2099-01-01T00:00:00Z',
-    item: { items: [{ id: 'coffee' }] },
-    stamp: 2,
-  },
-  reward: { type: 'discount_item_percent', value: 100 },
-  limitation: { stamp_expire_days: 30 },
-};
+/** Stamps expire after 30 days. */
+const stampCard = stampCardRule(2, { stamp_expire_days: 30 });
 const keep = (body: unknown, token = api.token) =>
   json(call('POST', `${api.base}/available_for_receipt/claims?keep_id=true`, { token, body }));
 const kept = (did: string, refId: string, customer: string, extra: Record<string, unknown> = {}) => ({

@@ -4,7 +4,7 @@
  * stamp card's `stamp_expire_days` counts from when the stamp was earned, not from the import.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, json, tokenWith } from '../helpers';
+import { call, json, stampCardRule, tokenWith } from '../helpers';
 import { accountApi } from '../claims/helpers';
 
 const AID = 'T31000241';
@@ -14,16 +14,8 @@ beforeAll(async () => {
   api = await accountApi(AID);
 });
 
-const stampCard = {
-  requirement: {
-    purchase_from: '2020-01-01T00:00:00Z',
-    purchase_to: '2099-01-01T00:00:00Z',
-    item: { items: [{ id: 'coffee' }] },
-    stamp: 3,
-  },
-  reward: { type: 'discount_item_percent', value: 100 },
-  limitation: { stamp_expire_days: 30 },
-};
+/** Stamps expire after 30 days. */
+const stampCard = stampCardRule(3, { stamp_expire_days: 30 });
 const daysAgo = (days: number) => new Date(Date.now() - days * DAY).toISOString();
 const record = (
   cid: string,
