@@ -3,7 +3,7 @@ import { refused } from '../errors';
 import type { BudgetStatus } from '../schemas/budget';
 import type { Rule } from '../schemas/rule';
 import type { Migration } from './migrations';
-import { all, one, type Sql } from './sql';
+import { all, type Sql } from './sql';
 
 /**
  * Budgets (docs/budgets.md): `limitation.budget_amount` / `budget_usage` of a rule, and of a
@@ -69,8 +69,8 @@ const hasBudget = (c: Caps | undefined): c is Caps => capped(c?.budget_amount) |
 
 export class BudgetStore {
   /**
-   * Campaign budgets by campaign_id (undefined: none), each read when a rule first names it in a
-   * call, so an evaluation reads its own rules' campaigns, not every campaign (emptied by `fresh`).
+   * Campaign budgets by campaign_id (undefined: none), read for the rules a call asks about, so an
+   * evaluation reads its own rules' campaigns, not every campaign (emptied by `fresh`).
    */
   private readonly campaigns = new Map<string, Caps | undefined>();
 
@@ -83,16 +83,23 @@ export class BudgetStore {
     this.campaigns.clear();
   }
 
+  /** Reads the campaigns not read yet in one statement, whatever their number (docs/storage.md). */
+  private readCampaigns(campaignIds: Iterable<string>): void {
+    const missing = [...new Set(campaignIds)].filter((id) => !this.campaigns.has(id));
+    if (missing.length === 0) return;
+    for (const id of missing) this.campaigns.set(id, undefined);
+    // A deleted campaign keeps capping its rules: deleting it must not hand out more.
+    const rows = all<{ campaign_id: string; limitation: string | null }>(
+      this.sql,
+      `SELECT campaign_id, json_extract(body, '$.limitation') AS limitation FROM campaigns
+       WHERE campaign_id IN (SELECT value FROM json_each(?))`,
+      JSON.stringify(missing),
+    );
+    for (const row of rows) if (row.limitation) this.campaigns.set(row.campaign_id, JSON.parse(row.limitation) as Caps);
+  }
+
   private campaignCaps(campaignId: string): Caps | undefined {
-    if (!this.campaigns.has(campaignId)) {
-      // A deleted campaign keeps capping its rules: deleting it must not hand out more.
-      const row = one<{ limitation: string | null }>(
-        this.sql,
-        "SELECT json_extract(body, '$.limitation') AS limitation FROM campaigns WHERE campaign_id = ?",
-        campaignId,
-      );
-      this.campaigns.set(campaignId, row?.limitation ? (JSON.parse(row.limitation) as Caps) : undefined);
-    }
+    this.readCampaigns([campaignId]);
     return this.campaigns.get(campaignId);
   }
 
@@ -122,8 +129,9 @@ export class BudgetStore {
    */
   left(ruleIds: Iterable<string>, ruleOf: (id: string) => BudgetRule | undefined = this.rule): BudgetsLeft | undefined {
     const byRule = new Map<string, Pool[]>();
-    for (const id of ruleIds) {
-      const rule = ruleOf(id);
+    const rules = [...ruleIds].map((id) => [id, ruleOf(id)] as const);
+    this.readCampaigns(rules.flatMap(([, r]) => (r?.campaign_id === undefined ? [] : [r.campaign_id])));
+    for (const [id, rule] of rules) {
       const pools = rule ? this.pools(rule) : [];
       if (pools.length) byRule.set(id, pools);
     }

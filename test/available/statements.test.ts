@@ -6,7 +6,8 @@ import { call, ruleBody, tokenWith } from '../helpers';
 /**
  * An evaluation's statements do not grow with the refs it reads (docs/storage.md: each statement
  * costs about 60 µs in workerd, more than most queries' own work): three once the rules are
- * compiled, for one reached ref or twenty, the shopper's own refs and `*` refs alike.
+ * compiled, for one reached ref or twenty, the shopper's own refs and `*` refs alike, plus one for
+ * the campaigns of the rules reached (their budgets), however many.
  */
 const AID = 'T22000301';
 const base = `/v1/accounts/${AID}/discounts`;
@@ -35,11 +36,20 @@ async function statements(work: () => Promise<unknown>): Promise<string[]> {
   return seen;
 }
 
-async function give(token: string, items: string[], to: string) {
+/** One rule per item, given to `to`; with `campaigns`, each rule in a campaign of its own. */
+async function give(token: string, items: string[], to: string, campaigns = false) {
   for (const item of items) {
+    if (campaigns) {
+      const made = await call('POST', `${base}/campaigns`, { token, body: { campaign_id: `c-${item}`, name: item } });
+      expect(made.status).toBe(200);
+    }
     const rule = await call('POST', `${base}/rules`, {
       token,
-      body: ruleBody({ name: item, requirement: { ...window, item: { items: [{ id: item }] } } }),
+      body: ruleBody({
+        name: item,
+        requirement: { ...window, item: { items: [{ id: item }] } },
+        ...(campaigns && { campaign_id: `c-${item}` }),
+      }),
     });
     expect(rule.status).toBe(200);
     const { id } = (await rule.json()) as { id: string };
@@ -58,11 +68,11 @@ const receipt = (items: string[]) => ({
 });
 
 describe('an evaluation’s statements', () => {
-  it('are three whatever the number of refs it reads', async () => {
+  it('are three whatever the number of refs and campaigns it reads', async () => {
     const token = await tokenWith(undefined, AID);
     const everyone = Array.from({ length: 10 }, (_, i) => `star-${i}`);
     const hers = Array.from({ length: 10 }, (_, i) => `own-${i}`);
-    await give(token, everyone, '*');
+    await give(token, everyone, '*', true);
     await give(token, hers, 'kari');
     const counted = async (items: string[]) => {
       let discounts = 0;
@@ -75,8 +85,9 @@ describe('an evaluation’s statements', () => {
     };
     // The first evaluation after a write also compiles the rules and reads which have code pools.
     expect((await counted(everyone.slice(0, 1))).statements).toBeGreaterThan(3);
-    expect(await counted(everyone.slice(0, 1))).toEqual({ discounts: 1, statements: 3 });
-    expect(await counted([...everyone, ...hers])).toEqual({ discounts: 20, statements: 3 });
+    expect(await counted(everyone.slice(0, 1))).toEqual({ discounts: 1, statements: 4 });
+    expect(await counted([...everyone, ...hers])).toEqual({ discounts: 20, statements: 4 });
+    expect(await counted(hers)).toEqual({ discounts: 10, statements: 3 });
   });
 
   it('a claim of one ref runs at most eight', async () => {
