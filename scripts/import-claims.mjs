@@ -39,7 +39,12 @@ function refMaps(source, target, liveRefs) {
       maps.set(
         ruleId,
         (async () => {
-          const [theirs, ours] = await Promise.all([liveRefs(source, ruleId), liveRefs(target, ruleId)]);
+          // A rule deleted on the source since its claim was never copied: no refs to name there.
+          const onTarget = (await target.must('GET', `/discounts/rules/${enc(ruleId)}`, undefined, [200, 404])).status;
+          const [theirs, ours] = await Promise.all([
+            liveRefs(source, ruleId),
+            onTarget === 404 ? [] : liveRefs(target, ruleId),
+          ]);
           const ourIds = new Map(ours.map((r) => [holder(r), r.id]));
           return new Map(theirs.map((r) => [r.id, ourIds.get(holder(r))]));
         })(),
@@ -58,8 +63,8 @@ const sameClaim = (have, wanted) =>
   );
 
 /**
- * One live claim, with its refs mapped to the target's. A claim naming a ref the source has
- * deleted since is not copied (nor are that ref's counters). Claims are created one at a time,
+ * One live claim, with its refs mapped to the target's. A claim naming a ref or a rule the source
+ * has deleted since is not copied (nor are that ref's counters). Claims are created one at a time,
  * in the source's order; one the target holds with other content stops the run (exit 2).
  */
 export function claimCopier(liveRefs) {
@@ -83,13 +88,12 @@ export function claimCopier(liveRefs) {
       ...(claim.ref !== undefined && { ref: claim.ref }),
       ...(claim.type !== undefined && { type: claim.type }),
     };
-    const there = await target.call('GET', `${CLAIMS}/${enc(claim.id)}`);
+    const there = await target.must('GET', `${CLAIMS}/${enc(claim.id)}`, undefined, [200, 404]);
     if (there.status === 200) {
       // Released on the target since (a till's void) is still the same claim.
       if (sameClaim(there.body, wanted)) return count('unchanged');
       throw new ImportError(`target: claim ${claim.id} exists there with other content`);
     }
-    if (there.status !== 404) await target.must('GET', `${CLAIMS}/${enc(claim.id)}`);
     await target.must('POST', `${CLAIMS}?keep_id=true`, wanted);
     count('created');
   };

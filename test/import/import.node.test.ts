@@ -29,6 +29,7 @@ let beforeClaims: { ref: unknown; rule: unknown };
 let source: DevWorker;
 let target: DevWorker;
 let client: { id: string; secret: string };
+let claimOnDeletedRule: string;
 const scratch = mkdtempSync(join(tmpdir(), 'rabatt-import-'));
 const stateFile = join(scratch, 'state.json');
 
@@ -116,7 +117,6 @@ async function seedDiscounts(from: Awaited<ReturnType<typeof api>>) {
     expect(r.status).toBe(200);
     seeded.push(r.body.id);
   }
-  await from('DELETE', `/discounts/rules/${seeded[RULES - 1]}`);
   const customers = Array.from({ length: 30 }, (_, i) => `m-${String(i).padStart(4, '0')}`);
   const given = await from('POST', `/discounts/rules/${seeded[0]}/customers`, { customers: [...customers, '*'] });
   expect(given.status).toBe(200);
@@ -156,6 +156,17 @@ async function seedDiscounts(from: Awaited<ReturnType<typeof api>>) {
   const released = await claim('m-0003', refOf('m-0003'), '2026-05-03T12:00:00Z', 100, { ref: 'till-1-0003' });
   expect((await from('DELETE', `${claims}/${released}`)).status).toBe(200);
   claimIds.push(released);
+  // A live claim on a rule deleted since: neither is copied, and the run goes on.
+  const gone = seeded[RULES - 1];
+  const goneRef = (await from('POST', `/discounts/rules/${gone}/customers`, { customers: ['*'] })).body.refs[0].id;
+  const onGone = await from('POST', claims, {
+    purchase_at: '2026-05-04T12:00:00Z',
+    customer_id: 'm-0009',
+    discounts: [{ id: gone, refs: [{ id: goneRef, amount: 100, usage: 1 }] }],
+  });
+  expect(onGone.status).toBe(200);
+  claimOnDeletedRule = onGone.body.id;
+  expect((await from('DELETE', `/discounts/rules/${gone}`)).status).toBe(200);
   const automation = await from('POST', '/automations/rules', {
     name: 'purchase at store sc029',
     requirement: {
@@ -310,6 +321,7 @@ describe('npm run import', () => {
     const copied = await everything(to, claims, 'id');
     expect(copied.map((c) => c.id)).toEqual(claimIds.slice(0, 2));
     expect((await to('GET', `${claims}/${claimIds[2]}`)).status).toBe(404);
+    expect((await to('GET', `${claims}/${claimOnDeletedRule}`)).status).toBe(404);
     for (const ours of copied) {
       const theirs = (await from('GET', `${claims}/${ours.id}`)).body;
       const kept = ({ purchase_at, created_at, customer_id, ref, type }: any) => ({
