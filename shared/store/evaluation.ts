@@ -99,15 +99,13 @@ export class ReceiptEvaluator {
 
   /**
    * Receipts of one purchase that differ only in their lines and totals (the express callback's
-   * shipping options, docs/shipping.md), each evaluated as `evaluate` would: what the store reads
-   * for the purchase (customer, refs, pool codes, budgets) is read once, for the rules any of them
-   * can reach. Receipts of different shoppers or codes are evaluated one by one.
+   * shipping options, docs/shipping.md, built from one session receipt: same customer, same codes),
+   * each evaluated as `evaluate` would: what the store reads for the purchase (customer, refs, pool
+   * codes, budgets) is read once, for the rules any of them can reach.
    */
   evaluateEach(receipts: readonly ReceiptInput[], now: string): EvaluationResult[] {
-    const [first] = receipts;
-    const key = (r: ReceiptInput) => JSON.stringify([r.customer_id, r.customer, r.discount_code]);
-    const shared = first !== undefined && receipts.every((r) => key(r) === key(first));
-    if (!shared) return receipts.map((r) => this.evaluate(r, now));
+    if (receipts.length === 0) return [];
+    // `explain_rules` is a question to rabatt, not part of the purchase: never echoed.
     return this.evaluateAll(
       receipts.map(({ explain_rules: _, ...r }) => r),
       now,
