@@ -69,6 +69,10 @@ export const refused = (message: string, errors?: FieldError[]) =>
   new DomainError('refused', 'bad_request', message, errors);
 export const forbidden = (message: string, code: ErrorCode = 'forbidden') =>
   new DomainError('forbidden', code, message);
+/** What only an import may do (`keep_id=true`, docs/api-decisions.md "Imports"). */
+export function requireImportAdmin(scopes: readonly string[]): void {
+  if (!scopes.includes('admin:discounts')) throw forbidden('keep_id=true needs admin:discounts');
+}
 export const notFound = (what: string) => new DomainError('not_found', 'not_found', `${what} not found`);
 export const conflict = (message: string, errors?: FieldError[]) =>
   new DomainError('conflict', 'conflict', message, errors);

@@ -3,14 +3,13 @@ import * as v from 'valibot';
 import { accountOf, afterResponse, storeOf, type AppContext, type AppEnv } from '../app-env';
 import type { Scope } from '../../shared/auth/scopes';
 import { claimRefKey, readClaimRef, writeClaimRef } from '../claim-refs';
-import { fieldError, forbidden } from '../../shared/errors';
+import { fieldError, requireImportAdmin } from '../../shared/errors';
 import { ok } from '../openapi';
 import { exampleClaim } from '../../shared/schemas/examples-customers';
 import { operation } from '../operation';
 import { listOf, totalCount } from '../paging';
 import {
   claimBodyHash,
-  claimCreateQuerySchema,
   claimListQuerySchema,
   claimRequestSchema,
   claimSchema,
@@ -18,7 +17,7 @@ import {
   type Claim,
   type ClaimInput,
 } from '../../shared/schemas/claim';
-import { uuidParam } from '../../shared/schemas/common';
+import { keepIdQuery, uuidParam } from '../../shared/schemas/common';
 import { parse } from '../../shared/schemas/parse';
 import { jsonBody, paramOf, queryOf } from '../validate';
 
@@ -53,7 +52,7 @@ async function keptClaim(
   createdAt: string | undefined,
 ) {
   const { clientId, scopes: held } = c.get('caller');
-  if (!held.includes('admin:discounts')) throw forbidden('keep_id=true needs admin:discounts');
+  requireImportAdmin(held);
   if (id === undefined) throw fieldError('id', 'Required with keep_id=true');
   if (createdAt === undefined) throw fieldError('created_at', 'Required with keep_id=true');
   const kept = { id: id.toLowerCase(), createdMs: Date.parse(createdAt) };
@@ -107,8 +106,7 @@ export const claims = new Hono<AppEnv>()
       const ref = refOf(c, bodyRef);
       const bodyHash = await claimBodyHash(input);
       // Read here rather than by a validator, so typed clients need not pass a query (keep_id is for imports).
-      if (parse(claimCreateQuerySchema, c.req.query()).keep_id)
-        return keptClaim(c, input, ref, bodyHash, id, created_at);
+      if (parse(keepIdQuery, c.req.query()).keep_id) return keptClaim(c, input, ref, bodyHash, id, created_at);
       if (id !== undefined) throw fieldError('id', 'Only with keep_id=true');
       if (created_at !== undefined) throw fieldError('created_at', 'Only with keep_id=true');
       let key: string | null = null;

@@ -7,15 +7,14 @@ import { scopes } from '../../shared/auth/scopes';
 import { ok } from '../openapi';
 import { operation } from '../operation';
 import { listOf, totalCount } from '../paging';
-import { uuidParam } from '../../shared/schemas/common';
+import { keepIdQuery, uuidParam } from '../../shared/schemas/common';
 import {
   customerDiscountSchema,
   customerRulesQuerySchema,
   deletedCustomerDiscountSchema,
-  usageRefQuerySchema,
   usageRefSchema,
 } from '../../shared/schemas/ref';
-import { fieldError, forbidden } from '../../shared/errors';
+import { fieldError, requireImportAdmin } from '../../shared/errors';
 import { parse } from '../../shared/schemas/parse';
 import { jsonBody, paramOf, queryOf } from '../validate';
 import { exampleCustomerDiscount } from '../../shared/schemas/examples-customers';
@@ -114,9 +113,9 @@ export const customerRefs = new Hono<AppEnv>()
       const { usage_ref } = c.req.valid('json');
       // An import's source time (docs/api-decisions.md "Imports"): read here, so typed clients pass no query.
       if (usage_ref?.purchase_at !== undefined) {
-        if (!parse(usageRefQuerySchema, c.req.query()).keep_id)
+        if (!parse(keepIdQuery, c.req.query()).keep_id)
           throw fieldError('usage_ref.purchase_at', 'Only with keep_id=true');
-        if (!c.get('caller').scopes.includes('admin:discounts')) throw forbidden('keep_id=true needs admin:discounts');
+        requireImportAdmin(c.get('caller').scopes);
       }
       return c.json(await storeOf(c).addRefUsage(customer_id, ref_id, usage_ref, c.get('caller').clientId));
     },

@@ -19,7 +19,7 @@ import { didParam } from '../params';
 import { exampleRule, exampleRuleInput } from '../../shared/schemas/examples';
 import { ruleSchema } from '../../shared/schemas/responses';
 import { jsonBody, queryOf } from '../validate';
-import { fieldError, forbidden } from '../../shared/errors';
+import { fieldError, requireImportAdmin } from '../../shared/errors';
 
 const { deleted_at: _da, deleted_by: _db, statistics: _st, ...liveRule } = exampleRule;
 const tags = ['Discount rules'];
@@ -69,7 +69,7 @@ export const rules = new Hono<AppEnv>()
       const { clientId, scopes: held } = c.get('caller');
       let id: string | undefined;
       if (c.req.valid('query').keep_id) {
-        if (!held.includes('admin:discounts')) throw forbidden('keep_id=true needs admin:discounts');
+        requireImportAdmin(held);
         const kept = v.safeParse(keptRuleId, input.id);
         if (!kept.success) throw fieldError('id', kept.issues[0].message);
         id = kept.output.toLowerCase();

@@ -82,8 +82,6 @@ export const claimRequestSchema = v.strictObject({
   ),
   created_at: v.optional(v.pipe(dateTime, v.description('Only with keep_id=true'))),
 });
-/** `keep_id=true`: record the claim as an import's source holds it. Other parameters are ignored, as before. */
-export const claimCreateQuerySchema = v.object({ keep_id: v.optional(boolParam) });
 /** What the account object is asked to commit: the body without `ref` (which travels on its own). */
 export type ClaimInput = Omit<ClaimCreate, 'ref'>;
 

@@ -60,6 +60,12 @@ export const boolParam = v.pipe(
   v.transform((x) => x === 'true'),
 );
 
+/**
+ * `keep_id=true` (an import, docs/api-decisions.md "Imports"): record a claim or a usage_ref as the
+ * source holds it. Other parameters are ignored, as before. Rules take it in a strict query of their own.
+ */
+export const keepIdQuery = v.object({ keep_id: v.optional(boolParam) });
+
 /** The paging parameters every list shares (spec §1). */
 export const paging = (maxLimit: number) => ({
   limit: v.optional(intParam(1, maxLimit), '10'),

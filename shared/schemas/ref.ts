@@ -90,8 +90,6 @@ export const usageRefSchema = v.strictObject({
     }),
   ),
 });
-/** `keep_id=true`: an import records a usage_ref at its source's time. Other parameters are ignored, as before. */
-export const usageRefQuerySchema = v.object({ keep_id: v.optional(boolParam) });
 export type UsageRef = NonNullable<v.InferOutput<typeof usageRefSchema>['usage_ref']>;
 
 // Answers
